@@ -1,0 +1,33 @@
+# One addon, hearth.node. Each engine module keeps its sources and flags in its
+# own .gypi under native/gyp/ so that modules can grow without touching here.
+# Never -march=native: per-ISA objects get their own flags (native/gyp/cpu.gypi).
+{
+  "target_defaults": {
+    "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
+    "cflags!": ["-fno-exceptions"],
+    "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+    "cflags": ["-O2"],
+    "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+    "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native/src", "native"],
+    "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } },
+    "xcode_settings": { "GCC_ENABLE_CPP_EXCEPTIONS": "YES", "CLANG_CXX_LANGUAGE_STANDARD": "c++17" }
+  },
+  "includes": [
+    "native/gyp/core.gypi",
+    "native/gyp/cpu.gypi",
+    "native/gyp/tokenizer.gypi"
+  ],
+  "targets": [
+    {
+      "target_name": "hearth",
+      "dependencies": ["hearth_core", "hearth_cpu", "hearth_tokenizer"],
+      "sources": [
+        "native/napi/addon.cpp",
+        "native/napi/errors.cpp",
+        "native/napi/js-gguf.cpp",
+        "native/napi/js-cpu.cpp",
+        "native/napi/js-tokenizer.cpp"
+      ]
+    }
+  ]
+}

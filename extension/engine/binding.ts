@@ -1,0 +1,40 @@
+/**
+ * Loads hearth.node through node-gyp-build: a matching prebuild under
+ * prebuilds/<platform>-<arch>/ or, failing that, build/Release. With
+ * PREBUILDS_ONLY=1 node-gyp-build looks at prebuilds alone.
+ *
+ * The native surface is typed once here; each module adds its interface.
+ */
+import * as path from 'path';
+import { EngineError } from './errors';
+import type { GgufNative } from './native-gguf';
+import type { CpuNative } from './native-cpu';
+import type { TokenizerNative } from './native-tokenizer';
+
+export interface NativeBinding extends GgufNative, CpuNative, TokenizerNative {
+  readonly abiVersion: number;
+}
+
+let cached: NativeBinding | undefined;
+
+/** The package root: where package.json, prebuilds/ and build/ live. */
+export function packageRoot(): string {
+  // Bundled: dist/cli.js -> ..; from source (tests): extension/engine -> ../..
+  const here = __dirname;
+  return path.basename(here) === 'dist' ? path.resolve(here, '..') : path.resolve(here, '..', '..');
+}
+
+export function loadBinding(): NativeBinding {
+  if (cached) return cached;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = require('node-gyp-build') as (dir: string) => unknown;
+    cached = load(packageRoot()) as NativeBinding;
+  } catch (err) {
+    throw new EngineError(
+      'E_ADDON_LOAD',
+      `could not load the Hearth native engine: ${(err as Error).message}`,
+    );
+  }
+  return cached;
+}

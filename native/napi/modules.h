@@ -1,0 +1,12 @@
+// Each engine module registers its JS functions from its own js-*.cpp file.
+#pragma once
+
+#include <napi.h>
+
+namespace hearth::napi {
+
+void init_gguf(Napi::Env env, Napi::Object exports);       // js-gguf.cpp
+void init_cpu(Napi::Env env, Napi::Object exports);        // js-cpu.cpp
+void init_tokenizer(Napi::Env env, Napi::Object exports);  // js-tokenizer.cpp
+
+} // namespace hearth::napi
