@@ -1,0 +1,33 @@
+// A read-only view of a whole file: mmap where possible, or the bytes read
+// into memory (pread) as a fallback. One class per OS behind this interface
+// (POSIX now; Windows CreateFileMapping later).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace hearth {
+
+enum MapAdvice {
+    MAP_ADVICE_NORMAL,
+    MAP_ADVICE_RANDOM,      // header parse: touch only what is read
+    MAP_ADVICE_SEQUENTIAL,  // streaming a tensor once (quantize, upload)
+    MAP_ADVICE_WILLNEED,    // model load: start paging weights in
+    MAP_ADVICE_DONTNEED,    // drop resident pages (benchmarks, dispose)
+};
+
+class MappedFile {
+public:
+    virtual ~MappedFile() = default;
+    // Throws E_IO_NOT_FOUND / E_IO_OPEN / E_IO_READ naming the path.
+    static std::unique_ptr<MappedFile> open(const std::string & path, bool use_mmap);
+
+    virtual const uint8_t * data() const = 0;
+    virtual uint64_t size() const = 0;
+    virtual bool is_mapped() const = 0;
+    // Hint for [offset, offset+len); a no-op where unsupported.
+    virtual void advise(uint64_t offset, uint64_t len, MapAdvice advice) const = 0;
+};
+
+} // namespace hearth
