@@ -15,18 +15,20 @@
   "includes": [
     "native/gyp/core.gypi",
     "native/gyp/cpu.gypi",
-    "native/gyp/tokenizer.gypi"
+    "native/gyp/tokenizer.gypi",
+    "native/gyp/model.gypi"
   ],
   "targets": [
     {
       "target_name": "hearth",
-      "dependencies": ["hearth_core", "hearth_cpu", "hearth_tokenizer"],
+      "dependencies": ["hearth_core", "hearth_cpu", "hearth_tokenizer", "hearth_model"],
       "sources": [
         "native/napi/addon.cpp",
         "native/napi/errors.cpp",
         "native/napi/js-gguf.cpp",
         "native/napi/js-cpu.cpp",
-        "native/napi/js-tokenizer.cpp"
+        "native/napi/js-tokenizer.cpp",
+        "native/napi/js-model.cpp"
       ]
     }
   ]

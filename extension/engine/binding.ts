@@ -10,8 +10,9 @@ import { EngineError } from './errors';
 import type { GgufNative } from './native-gguf';
 import type { CpuNative } from './native-cpu';
 import type { TokenizerNative } from './native-tokenizer';
+import type { ModelNative } from './native-model';
 
-export interface NativeBinding extends GgufNative, CpuNative, TokenizerNative {
+export interface NativeBinding extends GgufNative, CpuNative, TokenizerNative, ModelNative {
   readonly abiVersion: number;
 }
 
