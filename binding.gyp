@@ -29,7 +29,8 @@
         "native/napi/js-cpu.cpp",
         "native/napi/js-tokenizer.cpp",
         "native/napi/js-model.cpp",
-        "native/napi/js-session.cpp"
+        "native/napi/js-session.cpp",
+        "native/napi/js-quantize.cpp"
       ]
     }
   ]

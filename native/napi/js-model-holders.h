@@ -28,6 +28,9 @@ struct SessionHolder {
     std::shared_ptr<SessionState> state;  // null once disposed
 };
 
+// Registers quantizeRows/dequantizeRows (js-quantize.cpp); called from init_model.
+void init_quantize(Napi::Env env, Napi::Object exports);
+
 // Makes the JS session object for a new session of `model` (js-session.cpp).
 Napi::Object session_wrap(Napi::Env env, std::shared_ptr<Model> model, const SessionOptions & options);
 

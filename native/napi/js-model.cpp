@@ -143,6 +143,7 @@ void init_model(Napi::Env env, Napi::Object exports) {
     exports.Set("loadModel", Napi::Function::New(env, [](const Napi::CallbackInfo & info) -> Napi::Value {
         return guard(info.Env(), [&] { return load_model(info); });
     }, "loadModel"));
+    init_quantize(env, exports);
 }
 
 } // namespace hearth::napi

@@ -3,6 +3,7 @@
 // (position-major, the layout cpu_attention reads).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
