@@ -218,7 +218,8 @@ export function encodeGgufHeader(spec: GgufFileSpec): GgufLayout {
     }
     const offset = t.offset ?? cursor;
     tensorOffsets.push(offset);
-    cursor = Math.max(cursor, offset + size);
+    // Unvalidated specs may carry more data than the shape needs: keep it all.
+    cursor = Math.max(cursor, offset + Math.max(size, t.data?.length ?? 0));
     cursor += (alignment - (cursor % alignment)) % alignment;
   });
 

@@ -331,6 +331,12 @@ void GgufFile::parse_all() {
     } else {
         alignment_ = GGUF_DEFAULT_ALIGNMENT;
     }
+    // Inside a zip the mapping is used in place, so the entry itself must sit
+    // on the alignment boundary or every tensor would be misaligned in memory.
+    if (container_offset_ % alignment_ != 0) {
+        throw_error(STATUS_E_ZIP_MISALIGNED, "zip: the .gguf entry starts at offset %llu, not a multiple of its alignment %llu (align the archive, e.g. with zipalign)",
+                    static_cast<unsigned long long>(container_offset_), static_cast<unsigned long long>(alignment_));
+    }
 
     // Smallest possible tensor info: empty name, n_dims, one dim, type, offset.
     if (n_tensors > cur.left() / (len_bytes + 4 + len_bytes + 4 + 8)) {
@@ -387,6 +393,11 @@ void GgufFile::parse_all() {
     // The data section starts at the next multiple of the alignment.
     uint64_t pad = (alignment_ - cur.pos() % alignment_) % alignment_;
     data_offset_ = cur.pos() + pad;  // cannot overflow: pos <= size and pad < alignment <= 2^32
+
+    if (!tensors_.empty() && data_offset_ > size_) {
+        throw_error(STATUS_E_GGUF_TRUNCATED, "the data section should start at offset %llu but the file ends at %llu",
+                    static_cast<unsigned long long>(data_offset_), static_cast<unsigned long long>(size_));
+    }
 
     // Every tensor inside the file, and no two sharing bytes.
     std::vector<size_t> order(tensors_.size());
