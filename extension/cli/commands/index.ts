@@ -2,6 +2,8 @@ import type { CliCommand } from '../command';
 import { inspectCommand } from './inspect';
 import { generateCommand } from './generate';
 import { quantizeCommand } from './quantize';
+import { completeCommand } from './complete';
+import { chatCommand } from './chat';
 
 /** Every `hearth` command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [inspectCommand, generateCommand, quantizeCommand];
+export const COMMANDS: readonly CliCommand[] = [inspectCommand, generateCommand, completeCommand, chatCommand, quantizeCommand];
