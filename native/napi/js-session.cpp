@@ -174,7 +174,10 @@ Napi::Object session_wrap(Napi::Env env, std::shared_ptr<Model> model, const Ses
         }
         BusyGuard busy(env, live_session(env, h));
         auto abort_flag = std::make_shared<std::atomic<bool>>(false);
-        EventTsfn tsfn = EventTsfn::New(env, info[2].As<Napi::Function>(), "hearth-generate", 0, 1);
+        // A queue of one: the generation thread waits when JS has not taken the
+        // previous token yet, so it never runs more than a token or two ahead of
+        // what JS has seen (bounded memory, and abort lands within a token).
+        EventTsfn tsfn = EventTsfn::New(env, info[2].As<Napi::Function>(), "hearth-generate", 1, 1);
         std::shared_ptr<SessionState> state = busy.release();
         std::thread([state, tokens, params, abort_flag, tsfn]() mutable {
             GenerationCallbacks cb;

@@ -92,8 +92,10 @@ describe('runtime: streaming engine API', function () {
     // eslint-disable-next-line no-console
     console.log(`      aborted after ${atAbort} tokens; ${r.tokens.length - atAbort} more arrived; stopped ${stopMs.toFixed(1)} ms after abort (${perToken.toFixed(1)} ms/token)`);
     assert.equal(r.reason, 'abort');
-    // The token being computed when abort() landed may still arrive; nothing after it.
-    assert.ok(r.tokens.length <= atAbort + 1, `${r.tokens.length - atAbort} tokens after abort`);
+    // In flight when abort() ran: the token being computed, one waiting in the
+    // one-slot stream queue, one being delivered. Nothing beyond those.
+    assert.ok(r.tokens.length <= atAbort + 3, `${r.tokens.length - atAbort} tokens after abort`);
+    assert.ok(stopMs <= 3 * perToken + 25, `stopped ${stopMs} ms after abort at ${perToken} ms/token`);
   });
 
   it('an already-aborted signal generates nothing; leaving a for-await early aborts too', async () => {
@@ -111,7 +113,7 @@ describe('runtime: streaming engine API', function () {
     }
     const r2 = await gen.result;
     assert.equal(r2.reason, 'abort');
-    assert.ok(r2.tokens.length <= 4);
+    assert.ok(r2.tokens.length <= 3 + 3, `${r2.tokens.length} tokens`);
   });
 
   it('requests on one session run one after another', async () => {
