@@ -8,6 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import { loadModel, type Model } from '../../extension/engine/engine';
 import { writeGguf } from '../../extension/gguf/writer';
 import { inspectModel } from '../../extension/engine/gguf';
@@ -145,6 +147,28 @@ describe('runtime: streaming engine API', function () {
       assert.equal(r.tokens.length, 60, 'generation completed on the disposed model');
       // The generation thread drops the last reference just before its final event.
       assert.equal(mapped(copy), false, 'mapping released once the generation ended');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a model that is never disposed is released by its finalizers after GC', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-rt-'));
+    const copy = path.join(dir, 'leaked.gguf');
+    fs.copyFileSync(file, copy);
+    try {
+      await (async () => {
+        const m = await loadModel(copy, { threads: 1 });
+        await m.createSession().generate('Hello', { maxTokens: 3 }).result;
+      })();
+      assert.ok(mapped(copy));
+      for (let i = 0; i < 10 && mapped(copy); i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(mapped(copy), false, 'finalizers dropped the last reference and unmapped the file');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
