@@ -155,7 +155,8 @@ private:
         return guard(info.Env(), [&]() -> Napi::Value {
             const std::vector<TokenId> ids = require_ids(info, 0);
             const bool special = option_bool(info, 1, "special");
-            const std::string text = live(info.Env()).detokenize(ids, special);
+            const bool clean_spaces = option_bool(info, 1, "cleanSpaces");
+            const std::string text = live(info.Env()).detokenize(ids, special, clean_spaces);
             return Napi::String::New(info.Env(), text.data(), text.size());
         });
     }
