@@ -18,6 +18,8 @@ export interface DeriveOptions {
   pre?: string;
   /** Replaces general.name (llama.cpp keys per-model token attributes on it). */
   name?: string;
+  /** Tokens appended to the vocab (type: GGUF token type, 3 = control, 4 = user-defined). */
+  extraTokens?: readonly { text: string; type: number }[];
 }
 
 function entry(key: string, type: string, value: GgufJsValue): GgufMetadataEntry | undefined {
@@ -34,9 +36,16 @@ export async function deriveVocab(src: string, dst: string, options: DeriveOptio
   const metadata: GgufMetadataEntry[] = [{ key: 'general.architecture', type: 'string', value: 'llama' }];
   const name = options.name ?? info.metadata['general.name'];
   if (name !== undefined) metadata.push({ key: 'general.name', type: 'string', value: String(name) });
+  const extra = options.extraTokens ?? [];
   for (const [key, value] of Object.entries(info.metadata)) {
     if (!key.startsWith('tokenizer.') || key === 'tokenizer.ggml.pre') continue;
-    const e = entry(key, info.metadataTypes[key], value);
+    let v = value;
+    if (extra.length > 0 && Array.isArray(value)) {
+      if (key === 'tokenizer.ggml.tokens') v = [...value, ...extra.map((t) => t.text)];
+      else if (key === 'tokenizer.ggml.token_type') v = [...value, ...extra.map((t) => t.type)];
+      else if (key === 'tokenizer.ggml.scores') v = [...value, ...extra.map(() => 0)];
+    }
+    const e = entry(key, info.metadataTypes[key], v);
     if (e) metadata.push(e);
   }
   const pre = options.pre ?? info.metadata['tokenizer.ggml.pre'];
