@@ -96,6 +96,8 @@ GenerationParams generation_params(const Napi::Object & o) {
     s.presence_penalty = (float)number_option(o, "presencePenalty", s.presence_penalty);
     s.seed = (uint64_t)number_option(o, "seed", 1);
     p.stop_on_eog = bool_option(o, "stopOnEog", true);
+    Napi::Value stop_tokens = o.Get("stopTokens");
+    if (!stop_tokens.IsUndefined() && !stop_tokens.IsNull()) p.stop_tokens = token_array(stop_tokens, "stopTokens");
     Napi::Value stop = o.Get("stop");
     if (stop.IsArray()) {
         auto a = stop.As<Napi::Array>();

@@ -7,6 +7,7 @@ import { inspectModel } from '../../extension/engine/gguf';
 import { loadModel } from '../../extension/engine/engine';
 import { planQuantization } from '../../extension/engine/quantize';
 import { splitAt } from '../../extension/cli/commands/complete';
+import { buildFimPrompt } from '../../extension/engine/fim';
 import { randomModel, type RandomModelSpec } from '../helpers/model-factory';
 import { runCli } from '../helpers/run-cli';
 import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
@@ -81,8 +82,11 @@ describe('runtime: hearth CLI model commands', function () {
     try {
       const { prefix, suffix } = splitAt(fs.readFileSync(f, 'utf8'), 1, 11);
       assert.equal(prefix, 'def add(a, b):\n    return ');
+      const fim = buildFimPrompt(m.tokenizer, { prefix, suffix, filePath: f });
+      assert.equal(fim.family, 'deepseek');
       const ids = [m.info.bos as number, m.info.fimPre as number, ...m.tokenize(prefix), m.info.fimSuf as number, ...m.tokenize(suffix), m.info.fimMid as number];
-      const g = await m.createSession().generate(ids, { maxTokens: 8 }).result;
+      assert.deepEqual(Array.from(fim.tokens), ids, 'BOS, then the PSM layout with the vocab\'s FIM tokens');
+      const g = await m.createSession().generate(ids, { maxTokens: 8, stopTokens: fim.stopIds }).result;
       assert.equal(out.completion, g.text);
     } finally {
       m.dispose();

@@ -3,42 +3,22 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { reportEngineError } from '../errors';
 import { loadModel, type Model } from '../../engine/engine';
+import { renderChat, type ChatMessage } from '../../engine/chat-template';
 import { floatOption, intOption, parseArgs } from './model-args';
 
-export interface ChatTurn {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-/**
- * The conversation as prompt text plus the strings that end an assistant
- * turn. Picks the layout from the GGUF chat template's markers.
- * TODO(tokenizer branch): render tokenizer.chat_template with its
- * chat-template.ts once it lands; these three layouts are the stopgap.
- */
-export function renderChat(model: Model, turns: readonly ChatTurn[]): { text: string; stop: string[]; parseSpecial: boolean } {
-  const tmpl = model.info.chatTemplate ?? '';
-  if (tmpl.includes('<|im_start|>')) {
-    const text = turns.map((t) => `<|im_start|>${t.role}\n${t.content}<|im_end|>\n`).join('') + '<|im_start|>assistant\n';
-    return { text, stop: ['<|im_end|>'], parseSpecial: true };
-  }
-  if (tmpl.includes('[INST]')) {
-    let text = '';
-    const system = turns.find((t) => t.role === 'system');
-    let first = true;
-    for (const t of turns) {
-      if (t.role === 'user') {
-        const sys = first && system ? `<<SYS>>\n${system.content}\n<</SYS>>\n\n` : '';
-        text += `[INST] ${sys}${t.content} [/INST]`;
-        first = false;
-      } else if (t.role === 'assistant') {
-        text += ` ${t.content} `;
-      }
-    }
-    return { text, stop: ['[INST]'], parseSpecial: true };
-  }
-  const text = turns.map((t) => `${t.role === 'user' ? 'User' : t.role === 'assistant' ? 'Assistant' : 'System'}: ${t.content}\n`).join('') + 'Assistant:';
-  return { text, stop: ['\nUser:'], parseSpecial: false };
+/** The conversation so far as prompt text, via the model's chat template. */
+export function renderConversation(model: Model, turns: readonly ChatMessage[]): { text: string; stop: string[] } {
+  const i = model.info;
+  const rendered = renderChat(turns, {
+    template: i.chatTemplate,
+    bosToken: i.bos !== null ? model.tokenText(i.bos) : '',
+    eosToken: i.eos !== null ? model.tokenText(i.eos) : '',
+    // generate() adds BOS itself when the model asks for it.
+    stripLeadingBos: i.addBos,
+  });
+  // Fallback formats on a vocab without their end marker: stop on its text.
+  const stop = rendered.via === 'chatml' ? ['<|im_end|>'] : rendered.via === 'llama3' ? ['<|eot_id|>'] : [];
+  return { text: rendered.text, stop };
 }
 
 export const chatCommand: CliCommand = {
@@ -59,7 +39,7 @@ export const chatCommand: CliCommand = {
     }
     const tty = Boolean(process.stdin.isTTY);
     const rl = readline.createInterface({ input: process.stdin, terminal: tty });
-    const turns: ChatTurn[] = [];
+    const turns: ChatMessage[] = [];
     const system = args.options.get('system');
     if (system) turns.push({ role: 'system', content: system });
     const session = model.createSession();
@@ -79,9 +59,9 @@ export const chatCommand: CliCommand = {
           continue;
         }
         turns.push({ role: 'user', content: input });
-        const { text, stop, parseSpecial } = renderChat(model, turns);
+        const { text, stop } = renderConversation(model, turns);
         current = new AbortController();
-        const gen = session.generate(text, { maxTokens: n, temperature, seed, stop, parseSpecial, signal: current.signal });
+        const gen = session.generate(text, { maxTokens: n, temperature, seed, stop, parseSpecial: true, signal: current.signal });
         for await (const piece of gen) io.out(piece.text);
         const r = await gen.result;
         current = undefined;

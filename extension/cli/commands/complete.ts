@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { reportEngineError } from '../errors';
-import { EngineError } from '../../engine/errors';
+import { buildFimPrompt } from '../../engine/fim';
 import { loadModel, type Model } from '../../engine/engine';
 import { intOption, parseArgs, timingsJson } from './model-args';
 
@@ -21,22 +21,6 @@ export function splitAt(text: string, line: number, column: number): { prefix: s
   const end = lineEnd < 0 ? text.length : lineEnd;
   offset = Math.min(offset + column, end);
   return { prefix: text.slice(0, offset), suffix: text.slice(offset) };
-}
-
-/**
- * Prefix-suffix-middle prompt from the model's own FIM tokens:
- * [BOS] FIM_PRE prefix FIM_SUF suffix FIM_MID.
- * TODO(tokenizer branch): use its per-family FIM builder (fim.ts) once it lands.
- */
-export function buildFimPrompt(model: Model, prefix: string, suffix: string): number[] {
-  const { fimPre, fimSuf, fimMid, addBos, bos } = model.info;
-  if (fimPre === null || fimSuf === null || fimMid === null) {
-    throw new EngineError('E_MODEL_NO_FIM', `model '${model.info.name ?? model.info.architecture}' has no fill-in-the-middle tokens`);
-  }
-  const ids: number[] = [];
-  if (addBos && bos !== null) ids.push(bos);
-  ids.push(fimPre, ...model.tokenize(prefix), fimSuf, ...model.tokenize(suffix), fimMid);
-  return ids;
 }
 
 export const completeCommand: CliCommand = {
@@ -67,9 +51,16 @@ export const completeCommand: CliCommand = {
     }
     try {
       const { prefix, suffix } = splitAt(text, line, column);
-      const prompt = buildFimPrompt(model, prefix, suffix);
+      // The tokenizer module's builder: the model family's FIM layout, BOS when
+      // the vocab wants it, and the family's stop tokens (E_MODEL_NO_FIM if none).
+      const fim = buildFimPrompt(model.tokenizer, { prefix, suffix, filePath: file });
       const session = model.createSession();
-      const gen = session.generate(prompt, { maxTokens: n, temperature: 0 });
+      const gen = session.generate(Array.from(fim.tokens), {
+        maxTokens: n,
+        temperature: 0,
+        stopTokens: fim.stopIds,
+        stop: fim.stopStrings,
+      });
       if (!json) {
         for await (const piece of gen) io.out(piece.text);
         io.out('\n');
