@@ -13,7 +13,6 @@ import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 import { deriveVocab, makeTempDir } from './helpers/derived-vocab';
 
 const CONTROL = 3;
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 async function rejectsWithCode(p: Promise<unknown>, code: string): Promise<void> {
   await assert.rejects(p, (e: unknown) => e instanceof EngineError && e.code === code);
