@@ -31,8 +31,11 @@ describe('C++ Utf8StreamDecoder', () => {
 
   it('turns invalid bytes into U+FFFD and flushes an unfinished character as one', () => {
     const fffd = utf8('\uFFFD');
-    assert.deepEqual(decode([[0x80, 0x41], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe4, 0xb8]]),
-      [fffd + 'A', fffd + fffd, fffd + fffd + fffd, '', fffd]);
+    assert.deepEqual(decode([[0x80, 0x41], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe4, 0xb8, 0x41], [0xe4, 0xb8]]),
+      [fffd + 'A', fffd + fffd, fffd + fffd + fffd, fffd + 'A', '', fffd]);
+    // The same replacements as TextDecoder (one U+FFFD per maximal ill-formed subpart).
+    const all = [0x80, 0x41, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xe4, 0xb8, 0x41, 0xe4, 0xb8];
+    assert.equal(decode([all]).join(''), utf8(new TextDecoder().decode(Uint8Array.from(all))));
   });
 });
 
