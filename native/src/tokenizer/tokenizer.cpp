@@ -36,7 +36,7 @@ std::unique_ptr<Tokenizer> Tokenizer::from_gguf(const GgufFile & file) {
 // ---------------------------------------------------------------------------
 // Shared behaviour
 
-std::vector<Fragment> special_partition(const Vocab & vocab, std::string_view text, bool parse_special) {
+std::vector<Fragment> tokenizer_split_special(const Vocab & vocab, std::string_view text, bool parse_special) {
     std::vector<Fragment> frags;
     if (text.empty()) return frags;
     frags.push_back({TOKEN_NONE, 0, text.size()});
@@ -91,7 +91,7 @@ std::vector<TokenId> VocabTokenizer::tokenize(std::string_view text, bool add_bo
     std::vector<TokenId> out;
     out.reserve(text.size() / 3 + 4);
     if (add_bos && vocab_.special.bos != TOKEN_NONE) out.push_back(vocab_.special.bos);
-    const std::vector<Fragment> frags = special_partition(vocab_, text, parse_special);
+    const std::vector<Fragment> frags = tokenizer_split_special(vocab_, text, parse_special);
     tokenize_fragments(text, frags, out);
     return out;
 }
