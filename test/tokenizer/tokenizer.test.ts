@@ -147,9 +147,13 @@ describe('tokenizer behaviour', function () {
     assert.ok(Array.from(gpt2.tokenize('😀')).map((id) => dec.push(id)).includes(''));
   });
 
-  it('tokenizeAsync equals tokenize', async () => {
+  it('tokenizeAsync equals tokenize, also with many calls in flight on one tokenizer', async () => {
     const text = 'The quick brown fox. '.repeat(5000);
-    assert.deepEqual(await gpt2.tokenizeAsync(text), gpt2.tokenize(text));
+    const expected = gpt2.tokenize(text);
+    assert.deepEqual(await gpt2.tokenizeAsync(text), expected);
+    const texts = Array.from({ length: 8 }, (_, i) => `${i} ${text.slice(i * 100)}`);
+    const results = await Promise.all(texts.map((t) => gpt2.tokenizeAsync(t)));
+    results.forEach((r, i) => assert.deepEqual(r, gpt2.tokenize(texts[i])));
   });
 
   it('tokenPiece gives raw bytes, possibly part of a character', () => {
