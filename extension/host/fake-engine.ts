@@ -30,7 +30,8 @@ export function fakeChatReplyFor(messages: ChatMessage[]): string {
     return '```\n// edited by hearth\n' + code + '```\n';
   }
   // Echoes the question (raw: the webview must sanitize it) plus a code block.
-  return `Fake answer to: ${last.split('\n')[0]}\n\n\`\`\`js\nconst answer = 42;\n\`\`\`\n`;
+  const question = last.split('\n').filter((l) => l.trim() !== '').pop() ?? '';
+  return `Fake answer to: ${question}\n\n\`\`\`js\nconst answer = 42;\n\`\`\`\n`;
 }
 
 function chunksOf(text: string): string[] {

@@ -1,0 +1,284 @@
+// Hearth in a real VS Code (code-server), driven by playwright-core + Debian chromium, offline.
+// Env: CS_URL, WS_DIR, STATUS_FILE, OUT_DIR, RUN_DIR, MODEL, BAD_DIR.
+import { chromium } from 'playwright-core';
+import fs from 'fs';
+import path from 'path';
+import assert from 'assert/strict';
+
+const env = (k, d) => process.env[k] ?? d;
+const CS_URL = env('CS_URL', 'http://127.0.0.1:8765');
+const WS_DIR = env('WS_DIR');
+const STATUS_FILE = env('STATUS_FILE');
+const OUT_DIR = env('OUT_DIR');
+const RUN_DIR = env('RUN_DIR');
+const MODEL = env('MODEL');
+const BAD_DIR = env('BAD_DIR');
+const CHROME = env('CHROME', '/usr/bin/chromium');
+fs.mkdirSync(OUT_DIR, { recursive: true });
+
+const t0 = Date.now();
+const timings = {};
+const results = [];
+const mark = (k) => { timings[k] = Date.now() - t0; console.log(`[${timings[k]} ms] ${k}`); };
+const norm = (s) => (s || '').replace(/\u00a0/g, ' ');
+let page;
+const shot = async (name) => { const p = path.join(OUT_DIR, name + '.png'); await page.screenshot({ path: p }); console.log('screenshot', p); };
+
+/** The deterministic fake engine's completion (extension/host/fake-engine.ts: fakeCompletionFor). */
+const fakeCompletion = (linePrefix) => { const w = /([A-Za-z_]\w*)\s*=\s*$/.exec(linePrefix)?.[1]; return w ? `${w}_value + 1;` : 'hearth_fake_completion();'; };
+
+function enginePids() {
+  const pids = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.includes(RUN_DIR) && cmd.includes('engine-host.js')) pids.push(Number(d));
+    } catch { /* gone */ }
+  }
+  return pids;
+}
+
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  const qi = page.locator('.quick-input-widget input');
+  await qi.waitFor();
+  await qi.fill('>' + title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+async function clearNotifications() {
+  await runCommand('Notifications: Clear All Notifications');
+  await page.waitForTimeout(300);
+}
+
+const toasts = () => page.locator('.notifications-toasts .notification-toast');
+
+async function step(name, fn) {
+  const s = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true, ms: Date.now() - s });
+    mark(`PASS ${name}`);
+  } catch (e) {
+    results.push({ name, ok: false, ms: Date.now() - s, error: String(e && e.message || e) });
+    console.error(`FAIL ${name}:`, e);
+    await shot('fail-' + name.replace(/\W+/g, '-')).catch(() => {});
+  }
+}
+
+/** The active editor's text, lines in visual order (the DOM order of .view-line is not). */
+async function editorText() {
+  return norm(await page.evaluate(() => {
+    const ed = document.querySelector('.editor-group-container.active .editor-instance .monaco-editor') || document.querySelector('.editor-instance .monaco-editor');
+    const lines = [...ed.querySelectorAll('.view-lines .view-line')];
+    lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+    return lines.map((l) => l.textContent).join('\n');
+  }));
+}
+
+async function openFile(name) {
+  const tab = page.locator('.tab', { hasText: name });
+  if (await tab.count()) {
+    await tab.first().click();
+    await page.waitForTimeout(300);
+    return;
+  }
+  await page.keyboard.press('Control+P');
+  const qi = page.locator('.quick-input-widget input');
+  await qi.waitFor();
+  await qi.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+  await page.waitForTimeout(300);
+}
+
+async function useModel(file) {
+  await runCommand('Hearth: Use Model File');
+  const qi = page.locator('.quick-input-widget input');
+  await qi.waitFor();
+  await qi.fill(file);
+  await page.keyboard.press('Enter');
+}
+
+const ghost = () => page.locator('.ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text');
+
+async function typeAndGetGhost(text) {
+  await page.keyboard.type(text, { delay: 25 });
+  await ghost().first().waitFor({ state: 'visible', timeout: 20000 });
+  return norm((await ghost().allTextContents()).join(''));
+}
+
+async function chatFrame() {
+  const outer = page.frameLocator('iframe.webview.ready');
+  return outer.frameLocator('#active-frame');
+}
+
+// ---- workspace ----
+fs.writeFileSync(path.join(WS_DIR, 'test.js'), 'function main() {\n\n}\n');
+fs.writeFileSync(path.join(WS_DIR, 'edit.js'), 'function add(a, b) {\n  return a + b;\n}\n');
+fs.rmSync(STATUS_FILE, { force: true });
+
+const udd = fs.mkdtempSync(path.join(RUN_DIR, 'chrome-profile-'));
+const ctx = await chromium.launchPersistentContext(udd, {
+  executablePath: CHROME,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  viewport: { width: 1400, height: 900 },
+});
+page = ctx.pages()[0] || (await ctx.newPage());
+page.setDefaultTimeout(30000);
+try {
+  await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS_DIR)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
+  mark('workbench visible');
+  for (let i = 0; i < 240 && !fs.existsSync(STATUS_FILE); i++) await page.waitForTimeout(250);
+  assert.ok(fs.existsSync(STATUS_FILE), 'Hearth did not activate');
+  const status = JSON.parse(fs.readFileSync(STATUS_FILE, 'utf8'));
+  timings.activatedAfterPageOpenMs = status.activatedAt - t0;
+  mark('extension activated');
+  for (let i = 0; i < 80 && enginePids().length === 0; i++) await page.waitForTimeout(250);
+
+  await step('ghost text and Tab accept', async () => {
+    await openFile('test.js');
+    await page.locator('.editor-instance .view-line').nth(1).click();
+    const linePrefix = '  const total = ';
+    const g = await typeAndGetGhost(linePrefix);
+    console.log('ghost text:', JSON.stringify(g));
+    assert.equal(g, fakeCompletion(linePrefix));
+    await shot('01-ghost-text');
+    await page.keyboard.press('Tab');
+    await page.waitForFunction(() => !document.querySelector('.ghost-text-decoration, .ghost-text'));
+    assert.equal(await editorText(), 'function main() {\n  const total = total_value + 1;\n}\n');
+    await shot('02-accepted');
+  });
+
+  await step('explain streams into the chat view', async () => {
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+    await runCommand('Hearth: Explain Selection');
+    const inner = await chatFrame();
+    const answer = inner.locator('.turn.assistant.done').last();
+    await answer.waitFor({ timeout: 20000 });
+    const text = norm(await answer.innerText());
+    console.log('explain answer:', JSON.stringify(text.slice(0, 200)));
+    assert.match(text, /Fake answer to: Explain this code\./);
+    assert.equal(await answer.locator('pre code').count(), 1, 'one highlighted code block');
+    assert.equal(await answer.locator('button[data-action="copy"]').count(), 1, 'code block has Copy');
+    assert.equal(await answer.locator('button[data-action="insert"]').count(), 1, 'code block has Insert');
+    assert.equal(await answer.locator('.hljs-keyword').count() > 0, true, 'code is highlighted');
+    const chips = norm(await inner.locator('.turn.user').last().innerText());
+    assert.match(chips, /test\.js:2-2/);
+    await shot('03-explain');
+  });
+
+  await step('chat round trip sanitizes model output', async () => {
+    const inner = await chatFrame();
+    const evil = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script> hello';
+    await inner.locator('#hearth-input').fill(evil);
+    await inner.locator('#hearth-send').click();
+    const answer = inner.locator('.turn.assistant.done').nth(1);
+    await answer.waitFor({ timeout: 20000 });
+    const text = norm(await answer.innerText());
+    assert.match(text, /Fake answer to: .*hello/);
+    assert.equal(await inner.locator('.turn img, .turn script').count(), 0, 'no img/script element from model text');
+    const title = await inner.locator('body').evaluate(() => document.title);
+    assert.notEqual(title, 'pwned');
+    await shot('04-chat');
+  });
+
+  await step('refactor shows a diff and applies', async () => {
+    await openFile('edit.js');
+    await page.locator('.editor-instance .view-line').nth(1).click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+    await runCommand('Hearth: Edit Selection with Instruction');
+    const qi = page.locator('.quick-input-widget input');
+    await qi.waitFor();
+    await qi.fill('add a comment');
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'Hearth: Edit' }).first().waitFor({ timeout: 20000 });
+    await page.locator('.monaco-diff-editor').first().waitFor();
+    const accept = toasts().filter({ hasText: 'Hearth proposes an edit' }).locator('.monaco-button', { hasText: 'Accept' });
+    await accept.waitFor();
+    await shot('05-diff');
+    await accept.click();
+    for (let i = 0; i < 40 && !(await editorText()).includes('// edited by hearth'); i++) await page.waitForTimeout(250);
+    const lines = await editorText();
+    console.log('after apply:', JSON.stringify(lines));
+    assert.equal(lines, 'function add(a, b) {\n  // edited by hearth\nreturn a + b;\n}\n');
+    assert.equal(await page.locator('.tab', { hasText: 'Hearth: Edit' }).count(), 0, 'diff closed');
+    await shot('06-applied');
+    // One undo restores the original: the edit was one WorkspaceEdit.
+    await page.keyboard.press('Control+Z');
+    await page.waitForTimeout(300);
+    assert.equal(await editorText(), 'function add(a, b) {\n  return a + b;\n}\n', 'one undo reverts the edit');
+  });
+
+  await step('model QuickPick lists a discovered model', async () => {
+    await runCommand('Hearth: Select Model');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'tinyllamas' }).first();
+    await row.waitFor({ timeout: 20000 });
+    const text = norm(await row.innerText());
+    console.log('quickpick row:', JSON.stringify(text));
+    assert.match(text, /llama/);
+    assert.match(text, /293K params|292K params/);
+    await shot('07-model-pick');
+    await page.keyboard.press('Escape');
+  });
+
+  await step('killing the engine shows a message and completions come back', async () => {
+    await clearNotifications();
+    const pids = enginePids();
+    assert.ok(pids.length >= 1, 'engine process not found');
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    const warn = toasts().filter({ hasText: 'Hearth engine process was killed' });
+    await warn.first().waitFor({ timeout: 15000 });
+    await shot('08-engine-killed');
+    for (let i = 0; i < 80; i++) {
+      const now = enginePids();
+      if (now.length && !now.some((p) => pids.includes(p))) break;
+      await page.waitForTimeout(250);
+    }
+    await page.waitForTimeout(1000);
+    await openFile('test.js');
+    await page.locator('.editor-instance .view-line').nth(2).click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    const g = await typeAndGetGhost('let count = ');
+    assert.equal(g, fakeCompletion('let count = '));
+    await shot('09-after-restart');
+    await page.keyboard.press('Escape');
+  });
+
+  const badCase = (name, file, pattern) => step(`bad input: ${name}`, async () => {
+    await clearNotifications();
+    await useModel(file);
+    const t = toasts().filter({ hasText: pattern });
+    await t.first().waitFor({ timeout: 20000 });
+    await page.waitForTimeout(1500);
+    const all = (await toasts().allInnerTexts()).map(norm).filter((s) => /Hearth|model|GGUF/i.test(s));
+    console.log(`toasts (${name}):`, JSON.stringify(all));
+    assert.equal(all.length, 1, `exactly one notification, got ${all.length}`);
+    await shot(`10-bad-${name.replace(/\W+/g, '-')}`);
+  });
+  await badCase('missing file', path.join(BAD_DIR, 'missing.gguf'), /cannot find the model file/);
+  await badCase('corrupt file', path.join(BAD_DIR, 'corrupt.gguf'), /not a usable GGUF model/);
+  await badCase('unsupported arch', path.join(BAD_DIR, 'starcoder-vocab.gguf'), /cannot run "starcoder2" models/);
+  await badCase('too big', path.join(BAD_DIR, 'huge.gguf'), /too big for this machine/);
+} catch (e) {
+  results.push({ name: 'harness', ok: false, error: String(e && e.message || e) });
+  console.error('E2E HARNESS FAILED:', e);
+  await shot('99-failure').catch(() => {});
+} finally {
+  timings.totalMs = Date.now() - t0;
+  fs.writeFileSync(path.join(OUT_DIR, 'results.json'), JSON.stringify({ results, timings }, null, 2));
+  await ctx.close();
+  fs.rmSync(udd, { recursive: true, force: true });
+}
+const failed = results.filter((r) => !r.ok);
+console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
+process.exit(failed.length ? 1 : 0);
