@@ -7,18 +7,11 @@ import * as vscode from 'vscode';
 import type { ChatViewProvider } from '../chat/chat-view';
 import type { ModelManager } from '../models/model-manager';
 import type { ProposalStore } from './proposals';
-import { REWRITE_MARKER } from '../host/fake-engine';
+import { REWRITE_SYSTEM_PROMPT, extractCode } from './edit-commands-pure';
 import { isAbort } from '../host/host-errors';
 import { readConfig } from '../config';
 import type { Log } from '../log';
 
-export const REWRITE_SYSTEM_PROMPT = `${REWRITE_MARKER} the user gives according to their instruction. Reply with only the complete new code in one fenced code block, no explanation.`;
-
-/** The code of the first fenced block, else the whole reply. */
-export function extractCode(reply: string): string {
-  const m = /```[^\n]*\n([\s\S]*?)```/.exec(reply);
-  return (m ? m[1] : reply).replace(/\n$/, '');
-}
 
 function selectionOrLine(editor: vscode.TextEditor): vscode.Range {
   if (!editor.selection.isEmpty) return new vscode.Range(editor.selection.start, editor.selection.end);
