@@ -7,7 +7,9 @@ import * as vscode from 'vscode';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   try {
-    const { activateHearth } = await import('./activation');
+    // require (not import()) so the lazy load also works unbundled under tsx/cjs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { activateHearth } = require('./activation') as typeof import('./activation');
     await activateHearth(context);
   } catch (err) {
     const pick = await vscode.window.showWarningMessage(`Hearth could not start: ${(err as Error).message}`, 'Retry');
