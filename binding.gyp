@@ -28,7 +28,9 @@
         "native/napi/js-gguf.cpp",
         "native/napi/js-cpu.cpp",
         "native/napi/js-tokenizer.cpp",
-        "native/napi/js-model.cpp"
+        "native/napi/js-model.cpp",
+        "native/napi/js-session.cpp",
+        "native/napi/js-quantize.cpp"
       ]
     }
   ]

@@ -37,7 +37,9 @@ export type EngineErrorCode =
   | 'E_TOKENIZER'
   | 'E_MODEL_NO_FIM'
   | 'E_MODEL_UNSUPPORTED_ARCH'
-  | 'E_CPU_UNSUPPORTED';
+  | 'E_CPU_UNSUPPORTED'
+  | 'E_MODEL_UNSUPPORTED_TYPE'
+  | 'E_MODEL_BAD_TENSOR';
 
 export class EngineError extends Error {
   readonly code: EngineErrorCode;

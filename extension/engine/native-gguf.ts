@@ -1,3 +1,44 @@
 /** The gguf module's native surface (native/napi/js-gguf.cpp). */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface GgufNative {}
+
+/**
+ * A metadata value as the addon hands it over: numbers, booleans, strings,
+ * arrays of those. 64-bit integers outside +-(2^53-1) arrive as decimal
+ * strings so no precision is lost.
+ */
+export type GgufJsValue = number | string | boolean | GgufJsValue[];
+
+export interface NativeGgufTensor {
+  name: string;
+  /** ggml type name, e.g. "Q4_K". */
+  type: string;
+  typeId: number;
+  /** ggml ne order: shape[0] is the row length. Values beyond 2^53 as strings. */
+  shape: (number | string)[];
+  /** Bytes from the start of the data section. */
+  offset: number;
+  nElements: number | string;
+  nBytes: number;
+}
+
+export interface NativeGgufInfo {
+  version: number;
+  alignment: number;
+  /** Start of the data section, from the start of the GGUF bytes. */
+  dataOffset: number;
+  /** Where the GGUF bytes start in the file: > 0 inside a zip/llamafile. */
+  containerOffset: number;
+  /** Bytes of the GGUF itself (the zip entry's size inside a zip). */
+  ggufSize: number;
+  /** Bytes of the whole file. */
+  fileSize: number;
+  /** Whether the file was mapped (false: read into memory). */
+  mapped: boolean;
+  /** [key, type label ("uint32", "array<string>", ...), value], in file order. */
+  metadata: [string, string, GgufJsValue][];
+  tensors: NativeGgufTensor[];
+}
+
+export interface GgufNative {
+  /** Parses the header on the libuv pool; rejects with a coded Error. */
+  ggufInspect(path: string, options?: { useMmap?: boolean }): Promise<NativeGgufInfo>;
+}

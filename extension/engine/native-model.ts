@@ -1,3 +1,117 @@
-/** The model runtime's native surface (native/napi/js-model.cpp). */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface ModelNative {}
+/** The model runtime's native surface (native/napi/js-model.cpp, js-session.cpp). */
+
+export interface NativeLoadOptions {
+  threads?: number;
+  useMmap?: boolean;
+}
+
+export interface NativeModelInfo {
+  architecture: string;
+  name: string | null;
+  nVocab: number;
+  contextLengthTrain: number;
+  nEmbd: number;
+  nLayer: number;
+  nHead: number;
+  nHeadKv: number;
+  threads: number;
+  tokenizerModel: string;
+  tokenizerPre: string;
+  addBos: boolean;
+  addEos: boolean;
+  bos: number | null;
+  eos: number | null;
+  eot: number | null;
+  fimPre: number | null;
+  fimSuf: number | null;
+  fimMid: number | null;
+  fimPad: number | null;
+  fimRep: number | null;
+  fimSep: number | null;
+  chatTemplate: string | null;
+}
+
+export interface NativeSessionOptions {
+  contextLength?: number;
+  batchSize?: number;
+  keepTokens?: number;
+}
+
+export interface NativeGenerateOptions {
+  maxTokens?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  minP?: number;
+  repeatPenalty?: number;
+  repeatLastN?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
+  seed?: number;
+  stop?: string[];
+  stopOnEog?: boolean;
+}
+
+export interface NativeTimings {
+  promptMs: number;
+  genMs: number;
+  promptTokens: number;
+  promptTokensEvaluated: number;
+  generatedTokens: number;
+  promptTokensPerSec: number;
+  genTokensPerSec: number;
+}
+
+export type NativeStopReason = 'eog' | 'stop' | 'length' | 'abort';
+
+export type NativeGenerationEvent =
+  | { type: 'token'; token: number; text: string }
+  | {
+      type: 'done';
+      reason: NativeStopReason;
+      tokens: Int32Array;
+      text: string;
+      /** Text held back (UTF-8 or stop-string lookahead) and never sent with a token. */
+      tail: string;
+      timings: NativeTimings;
+    }
+  | { type: 'error'; error: Error };
+
+export interface NativeEvaluateResult {
+  logits: Float32Array;
+  reused: number;
+  evaluated: number;
+  dropped: number;
+}
+
+export interface NativeSession {
+  info(): { contextLength: number; keepTokens: number; contextShifts: number; cachedTokens: number };
+  tokens(): Int32Array;
+  evaluate(tokens: Int32Array | number[]): Promise<NativeEvaluateResult>;
+  generate(
+    tokens: Int32Array | number[],
+    options: NativeGenerateOptions,
+    onEvent: (event: NativeGenerationEvent) => void,
+  ): { abort(): void };
+  dispose(): void;
+}
+
+export interface NativeModel {
+  info(): NativeModelInfo;
+  tokenize(text: string, addBos: boolean, parseSpecial: boolean): Int32Array;
+  detokenize(tokens: Int32Array | number[], special: boolean): string;
+  isEog(token: number): boolean;
+  createSession(options: NativeSessionOptions): NativeSession;
+  dispose(): void;
+}
+
+export interface ModelNative extends QuantizeNative {
+  loadModel(path: string, options: NativeLoadOptions, onProgress?: (fraction: number) => void): Promise<NativeModel>;
+}
+
+export interface QuantizeNative {
+  /** Rows of `rowLength` f32 values -> the type's blocks (reference quantizer). */
+  quantizeRows(typeId: number, data: Float32Array, rowLength: number): Promise<Uint8Array>;
+  /** Stored rows of the type -> f32. */
+  dequantizeRows(typeId: number, bytes: Uint8Array, rowLength: number): Promise<Float32Array>;
+}

@@ -8,6 +8,9 @@
       "cflags_cc": ["-fPIC"],
       "sources": [
         "../src/common/status.cpp",
+        "../src/common/mapped-file-posix.cpp",
+        "../src/gguf/gguf-reader.cpp",
+        "../src/gguf/gguf-zip.cpp",
         "../src/tensor/ggml-type.cpp"
       ]
     }

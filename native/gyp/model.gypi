@@ -6,7 +6,23 @@
       "type": "static_library",
       "cflags": ["-fPIC"],
       "cflags_cc": ["-fPIC"],
-      "sources": []
+      "sources": [
+        "../src/model/hparams.cpp",
+        "../src/model/weights.cpp",
+        "../src/model/llama-decoder.cpp",
+        "../src/model/arch-llama.cpp",
+        "../src/model/arch-qwen2.cpp",
+        "../src/model/arch-registry.cpp",
+        "../src/model/model.cpp",
+        "../src/sampler/sampler-truncate.cpp",
+        "../src/sampler/sampler-select.cpp",
+        "../src/sampler/sampler-penalties.cpp",
+        "../src/sampler/sampler-chain.cpp",
+        "../src/engine/kv-cache.cpp",
+        "../src/engine/session.cpp",
+        "../src/engine/stop-strings.cpp",
+        "../src/engine/generation.cpp"
+      ]
     }
   ]
 }

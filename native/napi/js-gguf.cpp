@@ -1,8 +1,188 @@
+// JS surface of the GGUF reader: ggufInspect(path, { useMmap }) -> Promise.
+// The parse runs on the libuv pool; only the marshalling below runs on the
+// main thread. Values map to JS as documented in extension/engine/gguf.ts:
+// 64-bit integers beyond 2^53 become decimal strings.
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "gguf/gguf-reader.h"
+#include "napi/async-task.h"
+#include "napi/errors.h"
 #include "napi/modules.h"
+#include "tensor/ggml-type.h"
 
 namespace hearth::napi {
 
+namespace {
+
+constexpr uint64_t JS_MAX_SAFE_INTEGER = (1ull << 53) - 1;
+
+Napi::Value js_from_u64(Napi::Env env, uint64_t v) {
+    if (v <= JS_MAX_SAFE_INTEGER) return Napi::Number::New(env, static_cast<double>(v));
+    return Napi::String::New(env, std::to_string(v));
+}
+
+Napi::Value js_from_i64(Napi::Env env, int64_t v) {
+    if (v >= -static_cast<int64_t>(JS_MAX_SAFE_INTEGER) && v <= static_cast<int64_t>(JS_MAX_SAFE_INTEGER)) {
+        return Napi::Number::New(env, static_cast<double>(v));
+    }
+    return Napi::String::New(env, std::to_string(v));
+}
+
+Napi::String js_from_view(Napi::Env env, std::string_view s) {
+    return Napi::String::New(env, s.data(), s.size());
+}
+
+Napi::Value js_from_value(Napi::Env env, const GgufValue & v);
+
+template <class T>
+T js_raw_at(const uint8_t * raw, uint64_t i) {
+    T v;
+    std::memcpy(&v, raw + i * sizeof(T), sizeof(T));
+    return v;
+}
+
+Napi::Value js_from_array(Napi::Env env, const GgufArray & a) {
+    // count is bounded by the file size (the parser checked it), and a JS
+    // array of more than 2^32-1 elements cannot exist anyway.
+    if (a.count > 0xfffffffeull) throw_error(STATUS_E_GGUF_TOO_MANY, "array of %llu elements is too large for JS",
+                                            static_cast<unsigned long long>(a.count));
+    uint32_t n = static_cast<uint32_t>(a.count);
+    Napi::Array out = Napi::Array::New(env, n);
+    const uint8_t * raw = a.raw;
+    switch (a.elem_type) {
+        case GGUF_TYPE_UINT8:   for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, raw[i]); break;
+        case GGUF_TYPE_INT8:    for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, static_cast<int8_t>(raw[i])); break;
+        case GGUF_TYPE_BOOL:    for (uint32_t i = 0; i < n; i++) out[i] = Napi::Boolean::New(env, raw[i] != 0); break;
+        case GGUF_TYPE_UINT16:  for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<uint16_t>(raw, i)); break;
+        case GGUF_TYPE_INT16:   for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<int16_t>(raw, i)); break;
+        case GGUF_TYPE_UINT32:  for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<uint32_t>(raw, i)); break;
+        case GGUF_TYPE_INT32:   for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<int32_t>(raw, i)); break;
+        case GGUF_TYPE_FLOAT32: for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<float>(raw, i)); break;
+        case GGUF_TYPE_FLOAT64: for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<double>(raw, i)); break;
+        case GGUF_TYPE_UINT64:  for (uint32_t i = 0; i < n; i++) out[i] = js_from_u64(env, js_raw_at<uint64_t>(raw, i)); break;
+        case GGUF_TYPE_INT64:   for (uint32_t i = 0; i < n; i++) out[i] = js_from_i64(env, js_raw_at<int64_t>(raw, i)); break;
+        case GGUF_TYPE_STRING:
+            for (uint32_t i = 0; i < n; i++) out[i] = js_from_view(env, a.strings[i]);
+            break;
+        case GGUF_TYPE_ARRAY:
+            for (uint32_t i = 0; i < n; i++) {
+                // Keep handle use bounded for big nested arrays.
+                Napi::HandleScope scope(env);
+                out[i] = js_from_value(env, a.arrays[i]);
+            }
+            break;
+        case GGUF_TYPE_COUNT_: break;
+    }
+    return out;
+}
+
+Napi::Value js_from_value(Napi::Env env, const GgufValue & v) {
+    switch (v.type) {
+        case GGUF_TYPE_UINT8: case GGUF_TYPE_UINT16: case GGUF_TYPE_UINT32: case GGUF_TYPE_UINT64:
+            return js_from_u64(env, v.u);
+        case GGUF_TYPE_INT8: case GGUF_TYPE_INT16: case GGUF_TYPE_INT32: case GGUF_TYPE_INT64:
+            return js_from_i64(env, v.i);
+        case GGUF_TYPE_FLOAT32: case GGUF_TYPE_FLOAT64:
+            return Napi::Number::New(env, v.f);
+        case GGUF_TYPE_BOOL:
+            return Napi::Boolean::New(env, v.u != 0);
+        case GGUF_TYPE_STRING:
+            return js_from_view(env, v.str);
+        case GGUF_TYPE_ARRAY:
+            return js_from_array(env, *v.arr);
+        case GGUF_TYPE_COUNT_: break;
+    }
+    return env.Null();
+}
+
+// "uint32", "array<string>", "array<array>": enough to tell writers apart.
+std::string js_type_label(const GgufValue & v) {
+    if (v.type != GGUF_TYPE_ARRAY) return gguf_type_name(v.type);
+    return std::string("array<") + gguf_type_name(v.arr->elem_type) + ">";
+}
+
+Napi::Value js_from_gguf(Napi::Env env, const GgufFile & f, bool mapped) {
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("version", Napi::Number::New(env, f.version()));
+    out.Set("alignment", Napi::Number::New(env, static_cast<double>(f.alignment())));
+    out.Set("dataOffset", Napi::Number::New(env, static_cast<double>(f.data_offset())));
+    out.Set("containerOffset", Napi::Number::New(env, static_cast<double>(f.container_offset())));
+    out.Set("ggufSize", Napi::Number::New(env, static_cast<double>(f.file_size())));
+    out.Set("fileSize", Napi::Number::New(env, static_cast<double>(f.container_size())));
+    out.Set("mapped", Napi::Boolean::New(env, mapped));
+
+    // [key, typeLabel, value] triples: the facade builds the object, so a
+    // hostile key such as "__proto__" never reaches a JS setter.
+    const auto & kvs = f.kvs();
+    Napi::Array metadata = Napi::Array::New(env, kvs.size());
+    for (size_t k = 0; k < kvs.size(); k++) {
+        Napi::HandleScope scope(env);
+        Napi::Array triple = Napi::Array::New(env, 3);
+        triple[0u] = js_from_view(env, kvs[k].key);
+        triple[1u] = Napi::String::New(env, js_type_label(kvs[k].value));
+        triple[2u] = js_from_value(env, kvs[k].value);
+        metadata[static_cast<uint32_t>(k)] = triple;
+    }
+    out.Set("metadata", metadata);
+
+    const auto & tensors = f.tensors();
+    Napi::Array list = Napi::Array::New(env, tensors.size());
+    for (size_t n = 0; n < tensors.size(); n++) {
+        Napi::HandleScope scope(env);
+        const GgufTensorInfo & t = tensors[n];
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("name", js_from_view(env, t.name));
+        const GgmlTypeInfo * info = ggml_type_info(t.type);
+        o.Set("type", Napi::String::New(env, info ? info->name : "?"));
+        o.Set("typeId", Napi::Number::New(env, t.type));
+        Napi::Array shape = Napi::Array::New(env, t.n_dims);
+        for (uint32_t d = 0; d < t.n_dims; d++) shape[d] = js_from_u64(env, t.ne[d]);
+        o.Set("shape", shape);
+        o.Set("offset", Napi::Number::New(env, static_cast<double>(t.offset)));  // < file size: exact
+        o.Set("nElements", js_from_u64(env, t.n_elements));
+        o.Set("nBytes", Napi::Number::New(env, static_cast<double>(t.n_bytes)));
+        list[static_cast<uint32_t>(n)] = o;
+    }
+    out.Set("tensors", list);
+    return out;
+}
+
+struct InspectResult {
+    std::shared_ptr<GgufFile> file;
+    bool mapped = false;
+};
+
+Napi::Value js_gguf_inspect(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    return guard(env, [&]() -> Napi::Value {
+        std::string path = require_string(info, 0, "path");
+        GgufOpenOptions opts;
+        if (info.Length() > 1 && !info[1].IsUndefined()) {
+            Napi::Object o = require_object(info, 1, "options");
+            Napi::Value use_mmap = o.Get("useMmap");
+            if (!use_mmap.IsUndefined()) {
+                if (!use_mmap.IsBoolean()) throw make_error(env, "E_INVALID_ARGUMENT", "options.useMmap must be a boolean");
+                opts.use_mmap = use_mmap.As<Napi::Boolean>().Value();
+            }
+        }
+        return AsyncTask<InspectResult>::start(
+            env,
+            [path, opts]() {
+                InspectResult r;
+                r.file = GgufFile::open(path, opts);
+                r.mapped = opts.use_mmap;
+                return r;
+            },
+            [](Napi::Env e, InspectResult & r) -> Napi::Value { return js_from_gguf(e, *r.file, r.mapped); });
+    });
+}
+
+} // namespace
+
 void init_gguf(Napi::Env env, Napi::Object exports) {
+    exports.Set("ggufInspect", Napi::Function::New(env, js_gguf_inspect, "ggufInspect"));
 }
 
 } // namespace hearth::napi

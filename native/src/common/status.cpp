@@ -41,6 +41,8 @@ const char * status_code_name(StatusCode code) {
         case STATUS_E_MODEL_NO_FIM:           return "E_MODEL_NO_FIM";
         case STATUS_E_MODEL_UNSUPPORTED_ARCH: return "E_MODEL_UNSUPPORTED_ARCH";
         case STATUS_E_CPU_UNSUPPORTED:        return "E_CPU_UNSUPPORTED";
+        case STATUS_E_MODEL_UNSUPPORTED_TYPE: return "E_MODEL_UNSUPPORTED_TYPE";
+        case STATUS_E_MODEL_BAD_TENSOR:       return "E_MODEL_BAD_TENSOR";
         case STATUS_COUNT_:                   break;
     }
     return "E_INTERNAL";

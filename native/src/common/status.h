@@ -50,6 +50,8 @@ enum StatusCode {
     STATUS_E_MODEL_NO_FIM,           // model has no FIM tokens
     STATUS_E_MODEL_UNSUPPORTED_ARCH, // architecture we cannot run
     STATUS_E_CPU_UNSUPPORTED,        // forced ISA level not available on this CPU
+    STATUS_E_MODEL_UNSUPPORTED_TYPE, // a weight's tensor type has no kernel (message names tensor and type)
+    STATUS_E_MODEL_BAD_TENSOR,       // a tensor the architecture needs is missing or misshapen
     STATUS_COUNT_
 };
 

@@ -75,4 +75,13 @@ void cpu_attention(const CpuContext & ctx, const AttentionArgs & args);
 void cpu_f32_to_f16(const float * x, uint16_t * y, int64_t n);
 void cpu_f16_to_f32(const uint16_t * x, float * y, int64_t n);
 
+// The same element-wise ops on a chosen table (tests and benchmarks compare
+// tables; the forms above use cpu_kernels_best()).
+void cpu_softmax(const CpuContext & ctx, float * x, int64_t n);
+void cpu_add(const CpuContext & ctx, const float * a, const float * b, float * out, int64_t n);
+void cpu_mul(const CpuContext & ctx, const float * a, const float * b, float * out, int64_t n);
+void cpu_silu(const CpuContext & ctx, const float * x, float * out, int64_t n);
+void cpu_gelu(const CpuContext & ctx, const float * x, float * out, int64_t n);
+void cpu_swiglu(const CpuContext & ctx, const float * gate, const float * up, float * out, int64_t n);
+
 } // namespace hearth

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/mapped-file.h"
@@ -99,6 +100,7 @@ public:
     uint64_t data_offset() const { return data_offset_; }  // from the start of the GGUF bytes
     uint64_t file_size() const { return size_; }            // bytes of the GGUF itself
     uint64_t container_offset() const { return container_offset_; }  // >0 inside a zip
+    uint64_t container_size() const { return container_size_; }      // the whole file (zip included)
 
     const std::vector<GgufKv> & kvs() const { return kvs_; }
     const std::vector<GgufTensorInfo> & tensors() const { return tensors_; }
@@ -126,11 +128,13 @@ private:
     const uint8_t * base_ = nullptr;    // start of the GGUF bytes
     uint64_t size_ = 0;
     uint64_t container_offset_ = 0;
+    uint64_t container_size_ = 0;
     uint32_t version_ = 0;
     uint64_t alignment_ = 32;
     uint64_t data_offset_ = 0;
     std::vector<GgufKv> kvs_;
     std::vector<GgufTensorInfo> tensors_;
+    std::unordered_map<std::string_view, size_t> tensor_index_;  // name -> index in tensors_
 };
 
 } // namespace hearth

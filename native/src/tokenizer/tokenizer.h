@@ -39,6 +39,10 @@ public:
     // The bytes of one token (may end mid UTF-8 character). Control tokens give
     // their text only when special is true.
     virtual std::string token_to_piece(TokenId id, bool special) const = 0;
+    // The pieces concatenated, minus the first piece's leading space when
+    // add_space_prefix(). No clean-up of spaces before punctuation: the
+    // result is the text that tokenizes back to ids (llama.cpp's optional
+    // clean_spaces pass is not applied).
     std::string detokenize(const std::vector<TokenId> & ids, bool special) const;
 
     virtual int32_t n_vocab() const = 0;
@@ -48,6 +52,9 @@ public:
     virtual bool is_eog(TokenId id) const = 0;  // EOS, EOT, EOM and other end-of-generation tokens
     virtual const char * model_name() const = 0;  // "llama", "gpt2"
     virtual const char * pre_name() const = 0;    // "default", "qwen2", ...
+    // SentencePiece-style: a space is put before the text, and detokenize()
+    // drops the first piece's leading space.
+    virtual bool add_space_prefix() const { return false; }
 };
 
 // Turns a stream of token bytes into valid UTF-8 text: holds back an

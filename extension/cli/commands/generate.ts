@@ -1,0 +1,61 @@
+import * as fs from 'fs';
+import type { CliCommand } from '../command';
+import { UsageError } from '../command';
+import { reportEngineError } from '../errors';
+import { loadModel } from '../../engine/engine';
+import { floatOption, intOption, parseArgs, timingsJson } from './model-args';
+
+export const generateCommand: CliCommand = {
+  name: 'generate',
+  summary: 'continue a prompt with a model (greedy by default), streamed or as JSON',
+  usage:
+    'hearth generate <model.gguf> (--prompt S | --prompt-file F) [--n 32] [--temp 0] [--seed 1] [--threads N] [--ctx N] [--json]',
+  async run(argv, io) {
+    const args = parseArgs(argv, ['prompt', 'prompt-file', 'n', 'temp', 'seed', 'threads', 'ctx'], ['json']);
+    const json = args.flags.has('json');
+    if (args.positionals.length !== 1) throw new UsageError('expected exactly one model path');
+    const hasPrompt = args.options.has('prompt');
+    const hasFile = args.options.has('prompt-file');
+    if (hasPrompt === hasFile) throw new UsageError('give exactly one of --prompt and --prompt-file');
+    const n = intOption(args, 'n', 32);
+    const temperature = floatOption(args, 'temp', 0);
+    const seed = intOption(args, 'seed', 1);
+    const threads = intOption(args, 'threads', 0);
+    const ctx = intOption(args, 'ctx', 0);
+    let prompt: string;
+    try {
+      prompt = hasPrompt ? (args.options.get('prompt') as string) : fs.readFileSync(args.options.get('prompt-file') as string, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --prompt-file: ${(err as Error).message}`);
+    }
+    let model;
+    try {
+      model = await loadModel(args.positionals[0], { threads, contextLength: ctx });
+    } catch (err) {
+      return reportEngineError(err, io, json);
+    }
+    try {
+      const session = model.createSession();
+      const gen = session.generate(prompt, { maxTokens: n, temperature, seed, stopOnEog: true });
+      if (!json) {
+        for await (const piece of gen) io.out(piece.text);
+        io.out('\n');
+      }
+      const r = await gen.result;
+      if (json) {
+        io.out(JSON.stringify({ promptTokens: r.promptTokens, tokens: r.tokens, text: r.text, timings: timingsJson(r.timings) }) + '\n');
+      } else {
+        const t = r.timings;
+        io.err(
+          `hearth: prompt ${t.promptTokens} tokens in ${t.promptMs.toFixed(1)} ms (${t.promptTokensPerSec.toFixed(1)} t/s), ` +
+            `generated ${t.generatedTokens} in ${t.genMs.toFixed(1)} ms (${t.genTokensPerSec.toFixed(1)} t/s), stop: ${r.reason}\n`,
+        );
+      }
+      return 0;
+    } catch (err) {
+      return reportEngineError(err, io, json);
+    } finally {
+      model.dispose();
+    }
+  },
+};

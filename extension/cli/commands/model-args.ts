@@ -1,0 +1,63 @@
+/**
+ * Argument parsing shared by the commands that run a model (generate,
+ * complete, chat): `--flag value` options, `--json`, positionals.
+ */
+import { UsageError } from '../command';
+
+export interface ParsedArgs {
+  positionals: string[];
+  options: Map<string, string>;
+  flags: Set<string>;
+}
+
+/** `booleanFlags` take no value; every other --option takes one. */
+export function parseArgs(argv: string[], valueOptions: readonly string[], booleanFlags: readonly string[]): ParsedArgs {
+  const out: ParsedArgs = { positionals: [], options: new Map(), flags: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) {
+      out.positionals.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+    if (booleanFlags.includes(name)) {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      out.flags.add(name);
+    } else if (valueOptions.includes(name)) {
+      const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      out.options.set(name, value);
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return out;
+}
+
+export function intOption(args: ParsedArgs, name: string, dflt: number, min = 0): number {
+  const v = args.options.get(name);
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}`);
+  return n;
+}
+
+export function floatOption(args: ParsedArgs, name: string, dflt: number): number {
+  const v = args.options.get(name);
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number`);
+  return n;
+}
+
+/** Timings in the CLI's JSON shape. */
+export function timingsJson(t: { promptMs: number; genMs: number; promptTokensPerSec: number; genTokensPerSec: number }): {
+  promptMs: number;
+  genMs: number;
+  promptTokensPerSec: number;
+  genTokensPerSec: number;
+} {
+  const r = (x: number): number => Math.round(x * 1000) / 1000;
+  return { promptMs: r(t.promptMs), genMs: r(t.genMs), promptTokensPerSec: r(t.promptTokensPerSec), genTokensPerSec: r(t.genTokensPerSec) };
+}

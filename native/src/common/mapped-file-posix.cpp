@@ -1,0 +1,141 @@
+// POSIX MappedFile: mmap of the whole file (read-only, private), or the
+// bytes read with pread into one heap buffer when mapping is not wanted
+// (network filesystems that break mmap, tests of the fallback path).
+#include "common/mapped-file.h"
+
+#if !defined(_WIN32)
+
+#include <cerrno>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/status.h"
+
+namespace hearth {
+
+namespace {
+
+class FdGuard {
+public:
+    explicit FdGuard(int fd) : fd_(fd) {}
+    ~FdGuard() { if (fd_ >= 0) ::close(fd_); }
+    FdGuard(const FdGuard &) = delete;
+    FdGuard & operator=(const FdGuard &) = delete;
+    int get() const { return fd_; }
+private:
+    int fd_;
+};
+
+int map_advice_to_madvise(MapAdvice advice) {
+    switch (advice) {
+        case MAP_ADVICE_RANDOM:     return MADV_RANDOM;
+        case MAP_ADVICE_SEQUENTIAL: return MADV_SEQUENTIAL;
+        case MAP_ADVICE_WILLNEED:   return MADV_WILLNEED;
+        case MAP_ADVICE_DONTNEED:   return MADV_DONTNEED;
+        case MAP_ADVICE_NORMAL:     break;
+    }
+    return MADV_NORMAL;
+}
+
+class PosixMappedFile final : public MappedFile {
+public:
+    PosixMappedFile(void * addr, uint64_t size) : addr_(addr), size_(size) {}
+    ~PosixMappedFile() override { ::munmap(addr_, size_); }
+
+    const uint8_t * data() const override { return static_cast<const uint8_t *>(addr_); }
+    uint64_t size() const override { return size_; }
+    bool is_mapped() const override { return true; }
+
+    void advise(uint64_t offset, uint64_t len, MapAdvice advice) const override {
+        if (offset >= size_ || len == 0) return;
+        if (len > size_ - offset) len = size_ - offset;
+        // madvise wants a page-aligned start; widen the range down to it.
+        static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+        uint64_t start = offset / page * page;
+        // Hints only: a failure changes nothing we rely on.
+        (void)::madvise(static_cast<uint8_t *>(addr_) + start, len + (offset - start),
+                        map_advice_to_madvise(advice));
+    }
+
+private:
+    void * addr_;
+    uint64_t size_;
+};
+
+// The no-mmap fallback: the whole file in one heap buffer.
+class HeapFile final : public MappedFile {
+public:
+    HeapFile(std::unique_ptr<uint8_t[]> bytes, uint64_t size) : bytes_(std::move(bytes)), size_(size) {}
+
+    const uint8_t * data() const override { return bytes_.get(); }
+    uint64_t size() const override { return size_; }
+    bool is_mapped() const override { return false; }
+    void advise(uint64_t, uint64_t, MapAdvice) const override {}
+
+private:
+    std::unique_ptr<uint8_t[]> bytes_;
+    uint64_t size_;
+};
+
+std::unique_ptr<MappedFile> heap_read_file(int fd, const std::string & path, uint64_t size) {
+    std::unique_ptr<uint8_t[]> bytes(new (std::nothrow) uint8_t[size ? size : 1]);
+    if (!bytes) throw_error(STATUS_E_OUT_OF_MEMORY, "%s: cannot allocate %llu bytes to read the file",
+                            path.c_str(), static_cast<unsigned long long>(size));
+    uint64_t done = 0;
+    while (done < size) {
+        // Bounded chunks: some kernels cap a single read near 2 GiB.
+        size_t want = static_cast<size_t>(size - done < (1u << 30) ? size - done : (1u << 30));
+        ssize_t got = ::pread(fd, bytes.get() + done, want, static_cast<off_t>(done));
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            throw_error(STATUS_E_IO_READ, "%s: read failed at offset %llu: %s", path.c_str(),
+                        static_cast<unsigned long long>(done), std::strerror(errno));
+        }
+        if (got == 0) {
+            throw_error(STATUS_E_IO_READ, "%s: file shrank while reading (%llu of %llu bytes)", path.c_str(),
+                        static_cast<unsigned long long>(done), static_cast<unsigned long long>(size));
+        }
+        done += static_cast<uint64_t>(got);
+    }
+    return std::make_unique<HeapFile>(std::move(bytes), size);
+}
+
+} // namespace
+
+std::unique_ptr<MappedFile> MappedFile::open(const std::string & path, bool use_mmap) {
+    FdGuard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        int err = errno;
+        if (err == ENOENT || err == ENOTDIR) {
+            throw_error(STATUS_E_IO_NOT_FOUND, "%s: no such file", path.c_str());
+        }
+        throw_error(STATUS_E_IO_OPEN, "%s: cannot open: %s", path.c_str(), std::strerror(err));
+    }
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0) {
+        throw_error(STATUS_E_IO_OPEN, "%s: cannot stat: %s", path.c_str(), std::strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) throw_error(STATUS_E_IO_OPEN, "%s: is a directory, not a file", path.c_str());
+    if (!S_ISREG(st.st_mode)) throw_error(STATUS_E_IO_OPEN, "%s: not a regular file", path.c_str());
+
+    uint64_t size = static_cast<uint64_t>(st.st_size);
+    // mmap of zero bytes fails; an empty file is simply empty.
+    if (!use_mmap || size == 0) return heap_read_file(fd.get(), path, size);
+
+    void * addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+    if (addr == MAP_FAILED) {
+        throw_error(STATUS_E_IO_READ, "%s: mmap of %llu bytes failed: %s", path.c_str(),
+                    static_cast<unsigned long long>(size), std::strerror(errno));
+    }
+    return std::make_unique<PosixMappedFile>(addr, size);  // the mapping outlives the fd
+}
+
+} // namespace hearth
+
+#endif // !_WIN32

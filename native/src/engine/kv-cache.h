@@ -1,0 +1,35 @@
+// Per-session key/value cache in F16, sized once from the context length the
+// session asks for. Layout per layer: [n_ctx][n_head_kv][head_dim]
+// (position-major, the layout cpu_attention reads).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace hearth {
+
+class KvCache {
+public:
+    KvCache(int64_t n_layer, int64_t n_ctx, int64_t n_head_kv, int64_t head_dim);
+
+    int64_t n_ctx() const { return n_ctx_; }
+    int64_t n_layer() const { return n_layer_; }
+    int64_t n_head_kv() const { return n_head_kv_; }
+    int64_t head_dim() const { return head_dim_; }
+    int64_t row_elems() const { return n_head_kv_ * head_dim_; }  // one position of one layer
+    uint64_t bytes() const { return (uint64_t)data_.size() * sizeof(uint16_t); }
+
+    uint16_t * k(int64_t layer) { return data_.data() + (size_t)(layer * 2) * layer_elems(); }
+    uint16_t * v(int64_t layer) { return data_.data() + (size_t)(layer * 2 + 1) * layer_elems(); }
+
+    // Copies positions [src, src + n) to [dst, dst + n) in every layer (dst < src).
+    void move_positions(int64_t src, int64_t dst, int64_t n);
+
+private:
+    size_t layer_elems() const { return (size_t)(n_ctx_ * n_head_kv_ * head_dim_); }
+    int64_t n_layer_, n_ctx_, n_head_kv_, head_dim_;
+    std::vector<uint16_t> data_;  // [n_layer][2 (k, v)][n_ctx][n_head_kv][head_dim]
+};
+
+} // namespace hearth

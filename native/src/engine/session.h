@@ -1,0 +1,72 @@
+// A session: one conversation's KV cache and the tokens it holds.
+//
+// Prefix reuse: evaluate(tokens) keeps the longest common prefix of the
+// cached tokens and the new ones and runs the forward pass on the suffix only.
+//
+// Context policy (documented for users in the engine facade):
+//  - A prompt longer than the context keeps its first n_keep tokens and its
+//    last n_ctx - n_keep tokens (the middle is dropped).
+//  - When generation fills the context, the first n_keep tokens stay, the
+//    oldest half of the rest is dropped, and the keys of the tokens after it
+//    are moved down and re-roped by -n_discard positions in place (no
+//    re-evaluation). n_keep defaults to 1 when the model adds BOS, else 0.
+// A session is used by one caller at a time (the JS side serialises).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "engine/kv-cache.h"
+#include "tokenizer/tokenizer.h"
+
+namespace hearth {
+
+class Model;
+
+struct SessionOptions {
+    int64_t n_ctx = 0;    // <= 0: the model's training context, at most 4096
+    int64_t n_batch = 64; // prompt tokens per forward pass
+    int64_t n_keep = -1;  // < 0: 1 when the model adds BOS, else 0
+};
+
+struct EvaluateStats {
+    int64_t n_reused = 0;     // tokens kept from the cache
+    int64_t n_evaluated = 0;  // tokens run through the model
+    int64_t n_dropped = 0;    // prompt tokens dropped to fit the context
+};
+
+class Session {
+public:
+    Session(std::shared_ptr<Model> model, const SessionOptions & options);
+
+    // Makes the cache hold `tokens` and returns the logits [n_vocab] after the
+    // last one. should_abort is polled between batches (E_ABORTED).
+    const std::vector<float> & evaluate(const std::vector<TokenId> & tokens, EvaluateStats * stats = nullptr,
+                                        const std::function<bool()> & should_abort = {});
+    // Appends one token (shifting the context when full); returns its logits.
+    const std::vector<float> & append(TokenId token);
+
+    const std::vector<TokenId> & tokens() const { return tokens_; }
+    const std::vector<float> & logits() const { return logits_; }
+    int64_t n_ctx() const { return kv_.n_ctx(); }
+    int64_t n_keep() const { return n_keep_; }
+    int64_t n_shifts() const { return n_shifts_; }
+    const std::shared_ptr<Model> & model() const { return model_; }
+    void clear() { tokens_.clear(); }
+
+private:
+    void decode(const TokenId * tokens, int64_t n);  // at position tokens_.size()
+    void shift_context();
+
+    std::shared_ptr<Model> model_;
+    KvCache kv_;
+    int64_t n_batch_;
+    int64_t n_keep_;
+    int64_t n_shifts_ = 0;
+    std::vector<TokenId> tokens_;  // what the cache holds, position i = tokens_[i]
+    std::vector<float> logits_;    // [n_vocab] after the last decoded token
+};
+
+} // namespace hearth

@@ -1,0 +1,69 @@
+#include "model/hparams.h"
+
+#include "common/status.h"
+#include "gguf/gguf-reader.h"
+
+namespace hearth {
+
+std::string hparams_key(const std::string & arch, const char * suffix) {
+    return arch + "." + suffix;
+}
+
+namespace {
+
+int64_t require_int(const GgufFile & f, const std::string & key) {
+    auto v = f.get_int(key);
+    if (!v) throw_error(STATUS_E_GGUF_KEY_MISSING, "model metadata lacks %s", key.c_str());
+    if (*v <= 0) throw_error(STATUS_E_INVALID_ARGUMENT, "model metadata %s = %lld must be positive", key.c_str(), (long long)*v);
+    return *v;
+}
+
+int64_t optional_int(const GgufFile & f, const std::string & key, int64_t dflt) {
+    auto v = f.get_int(key);
+    if (!v) return dflt;
+    if (*v <= 0) throw_error(STATUS_E_INVALID_ARGUMENT, "model metadata %s = %lld must be positive", key.c_str(), (long long)*v);
+    return *v;
+}
+
+} // namespace
+
+ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch) {
+    ModelHparams h;
+    h.arch = arch;
+    h.n_embd = require_int(f, hparams_key(arch, "embedding_length"));
+    h.n_layer = require_int(f, hparams_key(arch, "block_count"));
+    h.n_ff = require_int(f, hparams_key(arch, "feed_forward_length"));
+    h.n_head = require_int(f, hparams_key(arch, "attention.head_count"));
+    h.n_head_kv = optional_int(f, hparams_key(arch, "attention.head_count_kv"), h.n_head);
+    h.n_ctx_train = optional_int(f, hparams_key(arch, "context_length"), 2048);
+    h.head_dim = optional_int(f, hparams_key(arch, "attention.key_length"), h.n_embd / h.n_head);
+    h.n_rot = optional_int(f, hparams_key(arch, "rope.dimension_count"), h.head_dim);
+    if (auto eps = f.get_float(hparams_key(arch, "attention.layer_norm_rms_epsilon"))) h.rms_eps = (float)*eps;
+    if (auto base = f.get_float(hparams_key(arch, "rope.freq_base"))) h.rope_freq_base = (float)*base;
+
+    // Linear rope scaling: positions are compressed by the factor. Llama 3
+    // scaling comes as a rope_freqs.weight tensor and is bound with the weights.
+    float factor = 0.0f;
+    if (auto f1 = f.get_float(hparams_key(arch, "rope.scale_linear"))) factor = (float)*f1;  // older key
+    auto type = f.get_string(hparams_key(arch, "rope.scaling.type"));
+    if (auto f2 = f.get_float(hparams_key(arch, "rope.scaling.factor"))) {
+        if (!type || *type == "linear") factor = (float)*f2;
+    }
+    if (type && *type != "linear" && *type != "none" && *type != "llama3") {
+        throw_error(STATUS_E_MODEL_UNSUPPORTED_ARCH, "%s: rope scaling type '%.*s' is not supported", arch.c_str(),
+                    (int)type->size(), type->data());
+    }
+    if (factor > 0.0f) h.rope_freq_scale = 1.0f / factor;
+
+    if (h.n_head % h.n_head_kv != 0) {
+        throw_error(STATUS_E_INVALID_ARGUMENT, "%s: head_count %lld is not a multiple of head_count_kv %lld",
+                    arch.c_str(), (long long)h.n_head, (long long)h.n_head_kv);
+    }
+    if (h.n_rot > h.head_dim || h.n_rot % 2 != 0) {
+        throw_error(STATUS_E_INVALID_ARGUMENT, "%s: rope.dimension_count %lld does not fit head size %lld",
+                    arch.c_str(), (long long)h.n_rot, (long long)h.head_dim);
+    }
+    return h;
+}
+
+} // namespace hearth

@@ -1,0 +1,36 @@
+// Hyperparameters every decoder-only architecture reads from
+// "<arch>.*" GGUF keys. Arch-specific extras live in the arch's own file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace hearth {
+
+class GgufFile;
+
+struct ModelHparams {
+    std::string arch;        // general.architecture
+    int64_t n_vocab = 0;     // rows of token_embd.weight
+    int64_t n_ctx_train = 0; // <arch>.context_length
+    int64_t n_embd = 0;      // <arch>.embedding_length
+    int64_t n_layer = 0;     // <arch>.block_count
+    int64_t n_ff = 0;        // <arch>.feed_forward_length
+    int64_t n_head = 0;      // <arch>.attention.head_count
+    int64_t n_head_kv = 0;   // <arch>.attention.head_count_kv (default n_head)
+    int64_t head_dim = 0;    // <arch>.attention.key_length (default n_embd / n_head)
+    int64_t n_rot = 0;       // <arch>.rope.dimension_count (default head_dim)
+    float rms_eps = 1e-5f;   // <arch>.attention.layer_norm_rms_epsilon
+    float rope_freq_base = 10000.0f;  // <arch>.rope.freq_base
+    float rope_freq_scale = 1.0f;     // 1 / linear scaling factor
+    bool rope_neox = false;           // pairs (i, i+n_rot/2) instead of (2i, 2i+1)
+};
+
+// Reads the common keys; throws E_GGUF_KEY_MISSING / E_INVALID_ARGUMENT
+// naming the key when a required one is absent or out of range.
+ModelHparams hparams_read_common(const GgufFile & file, const std::string & arch);
+
+// Key name helper: "<arch>.<suffix>".
+std::string hparams_key(const std::string & arch, const char * suffix);
+
+} // namespace hearth

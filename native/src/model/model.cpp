@@ -1,0 +1,58 @@
+#include "model/model.h"
+
+#include "cpu/thread-pool.h"
+#include "gguf/gguf-reader.h"
+#include "tokenizer/tokenizer.h"
+
+namespace hearth {
+
+namespace {
+
+// Touches one byte per page of every tensor so that loading reports real
+// progress and the first generation does not stall on page faults.
+void prefault_tensors(const GgufFile & file, const std::function<void(double)> & on_progress) {
+    uint64_t total = 0;
+    for (const auto & t : file.tensors()) total += t.n_bytes;
+    uint64_t done = 0;
+    volatile uint8_t sink = 0;
+    double last_reported = 0.0;
+    for (const auto & t : file.tensors()) {
+        const uint8_t * p = file.tensor_data(t);
+        for (uint64_t off = 0; off < t.n_bytes; off += 4096) sink = sink + p[off];
+        done += t.n_bytes;
+        double frac = total ? 0.1 + 0.8 * (double)done / (double)total : 0.9;
+        if (on_progress && frac - last_reported >= 0.05) {
+            on_progress(frac);
+            last_reported = frac;
+        }
+    }
+    (void)sink;
+}
+
+} // namespace
+
+std::shared_ptr<Model> Model::load(const std::string & path, const ModelLoadOptions & options) {
+    std::shared_ptr<Model> m(new Model());
+    m->path_ = path;
+    GgufOpenOptions go;
+    go.use_mmap = options.use_mmap;
+    go.prefetch = true;
+    m->gguf_ = GgufFile::open(path, go);
+    if (options.on_progress) options.on_progress(0.05);
+    // Architecture first: an unsupported arch is the clearest error to give.
+    m->arch_ = arch_create(*m->gguf_);
+    m->tokenizer_ = Tokenizer::from_gguf(*m->gguf_);
+    if (options.on_progress) options.on_progress(0.1);
+    prefault_tensors(*m->gguf_, options.on_progress);
+    m->pool_ = std::make_unique<ThreadPool>(options.threads);
+    m->cpu_.kernels = cpu_kernels_best();
+    m->cpu_.pool = m->pool_.get();
+    if (options.on_progress) options.on_progress(1.0);
+    return m;
+}
+
+Model::~Model() = default;
+
+int Model::threads() const { return pool_ ? pool_->size() : 1; }
+
+} // namespace hearth

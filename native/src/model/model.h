@@ -1,0 +1,57 @@
+// A loaded model: the mapped GGUF, its tokenizer, its architecture (weights
+// bound into the mapping) and the thread pool its forward passes run on.
+// Shared (std::shared_ptr) by the JS handle, every session and every running
+// generation, so the mapping lives until the last of them lets go.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "cpu/cpu-ops.h"
+#include "model/arch.h"
+
+namespace hearth {
+
+class GgufFile;
+class Tokenizer;
+class ThreadPool;
+
+struct ModelLoadOptions {
+    int threads = 0;         // <= 0: physical cores
+    bool use_mmap = true;
+    // Called from the loading thread with 0..1.
+    std::function<void(double)> on_progress;
+};
+
+class Model {
+public:
+    // Throws E_IO_*, E_GGUF_*, E_TOKENIZER, E_MODEL_* naming what is wrong.
+    static std::shared_ptr<Model> load(const std::string & path, const ModelLoadOptions & options);
+    ~Model();
+
+    const GgufFile & gguf() const { return *gguf_; }
+    const Tokenizer & tokenizer() const { return *tokenizer_; }
+    const ModelArch & arch() const { return *arch_; }
+    const ModelHparams & hparams() const { return arch_->hparams(); }
+    const std::string & path() const { return path_; }
+    int threads() const;
+
+    // Forward passes of all sessions of this model take turns: they share
+    // one thread pool.
+    CpuContext cpu() const { return cpu_; }
+    std::mutex & compute_mutex() const { return compute_mutex_; }
+
+private:
+    Model() = default;
+    std::string path_;
+    std::unique_ptr<GgufFile> gguf_;
+    std::unique_ptr<Tokenizer> tokenizer_;
+    std::unique_ptr<ModelArch> arch_;
+    std::unique_ptr<ThreadPool> pool_;
+    CpuContext cpu_;
+    mutable std::mutex compute_mutex_;
+};
+
+} // namespace hearth

@@ -1,0 +1,70 @@
+#include "model/weights.h"
+
+#include "common/status.h"
+#include "cpu/cpu-ops.h"
+#include "gguf/gguf-reader.h"
+
+namespace hearth {
+
+namespace {
+
+const char * type_name(uint32_t type) {
+    const GgmlTypeInfo * info = ggml_type_info(type);
+    return info ? info->name : "unknown";
+}
+
+std::string shape_string(const GgufTensorInfo & t) {
+    std::string s = "[";
+    for (uint32_t i = 0; i < t.n_dims; ++i) {
+        if (i) s += ", ";
+        s += std::to_string(t.ne[i]);
+    }
+    return s + "]";
+}
+
+} // namespace
+
+WeightMatrix WeightBinder::matrix(const std::string & name, int64_t rows, int64_t cols, bool optional) {
+    const GgufTensorInfo * t = file_.find_tensor(name);
+    if (!t) {
+        if (optional) return {};
+        throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s is missing", name.c_str());
+    }
+    if ((int64_t)t->ne[0] != cols || (int64_t)t->ne[1] != rows || t->ne[2] != 1 || t->ne[3] != 1) {
+        throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s has shape %s, expected [%lld, %lld]", name.c_str(),
+                    shape_string(*t).c_str(), (long long)cols, (long long)rows);
+    }
+    const GgmlTypeInfo * info = ggml_type_info(t->type);
+    if (!info || !info->computable) {
+        throw_error(STATUS_E_MODEL_UNSUPPORTED_TYPE, "tensor %s has type %s (id %u), which Hearth cannot compute with",
+                    name.c_str(), type_name(t->type), t->type);
+    }
+    return {file_.tensor_data(*t), (GgmlType)t->type, rows, cols};
+}
+
+const float * WeightBinder::vector(const std::string & name, int64_t n, bool optional) {
+    const GgufTensorInfo * t = file_.find_tensor(name);
+    if (!t) {
+        if (optional) return nullptr;
+        throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s is missing", name.c_str());
+    }
+    if ((int64_t)t->n_elements != n || t->ne[0] != (uint64_t)n) {
+        throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s has shape %s, expected [%lld]", name.c_str(),
+                    shape_string(*t).c_str(), (long long)n);
+    }
+    const uint8_t * data = file_.tensor_data(*t);
+    if (t->type == GGML_TYPE_F32 && reinterpret_cast<uintptr_t>(data) % alignof(float) == 0) {
+        return reinterpret_cast<const float *>(data);
+    }
+    if (t->type != GGML_TYPE_F32 && t->type != GGML_TYPE_F16 && t->type != GGML_TYPE_BF16) {
+        throw_error(STATUS_E_MODEL_UNSUPPORTED_TYPE, "tensor %s has type %s; norms and biases must be F32, F16 or BF16",
+                    name.c_str(), type_name(t->type));
+    }
+    auto buf = std::make_unique<std::vector<float>>((size_t)n);
+    cpu_get_row((GgmlType)t->type, data, n, 0, buf->data());
+    const float * out = buf->data();
+    storage_.push_back(std::move(buf));
+    return out;
+}
+
+} // namespace hearth

@@ -1,0 +1,44 @@
+// Binding named tensors from the mapped GGUF: shape and type checks with
+// errors that name the tensor, and F32 views of small vectors (norms, biases).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tensor/ggml-type.h"
+
+namespace hearth {
+
+class GgufFile;
+
+// A weight matrix W[rows][cols] in its file format (cols is ggml's ne0).
+struct WeightMatrix {
+    const void * data = nullptr;
+    GgmlType type = GGML_TYPE_F32;
+    int64_t rows = 0;
+    int64_t cols = 0;
+    explicit operator bool() const { return data != nullptr; }
+};
+
+class WeightBinder {
+public:
+    explicit WeightBinder(const GgufFile & file) : file_(file) {}
+
+    // W[rows][cols]; throws E_MODEL_BAD_TENSOR when absent (unless optional)
+    // or misshapen, E_MODEL_UNSUPPORTED_TYPE when no kernel handles its type.
+    WeightMatrix matrix(const std::string & name, int64_t rows, int64_t cols, bool optional = false);
+    // An f32 vector of n: points into the mapping when stored as F32,
+    // otherwise converted into storage the binder keeps. nullptr if optional and absent.
+    const float * vector(const std::string & name, int64_t n, bool optional = false);
+
+    // Converted vectors; the model keeps this alive as long as the views.
+    std::vector<std::unique_ptr<std::vector<float>>> take_storage() { return std::move(storage_); }
+
+private:
+    const GgufFile & file_;
+    std::vector<std::unique_ptr<std::vector<float>>> storage_;
+};
+
+} // namespace hearth

@@ -1,0 +1,183 @@
+#include "tokenizer/tokenizer.h"
+
+#include <cctype>
+
+#include "common/status.h"
+#include "gguf/gguf-reader.h"
+#include "tokenizer/tokenizer-impl.h"
+#include "tokenizer/unicode.h"
+
+namespace hearth {
+
+// ---------------------------------------------------------------------------
+// Construction
+
+std::unique_ptr<Tokenizer> Tokenizer::from_gguf(const GgufFile & file) {
+    Vocab vocab = vocab_load_from_gguf(file);
+    std::unique_ptr<VocabTokenizer> tok;
+    switch (vocab.type) {
+        case VOCAB_TYPE_SPM: tok = tokenizer_spm_init(std::move(vocab)); break;
+        case VOCAB_TYPE_BPE: tok = tokenizer_bpe_init(std::move(vocab)); break;
+        case VOCAB_TYPE_WPM: tok = tokenizer_wpm_init(std::move(vocab)); break;
+    }
+    // The newline token, as llama.cpp picks it.
+    const Vocab & v = tok->vocab();
+    if (v.type == VOCAB_TYPE_SPM) {
+        tok->set_newline(vocab_spm_byte_token(v, '\n'));
+    } else if (v.type == VOCAB_TYPE_WPM) {
+        tok->set_newline(v.special.pad);
+    } else {
+        const std::vector<TokenId> ids = tok->tokenize("\n", false, false);
+        tok->set_newline(ids.empty() ? v.special.pad : ids[0]);
+    }
+    return tok;
+}
+
+// ---------------------------------------------------------------------------
+// Shared behaviour
+
+std::vector<Fragment> special_partition(const Vocab & vocab, std::string_view text, bool parse_special) {
+    std::vector<Fragment> frags;
+    if (text.empty()) return frags;
+    frags.push_back({TOKEN_NONE, 0, text.size()});
+    std::vector<Fragment> next;
+    for (TokenId id : vocab.special_cache) {
+        const TokenData & data = vocab.tokens[size_t(id)];
+        if (!parse_special && (data.attr & (TOKEN_ATTR_CONTROL | TOKEN_ATTR_UNKNOWN))) continue;
+        const std::string & special = data.text;
+        // Cheap reject: most special tokens never occur in a given text.
+        if (text.find(special) == std::string_view::npos) continue;
+        next.clear();
+        for (const Fragment & f : frags) {
+            if (f.token != TOKEN_NONE) {
+                next.push_back(f);
+                continue;
+            }
+            size_t base = f.offset, len = f.length;
+            while (true) {
+                const size_t match = text.substr(0, base + len).find(special, base);
+                if (match == std::string_view::npos) {
+                    next.push_back({TOKEN_NONE, base, len});
+                    break;
+                }
+                if (match > base) {
+                    size_t left_len = match - base;
+                    if (data.attr & TOKEN_ATTR_LSTRIP) {
+                        while (left_len > 0 && std::isspace(static_cast<unsigned char>(text[base + left_len - 1]))) --left_len;
+                    }
+                    if (left_len > 0) next.push_back({TOKEN_NONE, base, left_len});
+                }
+                next.push_back({id, 0, 0});
+                const size_t after = match + special.size();
+                if (after >= base + len) break;
+                size_t right_off = after, right_len = base + len - after;
+                if (data.attr & TOKEN_ATTR_RSTRIP) {
+                    while (right_len > 0 && std::isspace(static_cast<unsigned char>(text[right_off]))) {
+                        ++right_off;
+                        --right_len;
+                    }
+                }
+                if (right_len == 0) break;
+                base = right_off;
+                len = right_len;
+            }
+        }
+        frags.swap(next);
+    }
+    return frags;
+}
+
+std::vector<TokenId> VocabTokenizer::tokenize(std::string_view text, bool add_bos, bool parse_special) const {
+    std::vector<TokenId> out;
+    out.reserve(text.size() / 3 + 4);
+    if (add_bos && vocab_.special.bos != TOKEN_NONE) out.push_back(vocab_.special.bos);
+    const std::vector<Fragment> frags = special_partition(vocab_, text, parse_special);
+    tokenize_fragments(text, frags, out);
+    return out;
+}
+
+std::string VocabTokenizer::token_to_piece(TokenId id, bool special) const {
+    if (!vocab_.valid(id)) throw_error(STATUS_E_INVALID_ARGUMENT, "token id %d is outside the vocabulary (0..%zu)", id, vocab_.tokens.size() - 1);
+    if (!special && (vocab_.attr(id) & (TOKEN_ATTR_UNKNOWN | TOKEN_ATTR_CONTROL))) return {};
+    return vocab_.pieces[size_t(id)];
+}
+
+std::string_view VocabTokenizer::token_text(TokenId id) const {
+    if (!vocab_.valid(id)) throw_error(STATUS_E_INVALID_ARGUMENT, "token id %d is outside the vocabulary (0..%zu)", id, vocab_.tokens.size() - 1);
+    return vocab_.tokens[size_t(id)].text;
+}
+
+bool VocabTokenizer::is_control(TokenId id) const {
+    return vocab_.valid(id) && (vocab_.attr(id) & TOKEN_ATTR_CONTROL) != 0;
+}
+
+std::string Tokenizer::detokenize(const std::vector<TokenId> & ids, bool special) const {
+    std::string out;
+    bool strip_space = add_space_prefix();
+    for (TokenId id : ids) {
+        std::string piece = token_to_piece(id, special);
+        if (strip_space && !piece.empty() && piece[0] == ' ') piece.erase(0, 1);
+        strip_space = false;
+        out += piece;
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------
+// Utf8StreamDecoder
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (strict: no overlongs, no
+// surrogates, nothing past U+10FFFF); 0 if invalid; -1 if s ends before it
+// could be told (a valid prefix of a sequence).
+int utf8_sequence_length(std::string_view s, size_t i) {
+    const auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
+    const uint8_t c = b(i);
+    if (c < 0x80) return 1;
+    int n;
+    uint8_t lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) { n = 3; if (c == 0xE0) lo = 0xA0; if (c == 0xED) hi = 0x9F; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 4; if (c == 0xF0) lo = 0x90; if (c == 0xF4) hi = 0x8F; }
+    else return 0;
+    for (int k = 1; k < n; ++k) {
+        if (i + k >= s.size()) return -1;
+        const uint8_t x = b(i + k);
+        const uint8_t l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+        if (x < l || x > h) return 0;
+    }
+    return n;
+}
+
+const char REPLACEMENT_UTF8[] = "\xEF\xBF\xBD";
+
+} // namespace
+
+std::string Utf8StreamDecoder::push(std::string_view bytes) {
+    pending_.append(bytes.data(), bytes.size());
+    std::string out;
+    size_t i = 0;
+    while (i < pending_.size()) {
+        const int n = utf8_sequence_length(pending_, i);
+        if (n < 0) break;  // incomplete: wait for the next piece
+        if (n == 0) {
+            out += REPLACEMENT_UTF8;
+            ++i;
+            continue;
+        }
+        out.append(pending_, i, size_t(n));
+        i += size_t(n);
+    }
+    pending_.erase(0, i);
+    return out;
+}
+
+std::string Utf8StreamDecoder::flush() {
+    std::string out;
+    if (!pending_.empty()) out = REPLACEMENT_UTF8;  // an unfinished sequence
+    pending_.clear();
+    return out;
+}
+
+} // namespace hearth
