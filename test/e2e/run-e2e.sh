@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole e2e: setup (cached), package the .vsix, start code-server with it and a test workspace,
 # drive it with Playwright, stop everything. Screenshots land in test/artifacts/e2e/.
-# The engine is the deterministic fake (HEARTH_ENGINE=fake) until the runtime is wired in, with
-# hearth.model pointing at the shared tiny model so vetting, discovery and loading run for real.
+# The engine is the real runtime on the shared tiny model (greedy): ghost text must equal what
+# `hearth generate` continues with. HEARTH_ENGINE=fake runs the same flows on the deterministic fake.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 MODEL=${MODEL:-$E2E_REPO/../shared/models/tiny-llama/tinyllamas-stories-260k-f32.gguf}
@@ -29,12 +29,12 @@ const s = {
   "editor.inlineSuggest.enabled": true, "editor.quickSuggestions": { other: false, comments: false, strings: false },
   "editor.suggestOnTriggerCharacters": false, "editor.wordBasedSuggestions": "off", "editor.acceptSuggestionOnEnter": "off",
   "editor.autoClosingBrackets": "never", "editor.autoClosingQuotes": "never", "files.autoSave": "off",
-  "hearth.model": process.argv[1] };
+  "hearth.model": process.argv[1], "hearth.chat.replyTokens": 64 };
 require("fs").writeFileSync(process.argv[2], JSON.stringify(s, null, 2));' "$MODEL" "$SETTINGS"
-export HEARTH_ENGINE=${HEARTH_ENGINE:-fake} HEARTH_E2E_STATUS_FILE=$RUN_DIR/activated.json
+export HEARTH_E2E_STATUS_FILE=$RUN_DIR/activated.json
 bash "$E2E_REPO/test/e2e/start-code-server.sh" "$WS" "$SETTINGS"
 cp "$E2E_REPO/test/e2e/e2e.mjs" "$HARNESS_DIR/e2e.mjs"   # next to its node_modules (playwright-core)
 CS_URL="http://127.0.0.1:$E2E_PORT" WS_DIR="$WS" STATUS_FILE="$HEARTH_E2E_STATUS_FILE" OUT_DIR="$OUT" RUN_DIR="$RUN_DIR" \
-  MODEL="$MODEL" BAD_DIR="$BAD" CHROME="$CHROME" \
+  MODEL="$MODEL" BAD_DIR="$BAD" CHROME="$CHROME" HEARTH_CLI="$E2E_REPO/bin/hearth.js" \
   node "$HARNESS_DIR/e2e.mjs"
 echo "[e2e] done in ${SECONDS}s (screenshots: $OUT)"

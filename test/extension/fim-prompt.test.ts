@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { buildFimRequest, takeTailLines, estimateTokens, DEFAULT_BUDGET } from '../../extension/completion/fim-prompt';
-import { fimFormat, detectFimFormat } from '../../extension/completion/fim-format';
+import { fimFormat, detectFimFormat, renderParts } from '../../extension/completion/fim-format';
 
 const lines = (n: number, tag = 'line'): string => Array.from({ length: n }, (_, i) => `${tag} ${i} with some words`).join('\n');
 
@@ -43,9 +43,9 @@ describe('FIM prompt assembly', () => {
 
   it('renders Qwen repo-level FIM with <|file_sep|> and the current file last', () => {
     const r = { path: 'src/a.ts', chunks: [{ path: 'b.ts', text: 'B' }], prefix: 'P', suffix: 'S' };
-    assert.equal(fimFormat('qwen').render(r, true), '<|repo_name|>workspace\n<|file_sep|>b.ts\nB<|file_sep|>src/a.ts\n<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>');
-    assert.equal(fimFormat('qwen').render(r, false), '<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>');
-    assert.equal(fimFormat('codestral').render(r, false), '[SUFFIX]S[PREFIX]P');
+    assert.equal(renderParts(fimFormat('qwen').parts(r, true)), '<|repo_name|>workspace\n<|file_sep|>b.ts\nB<|file_sep|>src/a.ts\n<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>');
+    assert.equal(renderParts(fimFormat('qwen').parts(r, false)), '<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>');
+    assert.equal(renderParts(fimFormat('codestral').parts(r, false)), '[SUFFIX]S[PREFIX]P');
   });
 
   it('detects the FIM family from vocabulary spellings', () => {
