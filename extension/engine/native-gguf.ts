@@ -7,6 +7,21 @@
  */
 export type GgufJsValue = number | string | boolean | GgufJsValue[];
 
+/**
+ * A big top-level string array, packed for speed: all strings joined in
+ * `packed`, string i being packed.substring(ends[i - 1] ?? 0, ends[i]).
+ */
+export interface PackedStrings {
+  packed: string;
+  ends: Uint32Array;
+}
+
+/** A big top-level numeric array (not 64-bit integers) as a typed array; `bool` for bool arrays. */
+export interface PackedNumbers {
+  numbers: Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+  bool: boolean;
+}
+
 export interface NativeGgufTensor {
   name: string;
   /** ggml type name, e.g. "Q4_K". */
@@ -34,7 +49,7 @@ export interface NativeGgufInfo {
   /** Whether the file was mapped (false: read into memory). */
   mapped: boolean;
   /** [key, type label ("uint32", "array<string>", ...), value], in file order. */
-  metadata: [string, string, GgufJsValue][];
+  metadata: [string, string, GgufJsValue | PackedStrings | PackedNumbers][];
   tensors: NativeGgufTensor[];
 }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "gguf/gguf-reader.h"
 #include "napi/async-task.h"
@@ -35,6 +36,100 @@ Napi::String js_from_view(Napi::Env env, std::string_view s) {
 }
 
 Napi::Value js_from_value(Napi::Env env, const GgufValue & v);
+
+// Appends s as UTF-16; false (out unchanged in meaning) on invalid UTF-8,
+// which the caller then leaves to V8's own decoder and its replacement rules.
+bool js_append_utf16(std::string_view s, std::u16string & out) {
+    const auto * p = reinterpret_cast<const uint8_t *>(s.data());
+    const uint8_t * end = p + s.size();
+    while (p < end) {
+        uint32_t c = *p;
+        if (c < 0x80) {
+            out.push_back(static_cast<char16_t>(c));
+            p++;
+            continue;
+        }
+        int extra;
+        uint32_t lo = 0x80, hi = 0xbf;
+        if (c >= 0xc2 && c <= 0xdf) { extra = 1; c &= 0x1f; }
+        else if (c >= 0xe0 && c <= 0xef) { extra = 2; if (c == 0xe0) lo = 0xa0; if (c == 0xed) hi = 0x9f; c &= 0x0f; }
+        else if (c >= 0xf0 && c <= 0xf4) { extra = 3; if (c == 0xf0) lo = 0x90; if (c == 0xf4) hi = 0x8f; c &= 0x07; }
+        else return false;
+        if (end - p <= extra) return false;
+        for (int k = 1; k <= extra; k++) {
+            uint32_t b = p[k];
+            if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xbf)) return false;
+            c = (c << 6) | (b & 0x3f);
+        }
+        p += extra + 1;
+        if (c >= 0x10000) {
+            c -= 0x10000;
+            out.push_back(static_cast<char16_t>(0xd800 + (c >> 10)));
+            out.push_back(static_cast<char16_t>(0xdc00 + (c & 0x3ff)));
+        } else {
+            out.push_back(static_cast<char16_t>(c));
+        }
+    }
+    return true;
+}
+
+// Big string arrays (vocabularies of 150k tokens) cost one N-API call per
+// string the plain way. Instead: one UTF-16 string holding them all plus
+// their boundaries; the facade cuts it with substring(), which V8 does far
+// faster. Returns an empty value when the plain path must be used.
+constexpr uint64_t JS_PACK_MIN_STRINGS = 256;
+constexpr size_t JS_PACK_MAX_UNITS = size_t(1) << 28;  // under V8's string length limit
+
+Napi::Value js_pack_strings(Napi::Env env, const GgufArray & a) {
+    if (a.count < JS_PACK_MIN_STRINGS) return Napi::Value();
+    std::u16string all;
+    size_t bytes = 0;
+    for (std::string_view s : a.strings) bytes += s.size();
+    if (bytes > JS_PACK_MAX_UNITS) return Napi::Value();
+    all.reserve(bytes);
+    Napi::Uint32Array ends = Napi::Uint32Array::New(env, a.strings.size());
+    for (size_t i = 0; i < a.strings.size(); i++) {
+        if (!js_append_utf16(a.strings[i], all)) return Napi::Value();
+        ends[i] = static_cast<uint32_t>(all.size());
+    }
+    Napi::Object packed = Napi::Object::New(env);
+    packed.Set("packed", Napi::String::New(env, all.data(), all.size()));
+    packed.Set("ends", ends);
+    return packed;
+}
+
+// Big numeric arrays (scores, token types) likewise: one typed array over a
+// copy of the raw bytes, which the facade turns into a plain array in one
+// pass. 64-bit integers keep the plain path (their values may become strings).
+Napi::Value js_pack_numbers(Napi::Env env, const GgufArray & a) {
+    napi_typedarray_type kind;
+    switch (a.elem_type) {
+        case GGUF_TYPE_UINT8:   kind = napi_uint8_array; break;
+        case GGUF_TYPE_BOOL:    kind = napi_uint8_array; break;
+        case GGUF_TYPE_INT8:    kind = napi_int8_array; break;
+        case GGUF_TYPE_UINT16:  kind = napi_uint16_array; break;
+        case GGUF_TYPE_INT16:   kind = napi_int16_array; break;
+        case GGUF_TYPE_UINT32:  kind = napi_uint32_array; break;
+        case GGUF_TYPE_INT32:   kind = napi_int32_array; break;
+        case GGUF_TYPE_FLOAT32: kind = napi_float32_array; break;
+        case GGUF_TYPE_FLOAT64: kind = napi_float64_array; break;
+        default: return Napi::Value();
+    }
+    if (a.count < JS_PACK_MIN_STRINGS || a.count > JS_PACK_MAX_UNITS) return Napi::Value();
+    size_t elem = a.elem_type == GGUF_TYPE_BOOL || a.elem_type == GGUF_TYPE_UINT8 || a.elem_type == GGUF_TYPE_INT8 ? 1
+                : a.elem_type == GGUF_TYPE_UINT16 || a.elem_type == GGUF_TYPE_INT16 ? 2
+                : a.elem_type == GGUF_TYPE_FLOAT64 ? 8 : 4;
+    size_t n = static_cast<size_t>(a.count);
+    // A fresh buffer: the mapping's bytes may be unaligned for the element type.
+    Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, n * elem);
+    std::memcpy(buf.Data(), a.raw, n * elem);
+    napi_value typed;
+    if (napi_create_typedarray(env, kind, n, buf, 0, &typed) != napi_ok) return Napi::Value();
+    Napi::Object packed = Napi::Object::New(env);
+    packed.Set("numbers", typed);
+    packed.Set("bool", Napi::Boolean::New(env, a.elem_type == GGUF_TYPE_BOOL));
+    return packed;
+}
 
 template <class T>
 T js_raw_at(const uint8_t * raw, uint64_t i) {
@@ -114,7 +209,8 @@ Napi::Value js_from_gguf(Napi::Env env, const GgufFile & f, bool mapped) {
     out.Set("mapped", Napi::Boolean::New(env, mapped));
 
     // [key, typeLabel, value] triples: the facade builds the object, so a
-    // hostile key such as "__proto__" never reaches a JS setter.
+    // hostile key such as "__proto__" never reaches a JS setter. Top-level
+    // and numeric arrays may arrive packed (js_pack_strings, js_pack_numbers).
     const auto & kvs = f.kvs();
     Napi::Array metadata = Napi::Array::New(env, kvs.size());
     for (size_t k = 0; k < kvs.size(); k++) {
@@ -122,7 +218,12 @@ Napi::Value js_from_gguf(Napi::Env env, const GgufFile & f, bool mapped) {
         Napi::Array triple = Napi::Array::New(env, 3);
         triple[0u] = js_from_view(env, kvs[k].key);
         triple[1u] = Napi::String::New(env, js_type_label(kvs[k].value));
-        triple[2u] = js_from_value(env, kvs[k].value);
+        const GgufValue & v = kvs[k].value;
+        Napi::Value packed;
+        if (v.type == GGUF_TYPE_ARRAY) {
+            packed = v.arr->elem_type == GGUF_TYPE_STRING ? js_pack_strings(env, *v.arr) : js_pack_numbers(env, *v.arr);
+        }
+        triple[2u] = packed.IsEmpty() ? js_from_value(env, v) : packed;
         metadata[static_cast<uint32_t>(k)] = triple;
     }
     out.Set("metadata", metadata);

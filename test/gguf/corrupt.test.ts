@@ -105,13 +105,17 @@ describe('gguf loader on hostile input', () => {
     assert.match(e.message, /general\.name/);
   });
 
-  it('unknown value type: E_GGUF_BAD_VALUE_TYPE; nesting deeper than 8: E_GGUF_NESTING', async () => {
+  it('unknown value type: E_GGUF_BAD_VALUE_TYPE; nesting deeper than 8: E_GGUF_NESTING; > 65536 nested arrays: E_GGUF_TOO_MANY', async () => {
     const good = encodeGguf({ metadata: [{ key: 'k', type: 'uint8', value: 1 }] });
     await expectCode(inspectBytes(setU32(good, 24 + 9, 13)), 'E_GGUF_BAD_VALUE_TYPE');
     let deep: GgufMetadataEntry['value'] = { itemType: 'uint8', items: [1] };
     for (let i = 0; i < 8; i++) deep = { itemType: 'array', items: [deep] };
     const e = await expectCode(inspectBytes(encodeGguf({ metadata: [{ key: 'deep', type: 'array', value: deep }] })), 'E_GGUF_NESTING');
     assert.match(e.message, /deep/);
+    const empty = { itemType: 'uint8' as const, items: [] };
+    const wide: GgufMetadataEntry = { key: 'wide', type: 'array', value: { itemType: 'array', items: new Array(65537).fill(empty) } };
+    const e2 = await expectCode(inspectBytes(encodeGguf({ metadata: [wide] })), 'E_GGUF_TOO_MANY');
+    assert.match(e2.message, /nested arrays/);
     let ok: GgufMetadataEntry['value'] = { itemType: 'uint8', items: [1] };
     for (let i = 0; i < 7; i++) ok = { itemType: 'array', items: [ok] };
     await inspectBytes(encodeGguf({ metadata: [{ key: 'deep', type: 'array', value: ok }] }));

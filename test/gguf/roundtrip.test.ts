@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { inspectModel } from '../../extension/engine/gguf';
-import { encodeGguf, encodeGgufHeader, writeGguf, type GgufFileSpec } from '../../extension/gguf/writer';
+import { encodeGguf, encodeGgufHeader, writeGguf, type GgufFileSpec, type GgufMetadataEntry } from '../../extension/gguf/writer';
 import { expectedMetadata } from './helpers/expected';
 import { EVERY_TYPE_METADATA, smallModelSpec } from './helpers/sample-files';
 import { useTmpDir } from './helpers/tmp';
@@ -24,6 +24,51 @@ describe('gguf writer -> inspectModel round trip', () => {
       assert.deepStrictEqual(Object.keys(info.metadata), EVERY_TYPE_METADATA.map((m) => m.key), 'file order kept');
     });
   }
+
+  it('big arrays (the packed marshalling path) of every element type round-trip exactly', async () => {
+    const n = 1000;
+    const idx = Array.from({ length: n }, (_, i) => i);
+    const metadata: GgufMetadataEntry[] = [
+      { key: 'b.uint8', type: 'array', value: { itemType: 'uint8', items: idx.map((i) => i & 0xff) } },
+      { key: 'b.int8', type: 'array', value: { itemType: 'int8', items: idx.map((i) => (i & 0xff) - 128) } },
+      { key: 'b.uint16', type: 'array', value: { itemType: 'uint16', items: idx.map((i) => i * 65) } },
+      { key: 'b.int16', type: 'array', value: { itemType: 'int16', items: idx.map((i) => 0 - i * 32) } },
+      { key: 'b.uint32', type: 'array', value: { itemType: 'uint32', items: idx.map((i) => i * 4294967) } },
+      { key: 'b.int32', type: 'array', value: { itemType: 'int32', items: idx.map((i) => 0 - i * 2147483) } },
+      { key: 'b.float32', type: 'array', value: { itemType: 'float32', items: idx.map((i) => i / 3) } },
+      { key: 'b.float64', type: 'array', value: { itemType: 'float64', items: idx.map((i) => 0 - i / 7) } },
+      { key: 'b.bool', type: 'array', value: { itemType: 'bool', items: idx.map((i) => i % 3 === 0) } },
+      { key: 'b.uint64', type: 'array', value: { itemType: 'uint64', items: idx.map((i) => BigInt(i) << 54n) } },
+      { key: 'b.string', type: 'array', value: { itemType: 'string', items: idx.map((i) => ['', 'a', 'ü', '日本', '🦙x', `t${i}`][i % 6]!) } },
+    ];
+    const file = path.join(tmp(), 'big-arrays.gguf');
+    await writeGguf(file, { metadata });
+    const info = await inspectModel(file);
+    const want = expectedMetadata(metadata);
+    assert.deepStrictEqual(info.metadata, want.metadata);
+    assert.deepStrictEqual(info.metadataTypes, want.types);
+  });
+
+  it('invalid UTF-8 in a big string array decodes as V8 does (U+FFFD), never throws', async () => {
+    const n = 300;
+    const items = Array.from({ length: n }, () => 'abcd');
+    const metadata: GgufMetadataEntry[] = [{ key: 's', type: 'array', value: { itemType: 'string', items } }];
+    const bytes = encodeGguf({ metadata });
+    // The first string's bytes: header 24, key 8 + 1, value type 4, item type 4, count 8, length 8.
+    const at = 24 + 9 + 4 + 4 + 8 + 8;
+    const bad = [[0xff, 0x61, 0x62, 0x63], [0xed, 0xa0, 0x80, 0x61], [0xe6, 0x97, 0x61, 0x62]];
+    const file = path.join(tmp(), 'bad-utf8.gguf');
+    for (const seq of bad) {
+      const copy = bytes.slice();
+      copy.set(seq, at);
+      fs.writeFileSync(file, copy);
+      const got = (await inspectModel(file)).metadata['s'] as string[];
+      assert.equal(got.length, n);
+      assert.equal(got[0], Buffer.from(seq).toString('utf8'));
+      assert.ok(got[0]!.includes('\uFFFD'));
+      assert.equal(got[1], 'abcd');
+    }
+  });
 
   it('tensor infos and bytes: shape, type, offsets into the mapped data', async () => {
     const spec = smallModelSpec();

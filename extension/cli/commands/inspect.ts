@@ -113,6 +113,11 @@ async function runInspect(argv: string[], io: CliIo): Promise<number> {
 export const inspectCommand: CliCommand = {
   name: 'inspect',
   summary: 'show a GGUF model file: architecture, parameters, tensors, tokenizer',
-  usage: 'hearth inspect <file.gguf|llamafile|ollama-blob> [--json]',
+  usage: [
+    'hearth inspect <file.gguf|llamafile|ollama-blob> [--json]',
+    '',
+    '  --json  print {"version","architecture","metadata","tensors","fileSize"}; metadata',
+    '          in full; 64-bit integers beyond 2^53 and NaN/Infinity as strings',
+  ].join('\n'),
   run: runInspect,
 };

@@ -21,6 +21,17 @@ constexpr uint64_t GGUF_DEFAULT_ALIGNMENT = 32;
 constexpr uint32_t GGUF_MAX_DIMS = 4;
 constexpr int GGUF_MAX_ARRAY_DEPTH = 8;  // nested arrays beyond this are hostile, not useful
 constexpr uint64_t GGUF_MAX_KEY_BYTES = 65535;  // the spec's key length limit
+// Each nested array costs ~200 bytes of memory for 12 bytes of file; no real
+// model nests arrays, so a per-file budget keeps that ratio from being abused.
+constexpr uint64_t GGUF_MAX_NESTED_ARRAYS = uint64_t(1) << 16;
+// Counts are checked against the bytes left, but a big file still leaves room
+// for a big lie: reserve at most this many up front and grow as elements are
+// actually parsed, so memory follows what the file really contains.
+constexpr uint64_t GGUF_MAX_RESERVE = uint64_t(1) << 20;
+
+size_t gguf_reserve_count(uint64_t count) {
+    return static_cast<size_t>(count < GGUF_MAX_RESERVE ? count : GGUF_MAX_RESERVE);
+}
 
 // Bytes of one fixed-size value; 0 for string and array.
 uint64_t gguf_fixed_size(GgufValueType t) {
@@ -128,15 +139,22 @@ private:
             arr->raw = cur_.take(arr->count * fixed, "array data");
         } else if (arr->elem_type == GGUF_TYPE_STRING) {
             check_count(arr->count, len_bytes, "string array element");
-            arr->strings.reserve(arr->count);
+            arr->strings.reserve(gguf_reserve_count(arr->count));
             for (uint64_t i = 0; i < arr->count; i++) arr->strings.push_back(cur_.read_string(v1_, "array string"));
         } else {
             check_count(arr->count, 4 + len_bytes, "nested array element");
-            arr->arrays.resize(arr->count);
+            if (arr->count > GGUF_MAX_NESTED_ARRAYS - nested_arrays_) {
+                throw_error(STATUS_E_GGUF_TOO_MANY, "more than %llu nested arrays in one file",
+                            static_cast<unsigned long long>(GGUF_MAX_NESTED_ARRAYS));
+            }
+            nested_arrays_ += arr->count;
+            arr->arrays.reserve(gguf_reserve_count(arr->count));
             // Each element is a whole array: its own element type, count, data.
             for (uint64_t i = 0; i < arr->count; i++) {
-                arr->arrays[i].type = GGUF_TYPE_ARRAY;
-                arr->arrays[i].arr = read_array(depth + 1);
+                GgufValue elem;
+                elem.type = GGUF_TYPE_ARRAY;
+                elem.arr = read_array(depth + 1);
+                arr->arrays.push_back(std::move(elem));
             }
         }
         return arr;
@@ -144,6 +162,7 @@ private:
 
     GgufCursor & cur_;
     bool v1_;
+    uint64_t nested_arrays_ = 0;  // against GGUF_MAX_NESTED_ARRAYS
 };
 
 } // namespace
@@ -280,8 +299,8 @@ void GgufFile::parse_all() {
     // repeated key can be told apart from a conflicting one.
     struct KeySeen { size_t index; uint64_t begin, end; };
     std::unordered_map<std::string_view, KeySeen> seen_keys;
-    kvs_.reserve(n_kv);
-    seen_keys.reserve(n_kv);
+    kvs_.reserve(gguf_reserve_count(n_kv));
+    seen_keys.reserve(gguf_reserve_count(n_kv));
     for (uint64_t k = 0; k < n_kv; k++) {
         GgufKv kv;
         kv.key = cur.read_string(v1, "metadata key");
@@ -343,8 +362,8 @@ void GgufFile::parse_all() {
         throw_error(STATUS_E_GGUF_TOO_MANY, "tensor count %llu cannot fit in the %llu bytes left",
                     static_cast<unsigned long long>(n_tensors), static_cast<unsigned long long>(cur.left()));
     }
-    tensors_.reserve(n_tensors);
-    tensor_index_.reserve(n_tensors);
+    tensors_.reserve(gguf_reserve_count(n_tensors));
+    tensor_index_.reserve(gguf_reserve_count(n_tensors));
     for (uint64_t n = 0; n < n_tensors; n++) {
         GgufTensorInfo t;
         t.name = cur.read_string(v1, "tensor name");
