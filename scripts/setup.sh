@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 t0=$SECONDS
 
 # System packages: clang for the libFuzzer target, binutils for the ISA scan.
-APT_PACKAGES=(clang libclang-rt-14-dev binutils python3 make g++)
+APT_PACKAGES=(clang libclang-rt-14-dev binutils python3 make g++ qemu-user g++-aarch64-linux-gnu)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -17,6 +17,7 @@
  */
 import { loadBinding } from './binding';
 import { EngineError, asEngineError } from './errors';
+import type { SpecialIds, TokenizerLike } from './tokenizer';
 import type {
   NativeGenerateOptions,
   NativeGenerationEvent,
@@ -68,6 +69,8 @@ export interface GenerateOptions {
   stop?: string[];
   /** End on EOS/EOT (default true). */
   stopOnEog?: boolean;
+  /** More token ids that end generation (not part of the output), e.g. FIM markers. */
+  stopTokens?: readonly number[];
   /** Add BOS when the prompt is text and the model wants it (default true). */
   addBos?: boolean;
   /** Parse special-token text like "<|fim_prefix|>" in a text prompt (default false). */
@@ -149,6 +152,32 @@ export class Model {
   isEog(token: number): boolean {
     this.check();
     return this.native.isEog(token);
+  }
+
+  /** The token's text as stored in the vocab. */
+  tokenText(token: number): string {
+    this.check();
+    return call(() => this.native.tokenText(token));
+  }
+
+  /** This model's tokenizer in the shape the prompt builders (fim.ts) take. */
+  get tokenizer(): TokenizerLike {
+    const i = this.info;
+    const id = (v: number | null): number => v ?? -1;
+    const specialIds: SpecialIds = {
+      bos: id(i.bos), eos: id(i.eos), eot: id(i.eot), eom: id(i.eom), unk: id(i.unk), pad: id(i.pad), sep: id(i.sep),
+      nl: id(i.nl), fimPre: id(i.fimPre), fimSuf: id(i.fimSuf), fimMid: id(i.fimMid), fimPad: id(i.fimPad),
+      fimRep: id(i.fimRep), fimSep: id(i.fimSep), addBos: i.addBos, addEos: i.addEos,
+    };
+    return {
+      tokenize: (text, o) => {
+        this.check();
+        return call(() => this.native.tokenize(text, o?.addBos ?? false, o?.parseSpecial ?? false));
+      },
+      specialIds,
+      tokenText: (t) => this.tokenText(t),
+      nVocab: i.nVocab,
+    };
   }
 
   /**
@@ -266,6 +295,7 @@ export class Session {
       seed: options.seed,
       stop: options.stop,
       stopOnEog: options.stopOnEog,
+      stopTokens: options.stopTokens ? Array.from(options.stopTokens) : undefined,
     };
     const result = this.serialise(
       () =>

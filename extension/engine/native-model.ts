@@ -22,6 +22,11 @@ export interface NativeModelInfo {
   bos: number | null;
   eos: number | null;
   eot: number | null;
+  eom: number | null;
+  unk: number | null;
+  pad: number | null;
+  sep: number | null;
+  nl: number | null;
   fimPre: number | null;
   fimSuf: number | null;
   fimMid: number | null;
@@ -50,6 +55,7 @@ export interface NativeGenerateOptions {
   seed?: number;
   stop?: string[];
   stopOnEog?: boolean;
+  stopTokens?: number[];
 }
 
 export interface NativeTimings {
@@ -101,6 +107,7 @@ export interface NativeModel {
   tokenize(text: string, addBos: boolean, parseSpecial: boolean): Int32Array;
   detokenize(tokens: Int32Array | number[], special: boolean): string;
   isEog(token: number): boolean;
+  tokenText(token: number): string;
   createSession(options: NativeSessionOptions): NativeSession;
   dispose(): void;
 }

@@ -44,8 +44,11 @@ export interface NativeTokenizerHandle {
   tokenize(text: string | Uint8Array, options?: NativeTokenizeOptions): Int32Array;
   /** The same on the libuv pool, for long texts. */
   tokenizeAsync(text: string | Uint8Array, options?: NativeTokenizeOptions): Promise<Int32Array>;
-  /** Control tokens render only with special: true. */
-  detokenize(ids: Int32Array | readonly number[], options?: { special?: boolean }): string;
+  /**
+   * Control tokens render only with special: true. cleanSpaces: apply the
+   * vocab's clean_up_tokenization_spaces as llama.cpp does (display only).
+   */
+  detokenize(ids: Int32Array | readonly number[], options?: { special?: boolean; cleanSpaces?: boolean }): string;
   /** The bytes of one token (may end mid UTF-8 character). */
   tokenPiece(id: number, options?: { special?: boolean }): Uint8Array;
   /** The token as stored in the vocab (e.g. "Ġworld", "▁world", "<0x0A>"). */
@@ -60,4 +63,10 @@ export interface NativeTokenizerHandle {
 export interface TokenizerNative {
   /** Reads tokenizer.* metadata from a GGUF file (vocab-only files work). */
   loadTokenizer(path: string): Promise<NativeTokenizerHandle>;
+  /**
+   * The C++ Utf8StreamDecoder (what the runtime streams generated text
+   * through): pushes each chunk, then flushes; returns the UTF-8 bytes each
+   * call gave. For tests.
+   */
+  utf8StreamDecode(chunks: readonly Uint8Array[]): Uint8Array[];
 }

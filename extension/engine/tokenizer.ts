@@ -80,11 +80,15 @@ export class Tokenizer implements TokenizerLike {
     }
   }
 
-  /** Text of the ids; control tokens are rendered only with special. */
-  detokenize(ids: Int32Array | readonly number[], options: { special?: boolean } = {}): string {
+  /**
+   * Text of the ids; control tokens are rendered only with special. By
+   * default the exact text (it tokenizes back to the same ids); cleanSpaces
+   * applies the vocab's clean-up of spaces before punctuation as llama.cpp does.
+   */
+  detokenize(ids: Int32Array | readonly number[], options: { special?: boolean; cleanSpaces?: boolean } = {}): string {
     checkIds(ids, this.nVocab);
     try {
-      return this.handle.detokenize(ids, { special: options.special ?? false });
+      return this.handle.detokenize(ids, { special: options.special ?? false, cleanSpaces: options.cleanSpaces ?? false });
     } catch (err) {
       throw asEngineError(err);
     }

@@ -37,6 +37,11 @@ Napi::Object model_info(Napi::Env env, const Model & m) {
     o.Set("bos", token_or_null(env, sp.bos));
     o.Set("eos", token_or_null(env, sp.eos));
     o.Set("eot", token_or_null(env, sp.eot));
+    o.Set("eom", token_or_null(env, sp.eom));
+    o.Set("unk", token_or_null(env, sp.unk));
+    o.Set("pad", token_or_null(env, sp.pad));
+    o.Set("sep", token_or_null(env, sp.sep));
+    o.Set("nl", token_or_null(env, sp.nl));
     o.Set("fimPre", token_or_null(env, sp.fim_pre));
     o.Set("fimSuf", token_or_null(env, sp.fim_suf));
     o.Set("fimMid", token_or_null(env, sp.fim_mid));
@@ -77,6 +82,12 @@ Napi::Object model_wrap(Napi::Env env, std::shared_ptr<Model> model) {
             if (id < 0 || id >= n_vocab) throw_error(STATUS_E_INVALID_ARGUMENT, "token id %d is outside the vocab (%d)", id, n_vocab);
         }
         return Napi::String::New(info.Env(), m.tokenizer().detokenize(ids, special));
+    });
+    set_method(env, obj, "tokenText", [h](const Napi::CallbackInfo & info) -> Napi::Value {
+        const Model & m = live_model(info.Env(), h);
+        const int32_t id = info[0].ToNumber().Int32Value();
+        if (id < 0 || id >= m.tokenizer().n_vocab()) throw_error(STATUS_E_INVALID_ARGUMENT, "token id %d is outside the vocab", id);
+        return Napi::String::New(info.Env(), std::string(m.tokenizer().token_text(id)));
     });
     set_method(env, obj, "isEog", [h](const Napi::CallbackInfo & info) -> Napi::Value {
         const Model & m = live_model(info.Env(), h);

@@ -96,6 +96,8 @@ GenerationParams generation_params(const Napi::Object & o) {
     s.presence_penalty = (float)number_option(o, "presencePenalty", s.presence_penalty);
     s.seed = (uint64_t)number_option(o, "seed", 1);
     p.stop_on_eog = bool_option(o, "stopOnEog", true);
+    Napi::Value stop_tokens = o.Get("stopTokens");
+    if (!stop_tokens.IsUndefined() && !stop_tokens.IsNull()) p.stop_tokens = token_array(stop_tokens, "stopTokens");
     Napi::Value stop = o.Get("stop");
     if (stop.IsArray()) {
         auto a = stop.As<Napi::Array>();
@@ -174,7 +176,10 @@ Napi::Object session_wrap(Napi::Env env, std::shared_ptr<Model> model, const Ses
         }
         BusyGuard busy(env, live_session(env, h));
         auto abort_flag = std::make_shared<std::atomic<bool>>(false);
-        EventTsfn tsfn = EventTsfn::New(env, info[2].As<Napi::Function>(), "hearth-generate", 0, 1);
+        // A queue of one: the generation thread waits when JS has not taken the
+        // previous token yet, so it never runs more than a token or two ahead of
+        // what JS has seen (bounded memory, and abort lands within a token).
+        EventTsfn tsfn = EventTsfn::New(env, info[2].As<Napi::Function>(), "hearth-generate", 1, 1);
         std::shared_ptr<SessionState> state = busy.release();
         std::thread([state, tokens, params, abort_flag, tsfn]() mutable {
             GenerationCallbacks cb;

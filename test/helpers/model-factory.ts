@@ -34,6 +34,10 @@ export interface RandomModelSpec {
   /** true: no output.weight, the head reuses token_embd.weight. */
   tiedEmbeddings: boolean;
   ropeFreqBase?: number;
+  /** rope.scaling.type = linear with this factor. */
+  ropeLinearFactor?: number;
+  /** Llama 3 style rope scaling: a rope_freqs.weight tensor of per-pair divisors. */
+  ropeFreqFactors?: boolean;
   seed: number;
 }
 
@@ -147,6 +151,13 @@ export async function writeRandomModel(spec: RandomModelSpec, outPath: string): 
     add(p + 'ffn_down.weight', [spec.nFf, E], matrix(E, spec.nFf, () => 3));
   }
 
+  if (spec.ropeFreqFactors) {
+    // Divisors between 1 and 8, growing with the wavelength as Llama 3's do.
+    const ff = new Float32Array(D / 2);
+    for (let i = 0; i < ff.length; i++) ff[i] = 1 + (7 * i) / (ff.length - 1);
+    add('rope_freqs.weight', [D / 2], ff);
+  }
+
   const a = spec.arch;
   const metadata: GgufMetadataEntry[] = [
     { key: 'general.architecture', type: 'string', value: a },
@@ -162,6 +173,10 @@ export async function writeRandomModel(spec: RandomModelSpec, outPath: string): 
     { key: `${a}.rope.freq_base`, type: 'float32', value: spec.ropeFreqBase ?? 10000 },
     { key: `${a}.attention.layer_norm_rms_epsilon`, type: 'float32', value: a === 'qwen2' ? 1e-6 : 1e-5 },
   ];
+  if (spec.ropeLinearFactor) {
+    metadata.push({ key: `${a}.rope.scaling.type`, type: 'string', value: 'linear' });
+    metadata.push({ key: `${a}.rope.scaling.factor`, type: 'float32', value: spec.ropeLinearFactor });
+  }
   for (const [key, value] of Object.entries(vocab.metadata)) {
     if (!key.startsWith('tokenizer.')) continue;
     if (key === 'tokenizer.ggml.pre' && spec.pre) continue;

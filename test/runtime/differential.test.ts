@@ -59,6 +59,8 @@ interface ArchCase {
   spec: RandomModelSpec;
   /** Picked so every format's greedy margin clears its tolerance (see the top). */
   prompts: string[];
+  /** Formats to run (default: all). */
+  formats?: string[];
 }
 
 function vocab(name: string): string {
@@ -82,6 +84,26 @@ const ARCH_CASES: ArchCase[] = [
       ropeFreqBase: 1000000, seed: 12,
     },
     prompts: ['import numpy as np\nx = np.zeros(3)'],
+  },
+  {
+    label: 'llama+rope_freqs (Llama 3 style per-pair rope divisors)',
+    spec: {
+      arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 11,
+      ropeFreqBase: 500000, ropeFreqFactors: true,
+    },
+    prompts: ['Once upon a time, in a café, there was a cat who liked to sit by the window and watch the rain'],
+    formats: ['F32', 'Q8_0'],
+  },
+  {
+    label: 'llama+linear (rope.scaling.type linear, factor 4)',
+    spec: {
+      arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 11,
+      ropeLinearFactor: 4,
+    },
+    prompts: ['Once upon a time, in a café, there was a cat who liked to sit by the window and watch the rain'],
+    formats: ['F32', 'Q8_0'],
   },
 ];
 
@@ -194,7 +216,7 @@ describe('runtime: differential vs llama.cpp (node-llama-cpp)', function () {
 
   for (const c of ARCH_CASES) {
     describe(c.label, () => {
-      for (const format of FORMATS) {
+      for (const format of FORMATS.filter((f) => !c.formats || c.formats.includes(f))) {
         it(`${format}: same tokens, logits within ${REL_TOLERANCE[format]} x max|logit|, same ${N_GREEDY}-token greedy continuation`, async function () {
           const path = await randomModelAs(c.spec, format);
           await compareWithOracle(c.label, format, path, c.prompts, REL_TOLERANCE[format]);

@@ -122,6 +122,18 @@ describe('runtime: stories260K (trained llama, GGUF v1 and v3)', function () {
     assert.notDeepEqual(a.tokens, c.tokens);
   });
 
+  it('sampler chain edge cases: top-k 1 and min-p 1 are greedy; top-p keeps a seeded draw reproducible', async () => {
+    const greedy = await v3.createSession().generate(PROMPT_IDS, { maxTokens: 20 }).result;
+    const topK1 = await v3.createSession().generate(PROMPT_IDS, { maxTokens: 20, temperature: 1.5, topK: 1, seed: 3 }).result;
+    const minP1 = await v3.createSession().generate(PROMPT_IDS, { maxTokens: 20, temperature: 1.5, topK: 0, topP: 1, minP: 1, seed: 3 }).result;
+    assert.deepEqual(topK1.tokens, greedy.tokens);
+    assert.deepEqual(minP1.tokens, greedy.tokens);
+    const hot = { maxTokens: 40, temperature: 2, topK: 0, topP: 0.5, minP: 0, seed: 99 };
+    const a = await v3.createSession().generate(PROMPT_IDS, hot).result;
+    const b = await v3.createSession().generate(PROMPT_IDS, hot).result;
+    assert.deepEqual(a.tokens, b.tokens);
+  });
+
   it('a repetition penalty changes a greedy continuation', async () => {
     const plain = await v3.createSession().generate(PROMPT_IDS, { maxTokens: 60, stopOnEog: false }).result;
     const penalised = await v3.createSession().generate(PROMPT_IDS, { maxTokens: 60, stopOnEog: false, repeatPenalty: 1.5, frequencyPenalty: 0.5 }).result;

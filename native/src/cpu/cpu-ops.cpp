@@ -64,13 +64,16 @@ void cpu_matmul(const CpuContext & ctx, GgmlType wtype, const void * W, int64_t 
     // Activations: converted once for all weight rows.
     const void * A = x;
     size_t lda = (size_t)k * sizeof(float);
-    if (mk.act_type != GGML_TYPE_F32) {
-        lda = (size_t)tensor_row_bytes(mk.act_type, k);
+    if (mk.act_type != GGML_TYPE_F32 || mk.act_convert) {
+        lda = mk.act_row_bytes ? mk.act_row_bytes(k) : (size_t)tensor_row_bytes(mk.act_type, k);
         std::vector<uint8_t> & buf = act_buffer();
         if (buf.size() < lda * (size_t)n) buf.resize(lda * (size_t)n);
         uint8_t * dst = buf.data();
         run_parallel(ctx.pool, n, [&](int64_t j0, int64_t j1, int) {
-            for (int64_t j = j0; j < j1; ++j) kt.quantize_act(mk.act_type, x + j * k, dst + j * lda, k);
+            for (int64_t j = j0; j < j1; ++j) {
+                if (mk.act_convert) mk.act_convert(x + j * k, dst + j * lda, k);
+                else kt.quantize_act(mk.act_type, x + j * k, dst + j * lda, k);
+            }
         }, 1);
         A = dst;
     }

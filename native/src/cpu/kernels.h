@@ -21,6 +21,11 @@ using CpuGemmFn = void (*)(const void * W, size_t ldw, const void * A, size_t ld
 struct CpuMatmulKernel {
     GgmlType act_type = GGML_TYPE_F32;  // format activations are converted to first
     CpuGemmFn gemm = nullptr;           // nullptr: weight type not supported
+    // (optional) A table-private activation layout instead of act_type's
+    // (e.g. Q8 blocks pre-arranged for vpdpbusd): bytes of a k-row, and the
+    // f32 -> layout conversion. act_type then only fixes the k granularity.
+    size_t (*act_row_bytes)(int64_t k) = nullptr;
+    void (*act_convert)(const float * x, void * y, int64_t k) = nullptr;
 };
 
 struct CpuKernels {

@@ -1,6 +1,7 @@
 #include "cpu/thread-pool.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
@@ -18,10 +19,10 @@ namespace hearth {
 
 namespace {
 
-// After a job, a worker polls this many times before parking: back-to-back
-// kernels (one per layer) then start without a futex round trip, and an idle
-// pool still sleeps within microseconds.
-constexpr int SPIN_BEFORE_PARK = 1 << 14;
+// After a job, a thread polls for about this long before parking, so
+// back-to-back kernels (one per layer) start without a futex round trip,
+// while an idle pool is asleep within a fraction of a millisecond.
+constexpr auto SPIN_BEFORE_PARK = std::chrono::microseconds(100);
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -31,10 +32,28 @@ inline void cpu_relax() {
 #endif
 }
 
+// Polls pred() for up to SPIN_BEFORE_PARK; true when it became true.
+template <class Pred>
+bool spin_until(Pred pred) {
+    const auto deadline = std::chrono::steady_clock::now() + SPIN_BEFORE_PARK;
+    for (;;) {
+        for (int i = 0; i < 64; ++i) {
+            if (pred()) return true;
+            cpu_relax();
+        }
+        if (std::chrono::steady_clock::now() >= deadline) return pred();
+    }
+}
+
 thread_local bool t_in_pool_job = false;  // nested parallel_for runs inline
 
 } // namespace
 
+// Chunks are claimed from one atomic word, generation << 32 | next chunk, so
+// a worker that wakes late can never claim a chunk of a job it did not see
+// start. The caller waits for the chunks to be done, not for the workers to
+// check in: a worker the OS has descheduled holds nobody up, its share is
+// simply taken by the threads that are running.
 struct ThreadPool::Impl {
     int n_threads = 1;
     std::vector<std::thread> workers;
@@ -43,46 +62,51 @@ struct ThreadPool::Impl {
     std::mutex mutex;
     std::condition_variable wake;
     std::condition_variable done;
-    std::atomic<uint64_t> generation{0};
     bool stopping = false;
 
-    // The current job.
-    const std::function<void(int64_t, int64_t, int)> * fn = nullptr;
-    int64_t n = 0;
-    int64_t chunk = 1;
-    std::atomic<int64_t> next{0};
-    std::atomic<int> busy{0};  // workers still inside the current job
+    std::atomic<uint64_t> state{0};
+    std::atomic<int64_t> chunks_done{0};
+    // The current job; written before state publishes its generation.
+    std::atomic<const std::function<void(int64_t, int64_t, int)> *> fn{nullptr};
+    std::atomic<int64_t> n{0};
+    std::atomic<int64_t> chunk{1};
+    std::atomic<int64_t> total_chunks{0};
 
-    void run_chunks(int thread_index) {
+    static uint32_t generation_of(uint64_t s) { return (uint32_t)(s >> 32); }
+
+    void run_chunks(uint32_t gen, int thread_index) {
         for (;;) {
-            const int64_t begin = next.fetch_add(chunk, std::memory_order_relaxed);
-            if (begin >= n) break;
-            const int64_t end = begin + chunk < n ? begin + chunk : n;
-            (*fn)(begin, end, thread_index);
+            uint64_t s = state.load(std::memory_order_acquire);
+            if (generation_of(s) != gen) return;
+            const int64_t total = total_chunks.load(std::memory_order_relaxed);
+            const int64_t size = chunk.load(std::memory_order_relaxed);
+            const int64_t count = n.load(std::memory_order_relaxed);
+            const auto * job = fn.load(std::memory_order_relaxed);
+            const int64_t index = (int64_t)(uint32_t)s;
+            if (index >= total) return;
+            if (!state.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) continue;
+            const int64_t begin = index * size;
+            const int64_t end = begin + size < count ? begin + size : count;
+            (*job)(begin, end, thread_index);
+            if (chunks_done.fetch_add(1, std::memory_order_acq_rel) + 1 == total) {
+                std::lock_guard<std::mutex> lock(mutex);
+                done.notify_all();
+            }
         }
     }
 
     void worker_main(int thread_index) {
         t_in_pool_job = true;
-        uint64_t seen = 0;
+        uint32_t seen = 0;
         for (;;) {
-            uint64_t gen = generation.load(std::memory_order_acquire);
-            for (int spin = 0; gen == seen && spin < SPIN_BEFORE_PARK; ++spin) {
-                cpu_relax();
-                gen = generation.load(std::memory_order_acquire);
-            }
-            if (gen == seen) {
+            auto fresh = [&] { return generation_of(state.load(std::memory_order_acquire)) != seen; };
+            if (!spin_until(fresh)) {
                 std::unique_lock<std::mutex> lock(mutex);
-                wake.wait(lock, [&] { return stopping || generation.load(std::memory_order_acquire) != seen; });
+                wake.wait(lock, [&] { return stopping || fresh(); });
                 if (stopping) return;
-                gen = generation.load(std::memory_order_acquire);
             }
-            seen = gen;
-            run_chunks(thread_index);
-            if (busy.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-                std::lock_guard<std::mutex> lock(mutex);
-                done.notify_one();
-            }
+            seen = generation_of(state.load(std::memory_order_acquire));
+            run_chunks(seen, thread_index);
         }
     }
 };
@@ -120,26 +144,26 @@ void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64
     const int64_t target_chunks = (int64_t)p.n_threads * 8;
     int64_t chunk = (n + target_chunks - 1) / target_chunks;
     chunk = (chunk + grain - 1) / grain * grain;
-    p.fn = &fn;
-    p.n = n;
-    p.chunk = chunk;
-    p.next.store(0, std::memory_order_relaxed);
-    p.busy.store(p.n_threads - 1, std::memory_order_relaxed);
+    const int64_t total = (n + chunk - 1) / chunk;
+    p.fn.store(&fn, std::memory_order_relaxed);
+    p.n.store(n, std::memory_order_relaxed);
+    p.chunk.store(chunk, std::memory_order_relaxed);
+    p.total_chunks.store(total, std::memory_order_relaxed);
+    p.chunks_done.store(0, std::memory_order_relaxed);
+    const uint32_t gen = Impl::generation_of(p.state.load(std::memory_order_relaxed)) + 1;
     {
         std::lock_guard<std::mutex> lock(p.mutex);
-        p.generation.fetch_add(1, std::memory_order_release);
+        p.state.store((uint64_t)gen << 32, std::memory_order_release);
     }
     p.wake.notify_all();
     t_in_pool_job = true;
-    p.run_chunks(0);
+    p.run_chunks(gen, 0);
     t_in_pool_job = false;
-    if (p.busy.load(std::memory_order_acquire) != 0) {
-        // Workers finish their last chunk; spin briefly, then sleep.
-        for (int spin = 0; spin < SPIN_BEFORE_PARK && p.busy.load(std::memory_order_acquire) != 0; ++spin) cpu_relax();
+    auto finished = [&] { return p.chunks_done.load(std::memory_order_acquire) == total; };
+    if (!spin_until(finished)) {
         std::unique_lock<std::mutex> lock(p.mutex);
-        p.done.wait(lock, [&] { return p.busy.load(std::memory_order_acquire) == 0; });
+        p.done.wait(lock, finished);
     }
-    p.fn = nullptr;
 }
 
 int ThreadPool::physical_cores() {

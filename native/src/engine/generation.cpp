@@ -1,5 +1,6 @@
 #include "engine/generation.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/status.h"
@@ -61,7 +62,8 @@ GenerationResult generation_run(Session & session, const std::vector<TokenId> & 
         }
         const TokenId id = chain.sample(logits->data(), n_vocab);
         chain.accept(id);
-        if (params.stop_on_eog && tok.is_eog(id)) {
+        const bool listed = std::find(params.stop_tokens.begin(), params.stop_tokens.end(), id) != params.stop_tokens.end();
+        if ((params.stop_on_eog && tok.is_eog(id)) || listed) {
             res.reason = STOP_REASON_EOG;
             break;
         }

@@ -20,6 +20,7 @@ struct GenerationParams {
     SamplingParams sampling;
     int32_t max_tokens = 256;
     std::vector<std::string> stop;  // stop strings (not included in the output)
+    std::vector<TokenId> stop_tokens;  // more tokens that end generation, like EOG (FIM markers)
     bool stop_on_eog = true;        // EOS/EOT/EOM end generation
 };
 

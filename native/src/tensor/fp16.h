@@ -18,7 +18,9 @@ static inline float fp16_to_f32(uint16_t h) {
     const uint32_t sign = (uint32_t)(h & 0x8000) << 16;
     const uint32_t exp = (h >> 10) & 0x1f;
     const uint32_t man = h & 0x3ff;
-    if (exp == 0x1f) return fp_float_of(sign | 0x7f800000u | (man << 13));  // inf / nan
+    if (exp == 0x1f) {  // inf, or nan made quiet (as F16C hardware and ggml do)
+        return fp_float_of(sign | 0x7f800000u | (man << 13) | (man ? 0x400000u : 0));
+    }
     if (exp == 0) {
         if (man == 0) return fp_float_of(sign);
         // subnormal: man * 2^-24, exact in f32

@@ -38,6 +38,7 @@ public:
     const char * model_name() const override { return vocab_.model_name.c_str(); }
     const char * pre_name() const override { return vocab_.pre_name.c_str(); }
     bool add_space_prefix() const override { return vocab_.add_space_prefix; }
+    bool wants_clean_spaces() const override { return vocab_.clean_spaces; }
 
     const Vocab & vocab() const { return vocab_; }
     void set_newline(TokenId id) { vocab_.special.nl = id; }

@@ -123,6 +123,53 @@ std::string Tokenizer::detokenize(const std::vector<TokenId> & ids, bool special
     return out;
 }
 
+namespace {
+
+// llama.cpp's clean-up passes, in order: " ." " ," " !" " ?" lose the space;
+// " ' " becomes "'"; " 's" " 'm" " 're" " 've" lose the space.
+std::string clean_up_spaces(const std::string & in) {
+    std::string a;
+    a.reserve(in.size());
+    for (size_t i = 0; i < in.size(); ++i) {
+        const char x = in[i];
+        if (i > 0 && in[i - 1] == ' ' && (x == '?' || x == '!' || x == '.' || x == ',')) a.pop_back();
+        a.push_back(x);
+    }
+    std::string b;
+    b.reserve(a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        const char x = a[i];
+        if (i > 0 && x == '\'' && i + 1 < a.size() && a[i - 1] == ' ' && a[i + 1] == ' ') {
+            b.pop_back();   // the space before
+            a[++i] = '\0';  // the space after is dropped, and is no longer a space for the next check
+        }
+        b.push_back(x);
+    }
+    std::string c;
+    c.reserve(b.size());
+    for (size_t i = 0; i < b.size(); ++i) {
+        const char x = b[i];
+        if (i > 0 && b[i - 1] == ' ' && x == '\'' && i + 1 < b.size()) {
+            const char x1 = b[i + 1];
+            if (x1 == 's' || x1 == 'm') {
+                c.pop_back();
+            } else if (x1 != 't' && x1 != 'd' && i + 2 < b.size()) {
+                const char x2 = b[i + 2];
+                if ((x1 == 'r' && x2 == 'e') || (x1 == 'v' && x2 == 'e')) c.pop_back();
+            }
+        }
+        c.push_back(x);
+    }
+    return c;
+}
+
+} // namespace
+
+std::string Tokenizer::detokenize(const std::vector<TokenId> & ids, bool special, bool clean_spaces) const {
+    std::string text = detokenize(ids, special);
+    return (clean_spaces && wants_clean_spaces()) ? clean_up_spaces(text) : text;
+}
+
 // ---------------------------------------------------------------------------
 // Utf8StreamDecoder
 

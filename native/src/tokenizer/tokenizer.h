@@ -44,6 +44,10 @@ public:
     // result is the text that tokenizes back to ids (llama.cpp's optional
     // clean_spaces pass is not applied).
     std::string detokenize(const std::vector<TokenId> & ids, bool special) const;
+    // As llama.cpp's llama_detokenize: with clean_spaces, vocabs that ask for
+    // it (clean_up_tokenization_spaces) lose the space before . , ! ? and
+    // some contractions. For display; the result may not tokenize back.
+    std::string detokenize(const std::vector<TokenId> & ids, bool special, bool clean_spaces) const;
 
     virtual int32_t n_vocab() const = 0;
     virtual const SpecialTokens & special() const = 0;
@@ -55,6 +59,7 @@ public:
     // SentencePiece-style: a space is put before the text, and detokenize()
     // drops the first piece's leading space.
     virtual bool add_space_prefix() const { return false; }
+    virtual bool wants_clean_spaces() const { return false; }
 };
 
 // Turns a stream of token bytes into valid UTF-8 text: holds back an
