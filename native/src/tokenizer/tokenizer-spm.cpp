@@ -1,7 +1,9 @@
 // SentencePiece-style tokenizer ("llama"): spaces become U+2581, then the
 // best-scoring adjacent pair that forms a token is merged until none is left;
 // characters that never became a token fall back to <0xXX> byte tokens.
+#include <algorithm>
 #include <queue>
+#include <unordered_set>
 
 #include "tokenizer/tokenizer-impl.h"
 #include "tokenizer/unicode.h"
@@ -31,9 +33,36 @@ struct SpmBigramOrder {
     }
 };
 
+// A character as one integer: its (at most 4) UTF-8 bytes.
+inline uint32_t pack_char(const char * p, size_t n) {
+    uint32_t v = 0;
+    for (size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+    return v;
+}
+
+inline uint64_t pair_key(uint32_t a, uint32_t b) { return (uint64_t(a) << 32) | b; }
+
 class SpmTokenizer final : public VocabTokenizer {
 public:
-    using VocabTokenizer::VocabTokenizer;
+    // Merges only ever join characters that sit side by side inside some
+    // token, so the text splits into independent runs wherever two adjacent
+    // characters never do: same result, small heaps instead of one the size
+    // of the text.
+    explicit SpmTokenizer(Vocab vocab) : VocabTokenizer(std::move(vocab)) {
+        for (const TokenData & t : vocab_.tokens) {
+            const std::string & s = t.text;
+            uint32_t prev = 0;
+            bool have_prev = false;
+            for (size_t i = 0; i < s.size();) {
+                const size_t n = std::min(unicode_len_utf8(s[i]), s.size() - i);
+                const uint32_t c = pack_char(s.data() + i, n);
+                if (have_prev) adjacent_.insert(pair_key(prev, c));
+                prev = c;
+                have_prev = true;
+                i += n;
+            }
+        }
+    }
 
 protected:
     void tokenize_fragments(std::string_view text, const std::vector<Fragment> & fragments,
@@ -58,18 +87,36 @@ protected:
     }
 
 private:
+    std::unordered_set<uint64_t> adjacent_;
+
     void encode(const std::string & text, std::vector<TokenId> & out) const {
         std::vector<SpmSymbol> symbols;
-        symbols.reserve(text.size());
+        size_t run_start = 0;
+        uint32_t prev = 0;
         for (size_t offs = 0; offs < text.size();) {
             const size_t n = std::min(unicode_len_utf8(text[offs]), text.size() - offs);
-            const int32_t index = int32_t(symbols.size());
-            symbols.push_back({index - 1, offs + n == text.size() ? -1 : index + 1, uint32_t(offs), uint32_t(n)});
+            const uint32_t c = pack_char(text.data() + offs, n);
+            if (offs > run_start && adjacent_.count(pair_key(prev, c)) == 0) {
+                encode_run(text, run_start, offs, symbols, out);
+                run_start = offs;
+            }
+            prev = c;
             offs += n;
         }
-        std::vector<SpmBigram> storage;
-        storage.reserve(symbols.size());
-        std::priority_queue<SpmBigram, std::vector<SpmBigram>, SpmBigramOrder> queue(SpmBigramOrder{}, std::move(storage));
+        if (run_start < text.size()) encode_run(text, run_start, text.size(), symbols, out);
+    }
+
+    // Bytes [begin, end) of text: the merge loop over one independent run.
+    void encode_run(const std::string & text, size_t begin, size_t end, std::vector<SpmSymbol> & symbols,
+                    std::vector<TokenId> & out) const {
+        symbols.clear();
+        for (size_t offs = begin; offs < end;) {
+            const size_t n = std::min(unicode_len_utf8(text[offs]), end - offs);
+            const int32_t index = int32_t(symbols.size());
+            symbols.push_back({index - 1, offs + n == end ? -1 : index + 1, uint32_t(offs), uint32_t(n)});
+            offs += n;
+        }
+        std::priority_queue<SpmBigram, std::vector<SpmBigram>, SpmBigramOrder> queue;
         auto try_add = [&](int32_t left, int32_t right) {
             if (left < 0 || right < 0) return;
             const SpmSymbol & l = symbols[size_t(left)];
