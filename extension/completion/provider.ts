@@ -8,7 +8,6 @@ import { CompletionEngine, type CompletionSettings } from './completion-engine';
 import { ChunkRing } from './chunk-ring';
 import { AdaptiveDebounce } from './debounce';
 import { completionBlockedReason } from './gates';
-import { fimFormat } from './fim-format';
 import { readConfig } from '../config';
 import type { ModelManager } from '../models/model-manager';
 import type { EnginePort, ModelInfo } from '../host/engine-port';
@@ -88,13 +87,13 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
 
   private settings(): CompletionSettings {
     const cfg = readConfig();
-    const fim = this.current?.info.fim;
     return {
       budget: { windowTokens: cfg.completionContextTokens, localShare: 0.75, prefixToSuffix: 3, prefixStepLines: 16 },
       maxTokens: cfg.completionMaxTokens,
       maxLines: cfg.completionMaxLines,
       timeBudgetMs: cfg.completionTimeBudgetMs,
-      stopStrings: fim ? fimFormat(fim).stops : [],
+      // The engine ends on the family's stop tokens (engine/fim.ts).
+      stopStrings: [],
     };
   }
 

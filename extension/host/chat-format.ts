@@ -1,10 +1,13 @@
 /**
- * Chat prompt layouts, picked from the model's chat template by the markers
- * it uses (no Jinja engine here): ChatML, Llama 3, Llama 2 [INST], and a
- * plain-text fallback for models without a template.
+ * Fallback chat layouts for models whose chat template is missing or cannot
+ * be rendered (chat-prompt.ts tries the template first): ChatML, Llama 3,
+ * Llama 2 [INST] picked by the markers the template text uses, and plain
+ * "User:/Assistant:" text for models without any template.
  */
 import type { ChatMessage } from './engine-port';
-import type { PromptPart } from '../completion/fim-format';
+
+/** A special-token spelling (one control token) or plain text (no special parsing). */
+export type PromptPart = { special: string } | { text: string };
 
 export type ChatFormatName = 'chatml' | 'llama3' | 'llama2' | 'plain';
 

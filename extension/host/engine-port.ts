@@ -10,7 +10,8 @@ export interface LoadOptions {
   threads?: number;
 }
 
-export type FimFormatName = 'qwen' | 'deepseek' | 'starcoder' | 'codellama' | 'codestral';
+/** The FIM families of engine/fim.ts (the builder `hearth complete` uses too). */
+export type FimFormatName = 'qwen' | 'deepseek' | 'starcoder' | 'codellama' | 'codestral' | 'generic';
 
 export interface ModelInfo {
   path: string;
@@ -44,6 +45,9 @@ export interface FimRequest {
   timeBudgetMs: number;
   /** Extra stop strings on top of the model's own end tokens. */
   stop: string[];
+  /** 0 or absent: greedy (the suggestion shown first); above 0: a sampled alternative. */
+  temperature?: number;
+  seed?: number;
 }
 
 export type ChatRole = 'system' | 'user' | 'assistant';

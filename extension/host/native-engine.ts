@@ -3,12 +3,13 @@
  * engine process. One session for completions and one for chat, so each
  * keeps its own KV cache and its prompt prefix is reused across requests.
  * Prompts are built as token ids: control tokens by id, user text tokenized
- * with special parsing off.
+ * with special parsing off. FIM prompts come from engine/fim.ts, the builder
+ * `hearth complete` uses, so the same prefix/suffix gives the same tokens.
  */
 import { loadModel, type Model, type Session } from '../engine/engine';
 import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
-import { detectFimFormat, fimFormat, type PromptPart } from '../completion/fim-format';
-import { chatPrompt, detectChatFormat } from './chat-format';
+import { buildFimPrompt, detectFim } from '../engine/fim';
+import { chatTokens } from './chat-prompt';
 import { peekGguf } from '../models/gguf-peek';
 import { HostError } from './host-errors';
 import * as path from 'path';
@@ -28,11 +29,15 @@ export class NativeEngine implements EnginePort {
     await this.dispose();
     const model = await loadModel(modelPath, { threads: options.threads, contextLength: options.contextTokens });
     const mi = model.info;
-    const spelled = new Set<string>();
-    for (const id of [mi.fimPre, mi.fimSuf, mi.fimMid, mi.fimSep]) {
-      if (id !== null) spelled.add(model.detokenize([id], { special: true }));
+    let fim: ModelInfo['fim'] = null;
+    let repoLevelFim = false;
+    try {
+      const spec = detectFim(model.tokenizer);
+      fim = spec.family;
+      repoLevelFim = spec.repo >= 0 && spec.fileSep >= 0;
+    } catch {
+      // E_MODEL_NO_FIM: completions continue the prefix instead
     }
-    const fim = mi.fimPre !== null && mi.fimSuf !== null && mi.fimMid !== null ? detectFimFormat((t) => spelled.has(t)) : null;
     let parameters = 0;
     try {
       parameters = peekGguf(modelPath).parameters;
@@ -50,7 +55,7 @@ export class NativeEngine implements EnginePort {
       parameters,
       contextLength: mi.contextLengthTrain,
       fim,
-      repoLevelFim: fim !== null && mi.fimSep !== null,
+      repoLevelFim,
       sizeBytes: fs.statSync(modelPath).size,
     };
     return this.info;
@@ -60,22 +65,37 @@ export class NativeEngine implements EnginePort {
     const { model, info, session } = this.require(this.completionSession);
     let prompt: number[];
     let stops = request.stop;
+    let stopTokens: readonly number[] = [];
     if (info.fim) {
-      const format = fimFormat(info.fim);
-      prompt = this.tokens(model, format.parts(request, info.repoLevelFim));
-      stops = [...new Set([...stops, ...format.stops])];
+      // Other files make it a repo-level prompt; without them it is exactly
+      // what `hearth complete` builds for the same prefix and suffix.
+      const fim = buildFimPrompt(model.tokenizer, {
+        prefix: request.prefix,
+        suffix: request.suffix,
+        filePath: request.path,
+        files: request.chunks.map((c) => ({ path: c.path, content: c.text })),
+        repoName: request.chunks.length > 0 ? 'workspace' : undefined,
+      });
+      prompt = Array.from(fim.tokens);
+      stopTokens = fim.stopIds;
+      stops = [...new Set([...stops, ...fim.stopStrings])];
     } else {
       // No FIM tokens: a plain continuation of the prefix (what `hearth generate` does).
-      prompt = this.tokens(model, [{ text: request.prefix }]);
+      prompt = this.textTokens(model, request.prefix);
     }
-    return this.stream(session, prompt, { maxTokens: request.maxTokens, stop: stops }, signal, request.timeBudgetMs * 2);
+    const sampling = { temperature: request.temperature ?? 0, seed: request.seed };
+    return this.stream(session, prompt, { maxTokens: request.maxTokens, ...sampling, stop: stops, stopTokens }, signal, request.timeBudgetMs * 2);
   }
 
   chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
     const { model, session } = this.require(this.chatSession);
-    const layout = chatPrompt(detectChatFormat(model.info.chatTemplate), messages);
-    const prompt = this.tokens(model, layout.parts);
-    return this.stream(session, prompt, { maxTokens: options.maxTokens, temperature: options.temperature, stop: layout.stops }, signal, 0);
+    const mi = model.info;
+    const chat = chatTokens({
+      tokenize: (text, o) => model.tokenize(text, o),
+      tokenText: (id) => model.tokenText(id),
+      bos: mi.bos, eos: mi.eos, addBos: mi.addBos, chatTemplate: mi.chatTemplate,
+    }, messages);
+    return this.stream(session, chat.tokens, { maxTokens: options.maxTokens, temperature: options.temperature, stop: chat.stops, stopTokens: [] }, signal, 0);
   }
 
   async countTokens(text: string): Promise<number> {
@@ -100,28 +120,24 @@ export class NativeEngine implements EnginePort {
     return { model: this.model, info: this.info, session };
   }
 
-  /** BOS (when the model wants it), then each part: specials by id, text without special parsing. */
-  private tokens(model: Model, parts: PromptPart[]): number[] {
+  /** BOS (when the model wants it), then the text with special parsing off. */
+  private textTokens(model: Model, text: string): number[] {
     const out: number[] = [];
     if (model.info.addBos && model.info.bos !== null) out.push(model.info.bos);
-    for (const p of parts) {
-      if ('special' in p) {
-        const ids = model.tokenize(p.special, { parseSpecial: true });
-        if (ids.length !== 1) throw new HostError('E_MODEL_NO_FIM', `the model has no single token for ${p.special}`);
-        out.push(ids[0]);
-      } else if (p.text !== '') out.push(...model.tokenize(p.text, { parseSpecial: false }));
-    }
+    if (text !== '') out.push(...model.tokenize(text, { parseSpecial: false }));
     return out;
   }
 
   private async *stream(
     session: Session,
     prompt: number[],
-    opts: { maxTokens: number; temperature?: number; stop: string[] },
+    opts: { maxTokens: number; temperature?: number; seed?: number; stop: string[]; stopTokens: readonly number[] },
     signal: AbortSignal,
     hardLimitMs: number,
   ): AsyncIterable<string> {
-    const gen = session.generate(prompt, { maxTokens: opts.maxTokens, temperature: opts.temperature ?? 0, stop: opts.stop, stopOnEog: true, signal });
+    const gen = session.generate(prompt, {
+      maxTokens: opts.maxTokens, temperature: opts.temperature ?? 0, seed: opts.seed, stop: opts.stop, stopTokens: opts.stopTokens, stopOnEog: true, signal,
+    });
     // A completion past twice its time budget is no longer useful.
     const timer = hardLimitMs > 0 ? setTimeout(() => gen.abort(), hardLimitMs) : null;
     try {

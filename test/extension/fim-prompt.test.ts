@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { buildFimRequest, takeTailLines, estimateTokens, DEFAULT_BUDGET } from '../../extension/completion/fim-prompt';
-import { fimFormat, detectFimFormat, renderParts } from '../../extension/completion/fim-format';
+import { detectFimFormat } from '../../extension/completion/fim-format';
 
 const lines = (n: number, tag = 'line'): string => Array.from({ length: n }, (_, i) => `${tag} ${i} with some words`).join('\n');
 
@@ -39,13 +39,6 @@ describe('FIM prompt assembly', () => {
     const chunks = [{ path: 'x.ts', text: 'const x = 1;' }, { path: 'big.ts', text: lines(2000) }, { path: 'y.ts', text: 'const y = 2;' }];
     const r = buildFimRequest({ path: 'a.ts', text: 'let a = ', offset: 8, chunks, maxTokens: 64, timeBudgetMs: 500 });
     assert.deepEqual(r.chunks.map((c) => c.path), ['x.ts', 'y.ts']);
-  });
-
-  it('renders Qwen repo-level FIM with <|file_sep|> and the current file last', () => {
-    const r = { path: 'src/a.ts', chunks: [{ path: 'b.ts', text: 'B' }], prefix: 'P', suffix: 'S' };
-    assert.equal(renderParts(fimFormat('qwen').parts(r, true)), '<|repo_name|>workspace\n<|file_sep|>b.ts\nB<|file_sep|>src/a.ts\n<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>');
-    assert.equal(renderParts(fimFormat('qwen').parts(r, false)), '<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>');
-    assert.equal(renderParts(fimFormat('codestral').parts(r, false)), '[SUFFIX]S[PREFIX]P');
   });
 
   it('detects the FIM family from vocabulary spellings', () => {
