@@ -34,7 +34,6 @@ for (const [name, version] of Object.entries(parent.optionalDependencies ?? {}))
   lock.packages[key] = { version, dev: true, optional: true, os: plat.os, cpu: plat.cpu };
   added++;
 }
-const sorted = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)));
-lock.packages = sorted;
-fs.writeFileSync(lockPath, JSON.stringify(lock, null, 2) + '\n');
+// npm keeps its own order and does not care where these sit.
+if (added > 0) fs.writeFileSync(lockPath, JSON.stringify(lock, null, 2) + '\n');
 console.log(`lock-fill-platforms: added ${added} entries`);

@@ -5,6 +5,7 @@
  * its template cannot be rendered. Pure: no engine, no I/O.
  */
 import { Template } from '@huggingface/jinja';
+import type { TokenizerLike } from './tokenizer';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | (string & {});
@@ -130,4 +131,26 @@ export function renderChat(messages: readonly ChatMessage[], options: ChatRender
   }
   const format = options.fallback ?? 'chatml';
   return { text: renderFallback(format, messages, addGenerationPrompt), via: format, templateError };
+}
+
+/**
+ * Render options for a model: its template, the texts of its BOS/EOS (EOT
+ * preferred, as chat turns end with it), BOS stripping when the tokenizer
+ * adds BOS itself, and the fallback its vocab suits.
+ */
+export function chatOptionsFor(tok: TokenizerLike, template: string | null | undefined): ChatRenderOptions {
+  const sp = tok.specialIds;
+  const text = (id: number): string => (id >= 0 ? tok.tokenText(id) : '');
+  const hasToken = (t: string): boolean => {
+    const ids = tok.tokenize(t, { parseSpecial: true });
+    return ids.length === 1 && tok.tokenText(ids[0]) === t;
+  };
+  return {
+    template,
+    bosToken: text(sp.bos),
+    eosToken: text(sp.eot >= 0 ? sp.eot : sp.eos),
+    addGenerationPrompt: true,
+    fallback: fallbackForVocab(hasToken),
+    stripLeadingBos: sp.addBos,
+  };
 }

@@ -14,7 +14,9 @@ const X64 = process.arch === 'x64';
 
 /** Runs a snippet in a fresh node with env; returns stdout, stderr and status. */
 function runNode(code: string, env: Record<string, string>, wrapper: string[] = []): { out: string; err: string; status: number | null } {
-  const script = `const b = require(${JSON.stringify(path.join(REPO_ROOT, 'build', 'Release', 'hearth.node'))});\n${code}`;
+  // The same resolution as the extension: a prebuild, else build/Release.
+  const gypBuild = require.resolve('node-gyp-build');
+  const script = `const b = require(${JSON.stringify(gypBuild)})(${JSON.stringify(REPO_ROOT)});\n${code}`;
   const argv = [...wrapper, process.execPath, '-e', script];
   const r = spawnSync(argv[0], argv.slice(1), { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120000 });
   return { out: r.stdout, err: r.stderr, status: r.status };

@@ -73,6 +73,20 @@ describe('runtime: streaming engine API', function () {
     assert.ok(p99Ms < 10, `p99 event-loop delay ${p99Ms} ms`);
   });
 
+  it('a 2-thread pool generates the same tokens as 1 thread, repeatedly (no lost wake-ups)', async function () {
+    this.timeout(60000);
+    const m2 = await loadModel(file, { threads: 2 });
+    try {
+      const one = await model.createSession().generate('The quick brown fox', { maxTokens: 48, stopOnEog: false }).result;
+      for (let i = 0; i < 6; i++) {
+        const two = await m2.createSession().generate('The quick brown fox', { maxTokens: 48, stopOnEog: false }).result;
+        assert.deepEqual(two.tokens, one.tokens, `run ${i}`);
+      }
+    } finally {
+      m2.dispose();
+    }
+  });
+
   it('an AbortSignal stops generation within one token', async () => {
     const session = model.createSession({ contextLength: 512 });
     const ac = new AbortController();

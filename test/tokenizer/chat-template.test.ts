@@ -15,6 +15,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  chatOptionsFor,
   fallbackForVocab,
   renderChat,
   renderChatml,
@@ -122,5 +123,31 @@ describe('chat template fallbacks', () => {
 
   it('rejects malformed messages', () => {
     assert.throws(() => renderChat([{ role: 'user' } as unknown as ChatMessage]), /messages\[0\]/);
+  });
+});
+
+describe('chatOptionsFor', () => {
+  // A fake vocab: ids 0..3 are <|begin_of_text|>, <|eot_id|>, <|start_header_id|>, <|end_header_id|>.
+  const texts = ['<|begin_of_text|>', '<|eot_id|>', '<|start_header_id|>', '<|end_header_id|>'];
+  const fake = {
+    nVocab: 100,
+    specialIds: {
+      bos: 0, eos: 1, eot: 1, eom: -1, unk: -1, pad: -1, sep: -1, nl: -1,
+      fimPre: -1, fimSuf: -1, fimMid: -1, fimPad: -1, fimRep: -1, fimSep: -1, addBos: true, addEos: false,
+    },
+    tokenText: (id: number): string => texts[id] ?? `t${id}`,
+    tokenize: (t: string, o?: { parseSpecial?: boolean }): Int32Array =>
+      Int32Array.from(o?.parseSpecial && texts.includes(t) ? [texts.indexOf(t)] : Array.from(t, (c) => 10 + c.charCodeAt(0) % 90)),
+  };
+
+  it('takes BOS/EOT texts and the Llama 3 fallback from the vocab, and strips BOS', () => {
+    const o = chatOptionsFor(fake, fixture.templates.llama3.template);
+    assert.equal(o.bosToken, '<|begin_of_text|>');
+    assert.equal(o.eosToken, '<|eot_id|>');
+    assert.equal(o.fallback, 'llama3');
+    assert.equal(o.stripLeadingBos, true);
+    const r = renderChat([{ role: 'user', content: 'hi' }], o);
+    assert.equal(r.text, '<|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n');
+    assert.equal(renderChat([{ role: 'user', content: 'hi' }], chatOptionsFor(fake, null)).via, 'llama3');
   });
 });

@@ -68,7 +68,7 @@ describe('tokenizer: differential vs llama.cpp (node-llama-cpp)', function () {
   before(async function () {
     skipWithoutSharedModels(this);
     const { getLlama } = await import('node-llama-cpp');
-    llama = (await getLlama({ gpu: false, build: 'never', usePrebuiltBinaries: true, logLevel: 'error' as never })) as unknown as LlamaLike;
+    llama = (await getLlama({ gpu: false, build: 'never', usePrebuiltBinaries: true, logLevel: 'fatal' as never })) as unknown as LlamaLike;
     tmp = makeTempDir('hearth-tok-diff-');
     for (const [i, t] of all.entries()) {
       const dst = path.join(tmp.dir, `${i}-${path.basename(t.source)}`);

@@ -31,8 +31,11 @@ describe('C++ Utf8StreamDecoder', () => {
 
   it('turns invalid bytes into U+FFFD and flushes an unfinished character as one', () => {
     const fffd = utf8('\uFFFD');
-    assert.deepEqual(decode([[0x80, 0x41], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe4, 0xb8]]),
-      [fffd + 'A', fffd + fffd, fffd + fffd + fffd, '', fffd]);
+    assert.deepEqual(decode([[0x80, 0x41], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe4, 0xb8, 0x41], [0xe4, 0xb8]]),
+      [fffd + 'A', fffd + fffd, fffd + fffd + fffd, fffd + 'A', '', fffd]);
+    // The same replacements as TextDecoder (one U+FFFD per maximal ill-formed subpart).
+    const all = [0x80, 0x41, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xe4, 0xb8, 0x41, 0xe4, 0xb8];
+    assert.equal(decode([all]).join(''), utf8(new TextDecoder().decode(Uint8Array.from(all))));
   });
 });
 
@@ -144,9 +147,13 @@ describe('tokenizer behaviour', function () {
     assert.ok(Array.from(gpt2.tokenize('😀')).map((id) => dec.push(id)).includes(''));
   });
 
-  it('tokenizeAsync equals tokenize', async () => {
+  it('tokenizeAsync equals tokenize, also with many calls in flight on one tokenizer', async () => {
     const text = 'The quick brown fox. '.repeat(5000);
-    assert.deepEqual(await gpt2.tokenizeAsync(text), gpt2.tokenize(text));
+    const expected = gpt2.tokenize(text);
+    assert.deepEqual(await gpt2.tokenizeAsync(text), expected);
+    const texts = Array.from({ length: 8 }, (_, i) => `${i} ${text.slice(i * 100)}`);
+    const results = await Promise.all(texts.map((t) => gpt2.tokenizeAsync(t)));
+    results.forEach((r, i) => assert.deepEqual(r, gpt2.tokenize(texts[i])));
   });
 
   it('tokenPiece gives raw bytes, possibly part of a character', () => {

@@ -139,6 +139,12 @@ void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64
         return;
     }
     std::lock_guard<std::mutex> submit(p.submit_mutex);
+    // Close the previous generation before touching the job fields, so a late
+    // worker that read the old state cannot claim against the new total.
+    {
+        const uint64_t old = p.state.load(std::memory_order_relaxed);
+        p.state.store((old & 0xFFFFFFFF00000000ull) | 0xFFFFFFFFull, std::memory_order_release);
+    }
     // Many more chunks than threads, so a thread that falls behind (another
     // process, a slow core) leaves its share to the others.
     const int64_t target_chunks = (int64_t)p.n_threads * 8;

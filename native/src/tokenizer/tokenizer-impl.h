@@ -22,7 +22,7 @@ struct Fragment {
 // Splits out special tokens as llama.cpp does: longest text first; control
 // and unknown tokens only with parse_special, user-defined tokens always;
 // lstrip/rstrip attributes eat neighbouring whitespace.
-std::vector<Fragment> special_partition(const Vocab & vocab, std::string_view text, bool parse_special);
+std::vector<Fragment> tokenizer_split_special(const Vocab & vocab, std::string_view text, bool parse_special);
 
 class VocabTokenizer : public Tokenizer {
 public:

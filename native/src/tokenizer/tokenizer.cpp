@@ -36,7 +36,7 @@ std::unique_ptr<Tokenizer> Tokenizer::from_gguf(const GgufFile & file) {
 // ---------------------------------------------------------------------------
 // Shared behaviour
 
-std::vector<Fragment> special_partition(const Vocab & vocab, std::string_view text, bool parse_special) {
+std::vector<Fragment> tokenizer_split_special(const Vocab & vocab, std::string_view text, bool parse_special) {
     std::vector<Fragment> frags;
     if (text.empty()) return frags;
     frags.push_back({TOKEN_NONE, 0, text.size()});
@@ -91,7 +91,7 @@ std::vector<TokenId> VocabTokenizer::tokenize(std::string_view text, bool add_bo
     std::vector<TokenId> out;
     out.reserve(text.size() / 3 + 4);
     if (add_bos && vocab_.special.bos != TOKEN_NONE) out.push_back(vocab_.special.bos);
-    const std::vector<Fragment> frags = special_partition(vocab_, text, parse_special);
+    const std::vector<Fragment> frags = tokenizer_split_special(vocab_, text, parse_special);
     tokenize_fragments(text, frags, out);
     return out;
 }
@@ -175,26 +175,33 @@ std::string Tokenizer::detokenize(const std::vector<TokenId> & ids, bool special
 
 namespace {
 
-// Length of the valid UTF-8 sequence at s[i] (strict: no overlongs, no
-// surrogates, nothing past U+10FFFF); 0 if invalid; -1 if s ends before it
-// could be told (a valid prefix of a sequence).
-int utf8_sequence_length(std::string_view s, size_t i) {
+// The UTF-8 sequence at s[i] (strict: no overlongs, no surrogates, nothing
+// past U+10FFFF). VALID: len bytes form a character. INVALID: the first len
+// bytes are a maximal ill-formed subpart, one U+FFFD as WHATWG decoders
+// (TextDecoder) do. INCOMPLETE: a valid start that s ends inside.
+enum Utf8Status { UTF8_VALID, UTF8_INVALID, UTF8_INCOMPLETE };
+
+Utf8Status utf8_sequence(std::string_view s, size_t i, size_t & len) {
     const auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
     const uint8_t c = b(i);
-    if (c < 0x80) return 1;
-    int n;
+    len = 1;
+    if (c < 0x80) return UTF8_VALID;
+    size_t n;
     uint8_t lo = 0x80, hi = 0xBF;  // allowed range of the second byte
     if (c >= 0xC2 && c <= 0xDF) n = 2;
     else if (c >= 0xE0 && c <= 0xEF) { n = 3; if (c == 0xE0) lo = 0xA0; if (c == 0xED) hi = 0x9F; }
     else if (c >= 0xF0 && c <= 0xF4) { n = 4; if (c == 0xF0) lo = 0x90; if (c == 0xF4) hi = 0x8F; }
-    else return 0;
-    for (int k = 1; k < n; ++k) {
-        if (i + k >= s.size()) return -1;
+    else return UTF8_INVALID;
+    for (size_t k = 1; k < n; ++k) {
+        if (i + k >= s.size()) return UTF8_INCOMPLETE;
         const uint8_t x = b(i + k);
-        const uint8_t l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
-        if (x < l || x > h) return 0;
+        if (x < (k == 1 ? lo : 0x80) || x > (k == 1 ? hi : 0xBF)) {
+            len = k;
+            return UTF8_INVALID;
+        }
     }
-    return n;
+    len = n;
+    return UTF8_VALID;
 }
 
 const char REPLACEMENT_UTF8[] = "\xEF\xBF\xBD";
@@ -206,15 +213,12 @@ std::string Utf8StreamDecoder::push(std::string_view bytes) {
     std::string out;
     size_t i = 0;
     while (i < pending_.size()) {
-        const int n = utf8_sequence_length(pending_, i);
-        if (n < 0) break;  // incomplete: wait for the next piece
-        if (n == 0) {
-            out += REPLACEMENT_UTF8;
-            ++i;
-            continue;
-        }
-        out.append(pending_, i, size_t(n));
-        i += size_t(n);
+        size_t len = 0;
+        const Utf8Status st = utf8_sequence(pending_, i, len);
+        if (st == UTF8_INCOMPLETE) break;  // wait for the next piece
+        if (st == UTF8_INVALID) out += REPLACEMENT_UTF8;
+        else out.append(pending_, i, len);
+        i += len;
     }
     pending_.erase(0, i);
     return out;

@@ -1,4 +1,6 @@
 // Code points, UTF-8 and the category flags the pre-tokenizers match on.
+// The tables (unicode-data.cpp) come from Node's ICU via
+// scripts/gen-unicode.ts: Unicode 17.0 at the time of writing.
 //
 // Decoding follows llama.cpp's lenient rules on purpose (our ids must equal
 // its ids): a lead byte with missing continuation bytes becomes U+FFFD and

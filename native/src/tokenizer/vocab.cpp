@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
 
 #include "common/status.h"
 #include "gguf/gguf-reader.h"
