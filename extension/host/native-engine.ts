@@ -23,6 +23,8 @@ export class NativeEngine implements EnginePort {
   private completionSession: Session | null = null;
   private chatSession: Session | null = null;
   private lastTps: number | null = null;
+  /** Token ids of the last completion prompt (logs, tests). */
+  lastCompletionPrompt: readonly number[] = [];
 
   async load(modelPath: string, options: LoadOptions): Promise<ModelInfo> {
     if (!fs.existsSync(modelPath)) throw new HostError('E_IO_NOT_FOUND', `no file at ${modelPath}`);
@@ -83,7 +85,12 @@ export class NativeEngine implements EnginePort {
       // No FIM tokens: a plain continuation of the prefix (what `hearth generate` does).
       prompt = this.textTokens(model, request.prefix);
     }
-    const sampling = { temperature: request.temperature ?? 0, seed: request.seed };
+    this.lastCompletionPrompt = prompt;
+    // Alternatives: top-k then temperature, without top-p/min-p, which run
+    // before the temperature in the sampler chain and would cut a confident
+    // model's choice back to the greedy token.
+    const temperature = request.temperature ?? 0;
+    const sampling = temperature > 0 ? { temperature, seed: request.seed, topK: 40, topP: 1, minP: 0 } : { temperature: 0 };
     return this.stream(session, prompt, { maxTokens: request.maxTokens, ...sampling, stop: stops, stopTokens }, signal, request.timeBudgetMs * 2);
   }
 
@@ -131,12 +138,12 @@ export class NativeEngine implements EnginePort {
   private async *stream(
     session: Session,
     prompt: number[],
-    opts: { maxTokens: number; temperature?: number; seed?: number; stop: string[]; stopTokens: readonly number[] },
+    opts: { maxTokens: number; temperature?: number; seed?: number; topK?: number; topP?: number; minP?: number; stop: string[]; stopTokens: readonly number[] },
     signal: AbortSignal,
     hardLimitMs: number,
   ): AsyncIterable<string> {
     const gen = session.generate(prompt, {
-      maxTokens: opts.maxTokens, temperature: opts.temperature ?? 0, seed: opts.seed, stop: opts.stop, stopTokens: opts.stopTokens, stopOnEog: true, signal,
+      maxTokens: opts.maxTokens, temperature: opts.temperature ?? 0, seed: opts.seed, topK: opts.topK, topP: opts.topP, minP: opts.minP, stop: opts.stop, stopTokens: opts.stopTokens, stopOnEog: true, signal,
     });
     // A completion past twice its time budget is no longer useful.
     const timer = hardLimitMs > 0 ? setTimeout(() => gen.abort(), hardLimitMs) : null;
