@@ -13,6 +13,9 @@ export interface HearthConfig {
   completionMaxLines: number;
   completionTimeBudgetMs: number;
   completionMaxFileBytes: number;
+  completionAlternatives: number;
+  completionAlternativeTemperature: number;
+  completionOtherFiles: boolean;
   chatContextTokens: number;
   chatReplyTokens: number;
   maxModelBytes: number;
@@ -33,6 +36,9 @@ export function readConfig(): HearthConfig {
     completionMaxLines: c.get<number>('completion.maxLines', 8),
     completionTimeBudgetMs: c.get<number>('completion.timeBudgetMs', 1500),
     completionMaxFileBytes: c.get<number>('completion.maxFileKB', 1024) * 1024,
+    completionAlternatives: c.get<number>('completion.alternatives', 1),
+    completionAlternativeTemperature: c.get<number>('completion.alternativeTemperature', 0.8),
+    completionOtherFiles: c.get<boolean>('completion.otherFiles', true),
     chatContextTokens: c.get<number>('chat.contextTokens', 4096),
     chatReplyTokens: c.get<number>('chat.replyTokens', 1024),
     // Default: 60% of RAM, leaving room for the editor and the KV cache.

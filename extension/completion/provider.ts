@@ -72,13 +72,22 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
     }
     this.current = await this.models.engineFor('completion');
     if (!this.current || token.isCancellationRequested) return [];
+    const item = (s: { text: string; replaceChars: number }): vscode.InlineCompletionItem =>
+      new vscode.InlineCompletionItem(s.text, new vscode.Range(position, position.translate(0, s.replaceChars)));
     try {
+      if (context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke) {
+        // Explicit request (Alt+] / Alt+[ cycling, or Alt+\): the greedy
+        // suggestion, already cached when one is shown, then sampled alternatives.
+        const all = await this.completions.alternatives(doc, abortSignalFor(token));
+        this.log.info(`completion alternatives: ${all.suggestions.length} in ${all.ms} ms`);
+        return token.isCancellationRequested ? [] : all.suggestions.map(item);
+      }
       const result = await this.completions.complete(doc, abortSignalFor(token));
       if (!result.fromCache) this.debounce.observeLatency(result.ms);
       const s = result.suggestion;
       if (!s || token.isCancellationRequested) return [];
-      const range = new vscode.Range(position, position.translate(0, s.replaceChars));
-      return [new vscode.InlineCompletionItem(s.text, range)];
+      if (!result.fromCache) this.log.info(`completion: ${result.ms} ms, ${s.text.length} chars`);
+      return [item(s)];
     } catch (err) {
       if (!isAbort(err)) this.log.error('completion failed', err);
       return [];
@@ -94,6 +103,9 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
       timeBudgetMs: cfg.completionTimeBudgetMs,
       // The engine ends on the family's stop tokens (engine/fim.ts).
       stopStrings: [],
+      alternatives: cfg.completionAlternatives,
+      alternativeTemperature: cfg.completionAlternativeTemperature,
+      otherFiles: cfg.completionOtherFiles,
     };
   }
 
