@@ -1,6 +1,6 @@
 // Hearth in a real VS Code (code-server), driven by playwright-core + Debian chromium, offline.
-// Env: CS_URL, WS_DIR, STATUS_FILE, OUT_DIR, RUN_DIR, MODEL, BAD_DIR, HEARTH_CLI, HEARTH_ENGINE (fake: the
-// deterministic test engine; unset: the real runtime).
+// Env: CS_URL, WS_DIR, STATUS_FILE, OUT_DIR, RUN_DIR, MODEL (chat), FIM_MODEL (completions), BAD_DIR, HEARTH_CLI,
+// HEARTH_ENGINE (fake: the deterministic test engine; unset: the real runtime).
 import { chromium } from 'playwright-core';
 import fs from 'fs';
 import path from 'path';
@@ -14,6 +14,7 @@ const STATUS_FILE = env('STATUS_FILE');
 const OUT_DIR = env('OUT_DIR');
 const RUN_DIR = env('RUN_DIR');
 const MODEL = env('MODEL');
+const FIM_MODEL = env('FIM_MODEL', MODEL);
 const BAD_DIR = env('BAD_DIR');
 const CHROME = env('CHROME', '/usr/bin/chromium');
 const HEARTH_CLI = env('HEARTH_CLI');
@@ -80,7 +81,12 @@ async function editorText() {
     const ed = document.querySelector('.editor-group-container.active .editor-instance .monaco-editor') || document.querySelector('.editor-instance .monaco-editor');
     const lines = [...ed.querySelectorAll('.view-lines .view-line')];
     lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
-    return lines.map((l) => l.textContent).join('\n');
+    // Inline ghost text is injected into the line's DOM: leave it out, this is the document's text.
+    return lines.map((l) => {
+      const c = l.cloneNode(true);
+      for (const g of c.querySelectorAll('.ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text')) g.remove();
+      return c.textContent;
+    }).join('\n');
   }));
 }
 
@@ -111,23 +117,35 @@ async function useModel(file) {
 
 const ghost = () => page.locator('.ghost-text-decoration, .ghost-text-decoration-preview, .ghost-text');
 
-/** What `hearth generate` (greedy) continues the prompt with: the reference for ghost text from a model without FIM. */
-function cliContinuation(prompt) {
-  const out = execFileSync(process.execPath, [HEARTH_CLI, 'generate', MODEL, '--prompt', prompt, '--n', '128', '--json'], { encoding: 'utf8' });
-  return JSON.parse(out).text;
+/**
+ * What `hearth complete` gives at the same position of the same text: the reference for ghost text. Same n as
+ * hearth.completion.maxTokens (128); the editor's window (1024 tokens) holds these files whole and
+ * hearth.completion.otherFiles is off, so the prompt is the one `hearth complete` builds.
+ */
+function cliComplete(text, line, column) {
+  const file = path.join(RUN_DIR, 'complete-input.txt');
+  fs.writeFileSync(file, text);
+  const out = execFileSync(process.execPath, [HEARTH_CLI, 'complete', FIM_MODEL, '--file', file, '--line', String(line), '--column', String(column), '--n', '128', '--json'], { encoding: 'utf8' });
+  return JSON.parse(out).completion;
 }
 
 // Ghost text spans several DOM nodes without the line breaks, so compare without whitespace.
 const squash = (s) => s.replace(/\s+/g, '');
 
-/** Checks ghost text against the engine: exact for the fake, a prefix of the CLI's greedy text for the real one. */
-function checkGhost(ghostText, prompt) {
-  if (FAKE) return assert.equal(ghostText, fakeCompletion(prompt));
-  const ref = cliContinuation(prompt);
-  console.log('hearth generate:', JSON.stringify(ref.slice(0, 120)));
+/**
+ * Checks ghost text against the engine: exact for the fake; for the real one, what `hearth complete` gives for the
+ * editor's text at the cursor (the ghost may stop earlier: line limit, time budget, trailing space trimmed).
+ */
+function checkGhost(ghostText, { text, line, column, linePrefix }) {
+  if (FAKE) return assert.equal(ghostText, fakeCompletion(linePrefix));
+  const ref = cliComplete(text, line, column);
+  console.log('hearth complete:', JSON.stringify(ref.slice(0, 120)));
   assert.ok(squash(ghostText).length >= 8, `ghost text too short: ${JSON.stringify(ghostText)}`);
-  assert.ok(squash(ref).startsWith(squash(ghostText)), `ghost ${JSON.stringify(ghostText)} is not what hearth generate gives: ${JSON.stringify(ref)}`);
+  assert.ok(squash(ref).startsWith(squash(ghostText)), `ghost ${JSON.stringify(ghostText)} is not what hearth complete gives: ${JSON.stringify(ref)}`);
 }
+
+/** Keystroke-to-ghost-text latencies seen (ms). */
+const latencies = [];
 
 /** Ghost text in visual order (the first line is inline, later lines sit in a block that comes first in the DOM). */
 async function ghostText() {
@@ -139,11 +157,25 @@ async function ghostText() {
   }));
 }
 
-async function insertAndGetGhost(text) {
+async function insertAndGetGhost(text, label) {
+  const t = Date.now();
   await page.keyboard.insertText(text);
   await ghost().first().waitFor({ state: 'visible', timeout: 20000 });
+  latencies.push({ label, ms: Date.now() - t });
+  console.log(`ghost text after ${Date.now() - t} ms (${label})`);
   await page.waitForTimeout(300);
   return ghostText();
+}
+
+/** Waits until the ghost text is something other than `before` (cycling). */
+async function waitGhostChange(before, timeout = 30000) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const now = await ghostText();
+    if (now && now !== before) return now;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`ghost text did not change from ${JSON.stringify(before.slice(0, 60))}`);
 }
 
 async function chatFrame() {
@@ -156,6 +188,8 @@ const ORIGINAL_EDIT = 'function add(a, b) {\n  return a + b;\n}\n';
 fs.writeFileSync(path.join(WS_DIR, 'story.txt'), '');
 fs.writeFileSync(path.join(WS_DIR, 'story2.txt'), '');
 fs.writeFileSync(path.join(WS_DIR, 'edit.js'), ORIGINAL_EDIT);
+const FIB_TAIL = '\n\nprint(fib(10))\n';
+fs.writeFileSync(path.join(WS_DIR, 'fib.py'), FIB_TAIL);
 fs.rmSync(STATUS_FILE, { force: true });
 
 const udd = fs.mkdtempSync(path.join(RUN_DIR, 'chrome-profile-'));
@@ -182,9 +216,9 @@ try {
   await step('ghost text equals the engine and Tab accepts it', async () => {
     await openFile('story.txt');
     await page.locator('.editor-instance .view-line').first().click();
-    const g = await insertAndGetGhost(STORY);
+    const g = await insertAndGetGhost(STORY, 'first keystroke, story.txt');
     console.log('ghost text:', JSON.stringify(g));
-    checkGhost(g, STORY);
+    checkGhost(g, { text: STORY, line: 0, column: STORY.length, linePrefix: STORY });
     await shot('01-ghost-text');
     await page.keyboard.press('Tab');
     await page.waitForFunction(() => !document.querySelector('.ghost-text-decoration, .ghost-text'));
@@ -291,9 +325,56 @@ try {
     await page.waitForTimeout(1000);
     await openFile('story2.txt');
     await page.locator('.editor-instance .view-line').first().click();
-    const g = await insertAndGetGhost(STORY);
-    checkGhost(g, STORY);
+    const g = await insertAndGetGhost(STORY, 'after engine restart');
+    checkGhost(g, { text: STORY, line: 0, column: STORY.length, linePrefix: STORY });
     await shot('09-after-restart');
+    await page.keyboard.press('Escape');
+  });
+
+  await step('accept word, accept line and cycling alternatives', async () => {
+    await openFile('fib.py');
+    await page.locator('.editor-instance .view-line').first().click();
+    await page.keyboard.press('Control+Home');
+    const typed = 'def fib(n):';
+    const g = await insertAndGetGhost(typed, 'fib.py');
+    console.log('ghost text:', JSON.stringify(g.slice(0, 120)));
+    checkGhost(g, { text: typed + FIB_TAIL, line: 0, column: typed.length, linePrefix: typed });
+    // Ctrl+Right: editor.action.inlineSuggest.acceptNextWord takes the first word, the rest stays ghost.
+    const firstLine = async () => (await editorText()).split('\n')[0];
+    let afterWord = typed;
+    // A leading space is a step of its own; then the word.
+    for (let i = 0; i < 3 && afterWord.slice(typed.length).trim() === ''; i++) {
+      await page.keyboard.press('Control+ArrowRight');
+      await page.waitForTimeout(500);
+      afterWord = await firstLine();
+    }
+    console.log('after accept word:', JSON.stringify(afterWord.slice(0, 80)));
+    const word = afterWord.slice(typed.length);
+    assert.ok(afterWord.startsWith(typed) && word.trim().length > 0, 'a word was accepted');
+    // (The DOM cuts long ghost text into 50-character spans, so compare without whitespace.)
+    assert.ok(squash(g).startsWith(squash(word)) && squash(word).length < squash(g).length, `accepted ${JSON.stringify(word)} is not the start of the ghost`);
+    assert.ok(await ghost().first().isVisible(), 'the rest is still ghost text');
+    await shot('02a-accept-word');
+    // Alt+End (our keybinding for editor.action.inlineSuggest.acceptNextLine): the rest of the line.
+    await page.keyboard.press('Alt+End');
+    await page.waitForTimeout(500);
+    const afterLine = await firstLine();
+    console.log('after accept line:', JSON.stringify(afterLine.slice(0, 80)), afterLine.length);
+    assert.ok(afterLine.length > afterWord.length, 'more than the word was accepted');
+    assert.ok(squash(typed + g).startsWith(squash(afterLine)), 'what was accepted is the suggestion');
+    await shot('02b-accept-line');
+    // Cycling: a new suggestion on the next line, then Alt+] asks for alternatives (sampled, computed now).
+    if (FAKE) return; // the fake engine has no sampling: its alternatives equal the suggestion
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    const first = await insertAndGetGhost('fib = ', 'fib.py, second line');
+    await page.keyboard.press('Alt+BracketRight');
+    const second = await waitGhostChange(first);
+    console.log('alternative:', JSON.stringify(second.slice(0, 120)));
+    await shot('02c-alternative');
+    await page.keyboard.press('Alt+BracketLeft');
+    const back = await waitGhostChange(second, 10000);
+    assert.equal(back, first, 'Alt+[ cycles back to the first suggestion');
     await page.keyboard.press('Escape');
   });
 
@@ -318,7 +399,8 @@ try {
   await shot('99-failure').catch(() => {});
 } finally {
   timings.totalMs = Date.now() - t0;
-  fs.writeFileSync(path.join(OUT_DIR, 'results.json'), JSON.stringify({ results, timings }, null, 2));
+  fs.writeFileSync(path.join(OUT_DIR, 'results.json'), JSON.stringify({ results, timings, latencies }, null, 2));
+  console.log('keystroke to ghost text (ms):', JSON.stringify(latencies));
   await ctx.close();
   fs.rmSync(udd, { recursive: true, force: true });
 }
