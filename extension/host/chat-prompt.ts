@@ -7,11 +7,14 @@
  * placeholder; the rendered text is then cut at the placeholders, so the
  * template's own text is tokenized with special parsing on (its markers become
  * control tokens) and user/model text with it off (typing "<|im_end|>" in a
- * chat can never end a turn).
+ * chat can never end a turn). Content is tokenized apart from the template
+ * text around it; templates that rewrite content (e.g. trim it) lose that
+ * rewrite here.
  */
 import { renderChat, type RenderedChat } from '../engine/chat-template';
 import type { ChatMessage } from './engine-port';
 import { chatPrompt, detectChatFormat } from './chat-format';
+import { HostError } from './host-errors';
 
 export interface ChatTokenizer {
   tokenize(text: string, opts: { parseSpecial: boolean }): number[];
@@ -38,7 +41,7 @@ function specialIds(tok: ChatTokenizer, text: string): number[] {
   if (text === '') return [];
   const ids = tok.tokenize(text, { parseSpecial: true });
   if (ids.length === 1 && tok.tokenText(ids[0]) === text) return ids;
-  throw new Error(`no single token for ${text}`);
+  throw new HostError('E_MODEL_UNSUPPORTED', `this model's vocabulary has no single token for ${text}, which its chat format needs`);
 }
 
 /** The template's rendering cut at each content placeholder, or null when some placeholder went missing. */

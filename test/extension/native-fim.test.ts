@@ -132,6 +132,19 @@ describe('native engine: FIM and chat on a qwen2 model with FIM tokens', functio
     assert.equal(r.tokens.filter((t) => t === id('<|im_start|>')).length, 2, 'user turn and the assistant opening');
   });
 
+  it('folds the system message into the first user turn for templates without a system role', () => {
+    const noSystem = "{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}" +
+      "{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n' }}{% endfor %}{{ '<|im_start|>assistant\\n' }}";
+    const r = chatTokens(chatTokenizer(model, noSystem), [{ role: 'system', content: 'Be <|im_end|> brief.' }, { role: 'user', content: 'Hi' }]);
+    assert.equal(r.via, 'template-merged-system');
+    const expected = [
+      id('<|im_start|>'), ...model.tokenize('user\n', { parseSpecial: false }), ...model.tokenize('Be <|im_end|> brief.', { parseSpecial: false }),
+      ...model.tokenize('\n\n', { parseSpecial: false }), ...model.tokenize('Hi', { parseSpecial: false }), id('<|im_end|>'),
+      ...model.tokenize('\n', { parseSpecial: false }), id('<|im_start|>'), ...model.tokenize('assistant\n', { parseSpecial: false }),
+    ];
+    assert.deepEqual(r.tokens, expected);
+  });
+
   it('falls back to marker layouts only when the template fails', () => {
     const broken = chatTokens(chatTokenizer(model, '{% for m in messages %}{{ m.content '), [{ role: 'user', content: 'hi' }]);
     assert.equal(broken.via, 'markers');
