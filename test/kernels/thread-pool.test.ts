@@ -3,7 +3,10 @@
  * run work on a 2-thread pool and then sits idle burns ~no CPU.
  */
 import { strict as assert } from 'assert';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
 import { cpu, randomArray } from './kernel-helpers';
+import { buildDir, compile } from './native-build';
 
 describe('kernels: thread pool', () => {
   it('an idle pool uses (almost) no CPU over 2 s', async () => {
@@ -31,5 +34,16 @@ describe('kernels: thread pool', () => {
       const x = randomArray(k * 3, 100 + i);
       assert.deepEqual(cpu.cpuMatmul(null, 'Q4_K', w, m, k, x, 3, null, 2), cpu.cpuMatmul(null, 'Q4_K', w, m, k, x, 3, null, 1));
     }
+  });
+
+  it('survives a million back-to-back jobs of varying size (no lost or double-counted chunk)', function () {
+    this.timeout(120000);
+    const exe = compile('g++', path.join(buildDir(), 'pool-stress'), [
+      'test/kernels/native/pool-stress.cpp',
+      'native/src/cpu/thread-pool.cpp',
+    ], ['-pthread']);
+    // A completion-count bug hangs a job forever: the 60 s limit turns that into a failure.
+    const out = execFileSync(exe, ['1000000'], { encoding: 'utf8', timeout: 60000 });
+    assert.match(out, /pool-stress: 1000000 jobs ok/);
   });
 });

@@ -74,21 +74,23 @@ struct ThreadPool::Impl {
 
     static uint32_t generation_of(uint64_t s) { return (uint32_t)(s >> 32); }
 
+    // All pool atomics use sequentially consistent ordering: a claim that
+    // succeeds then provably read the fields of its own job (see parallel_for).
     void run_chunks(uint32_t gen, int thread_index) {
         for (;;) {
-            uint64_t s = state.load(std::memory_order_acquire);
+            uint64_t s = state.load();
             if (generation_of(s) != gen) return;
-            const int64_t total = total_chunks.load(std::memory_order_relaxed);
-            const int64_t size = chunk.load(std::memory_order_relaxed);
-            const int64_t count = n.load(std::memory_order_relaxed);
-            const auto * job = fn.load(std::memory_order_relaxed);
+            const int64_t total = total_chunks.load();
+            const int64_t size = chunk.load();
+            const int64_t count = n.load();
+            const auto * job = fn.load();
             const int64_t index = (int64_t)(uint32_t)s;
             if (index >= total) return;
-            if (!state.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) continue;
+            if (!state.compare_exchange_weak(s, s + 1)) continue;
             const int64_t begin = index * size;
             const int64_t end = begin + size < count ? begin + size : count;
             (*job)(begin, end, thread_index);
-            if (chunks_done.fetch_add(1, std::memory_order_acq_rel) + 1 == total) {
+            if (chunks_done.fetch_add(1) + 1 == total) {
                 std::lock_guard<std::mutex> lock(mutex);
                 done.notify_all();
             }
@@ -99,13 +101,13 @@ struct ThreadPool::Impl {
         t_in_pool_job = true;
         uint32_t seen = 0;
         for (;;) {
-            auto fresh = [&] { return generation_of(state.load(std::memory_order_acquire)) != seen; };
+            auto fresh = [&] { return generation_of(state.load()) != seen; };
             if (!spin_until(fresh)) {
                 std::unique_lock<std::mutex> lock(mutex);
                 wake.wait(lock, [&] { return stopping || fresh(); });
                 if (stopping) return;
             }
-            seen = generation_of(state.load(std::memory_order_acquire));
+            seen = generation_of(state.load());
             run_chunks(seen, thread_index);
         }
     }
@@ -139,33 +141,33 @@ void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64
         return;
     }
     std::lock_guard<std::mutex> submit(p.submit_mutex);
-    // Close the previous generation before touching the job fields, so a late
-    // worker that read the old state cannot claim against the new total.
-    {
-        const uint64_t old = p.state.load(std::memory_order_relaxed);
-        p.state.store((old & 0xFFFFFFFF00000000ull) | 0xFFFFFFFFull, std::memory_order_release);
-    }
     // Many more chunks than threads, so a thread that falls behind (another
     // process, a slow core) leaves its share to the others.
     const int64_t target_chunks = (int64_t)p.n_threads * 8;
     int64_t chunk = (n + target_chunks - 1) / target_chunks;
     chunk = (chunk + grain - 1) / grain * grain;
     const int64_t total = (n + chunk - 1) / chunk;
-    p.fn.store(&fn, std::memory_order_relaxed);
-    p.n.store(n, std::memory_order_relaxed);
-    p.chunk.store(chunk, std::memory_order_relaxed);
-    p.total_chunks.store(total, std::memory_order_relaxed);
-    p.chunks_done.store(0, std::memory_order_relaxed);
-    const uint32_t gen = Impl::generation_of(p.state.load(std::memory_order_relaxed)) + 1;
+    // First close the previous job to late claimers: its generation with an
+    // index no total reaches. Without this, a worker still holding that
+    // job's last state word could see the new, larger total and claim a
+    // chunk of the old generation after the fields below were rewritten.
+    const uint32_t old_gen = Impl::generation_of(p.state.load());
+    p.state.store(((uint64_t)old_gen << 32) | 0xffffffffu);
+    p.fn.store(&fn);
+    p.n.store(n);
+    p.chunk.store(chunk);
+    p.total_chunks.store(total);
+    p.chunks_done.store(0);
+    const uint32_t gen = old_gen + 1;
     {
         std::lock_guard<std::mutex> lock(p.mutex);
-        p.state.store((uint64_t)gen << 32, std::memory_order_release);
+        p.state.store((uint64_t)gen << 32);
     }
     p.wake.notify_all();
     t_in_pool_job = true;
     p.run_chunks(gen, 0);
     t_in_pool_job = false;
-    auto finished = [&] { return p.chunks_done.load(std::memory_order_acquire) == total; };
+    auto finished = [&] { return p.chunks_done.load() == total; };
     if (!spin_until(finished)) {
         std::unique_lock<std::mutex> lock(p.mutex);
         p.done.wait(lock, finished);
