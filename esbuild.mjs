@@ -1,7 +1,8 @@
-// Bundles the CLI (and later the extension host and webview) into dist/.
-// The native addon is never bundled: node-gyp-build finds it at run time
-// from the package root, so *.node stays external.
+// Bundles the CLI, the extension host side, the engine host process and the
+// chat webview into dist/. The native addon is never bundled: node-gyp-build
+// finds it at run time from the package root, so *.node stays external.
 import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'fs';
 
 const common = {
   bundle: true,
@@ -13,4 +14,12 @@ const common = {
   logLevel: 'warning',
 };
 
-await build({ ...common, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js' });
+await Promise.all([
+  build({ ...common, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js' }),
+  build({ ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js' }),
+  build({ ...common, entryPoints: ['extension/host/engine-host-main.ts'], outfile: 'dist/engine-host.js' }),
+  // The webview runs in a browser sandbox: no Node, no vscode module.
+  build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: false, minify: true, logLevel: 'warning', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
+]);
+mkdirSync('dist', { recursive: true });
+copyFileSync('webview/styles.css', 'dist/webview.css');

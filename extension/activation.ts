@@ -1,0 +1,72 @@
+/**
+ * Wires Hearth's services into VS Code. Everything created here is pushed to
+ * context.subscriptions so deactivation disposes it. Imported lazily by
+ * extension.ts.
+ */
+import * as vscode from 'vscode';
+import * as fs from 'fs';
+import { createLog } from './log';
+import { ModelManager } from './models/model-manager';
+import { HearthInlineProvider } from './completion/provider';
+import { ChatViewProvider } from './chat/chat-view';
+import { EditCommands, HearthCodeActions } from './commands/edit-commands';
+import { ProposalStore, PROPOSAL_SCHEME } from './commands/proposals';
+import { selectModel } from './models/model-picker';
+import { StatusBar } from './ui/status-bar';
+import { readConfig } from './config';
+
+export async function activateHearth(context: vscode.ExtensionContext): Promise<void> {
+  const sub = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+  const log = sub(createLog());
+  const models = sub(new ModelManager(context, log));
+  const chat = sub(new ChatViewProvider(context, models, log));
+  const proposals = sub(new ProposalStore());
+  sub(new StatusBar(models));
+  const inline = sub(new HearthInlineProvider(models, log));
+  sub(vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, inline));
+  sub(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }));
+  sub(vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals));
+  sub(vscode.languages.registerCodeActionsProvider({ pattern: '**' }, new HearthCodeActions(), { providedCodeActionKinds: HearthCodeActions.kinds }));
+  for (const d of new EditCommands(chat, models, proposals, log).register()) sub(d);
+
+  sub(vscode.commands.registerCommand('hearth.selectModel', async () => {
+    if (await selectModel()) await models.reconcile();
+  }));
+  sub(vscode.commands.registerCommand('hearth.useModelFile', async (given?: string) => {
+    const file = given ?? (await vscode.window.showInputBox({ prompt: 'Path of a GGUF or .llamafile model', placeHolder: '/path/to/model.gguf', ignoreFocusOut: true }));
+    if (file) await vscode.workspace.getConfiguration('hearth').update('model', file.trim(), vscode.ConfigurationTarget.Global);
+  }));
+  sub(vscode.commands.registerCommand('hearth.toggleCompletions', async () => {
+    const c = vscode.workspace.getConfiguration('hearth');
+    await c.update('completion.enabled', !readConfig().completionEnabled, vscode.ConfigurationTarget.Global);
+  }));
+  sub(vscode.commands.registerCommand('hearth.newChat', () => chat.newChat()));
+  sub(vscode.commands.registerCommand('hearth.restartEngine', () => models.restartEngines()));
+  sub(vscode.commands.registerCommand('hearth.showEngineStatus', async () => {
+    const lines = await Promise.all((['completion', 'chat'] as const).map(async (role) => {
+      const s = await models.status(role);
+      return `${role}: ${s.model ?? 'no model'} — ${s.state}${s.tokensPerSecond ? `, ${s.tokensPerSecond.toFixed(1)} tok/s` : ''} (${s.detail})`;
+    }));
+    log.info(`status: ${lines.join(' | ')}`);
+    const pick = await vscode.window.showInformationMessage(`Hearth engine — ${lines.join(' | ')}`, 'Select Model', 'Restart Engine', 'Show Log');
+    if (pick === 'Select Model') await vscode.commands.executeCommand('hearth.selectModel');
+    else if (pick === 'Restart Engine') await models.restartEngines();
+    else if (pick === 'Show Log') log.show();
+    return lines;
+  }));
+  sub(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('hearth.model') || e.affectsConfiguration('hearth.completion.model') || e.affectsConfiguration('hearth.chat.model')) {
+      void models.reconcile();
+    }
+  }));
+
+  log.info(`activated (node ${process.version}, host pid ${process.pid})`);
+  // Test harnesses poll this file to know activation finished.
+  const marker = process.env.HEARTH_E2E_STATUS_FILE;
+  if (marker) fs.writeFileSync(marker, JSON.stringify({ activatedAt: Date.now(), node: process.version, pid: process.pid }));
+  // Load in the background: activation must not wait for a model.
+  void models.loadConfigured();
+}

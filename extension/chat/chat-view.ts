@@ -1,0 +1,211 @@
+/**
+ * The sidebar chat (WebviewView): strict CSP with a nonce, local bundle only,
+ * messages checked against the shared protocol, history per workspace.
+ */
+import * as vscode from 'vscode';
+import * as path from 'path';
+import { randomBytes } from 'crypto';
+import { ChatSession } from './chat-session';
+import { isFromWebview, type ContextChip, type FromWebview, type ToWebview } from '../protocol/webview-protocol';
+import { readConfig } from '../config';
+import type { ModelManager } from '../models/model-manager';
+import type { Log } from '../log';
+
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = 'hearth.chatView';
+  private view: vscode.WebviewView | null = null;
+  private ready = false;
+  private queue: (() => void)[] = [];
+  private draft = '';
+  readonly session: ChatSession;
+  private lastEditor: vscode.TextEditor | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly models: ModelManager,
+    private readonly log: Log,
+  ) {
+    this.session = new ChatSession(context.workspaceState, () => {
+      const c = readConfig();
+      return { contextTokens: c.chatContextTokens, replyTokens: c.chatReplyTokens };
+    });
+    this.lastEditor = vscode.window.activeTextEditor;
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e) this.lastEditor = e;
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.session.stop();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    view.webview.html = this.html(view.webview, dist);
+    view.webview.onDidReceiveMessage((m: unknown) => {
+      if (!isFromWebview(m)) {
+        this.log.error(`chat view: ignored a malformed message`);
+        return;
+      }
+      void this.onMessage(m).catch((err) => this.log.error('chat view', err));
+    });
+    view.onDidDispose(() => {
+      this.view = null;
+      this.ready = false;
+    });
+  }
+
+  /** Opens the view and asks a question with context (Explain, Generate tests). */
+  async ask(question: string, chips: Omit<ContextChip, 'id'>[]): Promise<void> {
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+    await new Promise<void>((resolve) => {
+      const run = (): void => {
+        for (const c of chips) this.session.addChip(c);
+        void this.send(question);
+        resolve();
+      };
+      if (this.ready) run();
+      else this.queue.push(run);
+    });
+  }
+
+  async newChat(): Promise<void> {
+    await this.session.clear();
+    this.postState();
+  }
+
+  private post(msg: ToWebview): void {
+    void this.view?.webview.postMessage(msg);
+  }
+
+  private postState(): void {
+    const modelPath = readConfig().chatModel || readConfig().model;
+    this.post({
+      type: 'state',
+      turns: this.session.turns,
+      chips: this.session.chips,
+      usage: this.session.usage(this.draft),
+      busy: this.session.busy,
+      model: modelPath ? path.basename(modelPath) : null,
+    });
+  }
+
+  private async onMessage(m: FromWebview): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.postState();
+        for (const run of this.queue.splice(0)) run();
+        return;
+      case 'send':
+        return this.send(m.text);
+      case 'stop':
+        this.session.stop();
+        return;
+      case 'newChat':
+        return this.newChat();
+      case 'draft':
+        this.draft = m.text;
+        this.post({ type: 'usage', usage: this.session.usage(m.text) });
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.code);
+        return;
+      case 'insert':
+      case 'apply':
+        return this.putCode(m.code, m.type === 'apply');
+      case 'addCurrentFile': {
+        const doc = this.lastEditor?.document;
+        if (doc) this.session.addChip({ kind: 'file', label: vscode.workspace.asRelativePath(doc.uri), text: doc.getText() });
+        break;
+      }
+      case 'addSelection': {
+        const ed = this.lastEditor;
+        if (ed && !ed.selection.isEmpty) {
+          this.session.addChip({ kind: 'selection', label: `${vscode.workspace.asRelativePath(ed.document.uri)}:${ed.selection.start.line + 1}-${ed.selection.end.line + 1}`, text: ed.document.getText(ed.selection) });
+        }
+        break;
+      }
+      case 'pickFile': {
+        const files = await vscode.workspace.findFiles('**/*', '**/{node_modules,.git,dist,out}/**', 2000);
+        const pick = await vscode.window.showQuickPick(
+          files.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
+          { placeHolder: '@file: attach a file to the question' },
+        );
+        if (pick) {
+          const bytes = await vscode.workspace.fs.readFile(pick.uri);
+          this.session.addChip({ kind: 'file', label: pick.label, text: Buffer.from(bytes).toString('utf8') });
+        }
+        break;
+      }
+      case 'removeChip':
+        this.session.removeChip(m.id);
+        break;
+    }
+    this.post({ type: 'chips', chips: this.session.chips });
+    this.post({ type: 'usage', usage: this.session.usage(this.draft) });
+  }
+
+  private async send(text: string): Promise<void> {
+    const question = text.trim();
+    if (!question) return;
+    const usage = this.session.usage(question);
+    if (usage.used > usage.limit) {
+      void vscode.window.showWarningMessage(`This question needs about ${usage.used} tokens, more than the ${usage.limit} the chat allows; older turns will be left out.`);
+    }
+    const got = await this.models.engineFor('chat', { interactive: true });
+    if (!got) return;
+    this.post({ type: 'busy', busy: true });
+    this.draft = '';
+    await this.session.ask(got.engine, question, {
+      turnStart: (turn) => this.post({ type: 'turnStart', turn }),
+      delta: (id, t) => this.post({ type: 'delta', id, text: t }),
+      turnEnd: (id, note) => this.post({ type: 'turnEnd', id, note }),
+    });
+    this.post({ type: 'busy', busy: false });
+    this.post({ type: 'chips', chips: this.session.chips });
+    this.post({ type: 'usage', usage: this.session.usage('') });
+  }
+
+  private async putCode(code: string, replaceSelection: boolean): Promise<void> {
+    const ed = this.lastEditor;
+    if (!ed) {
+      void vscode.window.showWarningMessage('Open a file first: there is no editor to put the code in.');
+      return;
+    }
+    await ed.edit((b) => {
+      if (replaceSelection && !ed.selection.isEmpty) b.replace(ed.selection, code);
+      else b.insert(ed.selection.active, code);
+    });
+  }
+
+  private html(webview: vscode.Webview, dist: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
+    // No remote anything; images only from the extension (none are used), no inline script.
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${style}">
+<title>Hearth Chat</title></head>
+<body><div id="app"></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body></html>`;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Explain, refactor with an instruction, add docstring, generate tests, fix a
+ * diagnostic. Explain and tests stream into the chat; the rewrites stream in a
+ * progress notification and end in a diff to accept or reject.
+ */
+import * as vscode from 'vscode';
+import type { ChatViewProvider } from '../chat/chat-view';
+import type { ModelManager } from '../models/model-manager';
+import type { ProposalStore } from './proposals';
+import { REWRITE_SYSTEM_PROMPT, extractCode } from './edit-commands-pure';
+import { isAbort } from '../host/host-errors';
+import { readConfig } from '../config';
+import type { Log } from '../log';
+
+
+function selectionOrLine(editor: vscode.TextEditor): vscode.Range {
+  if (!editor.selection.isEmpty) return new vscode.Range(editor.selection.start, editor.selection.end);
+  return editor.document.lineAt(editor.selection.active.line).range;
+}
+
+export class EditCommands {
+  constructor(
+    private readonly chat: ChatViewProvider,
+    private readonly models: ModelManager,
+    private readonly proposals: ProposalStore,
+    private readonly log: Log,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    return [
+      vscode.commands.registerCommand('hearth.explainSelection', () => this.askAboutSelection('Explain this code.')),
+      vscode.commands.registerCommand('hearth.generateTests', () => this.askAboutSelection('Write unit tests for this code.')),
+      vscode.commands.registerCommand('hearth.editSelection', async (instruction?: string) => {
+        const text = instruction ?? (await vscode.window.showInputBox({ prompt: 'How should Hearth change the selected code?', placeHolder: 'e.g. use a for...of loop' }));
+        if (text) await this.rewrite(text, 'Edit');
+      }),
+      vscode.commands.registerCommand('hearth.addDocstring', () =>
+        this.rewrite('Add a documentation comment in the language\'s usual style above this code. Keep the code itself unchanged.', 'Add docstring'),
+      ),
+      vscode.commands.registerCommand('hearth.fixDiagnostic', async (uri?: vscode.Uri, range?: vscode.Range, message?: string) => {
+        const editor = vscode.window.activeTextEditor;
+        if (!editor) return;
+        if (uri && range && editor.document.uri.toString() === uri.toString()) {
+          const lines = new vscode.Range(range.start.line, 0, range.end.line, editor.document.lineAt(range.end.line).text.length);
+          editor.selection = new vscode.Selection(lines.start, lines.end);
+        }
+        await this.rewrite(`Fix this problem: ${message ?? 'the error on this line'}`, 'Fix');
+      }),
+      vscode.commands.registerCommand('hearth.acceptEdit', () => this.proposals.accept()),
+      vscode.commands.registerCommand('hearth.rejectEdit', () => this.proposals.reject()),
+    ];
+  }
+
+  private async askAboutSelection(question: string): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage('Open a file and select some code first.');
+      return;
+    }
+    const range = selectionOrLine(editor);
+    const label = `${vscode.workspace.asRelativePath(editor.document.uri)}:${range.start.line + 1}-${range.end.line + 1}`;
+    await this.chat.ask(question, [{ kind: 'selection', label, text: editor.document.getText(range) }]);
+  }
+
+  private async rewrite(instruction: string, title: string): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage('Open a file and select some code first.');
+      return;
+    }
+    const doc = editor.document;
+    const range = selectionOrLine(editor);
+    const code = doc.getText(range);
+    const got = await this.models.engineFor('chat', { interactive: true });
+    if (!got) return;
+    const messages = [
+      { role: 'system' as const, content: REWRITE_SYSTEM_PROMPT },
+      { role: 'user' as const, content: `Instruction: ${instruction}\n\n\`\`\`${doc.languageId}\n${code}\n\`\`\`` },
+    ];
+    let reply = '';
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Hearth: ${title}`, cancellable: true },
+        async (progress, token) => {
+          const ac = new AbortController();
+          token.onCancellationRequested(() => ac.abort());
+          let lines = 0;
+          for await (const piece of got.engine.chat(messages, { maxTokens: readConfig().chatReplyTokens }, ac.signal)) {
+            reply += piece;
+            const n = reply.split('\n').length;
+            if (n !== lines) {
+              lines = n;
+              progress.report({ message: `${n} lines…` });
+            }
+          }
+        },
+      );
+    } catch (err) {
+      if (isAbort(err)) return;
+      this.log.error('rewrite failed', err);
+      void vscode.window.showErrorMessage(`Hearth could not finish the edit: ${(err as Error).message}`);
+      return;
+    }
+    const newCode = extractCode(reply);
+    if (newCode.trim() === '' || newCode === code) {
+      void vscode.window.showInformationMessage('Hearth had no change to propose.');
+      return;
+    }
+    await this.proposals.propose(doc, range, newCode, title);
+  }
+}
+
+/** "Fix with Hearth" on errors; Explain / Edit on a selection. */
+export class HearthCodeActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
+
+  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    for (const d of ctx.diagnostics) {
+      if (d.severity !== vscode.DiagnosticSeverity.Error) continue;
+      const a = new vscode.CodeAction(`Fix with Hearth: ${d.message.slice(0, 60)}`, vscode.CodeActionKind.QuickFix);
+      a.command = { command: 'hearth.fixDiagnostic', title: 'Fix with Hearth', arguments: [doc.uri, d.range, d.message] };
+      a.diagnostics = [d];
+      actions.push(a);
+    }
+    if (!range.isEmpty) {
+      const edit = new vscode.CodeAction('Edit with Hearth…', vscode.CodeActionKind.RefactorRewrite);
+      edit.command = { command: 'hearth.editSelection', title: 'Edit with Hearth' };
+      const explain = new vscode.CodeAction('Explain with Hearth', vscode.CodeActionKind.RefactorRewrite);
+      explain.command = { command: 'hearth.explainSelection', title: 'Explain with Hearth' };
+      actions.push(edit, explain);
+    }
+    return actions;
+  }
+}

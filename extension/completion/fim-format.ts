@@ -1,0 +1,16 @@
+/**
+ * Which FIM family a vocabulary belongs to, from the marker spellings it
+ * contains: used on the host side to describe a model before it is loaded
+ * (gguf-peek). Prompts themselves are built in one place, engine/fim.ts,
+ * which both the engine process and `hearth complete` use.
+ */
+import type { FimFormatName } from '../host/engine-port';
+
+export function detectFimFormat(hasToken: (text: string) => boolean): FimFormatName | null {
+  if (hasToken('<|fim_prefix|>') && hasToken('<|fim_middle|>')) return 'qwen';
+  if (hasToken('<｜fim▁begin｜>')) return 'deepseek';
+  if (hasToken('<fim_prefix>') && hasToken('<fim_middle>')) return 'starcoder';
+  if (hasToken('[SUFFIX]') && hasToken('[PREFIX]')) return 'codestral';
+  if (hasToken('<PRE>') && hasToken('<MID>')) return 'codellama';
+  return null;
+}

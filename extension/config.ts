@@ -1,0 +1,55 @@
+/** Typed view of the `hearth.*` settings. */
+import * as vscode from 'vscode';
+import * as os from 'os';
+
+export interface HearthConfig {
+  model: string;
+  completionModel: string;
+  chatModel: string;
+  completionEnabled: boolean;
+  completionLanguages: Record<string, boolean>;
+  completionContextTokens: number;
+  completionMaxTokens: number;
+  completionMaxLines: number;
+  completionTimeBudgetMs: number;
+  completionMaxFileBytes: number;
+  completionAlternatives: number;
+  completionAlternativeTemperature: number;
+  completionOtherFiles: boolean;
+  chatContextTokens: number;
+  chatReplyTokens: number;
+  maxModelBytes: number;
+  threads: number;
+}
+
+export function readConfig(): HearthConfig {
+  const c = vscode.workspace.getConfiguration('hearth');
+  const maxMb = c.get<number>('maxModelMemoryMB', 0);
+  return {
+    model: c.get<string>('model', '').trim(),
+    completionModel: c.get<string>('completion.model', '').trim(),
+    chatModel: c.get<string>('chat.model', '').trim(),
+    completionEnabled: c.get<boolean>('completion.enabled', true),
+    completionLanguages: c.get<Record<string, boolean>>('completion.languages', {}),
+    completionContextTokens: c.get<number>('completion.contextTokens', 1024),
+    completionMaxTokens: c.get<number>('completion.maxTokens', 128),
+    completionMaxLines: c.get<number>('completion.maxLines', 8),
+    completionTimeBudgetMs: c.get<number>('completion.timeBudgetMs', 1500),
+    completionMaxFileBytes: c.get<number>('completion.maxFileKB', 1024) * 1024,
+    completionAlternatives: c.get<number>('completion.alternatives', 1),
+    completionAlternativeTemperature: c.get<number>('completion.alternativeTemperature', 0.8),
+    completionOtherFiles: c.get<boolean>('completion.otherFiles', true),
+    chatContextTokens: c.get<number>('chat.contextTokens', 4096),
+    chatReplyTokens: c.get<number>('chat.replyTokens', 1024),
+    // Default: 60% of RAM, leaving room for the editor and the KV cache.
+    maxModelBytes: maxMb > 0 ? maxMb * 1024 * 1024 : Math.floor(os.totalmem() * 0.6),
+    threads: c.get<number>('threads', 0),
+  };
+}
+
+export type ModelRole = 'completion' | 'chat';
+
+/** The model path for a role: the role's own setting, else hearth.model. */
+export function modelPathFor(cfg: HearthConfig, role: ModelRole): string {
+  return (role === 'completion' ? cfg.completionModel : cfg.chatModel) || cfg.model;
+}

@@ -1,0 +1,86 @@
+/**
+ * The narrow interface the extension needs from an engine. Three
+ * implementations: FakeEngine (deterministic, tests), NativeEngine (the real
+ * runtime, in the engine process) and EngineClient (this interface spoken over
+ * the engine protocol to another process). Nothing here imports vscode.
+ */
+export interface LoadOptions {
+  /** KV window in tokens; the engine may clamp it to the model's. */
+  contextTokens?: number;
+  threads?: number;
+}
+
+/** The FIM families of engine/fim.ts (the builder `hearth complete` uses too). */
+export type FimFormatName = 'qwen' | 'deepseek' | 'starcoder' | 'codellama' | 'codestral' | 'generic';
+
+export interface ModelInfo {
+  path: string;
+  name: string;
+  architecture: string;
+  parameters: number;
+  contextLength: number;
+  /** The FIM template this model's vocabulary supports, or null (chat only). */
+  fim: FimFormatName | null;
+  /** True where the vocabulary has <|file_sep|> (repo-level FIM). */
+  repoLevelFim: boolean;
+  sizeBytes: number;
+}
+
+/** One chunk of another file, for repo-level context. */
+export interface ContextChunk {
+  path: string;
+  text: string;
+}
+
+/** A FIM request already cut to its token budgets (completion/fim-prompt.ts). */
+export interface FimRequest {
+  /** Relative path of the file being edited. */
+  path: string;
+  /** Other files' chunks, most stable first. */
+  chunks: ContextChunk[];
+  prefix: string;
+  suffix: string;
+  maxTokens: number;
+  /** Wall-clock budget for prompt + generation, ms. */
+  timeBudgetMs: number;
+  /** Extra stop strings on top of the model's own end tokens. */
+  stop: string[];
+  /** 0 or absent: greedy (the suggestion shown first); above 0: a sampled alternative. */
+  temperature?: number;
+  seed?: number;
+}
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+export interface GenerateOptions {
+  maxTokens: number;
+  temperature?: number;
+}
+
+export type EngineState = 'idle' | 'starting' | 'loading' | 'ready' | 'busy' | 'restarting' | 'failed';
+
+export interface EngineStatus {
+  state: EngineState;
+  engine: string;
+  model: ModelInfo | null;
+  /** Decode speed of the last generation, tokens per second. */
+  tokensPerSecond: number | null;
+  pid: number | null;
+  restarts: number;
+  lastError: string | null;
+}
+
+export interface EnginePort {
+  load(modelPath: string, options: LoadOptions): Promise<ModelInfo>;
+  /** Streams completion text. Aborting the signal ends the stream with E_ABORTED. */
+  complete(request: FimRequest, signal: AbortSignal): AsyncIterable<string>;
+  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string>;
+  countTokens(text: string): Promise<number>;
+  status(): Promise<EngineStatus>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,281 @@
+/**
+ * Runs the engine in a child process of the host's own runtime (VS Code's
+ * Electron in node mode, or Node) so a native crash cannot take the extension
+ * host down. Restarts it with back-off when it dies, reloads the last model,
+ * and reports what happened in plain words through onEvent.
+ */
+import { fork, type ChildProcess } from 'child_process';
+import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
+import { EngineClient } from './engine-client';
+import { isEngineToHost, type GenerationStats } from '../protocol/engine-protocol';
+import { HostError } from './host-errors';
+
+export interface EngineEvent {
+  kind: 'crashed' | 'restarted' | 'gave-up' | 'stats';
+  message: string;
+  stats?: GenerationStats;
+}
+
+export interface EngineProcessOptions {
+  /** dist/engine-host.js */
+  scriptPath: string;
+  env?: NodeJS.ProcessEnv;
+  /** Node flags for the child (tests run the TypeScript entry through tsx). */
+  execArgv?: string[];
+  onEvent?: (event: EngineEvent) => void;
+  /** First restart delay; doubles per consecutive crash up to maxDelayMs. */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** Give up after this many crashes within windowMs. */
+  maxCrashes?: number;
+  windowMs?: number;
+  startTimeoutMs?: number;
+}
+
+/** Restart delay for the n-th consecutive crash (n from 1). */
+export function restartDelay(n: number, initialMs: number, maxMs: number): number {
+  return Math.min(maxMs, initialMs * 2 ** Math.max(0, n - 1));
+}
+
+/** Plain words for why a process ended. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null, stderrTail: string): string {
+  const how = signal
+    ? signal === 'SIGKILL'
+      ? 'was killed (SIGKILL: often the system running out of memory, or someone ended it)'
+      : signal === 'SIGSEGV' || signal === 'SIGBUS' || signal === 'SIGILL'
+        ? `crashed (${signal}) inside the native engine`
+        : `was stopped by ${signal}`
+    : `exited with code ${code}`;
+  const hint = stderrTail.trim().split('\n').slice(-1)[0];
+  return `The Hearth engine process ${how}.${hint ? ` Last output: ${hint}` : ''}`;
+}
+
+export class EngineProcess implements EnginePort {
+  private child: ChildProcess | null = null;
+  private client: EngineClient | null = null;
+  private ready: Promise<void> | null = null;
+  private state: EngineState = 'idle';
+  private crashes: number[] = [];
+  private consecutive = 0;
+  private restarts = 0;
+  private lastLoad: { modelPath: string; options: LoadOptions } | null = null;
+  private model: ModelInfo | null = null;
+  private lastError: string | null = null;
+  private lastTps: number | null = null;
+  private disposed = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private stderrTail = '';
+
+  constructor(private readonly opts: EngineProcessOptions) {}
+
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  /** Starts the process if it is not running; resolves once it said hello. */
+  start(): Promise<void> {
+    if (this.disposed) return Promise.reject(new HostError('E_ENGINE_UNAVAILABLE', 'the engine was shut down'));
+    if (!this.ready) {
+      this.state = 'starting';
+      this.ready = this.spawn().catch((err: Error) => {
+        this.ready = null;
+        this.state = 'failed';
+        this.lastError = err.message;
+        throw err;
+      });
+    }
+    return this.ready;
+  }
+
+  async load(modelPath: string, options: LoadOptions): Promise<ModelInfo> {
+    await this.start();
+    this.state = 'loading';
+    try {
+      this.model = await this.requireClient().load(modelPath, options);
+      this.lastLoad = { modelPath, options };
+      this.state = 'ready';
+      return this.model;
+    } catch (err) {
+      this.state = this.model ? 'ready' : 'idle';
+      throw err;
+    }
+  }
+
+  complete(request: FimRequest, signal: AbortSignal): AsyncIterable<string> {
+    return this.streamWhenReady((c) => c.complete(request, signal));
+  }
+
+  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
+    return this.streamWhenReady((c) => c.chat(messages, options, signal));
+  }
+
+  async countTokens(text: string): Promise<number> {
+    await this.start();
+    return this.requireClient().countTokens(text);
+  }
+
+  async status(): Promise<EngineStatus> {
+    let engine = 'process';
+    if (this.client && this.state !== 'restarting') {
+      try {
+        engine = (await this.client.status()).engine;
+      } catch {
+        // report what we know
+      }
+    }
+    return {
+      state: this.state,
+      engine,
+      model: this.model,
+      tokensPerSecond: this.lastTps,
+      pid: this.pid,
+      restarts: this.restarts,
+      lastError: this.lastError,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.client?.failAll(new HostError('E_ABORTED', 'engine shut down'));
+    const child = this.child;
+    this.child = null;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, 2000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      });
+    }
+  }
+
+  private async *streamWhenReady(make: (c: EngineClient) => AsyncIterable<string>): AsyncIterable<string> {
+    await this.start();
+    if (!this.model) throw new HostError('E_NO_MODEL', 'no model is loaded yet');
+    this.state = 'busy';
+    try {
+      yield* make(this.requireClient());
+    } finally {
+      if (this.state === 'busy') this.state = 'ready';
+    }
+  }
+
+  private requireClient(): EngineClient {
+    if (!this.client) throw new HostError('E_ENGINE_UNAVAILABLE', 'the engine process is not running');
+    return this.client;
+  }
+
+  private spawn(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.stderrTail = '';
+      // fork() runs process.execPath: VS Code's Electron binary, which behaves
+      // as plain Node with ELECTRON_RUN_AS_NODE=1.
+      const child = fork(this.opts.scriptPath, [], {
+        env: { ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        execArgv: this.opts.execArgv ?? [],
+        serialization: 'json',
+      });
+      const client = new EngineClient({
+        send: (msg) => {
+          if (!child.connected) throw new Error('engine channel closed');
+          child.send(msg);
+        },
+      });
+      client.onStats = (stats) => {
+        this.lastTps = stats.ms > 0 ? (stats.tokens * 1000) / stats.ms : null;
+        this.opts.onEvent?.({ kind: 'stats', message: '', stats });
+      };
+      this.child = child;
+      this.client = client;
+      const timer = setTimeout(() => {
+        reject(new HostError('E_ENGINE_UNAVAILABLE', 'the engine process did not start in time'));
+        child.kill('SIGKILL');
+      }, this.opts.startTimeoutMs ?? 20000);
+      const keepTail = (b: Buffer): void => {
+        this.stderrTail = (this.stderrTail + b.toString()).slice(-2000);
+      };
+      child.stderr?.on('data', keepTail);
+      child.stdout?.on('data', keepTail);
+      child.on('message', (m: unknown) => {
+        if (!isEngineToHost(m)) return;
+        if (m.kind === 'hello') {
+          clearTimeout(timer);
+          resolve();
+        } else client.receive(m);
+      });
+      child.on('error', (err) => {
+        clearTimeout(timer);
+        reject(new HostError('E_ENGINE_UNAVAILABLE', `could not start the engine process: ${err.message}`));
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new HostError('E_ENGINE_UNAVAILABLE', describeExit(code, signal, this.stderrTail)));
+        if (this.child === child) this.onCrash(describeExit(code, signal, this.stderrTail));
+      });
+    });
+  }
+
+  private onCrash(reason: string): void {
+    const client = this.client;
+    this.child = null;
+    this.client = null;
+    this.ready = null;
+    client?.failAll(new HostError('E_ENGINE_EXITED', reason));
+    if (this.disposed) return;
+    const now = Date.now();
+    const windowMs = this.opts.windowMs ?? 120_000;
+    this.crashes = [...this.crashes.filter((t) => now - t < windowMs), now];
+    this.consecutive++;
+    this.lastError = reason;
+    if (this.crashes.length > (this.opts.maxCrashes ?? 5)) {
+      this.state = 'failed';
+      this.opts.onEvent?.({
+        kind: 'gave-up',
+        message: `${reason} It crashed ${this.crashes.length} times in a short while, so Hearth stopped restarting it. Run "Hearth: Restart Engine" to try again.`,
+      });
+      return;
+    }
+    const delay = restartDelay(this.consecutive, this.opts.initialDelayMs ?? 500, this.opts.maxDelayMs ?? 30_000);
+    this.state = 'restarting';
+    this.opts.onEvent?.({ kind: 'crashed', message: `${reason} Restarting it in ${Math.round(delay / 100) / 10} s.` });
+    this.restartTimer = setTimeout(() => void this.restart(), delay);
+  }
+
+  /** Restarts now (also the "Restart Engine" command), reloading the last model. */
+  async restart(): Promise<void> {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    if (this.disposed) return;
+    if (this.child) {
+      const old = this.child;
+      this.child = null;
+      this.client?.failAll(new HostError('E_ENGINE_EXITED', 'the engine was restarted'));
+      old.kill('SIGKILL');
+      this.ready = null;
+    }
+    this.crashes = this.state === 'failed' ? [] : this.crashes;
+    try {
+      await this.start();
+      this.restarts++;
+      if (this.lastLoad) {
+        this.model = null;
+        await this.load(this.lastLoad.modelPath, this.lastLoad.options);
+      } else this.state = 'idle';
+      this.opts.onEvent?.({ kind: 'restarted', message: 'The Hearth engine is running again.' });
+      // Stable for a minute: forget the consecutive count.
+      const pid = this.pid;
+      setTimeout(() => {
+        if (this.pid === pid) this.consecutive = 0;
+      }, 60_000).unref();
+    } catch (err) {
+      this.lastError = (err as Error).message;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * A deterministic engine for tests and the e2e harness (HEARTH_ENGINE=fake):
+ * no weights, no native code, same streaming and abort behaviour as the real
+ * one. Its outputs are pure functions of the request, so a test can compute
+ * what it must see (fakeCompletionFor, fakeChatReplyFor).
+ */
+import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
+import { HostError } from './host-errors';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const FAKE_ENGINE_NAME = 'fake';
+
+/** The completion the fake engine streams for a FIM request. */
+export function fakeCompletionFor(request: Pick<FimRequest, 'prefix'>): string {
+  const line = request.prefix.slice(request.prefix.lastIndexOf('\n') + 1);
+  const word = /([A-Za-z_]\w*)\s*=\s*$/.exec(line)?.[1];
+  return word ? `${word}_value + 1;` : 'hearth_fake_completion();';
+}
+
+/** Marks a rewrite request so the fake can answer it with code only. */
+export const REWRITE_MARKER = 'Rewrite the code';
+
+/** The reply the fake engine streams for a chat. */
+export function fakeChatReplyFor(messages: ChatMessage[]): string {
+  const last = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const system = messages.find((m) => m.role === 'system')?.content ?? '';
+  if (system.includes(REWRITE_MARKER)) {
+    const code = /```[^\n]*\n([\s\S]*?)```/.exec(last)?.[1] ?? '';
+    return '```\n// edited by hearth\n' + code + '```\n';
+  }
+  // Echoes the question (raw: the webview must sanitize it) plus a code block.
+  const question = last.split('\n').filter((l) => l.trim() !== '').pop() ?? '';
+  return `Fake answer to: ${question}\n\n\`\`\`js\nconst answer = 42;\n\`\`\`\n`;
+}
+
+function chunksOf(text: string): string[] {
+  return text.match(/[\s\S]{1,4}/g) ?? [];
+}
+
+async function* streamText(text: string, signal: AbortSignal, delayMs: number): AsyncIterable<string> {
+  for (const piece of chunksOf(text)) {
+    if (signal.aborted) throw new HostError('E_ABORTED', 'request cancelled');
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    if (signal.aborted) throw new HostError('E_ABORTED', 'request cancelled');
+    yield piece;
+  }
+}
+
+export class FakeEngine implements EnginePort {
+  private model: ModelInfo | null = null;
+  private lastTps: number | null = null;
+
+  constructor(private readonly delayMs = 0) {}
+
+  async load(modelPath: string, _options: LoadOptions): Promise<ModelInfo> {
+    let size: number;
+    try {
+      size = fs.statSync(modelPath).size;
+    } catch {
+      throw new HostError('E_IO_NOT_FOUND', `model file not found: ${modelPath}`);
+    }
+    this.model = {
+      path: modelPath,
+      name: path.basename(modelPath).replace(/\.(gguf|llamafile)$/i, ''),
+      architecture: 'llama',
+      parameters: 0,
+      contextLength: 2048,
+      fim: 'qwen',
+      repoLevelFim: true,
+      sizeBytes: size,
+    };
+    return this.model;
+  }
+
+  complete(request: FimRequest, signal: AbortSignal): AsyncIterable<string> {
+    this.requireModel();
+    this.lastTps = 1000;
+    return streamText(fakeCompletionFor(request), signal, this.delayMs);
+  }
+
+  chat(messages: ChatMessage[], _options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
+    this.requireModel();
+    this.lastTps = 1000;
+    return streamText(fakeChatReplyFor(messages), signal, this.delayMs);
+  }
+
+  async countTokens(text: string): Promise<number> {
+    return Math.ceil(text.length / 4);
+  }
+
+  async status(): Promise<EngineStatus> {
+    return {
+      state: this.model ? 'ready' : 'idle',
+      engine: FAKE_ENGINE_NAME,
+      model: this.model,
+      tokensPerSecond: this.lastTps,
+      pid: process.pid,
+      restarts: 0,
+      lastError: null,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.model = null;
+  }
+
+  private requireModel(): void {
+    if (!this.model) throw new HostError('E_NO_MODEL', 'no model is loaded');
+  }
+}

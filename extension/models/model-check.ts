@@ -1,0 +1,53 @@
+/**
+ * Decides before loading whether a model file can run here, and says why not
+ * in words a user can act on.
+ */
+import { peekGguf, type GgufSummary } from './gguf-peek';
+import { HostError } from '../host/host-errors';
+
+/**
+ * Architectures the runtime implements (native/src/model/arch-registry.cpp),
+ * for vetting files on the host side before any native code runs. The
+ * runtime does not export its list to JS yet; test/extension/architectures
+ * asks the engine for it (its unsupported-architecture error names them) and
+ * fails when the two differ.
+ */
+export const SUPPORTED_ARCHITECTURES: ReadonlySet<string> = new Set(['llama', 'qwen2']);
+
+export interface ModelLimits {
+  /** Largest file we agree to map, bytes (default: 60% of RAM). */
+  maxBytes: number;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+export function formatParams(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(0)}K`;
+  return `${n}`;
+}
+
+/** Throws a HostError (E_IO_NOT_FOUND, E_MODEL_CORRUPT, E_MODEL_UNSUPPORTED, E_MODEL_TOO_BIG) or returns the summary. */
+export function vetModel(filePath: string, limits: ModelLimits): GgufSummary {
+  const summary = peekGguf(filePath);
+  if (!SUPPORTED_ARCHITECTURES.has(summary.architecture)) {
+    throw new HostError(
+      'E_MODEL_UNSUPPORTED',
+      `Hearth cannot run "${summary.architecture}" models yet (supported: ${[...SUPPORTED_ARCHITECTURES].join(', ')}).`,
+    );
+  }
+  if (summary.parameters === 0) throw new HostError('E_MODEL_UNSUPPORTED', 'this file has no weights (a vocabulary-only GGUF)');
+  if (summary.sizeBytes > limits.maxBytes) {
+    throw new HostError(
+      'E_MODEL_TOO_BIG',
+      `The model is ${formatBytes(summary.sizeBytes)}, more than the ${formatBytes(limits.maxBytes)} Hearth allows on this machine (hearth.maxModelMemoryMB).`,
+    );
+  }
+  return summary;
+}

@@ -1,0 +1,68 @@
+/**
+ * Messages between the extension host and the engine process (or the
+ * in-process engine service). Plain data only: it crosses process.send.
+ *
+ * A request carries an id; the answer is zero or more `chunk`s then exactly
+ * one `done` or `error` with the same id. `cancel` asks the engine to stop a
+ * request early; the engine still answers it (with `done` or E_ABORTED).
+ */
+import type { ChatMessage, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from '../host/engine-port';
+
+export type EngineRequest =
+  | { id: number; method: 'load'; params: { modelPath: string; options: LoadOptions } }
+  | { id: number; method: 'complete'; params: { request: FimRequest } }
+  | { id: number; method: 'chat'; params: { messages: ChatMessage[]; options: GenerateOptions } }
+  | { id: number; method: 'countTokens'; params: { text: string } }
+  | { id: number; method: 'status'; params: Record<string, never> };
+
+export type EngineMethod = EngineRequest['method'];
+
+/** What `done` carries for each method. */
+export interface EngineResults {
+  load: ModelInfo;
+  complete: GenerationStats;
+  chat: GenerationStats;
+  countTokens: number;
+  status: EngineStatus;
+}
+
+export interface GenerationStats {
+  tokens: number;
+  ms: number;
+  stopReason: 'eos' | 'max-tokens' | 'aborted' | 'stop-string' | 'time-budget';
+}
+
+export type EngineReply =
+  | { id: number; kind: 'chunk'; text: string }
+  | { id: number; kind: 'done'; result: unknown }
+  | { id: number; kind: 'error'; code: string; message: string };
+
+export type HostToEngine = EngineRequest | { id: number; method: 'cancel'; params: Record<string, never> };
+
+/** Sent once by the engine process when it is ready for requests. */
+export interface EngineHello {
+  kind: 'hello';
+  pid: number;
+  engine: string;
+}
+
+export type EngineToHost = EngineReply | EngineHello;
+
+export function isEngineToHost(v: unknown): v is EngineToHost {
+  if (typeof v !== 'object' || v === null) return false;
+  const kind = (v as { kind?: unknown }).kind;
+  if (kind === 'hello') return true;
+  return typeof (v as { id?: unknown }).id === 'number' && (kind === 'chunk' || kind === 'done' || kind === 'error');
+}
+
+export function isHostToEngine(v: unknown): v is HostToEngine {
+  if (typeof v !== 'object' || v === null) return false;
+  const m = v as { id?: unknown; method?: unknown; params?: unknown };
+  return (
+    typeof m.id === 'number' &&
+    typeof m.method === 'string' &&
+    ['load', 'complete', 'chat', 'countTokens', 'status', 'cancel'].includes(m.method) &&
+    typeof m.params === 'object' &&
+    m.params !== null
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * The real runtime behind the engine port, on the shared tiny model: a
+ * completion is the greedy continuation `hearth generate` gives, chat streams,
+ * abort stops a stream, and bad paths fail with codes.
+ */
+import { strict as assert } from 'assert';
+import { NativeEngine } from '../../extension/host/native-engine';
+import { loadModel } from '../../extension/engine/engine';
+import type { FimRequest } from '../../extension/host/engine-port';
+import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+
+const STORIES = 'tiny-llama/tinyllamas-stories-260k-f32.gguf';
+const req = (prefix: string, maxTokens = 24): FimRequest => ({ path: 'a.txt', chunks: [], prefix, suffix: '', maxTokens, timeBudgetMs: 5000, stop: [] });
+
+async function collect(it: AsyncIterable<string>): Promise<string> {
+  let s = '';
+  for await (const p of it) s += p;
+  return s;
+}
+
+describe('native engine behind the engine port', function () {
+  this.timeout(30000);
+  let engine: NativeEngine;
+
+  before(function () {
+    skipWithoutSharedModels(this);
+    engine = new NativeEngine();
+  });
+  after(async () => engine?.dispose());
+
+  it('loads and describes the model', async () => {
+    const info = await engine.load(sharedModel(STORIES), { contextTokens: 512 });
+    assert.equal(info.architecture, 'llama');
+    assert.equal(info.parameters, 292800);
+    assert.equal(info.fim, null, 'stories260K has no FIM tokens');
+  });
+
+  it('completes like a greedy generate of the prefix (no FIM: plain continuation)', async () => {
+    const got = await collect(engine.complete(req('Once upon a time'), new AbortController().signal));
+    const model = await loadModel(sharedModel(STORIES), { contextLength: 512 });
+    try {
+      const gen = model.createSession().generate('Once upon a time', { maxTokens: 24, temperature: 0 });
+      const ref = (await gen.result).text;
+      assert.equal(got, ref);
+    } finally {
+      model.dispose();
+    }
+    assert.match(got, /^, there was a little girl named Lily/);
+  });
+
+  it('streams a chat answer and stops on abort', async () => {
+    const text = await collect(engine.chat([{ role: 'user', content: 'Tell me a story.' }], { maxTokens: 16 }, new AbortController().signal));
+    assert.ok(text.length > 0);
+    const ac = new AbortController();
+    let pieces = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const _ of engine.complete(req('Once upon a time', 200), ac.signal)) {
+          if (++pieces === 3) ac.abort();
+        }
+      })(),
+      (e: { code?: string }) => e.code === 'E_ABORTED',
+    );
+    assert.ok(pieces <= 4, `${pieces} pieces after abort`);
+  });
+
+  it('fails with a code for a missing file', async () => {
+    await assert.rejects(new NativeEngine().load('/no/such/model.gguf', {}), (e: { code?: string }) => e.code === 'E_IO_NOT_FOUND');
+  });
+});
