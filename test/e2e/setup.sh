@@ -26,7 +26,10 @@ if [ ! -x "$CS_BIN" ]; then
   [ -f "$CS_DIR/package.json" ] || echo '{"name":"code-server-host","private":true}' > "$CS_DIR/package.json"
   # npm runs under Node 24 (first on PATH) so code-server's postinstall version check passes; its
   # native modules compile against Node 24's headers from the package, never downloaded ones.
-  (cd "$CS_DIR" && PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
+  # Under `npm test` the outer npm's npm_config_* variables leak in; npm_config_user_agent
+  # (node/v20) is what code-server's postinstall reads for its version check, so drop them all.
+  (cd "$CS_DIR" && for v in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done \
+     && PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
      npm install --no-audit --no-fund --foreground-scripts "code-server@$CODE_SERVER_VERSION" > "$E2E_ROOT/code-server-install.log" 2>&1) \
     || { tail -50 "$E2E_ROOT/code-server-install.log"; exit 1; }
   echo "[e2e setup] code-server installed after ${SECONDS}s"
