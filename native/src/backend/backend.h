@@ -1,0 +1,145 @@
+// The compute-backend contract: a small C-style vtable, so that a backend can
+// live in this addon or in a companion shared library (CUDA) and be found at
+// run time. The CPU is one backend; the decoder places each layer on one.
+//
+// The unit of work a GPU backend runs is a *stage*: a contiguous range of
+// decoder layers whose weights it uploaded once, optionally with the output
+// head. The hidden state crosses host <-> device only at stage boundaries,
+// so a fully offloaded model moves one row of n_embd floats in and n_vocab
+// logits out per token. The KV cache of a stage's layers lives on its device,
+// one hearth_kv per session.
+//
+// Rules every backend keeps:
+//  - no C++ exception crosses the vtable: functions return 0 on success and
+//    a HEARTH_BK_E_* code on failure with a message in `err` (ERR_LEN bytes);
+//  - nothing here touches N-API; calls come from the engine's worker threads,
+//    one at a time per model (Model::compute_mutex);
+//  - out of memory and device loss are errors the engine turns into a CPU
+//    fallback with a message, never a crash.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" {
+
+#define HEARTH_BK_ERR_LEN 256
+
+enum hearth_bk_status {
+    HEARTH_BK_OK = 0,
+    HEARTH_BK_E_UNAVAILABLE = 1,  // no driver / no device / library missing
+    HEARTH_BK_E_OOM = 2,          // device memory exhausted
+    HEARTH_BK_E_UNSUPPORTED = 3,  // op or tensor format not handled
+    HEARTH_BK_E_DEVICE_LOST = 4,  // the device stopped answering
+    HEARTH_BK_E_INTERNAL = 5,
+};
+
+enum hearth_device_type {
+    HEARTH_DEVICE_CPU = 0,
+    HEARTH_DEVICE_GPU_DISCRETE = 1,
+    HEARTH_DEVICE_GPU_INTEGRATED = 2,
+    HEARTH_DEVICE_GPU_VIRTUAL = 3,  // e.g. Mesa lavapipe: a Vulkan device that computes on the CPU
+};
+
+struct hearth_device_info {
+    char name[128];
+    int type;               // hearth_device_type
+    uint64_t total_memory;  // bytes
+    uint64_t free_memory;   // bytes, at probe time (0: unknown)
+    char detail[128];       // driver / API version, compute capability, ...
+};
+
+// Ops a backend may or may not support for a weight format (ggml type id).
+enum hearth_op {
+    HEARTH_OP_MATMUL = 0,    // y[n][m] = x[n][k] . W[m][k]^T, W in the given format
+    HEARTH_OP_GET_ROW,       // embedding lookup from W in the given format
+    HEARTH_OP_RMS_NORM,
+    HEARTH_OP_ROPE,          // normal and NeoX
+    HEARTH_OP_ATTENTION,     // causal, grouped-query, over an F16 KV cache
+    HEARTH_OP_SOFTMAX,
+    HEARTH_OP_ADD,
+    HEARTH_OP_MUL,
+    HEARTH_OP_SWIGLU,
+    HEARTH_OP_COUNT
+};
+
+// A weight matrix W[rows][cols] in its GGUF format, pointing into the mapping.
+struct hearth_weight {
+    const void * data;
+    int type;      // ggml type id
+    int64_t rows;
+    int64_t cols;  // ggml ne0
+};
+
+// One decoder layer of the llama-like family (llama, qwen2). Vectors are f32.
+struct hearth_layer_desc {
+    const float * attn_norm;                // [n_embd]
+    hearth_weight wq, wk, wv, wo;
+    const float * bq, * bk, * bv;           // [n_head*head_dim], [n_head_kv*head_dim] x2, or null
+    const float * ffn_norm;                 // [n_embd]
+    hearth_weight ffn_gate, ffn_up, ffn_down;
+};
+
+struct hearth_decoder_desc {
+    int64_t n_embd, n_layer, n_ff, n_head, n_head_kv, head_dim, n_rot, n_vocab;
+    float rms_eps, rope_freq_base, rope_freq_scale;
+    int rope_neox;                          // 1: pairs (i, i + n_rot/2)
+    const float * rope_freqs;               // [n_rot/2] or null (Llama 3 scaling)
+    const hearth_layer_desc * layers;       // [n_layer]
+    const float * output_norm;              // [n_embd]
+    hearth_weight output;                   // [n_vocab][n_embd] (token_embd when tied)
+};
+
+struct hearth_buffer;  // device memory, opaque
+struct hearth_stage;   // layers [begin, end) (+ output head) uploaded to one device
+struct hearth_kv;      // one session's KV cache for one stage's layers
+
+struct hearth_backend {
+    const char * name;  // "cpu", "cuda", "vulkan"
+
+    // Lists devices into out[0..max). Returns how many exist (may be > max),
+    // or -1 with the reason in why ("no CUDA device", "driver 535 < 580", ...).
+    int (*probe)(hearth_device_info * out, int max, char * why);
+
+    // Whether `op` runs on this backend for weights of ggml type `type`
+    // (type is ignored for ops without weights).
+    int (*supports)(int device, int op, int type);
+
+    // Raw device memory, for tests and for backends' own use.
+    int (*buffer_alloc)(int device, uint64_t bytes, hearth_buffer ** out, char * err);
+    int (*buffer_upload)(hearth_buffer * buf, uint64_t offset, const void * src, uint64_t bytes, char * err);
+    int (*buffer_download)(hearth_buffer * buf, uint64_t offset, void * dst, uint64_t bytes, char * err);
+    void (*buffer_free)(hearth_buffer * buf);
+
+    // Uploads layers [layer_begin, layer_end) of desc (and the output norm and
+    // head when with_output) to the device. desc's pointers need only live
+    // during the call. Bytes the stage holds go to *device_bytes.
+    int (*stage_create)(int device, const hearth_decoder_desc * desc, int64_t layer_begin, int64_t layer_end,
+                        int with_output, hearth_stage ** out, uint64_t * device_bytes, char * err);
+    void (*stage_destroy)(hearth_stage * stage);
+
+    // A KV cache of n_ctx positions for the stage's layers (F16 on the device).
+    int (*kv_create)(hearth_stage * stage, int64_t n_ctx, hearth_kv ** out, char * err);
+    void (*kv_destroy)(hearth_kv * kv);
+    // Context shift: positions [src, src+n) move to [dst, dst+n) and their
+    // keys rotate by (dst - src) positions.
+    int (*kv_shift)(hearth_kv * kv, int64_t src, int64_t dst, int64_t n, char * err);
+
+    // Runs the stage's layers on x[n][n_embd] (host, in place) for positions
+    // pos0 .. pos0+n-1, appending to kv. With the output head, logits_rows
+    // rows (the last ones of x) go through output norm + head into
+    // logits[logits_rows][n_vocab] (host) and x is left undefined.
+    int (*stage_forward)(hearth_stage * stage, hearth_kv * kv, float * x, int64_t n, int64_t pos0,
+                         float * logits, int64_t logits_rows, char * err);
+
+    // Waits for queued work (stage_forward returns with its results on the
+    // host, so callers need this only around buffer ops and timing).
+    int (*synchronize)(int device, char * err);
+};
+
+// Built-in backends. Each returns a vtable whose probe explains itself when
+// the backend was not compiled in or cannot run here.
+const hearth_backend * hearth_backend_cuda();
+const hearth_backend * hearth_backend_vulkan();
+
+}  // extern "C"
