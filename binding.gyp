@@ -2,6 +2,12 @@
 # own .gypi under native/gyp/ so that modules can grow without touching here.
 # Never -march=native: per-ISA objects get their own flags (native/gyp/cpu.gypi).
 {
+  "variables": {
+    # 1 when nvcc is found (HEARTH_CUDA=0 in the environment turns it off): see scripts/gyp-cuda.js.
+    "hearth_cuda%": "<!(node scripts/gyp-cuda.js enabled)",
+    # The Vulkan backend (native/src/backend/vulkan/) sets this to 1 when it is built.
+    "hearth_vulkan%": 0
+  },
   "target_defaults": {
     "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
     "cflags!": ["-fno-exceptions"],
@@ -16,12 +22,16 @@
     "native/gyp/core.gypi",
     "native/gyp/cpu.gypi",
     "native/gyp/tokenizer.gypi",
-    "native/gyp/model.gypi"
+    "native/gyp/model.gypi",
+    "native/gyp/cuda.gypi"
   ],
   "targets": [
     {
       "target_name": "hearth",
       "dependencies": ["hearth_core", "hearth_cpu", "hearth_tokenizer", "hearth_model"],
+      "conditions": [
+        ["hearth_cuda==1", { "dependencies": ["hearth_cuda"] }]
+      ],
       "sources": [
         "native/napi/addon.cpp",
         "native/napi/errors.cpp",

@@ -39,7 +39,12 @@ export type EngineErrorCode =
   | 'E_MODEL_UNSUPPORTED_ARCH'
   | 'E_CPU_UNSUPPORTED'
   | 'E_MODEL_UNSUPPORTED_TYPE'
-  | 'E_MODEL_BAD_TENSOR';
+  | 'E_MODEL_BAD_TENSOR'
+  | 'E_BACKEND_UNAVAILABLE'
+  | 'E_BACKEND_OOM'
+  | 'E_BACKEND_UNSUPPORTED'
+  | 'E_BACKEND_DEVICE_LOST'
+  | 'E_BACKEND_INTERNAL';
 
 export class EngineError extends Error {
   readonly code: EngineErrorCode;

@@ -1,4 +1,6 @@
-# Model runtime: architecture registry, forward pass, KV cache, sampler, sessions.
+# Model runtime: architecture registry, forward pass, KV cache, sampler, sessions,
+# and the backend registry / placement with the CPU backend and the stubs of
+# backends not built in (the CUDA backend itself: cuda.gypi).
 {
   "targets": [
     {
@@ -9,6 +11,7 @@
       "sources": [
         "../src/model/hparams.cpp",
         "../src/model/weights.cpp",
+        "../src/model/decoder-layer.cpp",
         "../src/model/llama-decoder.cpp",
         "../src/model/arch-llama.cpp",
         "../src/model/arch-qwen2.cpp",
@@ -21,7 +24,15 @@
         "../src/engine/kv-cache.cpp",
         "../src/engine/session.cpp",
         "../src/engine/stop-strings.cpp",
-        "../src/engine/generation.cpp"
+        "../src/engine/generation.cpp",
+        "../src/backend/registry.cpp",
+        "../src/backend/placement.cpp",
+        "../src/backend/unavailable-backend.cpp",
+        "../src/backend/cpu/cpu-backend.cpp"
+      ],
+      "conditions": [
+        ["hearth_vulkan==0", { "sources": ["../src/backend/vulkan-stub.cpp"] }],
+        ["hearth_cuda==0", { "sources": ["../src/backend/cuda-stub.cpp"] }]
       ]
     }
   ]

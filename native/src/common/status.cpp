@@ -43,6 +43,11 @@ const char * status_code_name(StatusCode code) {
         case STATUS_E_CPU_UNSUPPORTED:        return "E_CPU_UNSUPPORTED";
         case STATUS_E_MODEL_UNSUPPORTED_TYPE: return "E_MODEL_UNSUPPORTED_TYPE";
         case STATUS_E_MODEL_BAD_TENSOR:       return "E_MODEL_BAD_TENSOR";
+        case STATUS_E_BACKEND_UNAVAILABLE:    return "E_BACKEND_UNAVAILABLE";
+        case STATUS_E_BACKEND_OOM:            return "E_BACKEND_OOM";
+        case STATUS_E_BACKEND_UNSUPPORTED:    return "E_BACKEND_UNSUPPORTED";
+        case STATUS_E_BACKEND_DEVICE_LOST:    return "E_BACKEND_DEVICE_LOST";
+        case STATUS_E_BACKEND_INTERNAL:       return "E_BACKEND_INTERNAL";
         case STATUS_COUNT_:                   break;
     }
     return "E_INTERNAL";

@@ -52,6 +52,12 @@ enum StatusCode {
     STATUS_E_CPU_UNSUPPORTED,        // forced ISA level not available on this CPU
     STATUS_E_MODEL_UNSUPPORTED_TYPE, // a weight's tensor type has no kernel (message names tensor and type)
     STATUS_E_MODEL_BAD_TENSOR,       // a tensor the architecture needs is missing or misshapen
+    // compute backends (native/src/backend)
+    STATUS_E_BACKEND_UNAVAILABLE,    // the asked backend has no usable device here (message: its reason)
+    STATUS_E_BACKEND_OOM,            // device memory exhausted
+    STATUS_E_BACKEND_UNSUPPORTED,    // a weight format or op the backend cannot run
+    STATUS_E_BACKEND_DEVICE_LOST,    // the device stopped answering
+    STATUS_E_BACKEND_INTERNAL,       // a backend bug or unexpected driver error
     STATUS_COUNT_
 };
 

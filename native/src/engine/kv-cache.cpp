@@ -8,7 +8,7 @@ namespace hearth {
 
 KvCache::KvCache(int64_t n_layer, int64_t n_ctx, int64_t n_head_kv, int64_t head_dim)
     : n_layer_(n_layer), n_ctx_(n_ctx), n_head_kv_(n_head_kv), head_dim_(head_dim) {
-    if (n_layer <= 0 || n_ctx <= 0 || n_head_kv <= 0 || head_dim <= 0) {
+    if (n_layer < 0 || n_ctx <= 0 || n_head_kv <= 0 || head_dim <= 0) {
         throw_error(STATUS_E_INVALID_ARGUMENT, "KV cache dimensions must be positive (ctx %lld)", (long long)n_ctx);
     }
     data_.assign((size_t)(n_layer * 2) * layer_elems(), 0);

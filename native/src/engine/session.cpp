@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "backend/registry.h"
 #include "common/status.h"
 #include "model/model.h"
 
@@ -18,19 +19,60 @@ int64_t pick_n_ctx(const Model & m, int64_t asked) {
 } // namespace
 
 Session::Session(std::shared_ptr<Model> model, const SessionOptions & o)
-    : model_(std::move(model)),
-      kv_(model_->hparams().n_layer, pick_n_ctx(*model_, o.n_ctx), model_->hparams().n_head_kv, model_->hparams().head_dim),
-      n_batch_(std::max<int64_t>(1, o.n_batch)) {
+    : model_(std::move(model)), n_ctx_(pick_n_ctx(*model_, o.n_ctx)), n_batch_(std::max<int64_t>(1, o.n_batch)) {
+    if (n_ctx_ <= 0) throw_error(STATUS_E_INVALID_ARGUMENT, "context length must be positive (got %lld)", (long long)n_ctx_);
     n_keep_ = o.n_keep >= 0 ? o.n_keep : (model_->tokenizer().special().add_bos ? 1 : 0);
     // Shifting needs something to drop.
-    n_keep_ = std::min(n_keep_, kv_.n_ctx() / 2);
+    n_keep_ = std::min(n_keep_, n_ctx_ / 2);
     logits_.assign((size_t)model_->hparams().n_vocab, 0.0f);
+    std::lock_guard<std::mutex> lock(model_->compute_mutex());
+    build_caches_locked();
+}
+
+Session::~Session() {
+    if (stage_kv_) {
+        std::lock_guard<std::mutex> lock(model_->compute_mutex());
+        model_->placement().backend->kv_destroy(stage_kv_);
+    }
+}
+
+void Session::build_caches_locked() {
+    const Placement & pl = model_->placement();
+    if (stage_kv_) {
+        pl.backend->kv_destroy(stage_kv_);
+        stage_kv_ = nullptr;
+    }
+    kv_.reset();
+    epoch_ = model_->placement_epoch();
+    const ModelHparams & hp = model_->hparams();
+    int64_t n_cpu = hp.n_layer;
+    if (model_->stage_active()) {
+        char err[HEARTH_BK_ERR_LEN] = {0};
+        int rc = pl.backend->kv_create(pl.stage, n_ctx_, &stage_kv_, err);
+        if (rc != HEARTH_BK_OK) {
+            stage_kv_ = nullptr;
+            model_->disable_stage(std::string(backend_display_name(pl.backend_name)) + ": KV cache: " +
+                                  status_code_name(backend_status(rc)) + ": " + err);
+            epoch_ = model_->placement_epoch();
+        } else {
+            n_cpu = hp.n_layer - pl.n_gpu_layers;
+        }
+    }
+    kv_ = std::make_unique<KvCache>(n_cpu, n_ctx_, hp.n_head_kv, hp.head_dim);
+}
+
+void Session::replay_locked() {
+    for (int64_t done = 0; done < (int64_t)tokens_.size();) {
+        const int64_t n = std::min(n_batch_, (int64_t)tokens_.size() - done);
+        forward_locked(tokens_.data() + done, n, done);
+        done += n;
+    }
 }
 
 const std::vector<float> & Session::evaluate(const std::vector<TokenId> & tokens_in, EvaluateStats * stats,
                                              const std::function<bool()> & should_abort) {
     if (tokens_in.empty()) throw_error(STATUS_E_INVALID_ARGUMENT, "evaluate needs at least one token");
-    const int64_t n_ctx = kv_.n_ctx();
+    const int64_t n_ctx = n_ctx_;
     std::vector<TokenId> tokens;
     const std::vector<TokenId> * want = &tokens_in;
     int64_t dropped = 0;
@@ -64,21 +106,49 @@ const std::vector<float> & Session::evaluate(const std::vector<TokenId> & tokens
 }
 
 const std::vector<float> & Session::append(TokenId token) {
-    if ((int64_t)tokens_.size() >= kv_.n_ctx()) shift_context();
+    if ((int64_t)tokens_.size() >= n_ctx_) shift_context();
     decode(&token, 1);
     return logits_;
 }
 
-void Session::decode(const TokenId * tokens, int64_t n) {
+void Session::forward_locked(const TokenId * tokens, int64_t n, int64_t pos0) {
     ForwardBatch b;
     b.tokens = tokens;
     b.n_tokens = n;
-    b.pos0 = (int64_t)tokens_.size();
-    b.kv = &kv_;
+    b.pos0 = pos0;
+    b.kv = kv_.get();
     b.logits = logits_.data();
+    StageRun run;
+    if (stage_kv_) {
+        const Placement & pl = model_->placement();
+        run.backend = pl.backend;
+        run.stage = pl.stage;
+        run.kv = stage_kv_;
+        run.layer_begin = model_->hparams().n_layer - pl.n_gpu_layers;
+        run.with_output = pl.with_output;
+        b.stage = &run;
+    }
+    model_->arch().forward(model_->cpu(), b);
+}
+
+void Session::decode(const TokenId * tokens, int64_t n) {
     {
         std::lock_guard<std::mutex> lock(model_->compute_mutex());
-        model_->arch().forward(model_->cpu(), b);
+        // Another session's GPU error moved the model to the CPU: follow it.
+        if (epoch_ != model_->placement_epoch()) {
+            build_caches_locked();
+            replay_locked();
+        }
+        try {
+            forward_locked(tokens, n, (int64_t)tokens_.size());
+        } catch (const BackendError & e) {
+            // A GPU error at run time (out of memory, device lost): this model
+            // continues on the CPU; the cached tokens are recomputed there.
+            model_->disable_stage(std::string(status_code_name(e.code())) + ": " + e.what());
+            build_caches_locked();
+            replay_locked();
+            forward_locked(tokens, n, (int64_t)tokens_.size());
+        }
     }
     tokens_.insert(tokens_.end(), tokens, tokens + n);
 }
@@ -89,13 +159,27 @@ void Session::shift_context() {
     if (n_discard <= 0) throw_error(STATUS_E_INTERNAL, "context of %lld tokens cannot shift", (long long)n_past);
     const int64_t src = n_keep_ + n_discard;
     const int64_t n_move = n_past - src;
-    kv_.move_positions(src, n_keep_, n_move);
+    std::lock_guard<std::mutex> lock(model_->compute_mutex());
+    if (epoch_ != model_->placement_epoch()) {
+        build_caches_locked();
+        replay_locked();
+    }
+    if (stage_kv_) {
+        char err[HEARTH_BK_ERR_LEN] = {0};
+        int rc = model_->placement().backend->kv_shift(stage_kv_, src, n_keep_, n_move, err);
+        if (rc != HEARTH_BK_OK) {
+            model_->disable_stage(std::string(status_code_name(backend_status(rc))) + ": context shift: " + err);
+            build_caches_locked();
+            replay_locked();
+        }
+    }
+    kv_->move_positions(src, n_keep_, n_move);
 
     // Keys carry their position in the rotation: turn them back by n_discard.
-    const int64_t row = kv_.row_elems();
+    const int64_t row = kv_->row_elems();
     std::vector<float> buf((size_t)row);
-    for (int64_t l = 0; l < kv_.n_layer(); ++l) {
-        uint16_t * k = kv_.k(l);
+    for (int64_t l = 0; l < kv_->n_layer(); ++l) {
+        uint16_t * k = kv_->k(l);
         for (int64_t p = n_keep_; p < n_keep_ + n_move; ++p) {
             cpu_f16_to_f32(k + p * row, buf.data(), row);
             model_->arch().rope_shift_keys(buf.data(), -n_discard);

@@ -18,6 +18,7 @@
 #include <memory>
 #include <vector>
 
+#include "backend/backend.h"
 #include "engine/kv-cache.h"
 #include "tokenizer/tokenizer.h"
 
@@ -40,6 +41,9 @@ struct EvaluateStats {
 class Session {
 public:
     Session(std::shared_ptr<Model> model, const SessionOptions & options);
+    ~Session();
+    Session(const Session &) = delete;
+    Session & operator=(const Session &) = delete;
 
     // Makes the cache hold `tokens` and returns the logits [n_vocab] after the
     // last one. should_abort is polled between batches (E_ABORTED).
@@ -50,7 +54,7 @@ public:
 
     const std::vector<TokenId> & tokens() const { return tokens_; }
     const std::vector<float> & logits() const { return logits_; }
-    int64_t n_ctx() const { return kv_.n_ctx(); }
+    int64_t n_ctx() const { return n_ctx_; }
     int64_t n_keep() const { return n_keep_; }
     int64_t n_shifts() const { return n_shifts_; }
     const std::shared_ptr<Model> & model() const { return model_; }
@@ -58,10 +62,19 @@ public:
 
 private:
     void decode(const TokenId * tokens, int64_t n);  // at position tokens_.size()
+    // One forward pass at pos0 (compute_mutex held).
+    void forward_locked(const TokenId * tokens, int64_t n, int64_t pos0);
+    // (Re)builds the caches for the model's current placement; after a GPU
+    // fallback, re-runs the cached tokens on the CPU path (compute_mutex held).
+    void build_caches_locked();
+    void replay_locked();
     void shift_context();
 
     std::shared_ptr<Model> model_;
-    KvCache kv_;
+    int64_t n_ctx_;
+    std::unique_ptr<KvCache> kv_;  // the layers that run on the CPU path
+    hearth_kv * stage_kv_ = nullptr;  // the stage's layers, on its device
+    uint64_t epoch_ = 0;           // model placement epoch the caches were built for
     int64_t n_batch_;
     int64_t n_keep_;
     int64_t n_shifts_ = 0;

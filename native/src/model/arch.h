@@ -9,6 +9,9 @@
 #include <memory>
 #include <string>
 
+#include "common/status.h"
+
+#include "backend/backend.h"
 #include "cpu/cpu-ops.h"
 #include "model/hparams.h"
 #include "tokenizer/tokenizer.h"
@@ -18,6 +21,16 @@ namespace hearth {
 class GgufFile;
 class KvCache;
 
+// The tail of the layer stack placed on a backend stage (llama.cpp's -ngl):
+// layers [layer_begin, n_layer) run there, the rest on the CPU.
+struct StageRun {
+    const hearth_backend * backend = nullptr;
+    hearth_stage * stage = nullptr;
+    hearth_kv * kv = nullptr;        // this session's device KV for the stage
+    int64_t layer_begin = 0;
+    bool with_output = false;        // the stage also runs output norm + head
+};
+
 struct ForwardBatch {
     const TokenId * tokens = nullptr;  // [n_tokens]
     int64_t n_tokens = 0;
@@ -25,6 +38,14 @@ struct ForwardBatch {
     KvCache * kv = nullptr;
     float * logits = nullptr;          // [n_tokens or 1][n_vocab]
     bool all_logits = false;           // false: logits of the last token only
+    const StageRun * stage = nullptr;  // nullptr: every layer on the CPU (kv holds all layers)
+};
+
+// A backend stage's error, carried out of forward() so that the engine can
+// fall back to the CPU (Session::decode) instead of failing the request.
+class BackendError : public EngineError {
+public:
+    BackendError(StatusCode code, const std::string & message) : EngineError(code, message) {}
 };
 
 class ModelArch {
@@ -36,6 +57,9 @@ public:
     // Rotates cached keys k[n_head_kv][head_dim] of one position by delta
     // positions (context shift: the rotation composes, so -n moves them back).
     virtual void rope_shift_keys(float * k, int64_t delta) const = 0;
+    // The layers as backend descriptors (pointers into the mapping), or
+    // nullptr when this architecture cannot be offloaded.
+    virtual const hearth_decoder_desc * backend_desc() const { return nullptr; }
 };
 
 // Throws E_MODEL_UNSUPPORTED_ARCH naming general.architecture when no file handles it.

@@ -3,9 +3,11 @@
 #include <cmath>
 #include <vector>
 
+#include "backend/registry.h"
 #include "common/status.h"
 #include "engine/kv-cache.h"
 #include "gguf/gguf-reader.h"
+#include "model/decoder-layer.h"
 #include "model/weights.h"
 
 namespace hearth {
@@ -27,10 +29,6 @@ struct LayerWeights {
     WeightMatrix ffn_down;              // [n_embd][n_ff]
 };
 
-void add_bias_rows(float * x, const float * b, int64_t rows, int64_t n) {
-    if (!b) return;
-    for (int64_t r = 0; r < rows; ++r) cpu_add(x + r * n, b, x + r * n, n);
-}
 
 class LlamaDecoder : public ModelArch {
 public:
@@ -72,103 +70,107 @@ public:
             L.ffn_down = bind.matrix(name("ffn_down.weight"), E, F);
         }
         storage_ = bind.take_storage();
+        fill_desc();
     }
 
     const ModelHparams & hparams() const override { return hp_; }
 
-    void rope_shift_keys(float * k, int64_t delta) const override {
-        cpu_rope(k, hp_.n_head_kv, hp_.head_dim, hp_.n_rot, delta, hp_.rope_freq_base, hp_.rope_freq_scale,
-                 hp_.rope_neox, rope_freqs_);
-    }
+    void rope_shift_keys(float * k, int64_t delta) const override { decoder_rope_shift_keys(desc_, k, delta); }
+
+    const hearth_decoder_desc * backend_desc() const override { return &desc_; }
 
     void forward(const CpuContext & ctx, const ForwardBatch & b) const override {
         const int64_t n = b.n_tokens;
-        const int64_t E = hp_.n_embd, D = hp_.head_dim, H = hp_.n_head, HKV = hp_.n_head_kv;
-        const int64_t Q = H * D, KV = HKV * D, F = hp_.n_ff, V = hp_.n_vocab;
+        const int64_t E = hp_.n_embd, V = hp_.n_vocab;
+        const StageRun * st = b.stage;
+        const int64_t n_cpu = st ? st->layer_begin : hp_.n_layer;
         KvCache & kv = *b.kv;
         if (b.pos0 + n > kv.n_ctx()) {
             throw_error(STATUS_E_INTERNAL, "forward past the KV cache (%lld + %lld > %lld)", (long long)b.pos0,
                         (long long)n, (long long)kv.n_ctx());
         }
+        if (kv.n_layer() < n_cpu) throw_error(STATUS_E_INTERNAL, "KV cache holds %lld layers, %lld run on the CPU",
+                                              (long long)kv.n_layer(), (long long)n_cpu);
 
-        std::vector<float> x((size_t)(n * E));    // residual stream [n][E]
-        std::vector<float> h((size_t)(n * E));    // normed input [n][E]
-        std::vector<float> q((size_t)(n * Q));    // [n][H][D]
-        std::vector<float> k((size_t)(n * KV));   // [n][HKV][D]
-        std::vector<float> v((size_t)(n * KV));   // [n][HKV][D]
-        std::vector<float> att((size_t)(n * Q));  // [n][H][D]
-        std::vector<float> o((size_t)(n * E));    // [n][E]
-        std::vector<float> gate((size_t)(n * F)); // [n][F]
-        std::vector<float> up((size_t)(n * F));   // [n][F]
-
+        std::vector<float> x((size_t)(n * E));  // residual stream [n][E]
         for (int64_t t = 0; t < n; ++t) {
             const TokenId id = b.tokens[t];
             if (id < 0 || id >= V) throw_error(STATUS_E_INVALID_ARGUMENT, "token id %d is outside the vocab (%lld)", id, (long long)V);
             cpu_get_row(tok_embd_.type, tok_embd_.data, E, id, x.data() + t * E);
         }
 
-        for (int64_t il = 0; il < hp_.n_layer; ++il) {
-            const LayerWeights & L = layers_[(size_t)il];
-            for (int64_t t = 0; t < n; ++t) cpu_rms_norm(ctx, x.data() + t * E, L.attn_norm, E, hp_.rms_eps, h.data() + t * E);
-
-            cpu_matmul(ctx, L.wq.type, L.wq.data, Q, E, h.data(), n, q.data());
-            cpu_matmul(ctx, L.wk.type, L.wk.data, KV, E, h.data(), n, k.data());
-            cpu_matmul(ctx, L.wv.type, L.wv.data, KV, E, h.data(), n, v.data());
-            add_bias_rows(q.data(), L.bq, n, Q);
-            add_bias_rows(k.data(), L.bk, n, KV);
-            add_bias_rows(v.data(), L.bv, n, KV);
-
-            uint16_t * kc = kv.k(il);
-            uint16_t * vc = kv.v(il);
-            for (int64_t t = 0; t < n; ++t) {
-                const int64_t pos = b.pos0 + t;
-                cpu_rope(q.data() + t * Q, H, D, hp_.n_rot, pos, hp_.rope_freq_base, hp_.rope_freq_scale, hp_.rope_neox, rope_freqs_);
-                cpu_rope(k.data() + t * KV, HKV, D, hp_.n_rot, pos, hp_.rope_freq_base, hp_.rope_freq_scale, hp_.rope_neox, rope_freqs_);
-                cpu_f32_to_f16(k.data() + t * KV, kc + pos * KV, KV);
-                cpu_f32_to_f16(v.data() + t * KV, vc + pos * KV, KV);
-            }
-
-            AttentionArgs a;
-            a.q = q.data();
-            a.k = kc;
-            a.v = vc;
-            a.out = att.data();
-            a.n_tokens = n;
-            a.n_head = H;
-            a.n_head_kv = HKV;
-            a.head_dim = D;
-            a.n_kv = b.pos0 + n;
-            a.pos0 = b.pos0;
-            a.scale = 1.0f / std::sqrt((float)D);
-            cpu_attention(ctx, a);
-
-            cpu_matmul(ctx, L.wo.type, L.wo.data, E, Q, att.data(), n, o.data());
-            cpu_add(x.data(), o.data(), x.data(), n * E);
-
-            for (int64_t t = 0; t < n; ++t) cpu_rms_norm(ctx, x.data() + t * E, L.ffn_norm, E, hp_.rms_eps, h.data() + t * E);
-            cpu_matmul(ctx, L.ffn_gate.type, L.ffn_gate.data, F, E, h.data(), n, gate.data());
-            cpu_matmul(ctx, L.ffn_up.type, L.ffn_up.data, F, E, h.data(), n, up.data());
-            cpu_swiglu(gate.data(), up.data(), gate.data(), n * F);
-            cpu_matmul(ctx, L.ffn_down.type, L.ffn_down.data, E, F, gate.data(), n, o.data());
-            cpu_add(x.data(), o.data(), x.data(), n * E);
+        DecoderScratch s;
+        for (int64_t il = 0; il < n_cpu; ++il) {
+            decoder_layer_cpu(ctx, desc_, layer_desc_[(size_t)il], x.data(), n, b.pos0, kv.k(il), kv.v(il), s);
         }
 
         // Only the rows whose logits are wanted go through the output head.
         const int64_t first = b.all_logits ? 0 : n - 1;
         const int64_t rows = n - first;
-        for (int64_t t = 0; t < rows; ++t) {
-            cpu_rms_norm(ctx, x.data() + (first + t) * E, output_norm_, E, hp_.rms_eps, h.data() + t * E);
+        if (st && st->layer_begin < hp_.n_layer) {
+            char err[HEARTH_BK_ERR_LEN] = {0};
+            int rc = st->backend->stage_forward(st->stage, st->kv, x.data(), n, b.pos0,
+                                                st->with_output ? b.logits : nullptr, st->with_output ? rows : 0, err);
+            if (rc != HEARTH_BK_OK) throw BackendError(backend_status(rc), std::string(st->backend->name) + ": " + err);
+            if (st->with_output) return;
         }
-        cpu_matmul(ctx, output_.type, output_.data, V, E, h.data(), rows, b.logits);
+        decoder_head_cpu(ctx, desc_, x.data() + first * E, rows, b.logits, s);
     }
 
 private:
+    static hearth_weight weight(const WeightMatrix & w) {
+        hearth_weight o;
+        o.data = w.data;
+        o.type = (int)w.type;
+        o.rows = w.rows;
+        o.cols = w.cols;
+        return o;
+    }
+
+    void fill_desc() {
+        layer_desc_.resize(layers_.size());
+        for (size_t il = 0; il < layers_.size(); ++il) {
+            const LayerWeights & L = layers_[il];
+            hearth_layer_desc & o = layer_desc_[il];
+            o.attn_norm = L.attn_norm;
+            o.wq = weight(L.wq);
+            o.wk = weight(L.wk);
+            o.wv = weight(L.wv);
+            o.wo = weight(L.wo);
+            o.bq = L.bq;
+            o.bk = L.bk;
+            o.bv = L.bv;
+            o.ffn_norm = L.ffn_norm;
+            o.ffn_gate = weight(L.ffn_gate);
+            o.ffn_up = weight(L.ffn_up);
+            o.ffn_down = weight(L.ffn_down);
+        }
+        desc_.n_embd = hp_.n_embd;
+        desc_.n_layer = hp_.n_layer;
+        desc_.n_ff = hp_.n_ff;
+        desc_.n_head = hp_.n_head;
+        desc_.n_head_kv = hp_.n_head_kv;
+        desc_.head_dim = hp_.head_dim;
+        desc_.n_rot = hp_.n_rot;
+        desc_.n_vocab = hp_.n_vocab;
+        desc_.rms_eps = hp_.rms_eps;
+        desc_.rope_freq_base = hp_.rope_freq_base;
+        desc_.rope_freq_scale = hp_.rope_freq_scale;
+        desc_.rope_neox = hp_.rope_neox ? 1 : 0;
+        desc_.rope_freqs = rope_freqs_;
+        desc_.layers = layer_desc_.data();
+        desc_.output_norm = output_norm_;
+        desc_.output = weight(output_);
+    }
+
     ModelHparams hp_;
     WeightMatrix tok_embd_;              // [n_vocab][n_embd]
     const float * output_norm_ = nullptr;// [n_embd]
     WeightMatrix output_;                // [n_vocab][n_embd] (token_embd when tied)
     const float * rope_freqs_ = nullptr; // [n_rot / 2] or nullptr
     std::vector<LayerWeights> layers_;
+    std::vector<hearth_layer_desc> layer_desc_;  // layers_ as backend descriptors
+    hearth_decoder_desc desc_{};
     std::vector<std::unique_ptr<std::vector<float>>> storage_;  // converted norms/biases
 };
 

@@ -1,5 +1,8 @@
 #include "model/model.h"
 
+#include <algorithm>
+#include <cstdio>
+
 #include "cpu/thread-pool.h"
 #include "gguf/gguf-reader.h"
 #include "tokenizer/tokenizer.h"
@@ -47,11 +50,32 @@ std::shared_ptr<Model> Model::load(const std::string & path, const ModelLoadOpti
     m->pool_ = std::make_unique<ThreadPool>(options.threads);
     m->cpu_.kernels = cpu_kernels_best();
     m->cpu_.pool = m->pool_.get();
+    PlacementRequest pr;
+    pr.backend = options.backend;
+    pr.gpu_layers = options.gpu_layers;
+    pr.n_ctx = std::min<int64_t>(m->arch_->hparams().n_ctx_train > 0 ? m->arch_->hparams().n_ctx_train : 4096, 4096);
+    m->placement_ = placement_decide(m->arch_->backend_desc(), pr);
     if (options.on_progress) options.on_progress(1.0);
     return m;
 }
 
-Model::~Model() = default;
+Model::~Model() {
+    if (placement_.stage) placement_.backend->stage_destroy(placement_.stage);
+}
+
+void Model::disable_stage(const std::string & why) const {
+    if (stage_disabled_) return;
+    stage_disabled_ = true;
+    ++epoch_;
+    runtime_reasons_.push_back(why + "; running on the CPU");
+    std::fprintf(stderr, "hearth: %s; falling back to the CPU\n", why.c_str());
+}
+
+std::vector<std::string> Model::reasons() const {
+    std::vector<std::string> r = placement_.reasons;
+    r.insert(r.end(), runtime_reasons_.begin(), runtime_reasons_.end());
+    return r;
+}
 
 int Model::threads() const { return pool_ ? pool_->size() : 1; }
 

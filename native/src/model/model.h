@@ -8,7 +8,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
+#include "backend/placement.h"
 #include "cpu/cpu-ops.h"
 #include "model/arch.h"
 
@@ -21,6 +23,8 @@ class ThreadPool;
 struct ModelLoadOptions {
     int threads = 0;         // <= 0: physical cores
     bool use_mmap = true;
+    std::string backend = "auto";           // auto | cpu | cuda | vulkan
+    int64_t gpu_layers = GPU_LAYERS_AUTO;   // a count, GPU_LAYERS_AUTO or GPU_LAYERS_ALL
     // Called from the loading thread with 0..1.
     std::function<void(double)> on_progress;
 };
@@ -43,6 +47,15 @@ public:
     CpuContext cpu() const { return cpu_; }
     std::mutex & compute_mutex() const { return compute_mutex_; }
 
+    // Where the layers run. The stage stays valid until the model dies; after
+    // a runtime GPU error stage_active() turns false and placement_epoch()
+    // changes, and sessions rebuild their caches on the CPU path.
+    const Placement & placement() const { return placement_; }
+    bool stage_active() const { return placement_.stage != nullptr && !stage_disabled_; }
+    uint64_t placement_epoch() const { return epoch_; }
+    // Called with compute_mutex held after a BackendError: all layers go to the CPU.
+    void disable_stage(const std::string & why) const;
+
 private:
     Model() = default;
     std::string path_;
@@ -52,6 +65,16 @@ private:
     std::unique_ptr<ThreadPool> pool_;
     CpuContext cpu_;
     mutable std::mutex compute_mutex_;
+    Placement placement_;
+    mutable bool stage_disabled_ = false;
+    mutable uint64_t epoch_ = 0;
+    mutable std::vector<std::string> runtime_reasons_;
+
+public:
+    // placement().reasons plus what went wrong at run time.
+    std::vector<std::string> reasons() const;
+    std::string backend_name() const { return stage_active() ? placement_.backend_name : "cpu"; }
+    int64_t gpu_layers() const { return stage_active() ? placement_.n_gpu_layers : 0; }
 };
 
 } // namespace hearth

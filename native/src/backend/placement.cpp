@@ -1,0 +1,156 @@
+#include "backend/placement.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "backend/registry.h"
+#include "common/status.h"
+#include "tensor/ggml-type.h"
+
+namespace hearth {
+
+namespace {
+
+uint64_t weight_bytes(const hearth_weight & w) {
+    const GgmlTypeInfo * t = ggml_type_info((uint32_t)w.type);
+    return t ? ggml_row_bytes(*t, (uint64_t)w.cols) * (uint64_t)w.rows : 0;
+}
+
+uint64_t layer_bytes(const hearth_decoder_desc & d, const hearth_layer_desc & L, int64_t n_ctx) {
+    const uint64_t vec = (uint64_t)d.n_embd * 4 * 2 + (uint64_t)(d.n_head + 2 * d.n_head_kv) * d.head_dim * 4;
+    const uint64_t kv = 2ull * (uint64_t)n_ctx * (uint64_t)(d.n_head_kv * d.head_dim) * 2;
+    return weight_bytes(L.wq) + weight_bytes(L.wk) + weight_bytes(L.wv) + weight_bytes(L.wo) +
+           weight_bytes(L.ffn_gate) + weight_bytes(L.ffn_up) + weight_bytes(L.ffn_down) + vec + kv;
+}
+
+bool layer_supported(const hearth_backend * b, int dev, const hearth_layer_desc & L) {
+    for (const hearth_weight * w : {&L.wq, &L.wk, &L.wv, &L.wo, &L.ffn_gate, &L.ffn_up, &L.ffn_down}) {
+        if (!b->supports(dev, HEARTH_OP_MATMUL, w->type)) return false;
+    }
+    return true;
+}
+
+std::string mib(uint64_t b) { return std::to_string(b >> 20) + " MiB"; }
+
+} // namespace
+
+int64_t placement_parse_gpu_layers(const std::string & s) {
+    if (s == "auto") return GPU_LAYERS_AUTO;
+    if (s == "all") return GPU_LAYERS_ALL;
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) {
+        throw_error(STATUS_E_INVALID_ARGUMENT, "gpuLayers must be 'auto', 'all' or a non-negative integer, got '%s'",
+                    s.c_str());
+    }
+    return std::atoll(s.c_str());
+}
+
+uint64_t placement_stage_bytes(const hearth_decoder_desc & d, int64_t begin, int64_t end, bool with_output, int64_t n_ctx) {
+    uint64_t total = 0;
+    for (int64_t il = begin; il < end; ++il) total += layer_bytes(d, d.layers[il], n_ctx);
+    if (with_output) total += weight_bytes(d.output) + (uint64_t)d.n_embd * 4;
+    return total;
+}
+
+Placement placement_decide(const hearth_decoder_desc * desc, const PlacementRequest & req) {
+    Placement p;
+    const std::string & want = req.backend;
+    if (want != "auto" && !backend_by_name(want)) {
+        throw_error(STATUS_E_INVALID_ARGUMENT, "backend must be 'auto', 'cpu', 'cuda' or 'vulkan', got '%s'", want.c_str());
+    }
+    if (req.gpu_layers < GPU_LAYERS_ALL) throw_error(STATUS_E_INVALID_ARGUMENT, "gpuLayers %lld is negative", (long long)req.gpu_layers);
+
+    // Pick the backend: the asked one, or the first with a device (CUDA, Vulkan, CPU).
+    std::vector<BackendProbe> probes = backend_probe_all();
+    const BackendProbe * chosen = nullptr;
+    for (const BackendProbe & bp : probes) {
+        if (!bp.reason.empty()) p.reasons.push_back(bp.reason);
+        if (chosen) continue;
+        if (want == "auto" ? !bp.devices.empty() : bp.name == want) chosen = &bp;
+    }
+    if (!chosen) throw_error(STATUS_E_INTERNAL, "no backend chosen");  // the CPU always probes
+    if (chosen->devices.empty()) {
+        throw_error(STATUS_E_BACKEND_UNAVAILABLE, "%s", chosen->reason.c_str());
+    }
+    const hearth_device_info & dev = chosen->devices[0];
+    p.backend_name = chosen->name;
+    p.device_name = dev.name;
+    const bool is_cpu = chosen->name == "cpu";
+    if (!desc) {
+        if (!is_cpu) p.reasons.push_back("this architecture runs on the CPU only");
+        p.backend_name = "cpu";
+        return p;
+    }
+    const int64_t L = desc->n_layer;
+
+    // How many of the last layers; the CPU backend only stages layers when asked to by number.
+    int64_t n_gpu;
+    if (req.gpu_layers == GPU_LAYERS_ALL) n_gpu = L;
+    else if (req.gpu_layers >= 0) n_gpu = std::min(req.gpu_layers, L);
+    else if (is_cpu) n_gpu = 0;
+    else {
+        // Auto: fit layers (weights + KV) and then the head into free memory less a margin.
+        const uint64_t free_b = dev.free_memory ? dev.free_memory : dev.total_memory;
+        const uint64_t margin = std::max<uint64_t>(512ull << 20, free_b / 10);
+        const uint64_t budget = free_b > margin ? free_b - margin : 0;
+        uint64_t used = 0;
+        n_gpu = 0;
+        for (int64_t il = L - 1; il >= 0; --il) {
+            const uint64_t b = layer_bytes(*desc, desc->layers[il], req.n_ctx);
+            if (used + b > budget) break;
+            used += b;
+            ++n_gpu;
+        }
+        if (n_gpu < L) {
+            p.reasons.push_back(std::string(backend_display_name(chosen->name)) + ": " + std::to_string(n_gpu) + " of " +
+                                std::to_string(L) + " layers fit in " + mib(budget) + " free (after a margin)");
+        }
+    }
+    // Layers whose weight formats the backend cannot run stay on the CPU (and all before them).
+    int64_t begin = L - n_gpu;
+    for (int64_t il = L - 1; il >= begin; --il) {
+        if (!layer_supported(chosen->backend, 0, desc->layers[il])) {
+            p.reasons.push_back(std::string(backend_display_name(chosen->name)) + ": layer " + std::to_string(il) +
+                                " has a weight format it cannot run; layers up to it stay on the CPU");
+            begin = il + 1;
+            break;
+        }
+    }
+    n_gpu = L - begin;
+    if (n_gpu == 0) {
+        p.backend_name = "cpu";
+        p.device_name = is_cpu ? dev.name : "";
+        if (!is_cpu) {
+            for (const BackendProbe & bp : probes) if (bp.name == "cpu" && !bp.devices.empty()) p.device_name = bp.devices[0].name;
+        }
+        return p;
+    }
+    bool with_output = n_gpu == L && chosen->backend->supports(0, HEARTH_OP_MATMUL, desc->output.type);
+    if (with_output && !is_cpu && req.gpu_layers == GPU_LAYERS_AUTO) {
+        const uint64_t free_b = dev.free_memory ? dev.free_memory : dev.total_memory;
+        const uint64_t margin = std::max<uint64_t>(512ull << 20, free_b / 10);
+        if (placement_stage_bytes(*desc, begin, L, true, req.n_ctx) + margin > free_b) with_output = false;
+    }
+
+    char err[HEARTH_BK_ERR_LEN] = {0};
+    hearth_stage * stage = nullptr;
+    uint64_t bytes = 0;
+    int rc = chosen->backend->stage_create(0, desc, begin, L, with_output ? 1 : 0, &stage, &bytes, err);
+    if (rc != HEARTH_BK_OK) {
+        // Loading still succeeds: on the CPU, with the reason where info() shows it.
+        p.reasons.push_back(std::string(backend_display_name(chosen->name)) + ": " + status_code_name(backend_status(rc)) +
+                            ": " + err + "; running on the CPU");
+        std::fprintf(stderr, "hearth: %s: %s; running on the CPU\n", backend_display_name(chosen->name), err);
+        p.backend_name = "cpu";
+        return p;
+    }
+    p.backend = chosen->backend;
+    p.device = 0;
+    p.n_gpu_layers = n_gpu;
+    p.with_output = with_output;
+    p.stage = stage;
+    p.device_bytes = bytes;
+    return p;
+}
+
+} // namespace hearth

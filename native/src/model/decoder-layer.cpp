@@ -1,0 +1,99 @@
+#include "model/decoder-layer.h"
+
+#include <cmath>
+
+namespace hearth {
+
+namespace {
+
+void add_bias_rows(float * x, const float * b, int64_t rows, int64_t n) {
+    if (!b) return;
+    for (int64_t r = 0; r < rows; ++r) cpu_add(x + r * n, b, x + r * n, n);
+}
+
+void matmul(const CpuContext & ctx, const hearth_weight & w, const float * x, int64_t n, float * y) {
+    cpu_matmul(ctx, (GgmlType)w.type, w.data, w.rows, w.cols, x, n, y);
+}
+
+void grow(std::vector<float> & v, int64_t n) {
+    if ((int64_t)v.size() < n) v.resize((size_t)n);
+}
+
+} // namespace
+
+void DecoderScratch::reserve(const hearth_decoder_desc & d, int64_t n) {
+    const int64_t Q = d.n_head * d.head_dim, KV = d.n_head_kv * d.head_dim;
+    grow(h, n * d.n_embd);
+    grow(q, n * Q);
+    grow(k, n * KV);
+    grow(v, n * KV);
+    grow(att, n * Q);
+    grow(o, n * d.n_embd);
+    grow(gate, n * d.n_ff);
+    grow(up, n * d.n_ff);
+}
+
+void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,
+                       float * x, int64_t n, int64_t pos0, uint16_t * kc, uint16_t * vc, DecoderScratch & s) {
+    const int64_t E = d.n_embd, D = d.head_dim, H = d.n_head, HKV = d.n_head_kv;
+    const int64_t Q = H * D, KV = HKV * D, F = d.n_ff;
+    const bool neox = d.rope_neox != 0;
+    s.reserve(d, n);
+    float * h = s.h.data(), * q = s.q.data(), * k = s.k.data(), * v = s.v.data();
+    float * att = s.att.data(), * o = s.o.data(), * gate = s.gate.data(), * up = s.up.data();
+
+    for (int64_t t = 0; t < n; ++t) cpu_rms_norm(ctx, x + t * E, L.attn_norm, E, d.rms_eps, h + t * E);
+    matmul(ctx, L.wq, h, n, q);
+    matmul(ctx, L.wk, h, n, k);
+    matmul(ctx, L.wv, h, n, v);
+    add_bias_rows(q, L.bq, n, Q);
+    add_bias_rows(k, L.bk, n, KV);
+    add_bias_rows(v, L.bv, n, KV);
+
+    for (int64_t t = 0; t < n; ++t) {
+        const int64_t pos = pos0 + t;
+        cpu_rope(q + t * Q, H, D, d.n_rot, pos, d.rope_freq_base, d.rope_freq_scale, neox, d.rope_freqs);
+        cpu_rope(k + t * KV, HKV, D, d.n_rot, pos, d.rope_freq_base, d.rope_freq_scale, neox, d.rope_freqs);
+        cpu_f32_to_f16(k + t * KV, kc + pos * KV, KV);
+        cpu_f32_to_f16(v + t * KV, vc + pos * KV, KV);
+    }
+
+    AttentionArgs a;
+    a.q = q;
+    a.k = kc;
+    a.v = vc;
+    a.out = att;
+    a.n_tokens = n;
+    a.n_head = H;
+    a.n_head_kv = HKV;
+    a.head_dim = D;
+    a.n_kv = pos0 + n;
+    a.pos0 = pos0;
+    a.scale = 1.0f / std::sqrt((float)D);
+    cpu_attention(ctx, a);
+
+    matmul(ctx, L.wo, att, n, o);
+    cpu_add(x, o, x, n * E);
+
+    for (int64_t t = 0; t < n; ++t) cpu_rms_norm(ctx, x + t * E, L.ffn_norm, E, d.rms_eps, h + t * E);
+    matmul(ctx, L.ffn_gate, h, n, gate);
+    matmul(ctx, L.ffn_up, h, n, up);
+    cpu_swiglu(gate, up, gate, n * F);
+    matmul(ctx, L.ffn_down, gate, n, o);
+    cpu_add(x, o, x, n * E);
+}
+
+void decoder_head_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const float * x, int64_t rows,
+                      float * logits, DecoderScratch & s) {
+    const int64_t E = d.n_embd;
+    s.reserve(d, rows);
+    for (int64_t t = 0; t < rows; ++t) cpu_rms_norm(ctx, x + t * E, d.output_norm, E, d.rms_eps, s.h.data() + t * E);
+    matmul(ctx, d.output, s.h.data(), rows, logits);
+}
+
+void decoder_rope_shift_keys(const hearth_decoder_desc & d, float * k, int64_t delta) {
+    cpu_rope(k, d.n_head_kv, d.head_dim, d.n_rot, delta, d.rope_freq_base, d.rope_freq_scale, d.rope_neox != 0,
+             d.rope_freqs);
+}
+
+} // namespace hearth

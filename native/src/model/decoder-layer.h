@@ -1,0 +1,33 @@
+// One llama-like decoder layer and the output head on the CPU, written over
+// the backend contract's descriptors (backend/backend.h) so that the decoder
+// (layers it keeps on the CPU) and the CPU backend's stages run the same code.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "backend/backend.h"
+#include "cpu/cpu-ops.h"
+
+namespace hearth {
+
+// Activations of one batch of n tokens, reused across layers.
+struct DecoderScratch {
+    std::vector<float> h, q, k, v, att, o, gate, up;
+    void reserve(const hearth_decoder_desc & d, int64_t n);
+};
+
+// x[n][n_embd] in place: attention (appending rows pos0.. to the F16 caches
+// k_cache/v_cache [n_ctx][n_head_kv][head_dim]) then the FFN.
+void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,
+                       float * x, int64_t n, int64_t pos0, uint16_t * k_cache, uint16_t * v_cache,
+                       DecoderScratch & s);
+
+// logits[rows][n_vocab] from x[rows][n_embd]: output norm, then the head.
+void decoder_head_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const float * x, int64_t rows,
+                      float * logits, DecoderScratch & s);
+
+// Rotates keys k[n_head_kv][head_dim] of one position by delta positions.
+void decoder_rope_shift_keys(const hearth_decoder_desc & d, float * k, int64_t delta);
+
+} // namespace hearth
