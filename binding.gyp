@@ -39,6 +39,7 @@
         "native/napi/js-cpu.cpp",
         "native/napi/js-tokenizer.cpp",
         "native/napi/js-model.cpp",
+        "native/napi/js-backend.cpp",
         "native/napi/js-session.cpp",
         "native/napi/js-quantize.cpp"
       ]

@@ -22,6 +22,9 @@ import type {
   NativeGenerateOptions,
   NativeGenerationEvent,
   NativeModel,
+  BackendName,
+  GpuLayers,
+  NativeBackendDevices,
   NativeModelInfo,
   NativeSession,
   NativeStopReason,
@@ -29,6 +32,7 @@ import type {
 } from './native-model';
 
 export type ModelInfo = NativeModelInfo;
+export type { BackendName, GpuLayers, NativeBackendDevices as BackendDevices };
 export type GenerationTimings = NativeTimings;
 export type StopReason = NativeStopReason;
 
@@ -41,6 +45,39 @@ export interface LoadModelOptions {
   useMmap?: boolean;
   /** Called with 0..1 while the model loads. */
   onProgress?: (fraction: number) => void;
+  /** Compute backend: 'auto' (default) tries CUDA, then Vulkan, then the CPU. */
+  backend?: BackendName;
+  /**
+   * Layers offloaded to the device, counted from the last (llama.cpp's -ngl):
+   * 'auto' (default) fits as many as free memory allows, 'all', or a number.
+   * With backend 'cpu' a number puts those layers in a CPU stage (testing).
+   */
+  gpuLayers?: GpuLayers;
+}
+
+/** Every backend with its devices or the reason it has none, in auto-detect order. */
+export function listDevices(): NativeBackendDevices[] {
+  const binding = loadBinding();
+  return call(() => binding.listDevices());
+}
+
+/** Parses a CLI/setting value: "auto" | "all" | a non-negative integer. */
+export function parseGpuLayers(value: string | number): GpuLayers {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new EngineError('E_INVALID_ARGUMENT', `gpuLayers must be 'auto', 'all' or a non-negative integer, got ${value}`);
+    }
+    return value;
+  }
+  if (value === 'auto' || value === 'all') return value;
+  if (/^[0-9]{1,9}$/.test(value)) return Number(value);
+  throw new EngineError('E_INVALID_ARGUMENT', `gpuLayers must be 'auto', 'all' or a non-negative integer, got '${value}'`);
+}
+
+/** Parses a backend name; throws E_INVALID_ARGUMENT naming the bad value. */
+export function parseBackend(value: string): BackendName {
+  if (value === 'auto' || value === 'cpu' || value === 'cuda' || value === 'vulkan') return value;
+  throw new EngineError('E_INVALID_ARGUMENT', `backend must be 'auto', 'cpu', 'cuda' or 'vulkan', got '${value}'`);
 }
 
 export interface SessionOptions {
@@ -106,7 +143,12 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   try {
     const native = await binding.loadModel(
       path,
-      { threads: options.threads ?? 0, useMmap: options.useMmap ?? true },
+      {
+        threads: options.threads ?? 0,
+        useMmap: options.useMmap ?? true,
+        backend: options.backend ?? 'auto',
+        gpuLayers: options.gpuLayers ?? 'auto',
+      },
       options.onProgress,
     );
     return new Model(native, options.contextLength ?? 0);
@@ -116,13 +158,19 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
 }
 
 export class Model {
-  readonly info: ModelInfo;
+  private lastInfo: ModelInfo;
   private readonly sessions = new Set<Session>();
   private disposed = false;
 
   /** @internal use loadModel() */
   constructor(private readonly native: NativeModel, private readonly defaultContext: number) {
-    this.info = native.info();
+    this.lastInfo = native.info();
+  }
+
+  /** Read fresh each time while loaded: a GPU error at run time moves the model to the CPU (backend, gpuLayers, reasons change). */
+  get info(): ModelInfo {
+    if (!this.disposed) this.lastInfo = this.native.info();
+    return this.lastInfo;
   }
 
   createSession(options: SessionOptions = {}): Session {

@@ -1,8 +1,33 @@
 /** The model runtime's native surface (native/napi/js-model.cpp, js-session.cpp). */
 
+export type BackendName = 'auto' | 'cpu' | 'cuda' | 'vulkan';
+/** 'auto': as many layers as fit in free device memory; 'all'; or a count of the last layers. */
+export type GpuLayers = 'auto' | 'all' | number;
+
 export interface NativeLoadOptions {
   threads?: number;
   useMmap?: boolean;
+  backend?: BackendName;
+  gpuLayers?: GpuLayers;
+}
+
+export interface NativeDevice {
+  index: number;
+  name: string;
+  type: 'cpu' | 'discrete' | 'integrated' | 'virtual' | 'unknown';
+  totalMemory: number;
+  /** Bytes free when probed (0: unknown). */
+  freeMemory: number;
+  detail: string;
+}
+
+/** One backend as listDevices() reports it: its devices, or why it has none. */
+export interface NativeBackendDevices {
+  backend: 'cuda' | 'vulkan' | 'cpu';
+  available: boolean;
+  /** e.g. "CUDA: no CUDA device", "Vulkan: not built"; null when available. */
+  reason: string | null;
+  devices: NativeDevice[];
 }
 
 export interface NativeModelInfo {
@@ -34,6 +59,18 @@ export interface NativeModelInfo {
   fimRep: number | null;
   fimSep: number | null;
   chatTemplate: string | null;
+  /** Where the offloaded layers run ("cpu" when none are offloaded). */
+  backend: 'cpu' | 'cuda' | 'vulkan';
+  /** Device name of that backend (null when a GPU backend fell back). */
+  device: string | null;
+  /** Layers in the device stage (the last ones); 0: all on the CPU. */
+  gpuLayers: number;
+  /** Whether the output head runs on the device too. */
+  outputOnDevice: boolean;
+  /** Device memory the stage holds. */
+  deviceBytes: number;
+  /** Why other backends or fewer layers were used, and runtime fallbacks. */
+  reasons: string[];
 }
 
 export interface NativeSessionOptions {
@@ -113,6 +150,7 @@ export interface NativeModel {
 }
 
 export interface ModelNative extends QuantizeNative {
+  listDevices(): NativeBackendDevices[];
   loadModel(path: string, options: NativeLoadOptions, onProgress?: (fraction: number) => void): Promise<NativeModel>;
 }
 

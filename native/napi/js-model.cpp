@@ -50,6 +50,17 @@ Napi::Object model_info(Napi::Env env, const Model & m) {
     o.Set("fimSep", token_or_null(env, sp.fim_sep));
     auto tmpl = m.gguf().get_string("tokenizer.chat_template");
     o.Set("chatTemplate", tmpl ? Napi::Value(Napi::String::New(env, std::string(*tmpl))) : env.Null());
+    o.Set("backend", m.backend_name());
+    const Placement & pl = m.placement();
+    o.Set("device", m.stage_active() || pl.backend_name == "cpu" ? Napi::Value(Napi::String::New(env, pl.device_name))
+                                                                  : env.Null());
+    o.Set("gpuLayers", Napi::Number::New(env, (double)m.gpu_layers()));
+    o.Set("outputOnDevice", Napi::Boolean::New(env, m.stage_active() && pl.with_output));
+    o.Set("deviceBytes", Napi::Number::New(env, m.stage_active() ? (double)pl.device_bytes : 0.0));
+    std::vector<std::string> reasons = m.reasons();
+    Napi::Array ra = Napi::Array::New(env, reasons.size());
+    for (size_t i = 0; i < reasons.size(); ++i) ra.Set((uint32_t)i, reasons[i]);
+    o.Set("reasons", ra);
     auto name = m.gguf().get_string("general.name");
     o.Set("name", name ? Napi::Value(Napi::String::New(env, std::string(*name))) : env.Null());
     return o;
@@ -126,6 +137,28 @@ Napi::Value load_model(const Napi::CallbackInfo & info) {
         Napi::Object o = info[1].As<Napi::Object>();
         opts.threads = (int)number_option(o, "threads", 0);
         opts.use_mmap = bool_option(o, "useMmap", true);
+        if (o.Has("backend") && !o.Get("backend").IsUndefined()) {
+            if (!o.Get("backend").IsString()) throw_error(STATUS_E_INVALID_ARGUMENT, "backend must be a string");
+            opts.backend = o.Get("backend").As<Napi::String>().Utf8Value();
+            if (opts.backend != "auto" && opts.backend != "cpu" && opts.backend != "cuda" && opts.backend != "vulkan") {
+                throw_error(STATUS_E_INVALID_ARGUMENT, "backend must be 'auto', 'cpu', 'cuda' or 'vulkan', got '%s'",
+                            opts.backend.c_str());
+            }
+        }
+        if (o.Has("gpuLayers") && !o.Get("gpuLayers").IsUndefined()) {
+            Napi::Value g = o.Get("gpuLayers");
+            if (g.IsNumber()) {
+                const double v = g.As<Napi::Number>().DoubleValue();
+                if (!(v >= 0) || v != (double)(int64_t)v || v > 1e6) {
+                    throw_error(STATUS_E_INVALID_ARGUMENT, "gpuLayers must be 'auto', 'all' or a non-negative integer, got %g", v);
+                }
+                opts.gpu_layers = (int64_t)v;
+            } else if (g.IsString()) {
+                opts.gpu_layers = placement_parse_gpu_layers(g.As<Napi::String>().Utf8Value());
+            } else {
+                throw_error(STATUS_E_INVALID_ARGUMENT, "gpuLayers must be 'auto', 'all' or a non-negative integer");
+            }
+        }
     }
     std::shared_ptr<ProgressTsfn> progress;
     if (info.Length() > 2 && info[2].IsFunction()) {

@@ -3,15 +3,15 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { reportEngineError } from '../errors';
 import { loadModel } from '../../engine/engine';
-import { floatOption, intOption, parseArgs, timingsJson } from './model-args';
+import { backendOptions, floatOption, intOption, parseArgs, placementLine, timingsJson } from './model-args';
 
 export const generateCommand: CliCommand = {
   name: 'generate',
   summary: 'continue a prompt with a model (greedy by default), streamed or as JSON',
   usage:
-    'hearth generate <model.gguf> (--prompt S | --prompt-file F) [--n 32] [--temp 0] [--seed 1] [--threads N] [--ctx N] [--json]',
+    'hearth generate <model.gguf> (--prompt S | --prompt-file F) [--n 32] [--temp 0] [--seed 1] [--threads N] [--ctx N] [--backend auto|cpu|cuda|vulkan] [--gpu-layers auto|all|N] [--json]',
   async run(argv, io) {
-    const args = parseArgs(argv, ['prompt', 'prompt-file', 'n', 'temp', 'seed', 'threads', 'ctx'], ['json']);
+    const args = parseArgs(argv, ['prompt', 'prompt-file', 'n', 'temp', 'seed', 'threads', 'ctx', 'backend', 'gpu-layers'], ['json']);
     const json = args.flags.has('json');
     if (args.positionals.length !== 1) throw new UsageError('expected exactly one model path');
     const hasPrompt = args.options.has('prompt');
@@ -22,6 +22,7 @@ export const generateCommand: CliCommand = {
     const seed = intOption(args, 'seed', 1);
     const threads = intOption(args, 'threads', 0);
     const ctx = intOption(args, 'ctx', 0);
+    const placement = backendOptions(args);
     let prompt: string;
     try {
       prompt = hasPrompt ? (args.options.get('prompt') as string) : fs.readFileSync(args.options.get('prompt-file') as string, 'utf8');
@@ -30,11 +31,12 @@ export const generateCommand: CliCommand = {
     }
     let model;
     try {
-      model = await loadModel(args.positionals[0], { threads, contextLength: ctx });
+      model = await loadModel(args.positionals[0], { threads, contextLength: ctx, ...placement });
     } catch (err) {
       return reportEngineError(err, io, json);
     }
     try {
+      if (!json) io.err(placementLine(model.info));
       const session = model.createSession();
       const gen = session.generate(prompt, { maxTokens: n, temperature, seed, stopOnEog: true });
       if (!json) {
@@ -43,7 +45,9 @@ export const generateCommand: CliCommand = {
       }
       const r = await gen.result;
       if (json) {
-        io.out(JSON.stringify({ promptTokens: r.promptTokens, tokens: r.tokens, text: r.text, timings: timingsJson(r.timings) }) + '\n');
+        const i = model.info;
+        const backend = { name: i.backend, device: i.device, gpuLayers: i.gpuLayers, reasons: i.reasons };
+        io.out(JSON.stringify({ promptTokens: r.promptTokens, tokens: r.tokens, text: r.text, timings: timingsJson(r.timings), backend }) + '\n');
       } else {
         const t = r.timings;
         io.err(

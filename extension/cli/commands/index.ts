@@ -6,6 +6,7 @@ import { generateCommand } from './generate';
 import { quantizeCommand } from './quantize';
 import { completeCommand } from './complete';
 import { chatCommand } from './chat';
+import { benchCommand } from './bench';
 
 /** Every `hearth` command, in the order `--help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -15,5 +16,6 @@ export const COMMANDS: readonly CliCommand[] = [
   generateCommand,
   completeCommand,
   chatCommand,
+  benchCommand,
   quantizeCommand,
 ];

@@ -1,6 +1,7 @@
 import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../command';
 import { reportEngineError } from '../errors';
+import { runDevices } from './devices';
 import { inspectModel, parameterCount, type GgufJsValue, type ModelInfo } from '../../engine/gguf';
 
 /** FIM token keys, current names first, then the older prefix/suffix/middle ones. */
@@ -92,11 +93,17 @@ export function formatJson(info: ModelInfo): string {
 
 async function runInspect(argv: string[], io: CliIo): Promise<number> {
   let json = false;
+  let devices = false;
   const files: string[] = [];
   for (const arg of argv) {
     if (arg === '--json') json = true;
+    else if (arg === '--devices') devices = true;
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
     else files.push(arg);
+  }
+  if (devices) {
+    if (files.length > 0) throw new UsageError('--devices takes no <file>');
+    return runDevices(io, json);
   }
   if (files.length !== 1) throw new UsageError(files.length === 0 ? 'missing <file>' : 'expected exactly one <file>');
   const path = files[0] as string;
@@ -115,7 +122,10 @@ export const inspectCommand: CliCommand = {
   summary: 'show a GGUF model file: architecture, parameters, tensors, tokenizer',
   usage: [
     'hearth inspect <file.gguf|llamafile|ollama-blob> [--json]',
+    'hearth inspect --devices [--json]',
     '',
+    '  --devices  list compute backends (CUDA, Vulkan, CPU) with their devices and memory,',
+    '             or why a backend has none; --json: {"backends":[...],"auto":"cpu"}',
     '  --json  print {"version","architecture","metadata","tensors","fileSize"}; metadata',
     '          in full; 64-bit integers beyond 2^53 and NaN/Infinity as strings',
   ].join('\n'),

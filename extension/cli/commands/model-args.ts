@@ -3,6 +3,7 @@
  * complete, chat): `--flag value` options, `--json`, positionals.
  */
 import { UsageError } from '../command';
+import { parseBackend, parseGpuLayers, type BackendName, type GpuLayers, type ModelInfo } from '../../engine/engine';
 
 export interface ParsedArgs {
   positionals: string[];
@@ -60,4 +61,24 @@ export function timingsJson(t: { promptMs: number; genMs: number; promptTokensPe
 } {
   const r = (x: number): number => Math.round(x * 1000) / 1000;
   return { promptMs: r(t.promptMs), genMs: r(t.genMs), promptTokensPerSec: r(t.promptTokensPerSec), genTokensPerSec: r(t.genTokensPerSec) };
+}
+
+/** --backend and --gpu-layers as loadModel options (bad values are usage errors). */
+export function backendOptions(args: ParsedArgs): { backend: BackendName; gpuLayers: GpuLayers } {
+  try {
+    return {
+      backend: parseBackend(args.options.get('backend') ?? 'auto'),
+      gpuLayers: parseGpuLayers(args.options.get('gpu-layers') ?? 'auto'),
+    };
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace('gpuLayers', '--gpu-layers').replace('backend must', '--backend must'));
+  }
+}
+
+/** The backend line commands print on stderr after loading. */
+export function placementLine(info: ModelInfo): string {
+  const where = info.gpuLayers > 0 ? `${info.backend} (${info.device ?? '?'}), ${info.gpuLayers}/${info.nLayer} layers` +
+    (info.outputOnDevice ? ' + output' : '') : `cpu${info.device ? ` (${info.device})` : ''}`;
+  const reasons = info.reasons.length ? `; ${info.reasons.join('; ')}` : '';
+  return `hearth: backend ${where}${reasons}\n`;
 }
