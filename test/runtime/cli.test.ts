@@ -30,7 +30,8 @@ describe('runtime: hearth CLI model commands', function () {
     const r = await runCli(['generate', sharedModel(STORIES), '--prompt', 'Once upon a time', '--n', '11', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(out), ['promptTokens', 'tokens', 'text', 'timings']);
+    assert.deepEqual(Object.keys(out), ['promptTokens', 'tokens', 'text', 'timings', 'backend']);
+    assert.deepEqual(Object.keys(out.backend), ['name', 'device', 'gpuLayers', 'reasons']);
     assert.deepEqual(out.promptTokens, [1, 403, 407, 261, 378]);
     assert.deepEqual(out.tokens, [432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426]);
     assert.equal(out.text, ', there was a little girl named Lily.');

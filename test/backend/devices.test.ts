@@ -1,0 +1,125 @@
+/**
+ * Device listing and backend choice: every backend is listed with devices or
+ * a reason; the CPU is always there; `backend: 'auto'` picks the first
+ * available in the order CUDA, Vulkan, CPU; `hearth inspect --devices --json`
+ * has that shape; asking for a backend without a device is a coded error.
+ */
+import { strict as assert } from 'assert';
+import { listDevices, loadModel } from '../../extension/engine/engine';
+import { randomModel, type RandomModelSpec } from '../helpers/model-factory';
+import { runCli } from '../helpers/run-cli';
+import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+
+const SPEC: RandomModelSpec = {
+  arch: 'llama', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
+  nEmbd: 64, nLayer: 4, nHead: 4, nHeadKv: 2, nFf: 128, nCtx: 256, tiedEmbeddings: false, seed: 81,
+};
+
+describe('backend: devices and auto-detection', function () {
+  this.timeout(120000);
+
+  it('lists cuda, vulkan and cpu in auto-detect order, each with devices or a reason', () => {
+    const list = listDevices();
+    assert.deepEqual(list.map((b) => b.backend), ['cuda', 'vulkan', 'cpu']);
+    for (const b of list) {
+      if (b.available) {
+        assert.equal(b.reason, null);
+        assert.ok(b.devices.length > 0, `${b.backend} available without devices`);
+        for (const d of b.devices) {
+          assert.equal(typeof d.name, 'string');
+          assert.ok(d.name.length > 0);
+          assert.ok(d.totalMemory > 0, `${b.backend} ${d.name}: totalMemory ${d.totalMemory}`);
+          assert.ok(d.freeMemory <= d.totalMemory);
+        }
+      } else {
+        assert.deepEqual(b.devices, []);
+        const label = { cuda: 'CUDA: ', vulkan: 'Vulkan: ', cpu: 'CPU: ' }[b.backend];
+        assert.ok(b.reason?.startsWith(label), `reason '${b.reason}' should start with '${label}'`);
+      }
+    }
+    const cpu = list[2];
+    assert.ok(cpu.available, 'the CPU backend is always available');
+    assert.equal(cpu.devices[0].type, 'cpu');
+  });
+
+  it('inspect --devices --json gives {backends, auto} matching listDevices()', async () => {
+    const r = await runCli(['inspect', '--devices', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { backends: { backend: string; available: boolean; reason: string | null; devices: unknown[] }[]; auto: string };
+    assert.deepEqual(doc.backends.map((b) => b.backend), ['cuda', 'vulkan', 'cpu']);
+    const firstAvailable = doc.backends.find((b) => b.available)?.backend;
+    assert.equal(doc.auto, firstAvailable);
+    const human = await runCli(['inspect', '--devices']);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^cpu +0 +CPU/m);
+    assert.match(human.stdout, new RegExp(`^auto -> ${doc.auto}$`, 'm'));
+    for (const b of doc.backends) if (!b.available) assert.ok(human.stdout.includes(b.reason as string));
+  });
+
+  it('inspect --devices refuses a file argument', async () => {
+    const r = await runCli(['inspect', '--devices', 'x.gguf']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /--devices takes no <file>/);
+  });
+
+  describe('loading', () => {
+    let file: string;
+    before(async function () {
+      skipWithoutSharedModels(this);
+      file = await randomModel(SPEC);
+    });
+
+    it("auto picks the first available backend and reports the others' reasons", async () => {
+      const list = listDevices();
+      const model = await loadModel(file, { threads: 1 });
+      try {
+        const info = model.info;
+        const auto = list.find((b) => b.available)?.backend;
+        if (auto === 'cpu') {
+          assert.equal(info.backend, 'cpu');
+          assert.equal(info.gpuLayers, 0);
+          assert.equal(info.outputOnDevice, false);
+        } else {
+          assert.equal(info.backend, auto);
+          assert.ok(info.gpuLayers > 0);
+        }
+        for (const b of list) if (!b.available) assert.ok(info.reasons.includes(b.reason as string), `${info.reasons} lacks ${b.reason}`);
+        assert.equal(typeof info.device, 'string');
+      } finally {
+        model.dispose();
+      }
+    });
+
+    for (const name of ['cuda', 'vulkan'] as const) {
+      it(`backend '${name}' without a device fails with E_BACKEND_UNAVAILABLE and its reason`, async function () {
+        const b = listDevices().find((x) => x.backend === name);
+        if (b?.available) {
+          console.log(`      skipped: ${name} has a device here`);
+          this.skip();
+        }
+        await assert.rejects(loadModel(file, { backend: name }), (e: Error & { code?: string }) => {
+          assert.equal(e.code, 'E_BACKEND_UNAVAILABLE');
+          assert.equal(e.message, b?.reason);
+          return true;
+        });
+      });
+    }
+
+    it('rejects unknown backends and bad gpuLayers with E_INVALID_ARGUMENT', async () => {
+      const bad: [object, RegExp][] = [
+        [{ backend: 'metal' }, /backend must be 'auto', 'cpu', 'cuda' or 'vulkan', got 'metal'/],
+        [{ gpuLayers: -1 }, /gpuLayers must be .* got -1/],
+        [{ gpuLayers: 1.5 }, /gpuLayers must be .* got 1.5/],
+        [{ gpuLayers: 'most' }, /gpuLayers must be .* got 'most'/],
+        [{ gpuLayers: '' }, /gpuLayers must be/],
+      ];
+      for (const [opts, re] of bad) {
+        await assert.rejects(loadModel(file, opts), (e: Error & { code?: string }) => {
+          assert.equal(e.code, 'E_INVALID_ARGUMENT', JSON.stringify(opts));
+          assert.match(e.message, re);
+          return true;
+        });
+      }
+    });
+  });
+});
