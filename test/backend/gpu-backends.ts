@@ -4,8 +4,14 @@
  */
 import { listDevices } from '../../extension/engine/engine';
 
-export const GPU_BACKENDS = ['cuda', 'vulkan'] as const;
-export type GpuBackend = (typeof GPU_BACKENDS)[number];
+export type GpuBackend = 'cuda' | 'vulkan' | 'cpu';
+/**
+ * cuda and vulkan; HEARTH_TEST_GPU_BACKENDS=cpu runs the GPU tests against the
+ * CPU backend's stages instead, which checks the tests themselves anywhere.
+ */
+export const GPU_BACKENDS: readonly GpuBackend[] = process.env.HEARTH_TEST_GPU_BACKENDS
+  ? (process.env.HEARTH_TEST_GPU_BACKENDS.split(',') as GpuBackend[])
+  : ['cuda', 'vulkan'];
 
 /** null when the backend has a device, else why not. */
 export function gpuUnavailableReason(name: GpuBackend): string | null {

@@ -1,0 +1,125 @@
+/**
+ * GPU backends against the CPU, per weight format: logits of a prompt and
+ * greedy tokens (teacher-forced logits after that) with the whole model, half
+ * of it and none of it offloaded. Written over the backend name: each of
+ * cuda / vulkan runs where it has a device and otherwise skips with its
+ * probe's reason, so the Vulkan backend reuses this file unchanged.
+ *
+ * Tolerances: the CPU quantizes activations to Q8 for integer dot products
+ * on quantized weights while a GPU kernel may keep them in f32, so quantized
+ * formats get a looser bound than F32/F16/BF16 (summation order only).
+ */
+import { strict as assert } from 'assert';
+import * as path from 'path';
+import { loadModel, type GpuLayers } from '../../extension/engine/engine';
+import { quantizeModel } from '../../extension/engine/quantize';
+import { CACHE_DIR, randomModel, type RandomModelSpec } from '../helpers/model-factory';
+import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { GPU_BACKENDS, skipWithoutGpu } from './gpu-backends';
+import * as fs from 'fs';
+
+// Rows of 256 so that the K-quants apply everywhere; qwen2 for biases and NeoX RoPE.
+const SPEC: RandomModelSpec = {
+  arch: 'qwen2', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+  nEmbd: 256, nLayer: 4, nHead: 4, nHeadKv: 2, nFf: 512, nCtx: 512, tiedEmbeddings: false, seed: 84,
+};
+const LLAMA_SPEC: RandomModelSpec = {
+  arch: 'llama', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
+  nEmbd: 256, nLayer: 4, nHead: 8, nHeadKv: 2, nFf: 768, nCtx: 512, tiedEmbeddings: true, ropeFreqFactors: true, seed: 85,
+};
+
+const FORMATS = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_K_M', 'Q6_K'] as const;
+const PROMPT = [100, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 11000, 12000, 13000, 14000, 15000, 16000, 17000];
+
+function relErr(a: Float32Array, b: Float32Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / (den || 1));
+}
+
+function argmax(v: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+  return best;
+}
+
+async function modelIn(spec: RandomModelSpec, format: string): Promise<string> {
+  const f32 = await randomModel(spec);
+  if (format === 'F32') return f32;
+  const out = path.join(CACHE_DIR, `${path.basename(f32, '.gguf')}-${format}.gguf`);
+  if (!fs.existsSync(out)) await quantizeModel(f32, out, format);
+  return out;
+}
+
+interface Trace { prompt: Float32Array; steps: Float32Array[]; tokens: number[] }
+
+/** Prompt logits, then 12 steps fed with `forced` tokens (or its own greedy picks). */
+async function trace(file: string, backend: 'cpu' | 'cuda' | 'vulkan', gpuLayers: GpuLayers, forced?: number[]): Promise<Trace> {
+  const model = await loadModel(file, { threads: 1, backend, gpuLayers });
+  try {
+    const session = model.createSession({ contextLength: 64, batchSize: 16 });
+    const seq = [...PROMPT];
+    const first = await session.evaluate(seq);
+    const out: Trace = { prompt: Float32Array.from(first.logits), steps: [], tokens: [] };
+    let next = argmax(first.logits);
+    for (let i = 0; i < 12; i++) {
+      out.tokens.push(next);
+      seq.push(forced ? forced[i] : next);
+      const r = await session.evaluate(seq);
+      out.steps.push(Float32Array.from(r.logits));
+      next = argmax(r.logits);
+    }
+    return out;
+  } finally {
+    model.dispose();
+  }
+}
+
+for (const backend of GPU_BACKENDS) {
+  describe(`backend: ${backend} against the CPU`, function () {
+    this.timeout(300000);
+    before(function () {
+      skipWithoutSharedModels(this);
+      skipWithoutGpu(this, backend);
+    });
+
+    for (const [label, spec] of [['qwen2', SPEC], ['llama+rope_freqs', LLAMA_SPEC]] as const) {
+      for (const format of FORMATS) {
+        it(`${label} ${format}: logits and greedy tokens match at 0, half and all layers`, async () => {
+          const file = await modelIn(spec, format);
+          const ref = await trace(file, 'cpu', 0);
+          const tol = format === 'F32' || format === 'F16' || format === 'BF16' ? 2e-3 : 4e-2;
+          for (const gpuLayers of [0, spec.nLayer / 2, 'all'] as const) {
+            const got = await trace(file, backend, gpuLayers, ref.tokens);
+            const ePrompt = relErr(got.prompt, ref.prompt);
+            assert.ok(ePrompt < tol, `${format} gpuLayers ${gpuLayers}: prompt logits rel-err ${ePrompt} >= ${tol}`);
+            for (let i = 0; i < ref.steps.length; i++) {
+              const e = relErr(got.steps[i], ref.steps[i]);
+              assert.ok(e < tol, `${format} gpuLayers ${gpuLayers}: step ${i} logits rel-err ${e} >= ${tol}`);
+            }
+            const same = got.tokens.filter((t, i) => t === ref.tokens[i]).length;
+            assert.ok(same >= ref.tokens.length - 1, `${format} gpuLayers ${gpuLayers}: greedy tokens ${same}/${ref.tokens.length}`);
+          }
+        });
+      }
+    }
+
+    it('reports the device, the layers offloaded and the output head', async () => {
+      const file = await modelIn(SPEC, 'Q8_0');
+      const model = await loadModel(file, { backend, gpuLayers: 'all' });
+      try {
+        assert.equal(model.info.backend, backend);
+        assert.equal(model.info.gpuLayers, SPEC.nLayer);
+        assert.equal(model.info.outputOnDevice, true);
+        assert.ok(backend === 'cpu' || model.info.deviceBytes > 0, 'a GPU stage holds device memory');
+        assert.equal(typeof model.info.device, 'string');
+      } finally {
+        model.dispose();
+      }
+    });
+  });
+}
