@@ -20,6 +20,14 @@ export interface HearthConfig {
   chatReplyTokens: number;
   maxModelBytes: number;
   threads: number;
+  backend: 'auto' | 'cpu' | 'cuda' | 'vulkan';
+  gpuLayers: 'auto' | 'all' | number;
+}
+
+function gpuLayersSetting(v: unknown): 'auto' | 'all' | number {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  if (typeof v === 'string' && /^[0-9]{1,9}$/.test(v.trim())) return Number(v.trim());
+  return v === 'all' ? 'all' : 'auto';
 }
 
 export function readConfig(): HearthConfig {
@@ -44,6 +52,8 @@ export function readConfig(): HearthConfig {
     // Default: 60% of RAM, leaving room for the editor and the KV cache.
     maxModelBytes: maxMb > 0 ? maxMb * 1024 * 1024 : Math.floor(os.totalmem() * 0.6),
     threads: c.get<number>('threads', 0),
+    backend: (['auto', 'cpu', 'cuda', 'vulkan'] as const).find((b) => b === c.get<string>('backend', 'auto')) ?? 'auto',
+    gpuLayers: gpuLayersSetting(c.get<unknown>('gpuLayers', 'auto')),
   };
 }
 

@@ -8,6 +8,18 @@ export interface LoadOptions {
   /** KV window in tokens; the engine may clamp it to the model's. */
   contextTokens?: number;
   threads?: number;
+  /** Compute backend and offloaded layers (engine LoadModelOptions). */
+  backend?: 'auto' | 'cpu' | 'cuda' | 'vulkan';
+  gpuLayers?: 'auto' | 'all' | number;
+}
+
+/** Where a loaded model computes (changes to the CPU after a GPU error). */
+export interface ComputeInfo {
+  backend: string;
+  device: string | null;
+  gpuLayers: number;
+  nLayer: number;
+  reasons: string[];
 }
 
 /** The FIM families of engine/fim.ts (the builder `hearth complete` uses too). */
@@ -24,6 +36,7 @@ export interface ModelInfo {
   /** True where the vocabulary has <|file_sep|> (repo-level FIM). */
   repoLevelFim: boolean;
   sizeBytes: number;
+  compute?: ComputeInfo;
 }
 
 /** One chunk of another file, for repo-level context. */

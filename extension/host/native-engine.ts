@@ -7,7 +7,7 @@
  * `hearth complete` uses, so the same prefix/suffix gives the same tokens.
  */
 import { loadModel, type Model, type Session } from '../engine/engine';
-import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
+import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
 import { buildFimPrompt, detectFim } from '../engine/fim';
 import { chatTokens } from './chat-prompt';
 import { peekGguf } from '../models/gguf-peek';
@@ -16,6 +16,11 @@ import * as path from 'path';
 import * as fs from 'fs';
 
 export const NATIVE_ENGINE_NAME = 'native';
+
+function computeInfo(model: Model): ComputeInfo {
+  const mi = model.info;
+  return { backend: mi.backend, device: mi.device, gpuLayers: mi.gpuLayers, nLayer: mi.nLayer, reasons: mi.reasons };
+}
 
 export class NativeEngine implements EnginePort {
   private model: Model | null = null;
@@ -29,7 +34,12 @@ export class NativeEngine implements EnginePort {
   async load(modelPath: string, options: LoadOptions): Promise<ModelInfo> {
     if (!fs.existsSync(modelPath)) throw new HostError('E_IO_NOT_FOUND', `no file at ${modelPath}`);
     await this.dispose();
-    const model = await loadModel(modelPath, { threads: options.threads, contextLength: options.contextTokens });
+    const model = await loadModel(modelPath, {
+      threads: options.threads,
+      contextLength: options.contextTokens,
+      backend: options.backend,
+      gpuLayers: options.gpuLayers,
+    });
     const mi = model.info;
     let fim: ModelInfo['fim'] = null;
     let repoLevelFim = false;
@@ -59,6 +69,7 @@ export class NativeEngine implements EnginePort {
       fim,
       repoLevelFim,
       sizeBytes: fs.statSync(modelPath).size,
+      compute: computeInfo(model),
     };
     return this.info;
   }
@@ -111,6 +122,7 @@ export class NativeEngine implements EnginePort {
   }
 
   async status(): Promise<EngineStatus> {
+    if (this.model && this.info) this.info.compute = computeInfo(this.model);
     return { state: this.model ? 'ready' : 'idle', engine: NATIVE_ENGINE_NAME, model: this.info, tokensPerSecond: this.lastTps, pid: process.pid, restarts: 0, lastError: null };
   }
 

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import * as path from 'path';
 import { EngineProcess, type EngineEvent } from '../host/engine-process';
-import type { EnginePort, EngineStatus, ModelInfo } from '../host/engine-port';
+import type { ComputeInfo, EnginePort, EngineStatus, ModelInfo } from '../host/engine-port';
 import { inProcessEngine } from '../host/in-process-engine';
 import { FakeEngine } from '../host/fake-engine';
 import { vetModel, formatBytes } from './model-check';
@@ -29,6 +29,16 @@ export interface ManagerStatus {
   model: string | null;
   tokensPerSecond: number | null;
   detail: string;
+  /** "CUDA 24/24 layers" / "CPU": where the model computes, once loaded. */
+  compute?: string;
+}
+
+/** Short label of where a model computes, for the status bar. */
+export function computeLabel(c: ComputeInfo | undefined): string | undefined {
+  if (!c) return undefined;
+  if (c.gpuLayers === 0) return 'CPU';
+  const name = c.backend === 'cuda' ? 'CUDA' : c.backend === 'vulkan' ? 'Vulkan' : c.backend;
+  return `${name} ${c.gpuLayers}/${c.nLayer} layers`;
 }
 
 export class ModelManager implements vscode.Disposable {
@@ -100,13 +110,17 @@ export class ModelManager implements vscode.Disposable {
     const slot = this.slots.get(path.resolve(modelPath));
     if (slot?.error) return { role, state: 'error', model: path.basename(modelPath), tokensPerSecond: null, detail: slot.error };
     const st = slot ? await slot.engine.status() : null;
+    const compute = st?.model?.compute ?? slot?.info?.compute;
+    const where = compute ? `, ${computeLabel(compute)}${compute.device ? ` on ${compute.device}` : ''}` +
+      (compute.reasons.length ? ` (${compute.reasons.join('; ')})` : '') : '';
     return {
+      compute: computeLabel(compute),
       role,
       state: slot?.loading ? 'loading' : (st?.state ?? 'idle'),
       model: slot?.info?.name ?? path.basename(modelPath),
       tokensPerSecond: st?.tokensPerSecond ?? this.lastTps,
       detail: st
-        ? `engine ${st.engine}, pid ${st.pid ?? '-'}, restarts ${st.restarts}${st.lastError ? `, last error: ${st.lastError}` : ''}`
+        ? `engine ${st.engine}, pid ${st.pid ?? '-'}, restarts ${st.restarts}${where}${st.lastError ? `, last error: ${st.lastError}` : ''}`
         : 'not started',
     };
   }
@@ -161,7 +175,7 @@ export class ModelManager implements vscode.Disposable {
         this.log.info(`loading ${slot.path} (${summary.architecture}, ${formatBytes(summary.sizeBytes)})`);
         const info = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `Hearth: loading ${path.basename(slot.path)}` },
-          () => slot.engine.load(slot.path, { contextTokens: Math.max(cfg.chatContextTokens, cfg.completionContextTokens), threads: cfg.threads || undefined }),
+          () => slot.engine.load(slot.path, { contextTokens: Math.max(cfg.chatContextTokens, cfg.completionContextTokens), threads: cfg.threads || undefined, backend: cfg.backend, gpuLayers: cfg.gpuLayers }),
         );
         slot.info = info;
         slot.error = null;

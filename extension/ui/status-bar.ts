@@ -37,7 +37,8 @@ export class StatusBar implements vscode.Disposable {
   async update(): Promise<void> {
     const st = await this.models.status('completion');
     const tps = st.tokensPerSecond ? ` · ${st.tokensPerSecond.toFixed(0)} tok/s` : '';
-    this.model.text = `${ICONS[st.state] ?? '$(flame)'} ${st.model ?? 'Hearth: no model'}${tps}`;
+    const where = st.compute ? ` · ${st.compute.split(' ')[0]}` : '';
+    this.model.text = `${ICONS[st.state] ?? '$(flame)'} ${st.model ?? 'Hearth: no model'}${where}${tps}`;
     this.model.tooltip = `Hearth ${st.state}: ${st.detail}`;
     const on = readConfig().completionEnabled;
     this.toggle.text = on ? '$(pass-filled) Hearth' : '$(circle-slash) Hearth';

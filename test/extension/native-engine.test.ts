@@ -35,6 +35,22 @@ describe('native engine behind the engine port', function () {
     assert.equal(info.fim, null, 'stories260K has no FIM tokens');
   });
 
+  it('reports where the model computes, and honours backend/gpuLayers', async () => {
+    const e = new NativeEngine();
+    try {
+      const info = await e.load(sharedModel(STORIES), { contextTokens: 256, backend: 'cpu', gpuLayers: 2 });
+      assert.deepEqual(
+        { backend: info.compute?.backend, gpuLayers: info.compute?.gpuLayers, nLayer: info.compute?.nLayer },
+        { backend: 'cpu', gpuLayers: 2, nLayer: 5 },
+      );
+      const st = await e.status();
+      assert.equal(st.model?.compute?.gpuLayers, 2);
+      assert.ok(Array.isArray(st.model?.compute?.reasons));
+    } finally {
+      await e.dispose();
+    }
+  });
+
   it('completes like a greedy generate of the prefix (no FIM: plain continuation)', async () => {
     const got = await collect(engine.complete(req('Once upon a time'), new AbortController().signal));
     const model = await loadModel(sharedModel(STORIES), { contextLength: 512 });
