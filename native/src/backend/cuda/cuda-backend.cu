@@ -221,8 +221,8 @@ void stage_free(hearth_stage * st) {
     delete st;
 }
 
-int cu_stage_create(int device, const hearth_decoder_desc * desc, int64_t begin, int64_t end, int with_output,
-                    hearth_stage ** out, uint64_t * device_bytes, char * err) {
+int stage_create_impl(int device, const hearth_decoder_desc * desc, int64_t begin, int64_t end, int with_output,
+                      hearth_stage ** out, uint64_t * device_bytes, char * err) {
     const hearth_decoder_desc & d = *desc;
     if (begin < 0 || end > d.n_layer || begin > end) return fail_msg(err, HEARTH_BK_E_INTERNAL, "bad layer range");
     if (d.head_dim % 32 != 0 || d.head_dim > 256 || d.n_rot % 2 != 0 || d.n_rot > d.head_dim ||
@@ -349,12 +349,23 @@ int cu_stage_create(int device, const hearth_decoder_desc * desc, int64_t begin,
     return HEARTH_BK_OK;
 }
 
+// No C++ exception may cross the vtable: host allocations failing become OOM.
+int cu_stage_create(int device, const hearth_decoder_desc * desc, int64_t begin, int64_t end, int with_output,
+                    hearth_stage ** out, uint64_t * device_bytes, char * err) {
+    try {
+        return stage_create_impl(device, desc, begin, end, with_output, out, device_bytes, err);
+    } catch (...) {
+        return fail_msg(err, HEARTH_BK_E_OOM, "out of host memory while creating the stage");
+    }
+}
+
 void cu_stage_destroy(hearth_stage * st) { stage_free(st); }
 
 int cu_kv_create(hearth_stage * st, int64_t n_ctx, hearth_kv ** out, char * err) {
     if (n_ctx <= 0) return fail_msg(err, HEARTH_BK_E_INTERNAL, "KV cache needs a positive context");
     CU_TRY(cudaSetDevice(st->device), "cudaSetDevice");
-    auto kv = std::make_unique<hearth_kv>();
+    std::unique_ptr<hearth_kv> kv(new (std::nothrow) hearth_kv);
+    if (!kv) return fail_msg(err, HEARTH_BK_E_OOM, "out of host memory");
     kv->stage = st;
     kv->n_ctx = n_ctx;
     const size_t bytes = (size_t)((st->layer_end - st->layer_begin) * 2 * n_ctx * kv->row()) * 2;
