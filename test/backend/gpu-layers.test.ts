@@ -89,6 +89,21 @@ describe('backend: gpuLayers and the CPU stage path', function () {
       }
     });
 
+    it('hearth bench --json reports pp/tg speed and where the model ran', async () => {
+      const r = await runCli(['bench', file, '--pp', '16', '--tg', '4', '--threads', '1', '--backend', 'cpu', '--gpu-layers', '2', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as Record<string, unknown> & { runs: unknown[] };
+      assert.deepEqual(
+        { backend: doc.backend, gpuLayers: doc.gpuLayers, nLayer: doc.nLayer, pp: doc.pp, tg: doc.tg, runs: doc.runs.length },
+        { backend: 'cpu', gpuLayers: 2, nLayer: 4, pp: 16, tg: 4, runs: 1 },
+      );
+      assert.ok((doc.ppTokensPerSec as number) > 0 && (doc.tgTokensPerSec as number) > 0);
+      const human = await runCli(['bench', file, '--pp', '8', '--tg', '2', '--threads', '1']);
+      assert.equal(human.code, 0, human.stderr);
+      assert.match(human.stdout, /^pp8: [0-9.]+ t\/s\ntg2: [0-9.]+ t\/s\n$/);
+      assert.match(human.stderr, /hearth: backend cpu/);
+    });
+
     it('gpuLayers larger than the model means all layers; auto on the CPU backend stages none', async () => {
       const big = await loadModel(file, { threads: 1, backend: 'cpu', gpuLayers: 99 });
       assert.equal(big.info.gpuLayers, 4);

@@ -67,12 +67,16 @@ void Model::disable_stage(const std::string & why) const {
     if (stage_disabled_) return;
     stage_disabled_ = true;
     ++epoch_;
-    runtime_reasons_.push_back(why + "; running on the CPU");
+    {
+        std::lock_guard<std::mutex> lock(reasons_mutex_);
+        runtime_reasons_.push_back(why + "; running on the CPU");
+    }
     std::fprintf(stderr, "hearth: %s; falling back to the CPU\n", why.c_str());
 }
 
 std::vector<std::string> Model::reasons() const {
     std::vector<std::string> r = placement_.reasons;
+    std::lock_guard<std::mutex> lock(reasons_mutex_);
     r.insert(r.end(), runtime_reasons_.begin(), runtime_reasons_.end());
     return r;
 }

@@ -4,6 +4,7 @@
 // generation, so the mapping lives until the last of them lets go.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -66,8 +67,10 @@ private:
     CpuContext cpu_;
     mutable std::mutex compute_mutex_;
     Placement placement_;
-    mutable bool stage_disabled_ = false;
-    mutable uint64_t epoch_ = 0;
+    // Written under compute_mutex by a worker, read by info() on the JS thread.
+    mutable std::atomic<bool> stage_disabled_{false};
+    mutable std::atomic<uint64_t> epoch_{0};
+    mutable std::mutex reasons_mutex_;  // guards runtime_reasons_
     mutable std::vector<std::string> runtime_reasons_;
 
 public:

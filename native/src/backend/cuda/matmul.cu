@@ -12,10 +12,10 @@ namespace hearth::cuda {
 
 namespace {
 
-constexpr int kTokens = 8;        // activation rows per pass over the weights
+constexpr int kTokens = 8;        // activation rows per pass over the weights (n > 1)
 constexpr int kWarpsPerBlock = 4;
 
-template <int T>
+template <int T, int NT>
 __global__ void matmul_kernel(const uint8_t * __restrict__ W, int64_t m, int64_t k, const float * __restrict__ x,
                               int n, float * __restrict__ y, bool accumulate) {
     using F = Fmt<T>;
@@ -25,14 +25,14 @@ __global__ void matmul_kernel(const uint8_t * __restrict__ W, int64_t m, int64_t
     constexpr int kChunks = F::kElems / 8;  // chunks per block
     const int64_t n_chunks = k / 8;
     const uint8_t * wrow = W + row * (k / F::kElems) * F::kBytes;
-    float acc[kTokens];
+    float acc[NT];
 #pragma unroll
-    for (int t = 0; t < kTokens; ++t) acc[t] = 0.0f;
+    for (int t = 0; t < NT; ++t) acc[t] = 0.0f;
     for (int64_t c = lane; c < n_chunks; c += 32) {
         float w[8];
         F::chunk(wrow + (c / kChunks) * F::kBytes, (int)(c % kChunks), w);
 #pragma unroll
-        for (int t = 0; t < kTokens; ++t) {
+        for (int t = 0; t < NT; ++t) {
             if (t < n) {
                 const float4 * xv = reinterpret_cast<const float4 *>(x + t * k + c * 8);
                 const float4 a = xv[0], b = xv[1];
@@ -42,7 +42,7 @@ __global__ void matmul_kernel(const uint8_t * __restrict__ W, int64_t m, int64_t
         }
     }
 #pragma unroll
-    for (int t = 0; t < kTokens; ++t) {
+    for (int t = 0; t < NT; ++t) {
         if (t >= n) break;
         float v = acc[t];
 #pragma unroll
@@ -54,10 +54,14 @@ __global__ void matmul_kernel(const uint8_t * __restrict__ W, int64_t m, int64_t
 template <int T>
 void launch(cudaStream_t s, const void * W, int64_t m, int64_t k, const float * x, int64_t n, float * y, bool acc) {
     const dim3 grid((unsigned)((m + kWarpsPerBlock - 1) / kWarpsPerBlock));
+    const uint8_t * w = static_cast<const uint8_t *>(W);
+    if (n == 1) {  // generation: the mat-vec, without the per-token predicates
+        matmul_kernel<T, 1><<<grid, kWarpsPerBlock * 32, 0, s>>>(w, m, k, x, 1, y, acc);
+        return;
+    }
     for (int64_t t0 = 0; t0 < n; t0 += kTokens) {
         const int nt = (int)(n - t0 < kTokens ? n - t0 : kTokens);
-        matmul_kernel<T><<<grid, kWarpsPerBlock * 32, 0, s>>>(static_cast<const uint8_t *>(W), m, k, x + t0 * k, nt,
-                                                              y + t0 * m, acc);
+        matmul_kernel<T, kTokens><<<grid, kWarpsPerBlock * 32, 0, s>>>(w, m, k, x + t0 * k, nt, y + t0 * m, acc);
     }
 }
 
