@@ -48,4 +48,25 @@ describe('backend: runtime fallback to the CPU', function () {
       else process.env.HEARTH_TEST_STAGE_FAIL = prev;
     }
   });
+
+  it('a stage that computes wrong results fails the load-time self-check and the model stays on the CPU', async () => {
+    const args = ['generate', file, '--prompt', 'Hello', '--n', '6', '--threads', '1', '--json', '--backend', 'cpu', '--gpu-layers', '3'];
+    const saved = { ...process.env };
+    try {
+      process.env.HEARTH_SELF_CHECK = '1';
+      const good = await runCli(args);
+      assert.equal(good.code, 0, good.stderr);
+      assert.equal((JSON.parse(good.stdout) as GenJson).backend.gpuLayers, 3, 'an agreeing stage is kept');
+      process.env.HEARTH_TEST_STAGE_SKEW = '1';
+      const bad = await runCli(args);
+      assert.equal(bad.code, 0, bad.stderr);
+      const doc = JSON.parse(bad.stdout) as GenJson;
+      assert.equal(doc.backend.gpuLayers, 0);
+      assert.ok(doc.backend.reasons.some((x) => /^CPU: self-check against the CPU failed \(relative error [0-9.e+-]+\); running on the CPU$/.test(x)), doc.backend.reasons.join('\n'));
+    } finally {
+      delete process.env.HEARTH_SELF_CHECK;
+      delete process.env.HEARTH_TEST_STAGE_SKEW;
+      Object.assign(process.env, saved);
+    }
+  });
 });

@@ -1,10 +1,16 @@
 #include "backend/placement.h"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
 #include <cstdio>
 #include <cstdlib>
 
 #include "backend/registry.h"
+#include "cpu/cpu-ops.h"
+#include "cpu/thread-pool.h"
+#include "model/decoder-layer.h"
 #include "common/status.h"
 #include "tensor/ggml-type.h"
 
@@ -32,6 +38,74 @@ bool layer_supported(const hearth_backend * b, int dev, const hearth_layer_desc 
 }
 
 std::string mib(uint64_t b) { return std::to_string(b >> 20) + " MiB"; }
+
+// Load-time self-check of a backend on this device: a temporary stage of the
+// first (up to) two offloaded layers runs two tokens and then one more (the
+// batch path and the single-token path); the decoder's CPU layer code runs
+// the same from the same pseudo-random hidden states. Two layers keep the
+// check to milliseconds on big models; the head's format is usually among
+// the layers' formats (Q6_K in Q4_K_M). A backend whose kernels are wrong on
+// this device (a driver bug, an untested GPU) then leaves the model on the
+// CPU with a reason instead of producing garbage. Returns "" when it agrees, else what differed.
+std::string stage_self_check(const hearth_backend * b, const hearth_decoder_desc & d, int64_t begin) {
+    const int64_t end = std::min<int64_t>(begin + 2, d.n_layer);
+    hearth_stage * stage = nullptr;
+    hearth_kv * kv_dev = nullptr;
+    char err[HEARTH_BK_ERR_LEN] = {0};
+    std::string out;
+    const int64_t E = d.n_embd, n0 = 2, n = n0 + 1;
+    std::vector<float> x((size_t)(n * E));  // hidden states [3][E]
+    uint32_t s = 12345;
+    for (float & v : x) {
+        s = s * 1664525u + 1013904223u;
+        v = ((float)(s >> 8) / 16777216.0f - 0.5f) * 2.0f;
+    }
+    std::vector<float> xd = x, xr = x;
+    auto run_device = [&]() -> bool {
+        return b->stage_forward(stage, kv_dev, xd.data(), n0, 0, nullptr, 0, err) == 0 &&
+               b->stage_forward(stage, kv_dev, xd.data() + n0 * E, 1, n0, nullptr, 0, err) == 0;
+    };
+    // The reference: the decoder's own CPU layer code, all three tokens at once.
+    auto run_reference = [&]() {
+        ThreadPool pool(0);
+        CpuContext ctx;
+        ctx.kernels = cpu_kernels_best();
+        ctx.pool = &pool;
+        DecoderScratch scratch;
+        const int64_t row = d.n_head_kv * d.head_dim;
+        std::vector<uint16_t> kc((size_t)(n * row)), vc((size_t)(n * row));
+        for (int64_t il = begin; il < end; ++il) {
+            decoder_layer_cpu(ctx, d, d.layers[il], xr.data(), n, 0, kc.data(), vc.data(), scratch);
+        }
+    };
+    if (b->stage_create(0, &d, begin, end, 0, &stage, nullptr, err)) {
+        out = std::string("stage: ") + err;
+    } else if (b->kv_create(stage, 8, &kv_dev, err)) {
+        out = std::string("KV cache: ") + err;
+    } else if (!run_device()) {
+        out = std::string("forward: ") + err;
+    } else {
+        run_reference();
+        double num = 0, den = 0;
+        bool finite = true;
+        for (size_t i = 0; i < xd.size(); ++i) {
+            if (!std::isfinite(xd[i])) finite = false;
+            num += ((double)xd[i] - xr[i]) * ((double)xd[i] - xr[i]);
+            den += (double)xr[i] * xr[i];
+        }
+        const double rel = std::sqrt(num / (den > 0 ? den : 1));
+        // Quantized weights: the CPU's Q8 activations alone give ~1e-2.
+        if (!finite || rel > 0.1) {
+            char buf[128];
+            std::snprintf(buf, sizeof buf, "self-check against the CPU failed (relative error %.3g%s)", rel,
+                          finite ? "" : ", non-finite values");
+            out = buf;
+        }
+    }
+    if (kv_dev) b->kv_destroy(kv_dev);
+    if (stage) b->stage_destroy(stage);
+    return out;
+}
 
 } // namespace
 
@@ -143,6 +217,19 @@ Placement placement_decide(const hearth_decoder_desc * desc, const PlacementRequ
         std::fprintf(stderr, "hearth: %s: %s; running on the CPU\n", backend_display_name(chosen->name), err);
         p.backend_name = "cpu";
         return p;
+    }
+    // HEARTH_SELF_CHECK=0 skips the check; =1 runs it on the CPU backend's stages too (tests).
+    const char * sc = std::getenv("HEARTH_SELF_CHECK");
+    const bool self_check = sc ? std::string(sc) != "0" : !is_cpu;
+    if (self_check) {
+        const std::string bad = stage_self_check(chosen->backend, *desc, begin);
+        if (!bad.empty()) {
+            chosen->backend->stage_destroy(stage);
+            p.reasons.push_back(std::string(backend_display_name(chosen->name)) + ": " + bad + "; running on the CPU");
+            std::fprintf(stderr, "hearth: %s: %s; running on the CPU\n", backend_display_name(chosen->name), bad.c_str());
+            p.backend_name = "cpu";
+            return p;
+        }
     }
     p.backend = chosen->backend;
     p.device = 0;

@@ -10,7 +10,9 @@
 //
 // HEARTH_TEST_STAGE_FAIL=<n> makes the n-th stage_forward (1-based, per
 // process) fail with HEARTH_BK_E_DEVICE_LOST: tests use it to check the
-// runtime fallback to the CPU path.
+// runtime fallback to the CPU path. HEARTH_TEST_STAGE_SKEW=1 makes stages
+// of more than one layer return wrong results (the hidden state doubled):
+// tests use it to check the load-time self-check (backend/placement.cpp).
 #include <unistd.h>
 
 #include <atomic>
@@ -172,6 +174,10 @@ int cpu_stage_forward(hearth_stage * st, hearth_kv * kv, float * x, int64_t n, i
     try {
         for (int64_t l = 0; l < st->layer_end - st->layer_begin; ++l) {
             decoder_layer_cpu(st->ctx, st->desc, st->layers[(size_t)l], x, n, pos0, kv->k(l), kv->v(l), st->scratch);
+        }
+        static const bool skew = std::getenv("HEARTH_TEST_STAGE_SKEW") != nullptr;
+        if (skew && st->layer_end - st->layer_begin > 1) {
+            for (int64_t i = 0; i < n * st->desc.n_embd; ++i) x[i] *= 2.0f;
         }
         if (logits && logits_rows > 0) {
             if (!st->with_output) return say(err, HEARTH_BK_E_INTERNAL, "stage has no output head");
