@@ -25,7 +25,10 @@ Session::Session(std::shared_ptr<Model> model, const SessionOptions & o)
     // Shifting needs something to drop.
     n_keep_ = std::min(n_keep_, n_ctx_ / 2);
     logits_.assign((size_t)model_->hparams().n_vocab, 0.0f);
-    std::lock_guard<std::mutex> lock(model_->compute_mutex());
+    // The lock is only needed to create device KV (backend calls take turns);
+    // a CPU-only model must not make the JS thread wait for a running forward.
+    std::unique_lock<std::mutex> lock(model_->compute_mutex(), std::defer_lock);
+    if (model_->stage_active()) lock.lock();
     build_caches_locked();
 }
 
