@@ -16,12 +16,13 @@
     "native/gyp/core.gypi",
     "native/gyp/cpu.gypi",
     "native/gyp/tokenizer.gypi",
-    "native/gyp/model.gypi"
+    "native/gyp/model.gypi",
+    "native/gyp/vulkan.gypi"
   ],
   "targets": [
     {
       "target_name": "hearth",
-      "dependencies": ["hearth_core", "hearth_cpu", "hearth_tokenizer", "hearth_model"],
+      "dependencies": ["hearth_core", "hearth_cpu", "hearth_tokenizer", "hearth_model", "hearth_vulkan"],
       "sources": [
         "native/napi/addon.cpp",
         "native/napi/errors.cpp",
@@ -30,7 +31,8 @@
         "native/napi/js-tokenizer.cpp",
         "native/napi/js-model.cpp",
         "native/napi/js-session.cpp",
-        "native/napi/js-quantize.cpp"
+        "native/napi/js-quantize.cpp",
+        "native/napi/js-vulkan.cpp"
       ]
     }
   ]

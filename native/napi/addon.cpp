@@ -11,6 +11,7 @@ Napi::Object init_addon(Napi::Env env, Napi::Object exports) {
     hearth::napi::init_cpu(env, exports);
     hearth::napi::init_tokenizer(env, exports);
     hearth::napi::init_model(env, exports);
+    hearth::napi::init_vulkan(env, exports);
     return exports;
 }
 
