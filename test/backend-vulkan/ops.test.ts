@@ -211,3 +211,23 @@ describe('vulkan ops vs the CPU reference', function () {
     });
   }
 });
+
+describe('vulkan without a driver', function () {
+  it('probe in a process whose loader finds no ICD: -1 with "Vulkan: no device" (or not built)', function () {
+    this.timeout(30000);
+    // A child process: the loader reads VK_ICD_FILENAMES once per process.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { execFileSync } = require('child_process') as typeof import('child_process');
+    const script = `const b = require('node-gyp-build')(${JSON.stringify(require('path').resolve(__dirname, '..', '..'))});` +
+      'const p = b.vulkanProbe(); process.stdout.write(JSON.stringify(p));';
+    const out = execFileSync(process.execPath, ['-e', script], {
+      env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' },
+      encoding: 'utf8',
+    });
+    const p = JSON.parse(out) as { built: boolean; available: boolean; why: string; devices: unknown[] };
+    assert.equal(p.available, false);
+    assert.equal(p.devices.length, 0);
+    if (p.built) assert.match(p.why, /^Vulkan: (no device|libvulkan\.so\.1 not found)$/);
+    else assert.match(p.why, /^Vulkan: not built/);
+  });
+});
