@@ -33,6 +33,7 @@ const char * matmul_shader(int type, bool subgroup) {
 }
 
 constexpr uint32_t kMatmulTokens = 8;  // NT in matmul.comp
+constexpr uint32_t kMatmulRows = 4;    // RPW in matmul.comp
 
 } // namespace
 
@@ -87,7 +88,7 @@ void rec_matmul(Device & dev, const GpuMatrix & W, const Buffer & x, int64_t n, 
     const char * shader = matmul_shader(W.type, dev.use_subgroup());
     for (const GpuMatrix::Chunk & c : W.chunks) {
         uint32_t gx, gy;
-        split_groups((uint64_t)c.rows, &gx, &gy);
+        split_groups(((uint64_t)c.rows + kMatmulRows - 1) / kMatmulRows, &gx, &gy);
         const uint32_t push[7] = {u32(c.rows, "rows"), u32(W.cols, "k"), u32(n, "n"), u32((int64_t)W.row_bytes, "row bytes"),
                                   u32(c.row0, "row"), u32(W.rows, "rows"), gx};
         dev.dispatch(shader, {c.buf.get(), &x, &y}, push, sizeof push, gx, gy,

@@ -4,7 +4,7 @@
 //
 // W is read as raw bytes through a uint array, so no 8/16-bit storage feature
 // is needed and any block size (34, 18, 210 bytes) works. One workgroup per
-// row; its threads split the row into 32-element units and reduce at the end
+// RPW rows; its threads split each row into 32-element units and reduce at the end
 // (subgroupAdd when USE_SUBGROUP, else shared memory).
 //
 // Format: exactly one of FMT_F32, FMT_F16, FMT_Q8_0, FMT_Q4_0, FMT_Q4_K, FMT_Q6_K.
@@ -14,9 +14,19 @@
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #endif
 
-#define WG 32
 #define NT 8
+#define RPW 4  // rows per workgroup
+#ifdef USE_SUBGROUP
+// The workgroup is one subgroup where the host sets WG to the device's
+// subgroup size (specialization constant 0): subgroupAdd alone then reduces,
+// with no barrier (CPU drivers run barriers as context switches).
+layout(local_size_x_id = 0) in;
+layout(constant_id = 0) const uint WG = 32;
+#define MAX_SUBGROUPS 32
+#else
+#define WG 32
 layout(local_size_x = WG) in;
+#endif
 
 layout(std430, binding = 0) readonly buffer Wbuf { uint w[]; };    // weight chunk bytes
 layout(std430, binding = 1) readonly buffer Xbuf { float x[]; };   // [n][k]
@@ -29,13 +39,13 @@ layout(push_constant) uniform Params {
     uint row_bytes;  // bytes per row in the file format
     uint y_col0;     // first output column of this chunk
     uint y_stride;   // output row length (all rows of the matrix)
-    uint wg_x;       // workgroups along x (rows = wg.x + wg.y * wg_x)
+    uint wg_x;       // workgroups along x (first row = (wg.x + wg.y * wg_x) * RPW)
 } p;
 
 #include "bytes.glsl"
 
 #ifdef USE_SUBGROUP
-shared float part[WG][NT];  // per-subgroup partial sums
+shared float part[MAX_SUBGROUPS][NT];  // per-subgroup partial sums
 #else
 shared float red[WG][NT];
 #endif
@@ -48,12 +58,14 @@ void fma_x(uint col, float wv) {
 }
 
 void main() {
-    const uint r = gl_WorkGroupID.x + gl_WorkGroupID.y * p.wg_x;
-    if (r >= p.rows) return;
     const uint t0 = gl_WorkGroupID.z * NT;
     nt = min(uint(NT), p.n - t0);
-    for (uint t = 0; t < NT; ++t) acc[t] = 0.0;
     const uint tid = gl_LocalInvocationID.x;
+    const uint r_first = (gl_WorkGroupID.x + gl_WorkGroupID.y * p.wg_x) * RPW;
+    // RPW rows one after the other: fewer, longer workgroups (their start-up
+    // cost dominates small rows on CPU drivers). r is uniform: barriers are safe.
+    for (uint r = r_first; r < min(r_first + RPW, p.rows); ++r) {
+    for (uint t = 0; t < NT; ++t) acc[t] = 0.0;
     const uint rb = r * p.row_bytes;
 
 #if defined(FMT_F32) || defined(FMT_F16)
@@ -129,22 +141,30 @@ void main() {
     // One subgroup may be smaller than the workgroup: reduce per subgroup,
     // then across subgroups through shared memory.
     for (uint t = 0; t < NT; ++t) acc[t] = subgroupAdd(acc[t]);
-    if (gl_SubgroupInvocationID == 0) for (uint t = 0; t < NT; ++t) part[gl_SubgroupID][t] = acc[t];
-    barrier();
-    if (tid == 0) {
-        for (uint t = 0; t < nt; ++t) {
-            float s = 0.0;
-            for (uint g = 0; g < gl_NumSubgroups; ++g) s += part[g][t];
-            y[(t0 + t) * p.y_stride + p.y_col0 + r] = s;
+    if (gl_NumSubgroups == 1) {
+        if (tid == 0) for (uint t = 0; t < nt; ++t) y[(t0 + t) * p.y_stride + p.y_col0 + r] = acc[t];
+    } else {
+        if (gl_SubgroupInvocationID == 0) for (uint t = 0; t < NT; ++t) part[gl_SubgroupID][t] = acc[t];
+        barrier();
+        if (tid == 0) {
+            for (uint t = 0; t < nt; ++t) {
+                float s = 0.0;
+                for (uint g = 0; g < gl_NumSubgroups; ++g) s += part[g][t];
+                y[(t0 + t) * p.y_stride + p.y_col0 + r] = s;
+            }
         }
+        barrier();  // the next row reuses part[]
     }
 #else
+    // Two barriers per row (a tree would take log2(WG) + 1): thread t < nt sums token t's column.
     for (uint t = 0; t < NT; ++t) red[tid][t] = acc[t];
     barrier();
-    for (uint s = WG / 2; s > 0; s >>= 1) {
-        if (tid < s) for (uint t = 0; t < NT; ++t) red[tid][t] += red[tid + s][t];
-        barrier();
+    if (tid < nt) {
+        float s = 0.0;
+        for (uint g = 0; g < WG; ++g) s += red[g][tid];
+        y[(t0 + tid) * p.y_stride + p.y_col0 + r] = s;
     }
-    if (tid == 0) for (uint t = 0; t < nt; ++t) y[(t0 + t) * p.y_stride + p.y_col0 + r] = red[0][t];
+    barrier();  // the next row reuses red[]
 #endif
+    }
 }
