@@ -386,6 +386,38 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
     return out;
 }
 
+// vulkanBufferRoundTrip(data: Uint8Array, offset) -> Uint8Array: through the
+// vtable's buffer_alloc / upload / download / free; bytes = offset + data.length.
+Napi::Value buffer_round_trip(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) bad("data must be a Uint8Array");
+    Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
+    if (!info[1].IsNumber()) bad("offset must be a number");
+    const uint64_t off = (uint64_t)info[1].As<Napi::Number>().Int64Value();
+    const hearth_backend * bk = hearth_backend_vulkan();
+    char err[HEARTH_BK_ERR_LEN] = "";
+    hearth_buffer * buf = nullptr;
+    check_bk(env, bk->buffer_alloc(0, off + data.ElementLength(), &buf, err), err);
+    Napi::Uint8Array out = Napi::Uint8Array::New(env, data.ElementLength());
+    int st = bk->buffer_upload(buf, off, data.Data(), data.ElementLength(), err);
+    if (st == HEARTH_BK_OK) st = bk->synchronize(0, err);
+    if (st == HEARTH_BK_OK) st = bk->buffer_download(buf, off, out.Data(), data.ElementLength(), err);
+    bk->buffer_free(buf);
+    check_bk(env, st, err);
+    return out;
+}
+
+// vulkanBufferAlloc(bytes): allocates and frees at once (error paths: sizes no device has).
+Napi::Value buffer_alloc(const Napi::CallbackInfo & info) {
+    if (!info[0].IsNumber()) bad("bytes must be a number");
+    const hearth_backend * bk = hearth_backend_vulkan();
+    char err[HEARTH_BK_ERR_LEN] = "";
+    hearth_buffer * buf = nullptr;
+    check_bk(info.Env(), bk->buffer_alloc(0, (uint64_t)info[0].As<Napi::Number>().DoubleValue(), &buf, err), err);
+    bk->buffer_free(buf);
+    return info.Env().Undefined();
+}
+
 template <Napi::Value (*FN)(const Napi::CallbackInfo &)>
 Napi::Value guarded(const Napi::CallbackInfo & info) {
     return guard(info.Env(), [&] { return FN(info); });
@@ -397,6 +429,8 @@ void init_vulkan(Napi::Env env, Napi::Object exports) {
     exports.Set("vulkanProbe", Napi::Function::New(env, guarded<probe>, "vulkanProbe"));
     exports.Set("vulkanSetSubgroup", Napi::Function::New(env, guarded<set_subgroup>, "vulkanSetSubgroup"));
     exports.Set("vulkanRunOp", Napi::Function::New(env, guarded<run_op>, "vulkanRunOp"));
+    exports.Set("vulkanBufferRoundTrip", Napi::Function::New(env, guarded<buffer_round_trip>, "vulkanBufferRoundTrip"));
+    exports.Set("vulkanBufferAlloc", Napi::Function::New(env, guarded<buffer_alloc>, "vulkanBufferAlloc"));
     exports.Set("vulkanStageTest", Napi::Function::New(env, guarded<stage_test>, "vulkanStageTest"));
 }
 

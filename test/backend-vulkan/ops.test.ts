@@ -121,6 +121,15 @@ describe('vulkan ops vs the CPU reference', function () {
     );
   });
 
+  it('buffers: upload/download round trip at an odd offset; an impossible size is a coded error', () => {
+    const data = Uint8Array.from({ length: 100003 }, (_, i) => (i * 7 + 3) & 255);
+    assert.deepEqual(vk.vulkanBufferRoundTrip(data, 13), data);
+    assert.throws(
+      () => vk.vulkanBufferAlloc(2 ** 52),
+      (e: Error & { code?: string }) => e.code === 'E_BACKEND_OOM' && /largest memory heap/.test(e.message),
+    );
+  });
+
   it('rmsNorm with and without weights (3 rows of 300)', () => {
     const rows = 3, n = 300;
     const x = randomArray(rows * n, 21, 3);

@@ -67,6 +67,9 @@ export interface VulkanBinding {
     a: { q: Float32Array; k: Uint16Array; v: Uint16Array; n: number; nHead: number; nHeadKv: number; headDim: number; pos0: number; scale?: number },
   ): Float32Array;
   vulkanRunOp(op: 'kvStore', a: { src: Float32Array; n: number; row: number; pos0: number; nCtx: number; cache: Uint16Array }): Uint16Array;
+  /** data through buffer_alloc / upload / download / free at `offset` of a fresh buffer. */
+  vulkanBufferRoundTrip(data: Uint8Array, offset: number): Uint8Array;
+  vulkanBufferAlloc(bytes: number): void;
   vulkanStageTest(path: string, tokens: number[], opts?: StageTestOptions): StageTestResult;
 }
 

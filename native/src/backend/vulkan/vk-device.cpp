@@ -265,6 +265,14 @@ uint32_t Device::memory_type(uint32_t bits, bool host_visible) const {
 
 BufferPtr Device::alloc(uint64_t bytes, bool host_visible) {
     const Api & a = *api(nullptr);
+    // Sizes beyond every heap are refused here: drivers' behaviour past their
+    // limits is undefined, and this is the common out-of-memory case.
+    uint64_t largest_heap = 0;
+    for (uint32_t h = 0; h < mem_props_.memoryHeapCount; ++h) largest_heap = std::max<uint64_t>(largest_heap, mem_props_.memoryHeaps[h].size);
+    if (bytes > largest_heap) {
+        fail(HEARTH_BK_E_OOM, "Vulkan: %llu bytes exceed the device's largest memory heap (%llu)", (unsigned long long)bytes,
+             (unsigned long long)largest_heap);
+    }
     BufferPtr b = std::make_unique<Buffer>();
     b->dev = this;
     b->size = bytes ? bytes : 4;
