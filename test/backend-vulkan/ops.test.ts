@@ -1,7 +1,8 @@
 /**
  * Every Vulkan op against the CPU reference, on device 0 (lavapipe in CI):
  * matmul for each weight format (matrix-vector n = 1 and matrix-matrix n > 1,
- * with subgroup reductions and with the shared-memory fallback) against a
+ * with subgroup reductions and with the shared-memory fallback, with 8-bit
+ * loads and with word loads for the quantized formats) against a
  * float64 product of the CPU's own dequantized weights; RMSNorm, element-wise
  * ops, softmax, RoPE (normal / NeoX / freq factors), the F16 KV store and GQA
  * causal attention against the CPU kernels (cpu* bindings).
@@ -38,7 +39,10 @@ describe('vulkan ops vs the CPU reference', function () {
     skipWithoutVulkan(this);
   });
   after(() => {
-    if (probe().available) vk.vulkanSetSubgroup(true);
+    if (probe().available) {
+      vk.vulkanSetSubgroup(true);
+      vk.vulkanSet8Bit(true);
+    }
   });
 
   it('probe: a device with a name, a type and memory; the matmul formats', () => {
@@ -60,9 +64,13 @@ describe('vulkan ops vs the CPU reference', function () {
 
   for (const sub of [true, false]) {
     for (const [name, id] of Object.entries(TYPES)) {
-      const ks = name === 'F32' || name === 'F16' ? [512, 172] : [512];
-      it(`matmul ${name}, ${sub ? 'subgroup' : 'shared-memory'} reduction, n = 1, 5, 13; k = ${ks.join(', ')}`, () => {
+     const quant = name !== 'F32' && name !== 'F16';
+     for (const b8 of quant ? [true, false] : [false]) {
+      const ks = quant ? [512] : [512, 172];
+      const how = `${sub ? 'subgroup' : 'shared-memory'} reduction${quant ? (b8 ? ', 8-bit loads' : ', word loads') : ''}`;
+      it(`matmul ${name}, ${how}, n = 1, 5, 13; k = ${ks.join(', ')}`, () => {
         assert.equal(vk.vulkanSetSubgroup(sub), sub && probe().subgroup);
+        assert.equal(vk.vulkanSet8Bit(b8), b8 && probe().bytes8);
         for (const k of ks) {
           const m = 67;
           const wf = randomArray(m * k, 11 + k, 0.5);
@@ -101,6 +109,7 @@ describe('vulkan ops vs the CPU reference', function () {
           }
         }
       });
+     }
     }
   }
 

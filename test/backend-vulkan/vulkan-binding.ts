@@ -18,7 +18,10 @@ export interface VulkanProbe {
   built: boolean;
   available: boolean;
   why: string;
+  /** Matmuls reduce with subgroupAdd. */
   subgroup: boolean;
+  /** Quantized matmuls load bytes through 8-bit storage. */
+  bytes8: boolean;
   devices: VulkanDevice[];
   /** ggml type id -> whether MATMUL runs on device 0 */
   matmulTypes: Record<string, boolean>;
@@ -51,6 +54,8 @@ export interface VulkanBinding {
   vulkanProbe(): VulkanProbe;
   /** Returns whether matmuls now use subgroup reductions. */
   vulkanSetSubgroup(allowed: boolean): boolean;
+  /** Returns whether quantized matmuls now use 8-bit loads. */
+  vulkanSet8Bit(allowed: boolean): boolean;
   vulkanRunOp(op: 'matmul', a: { type: number; W: Uint8Array; m: number; k: number; n: number; x: Float32Array }): Float32Array;
   vulkanRunOp(op: 'rmsNorm', a: { x: Float32Array; rows: number; n: number; w?: Float32Array | null; eps: number }): Float32Array;
   vulkanRunOp(op: 'add' | 'mul' | 'swiglu', a: { a: Float32Array; b: Float32Array; n: number; bLen?: number }): Float32Array;

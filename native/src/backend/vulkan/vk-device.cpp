@@ -126,6 +126,7 @@ bool describe(const Api & a, VkPhysicalDevice pd, PhysicalDevice * out, std::str
 }
 
 std::atomic<bool> g_subgroup_allowed{true};
+std::atomic<bool> g_8bit_allowed{true};
 
 } // namespace
 
@@ -191,8 +192,16 @@ Device::Device(const PhysicalDevice & phys) : phys_(phys) {
     qci.queueFamilyIndex = phys.queue_family;
     qci.queueCount = 1;
     qci.pQueuePriorities = &prio;
+    // 8-bit storage is core in Vulkan 1.2 (storage_8bit is only set there).
+    VkPhysicalDeviceVulkan12Features v12{};
+    v12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
+    v12.storageBuffer8BitAccess = VK_TRUE;
     VkDeviceCreateInfo dci{};
     dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
+    if (phys.storage_8bit) {
+        dci.pNext = &v12;
+        storage_8bit_enabled_ = true;
+    }
     dci.queueCreateInfoCount = 1;
     dci.pQueueCreateInfos = &qci;
     check(a.vkCreateDevice(phys.handle, &dci, nullptr, &device_), "vkCreateDevice");
@@ -477,5 +486,7 @@ void Device::submit_wait() {
 
 bool Device::use_subgroup() const { return phys_.subgroup_arithmetic && g_subgroup_allowed.load(); }
 void Device::set_subgroup_allowed(bool allowed) { g_subgroup_allowed.store(allowed); }
+bool Device::use_8bit() const { return storage_8bit_enabled_ && g_8bit_allowed.load(); }
+void Device::set_8bit_allowed(bool allowed) { g_8bit_allowed.store(allowed); }
 
 } // namespace hearth::vk

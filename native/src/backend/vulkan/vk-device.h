@@ -97,6 +97,10 @@ public:
     // switched off: tests run the shared-memory fallback this way too).
     bool use_subgroup() const;
     static void set_subgroup_allowed(bool allowed);
+    // Whether quantized matmuls load bytes through 8-bit storage (enabled at
+    // device creation where reported, and not switched off).
+    bool use_8bit() const;
+    static void set_8bit_allowed(bool allowed);
 
     static constexpr int kBindings = 4;
     static constexpr uint32_t kPushBytes = 32;
@@ -123,6 +127,7 @@ private:
     BufferPtr staging_;
     BufferPtr dummy_;   // binds the unused slots of a dispatch
     bool recording_ = false;
+    bool storage_8bit_enabled_ = false;
     std::recursive_mutex mutex_;
     friend struct Buffer;
 };

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <string>
 
 #include "tensor/ggml-type.h"
 
@@ -20,16 +21,23 @@ void split_groups(uint64_t groups, uint32_t * gx, uint32_t * gy) {
     *gy = (uint32_t)((groups + *gx - 1) / *gx);
 }
 
-const char * matmul_shader(int type, bool subgroup) {
+// "matmul_<format>[_b8][_sg]": _b8 loads bytes with 8-bit storage (quantized
+// formats), _sg reduces with subgroupAdd. nullptr: no kernel for the format.
+std::string matmul_shader(int type, bool subgroup, bool bytes8) {
+    const char * f = nullptr;
     switch (type) {
-    case GGML_TYPE_F32: return subgroup ? "matmul_f32_sg" : "matmul_f32";
-    case GGML_TYPE_F16: return subgroup ? "matmul_f16_sg" : "matmul_f16";
-    case GGML_TYPE_Q8_0: return subgroup ? "matmul_q8_0_sg" : "matmul_q8_0";
-    case GGML_TYPE_Q4_0: return subgroup ? "matmul_q4_0_sg" : "matmul_q4_0";
-    case GGML_TYPE_Q4_K: return subgroup ? "matmul_q4_k_sg" : "matmul_q4_k";
-    case GGML_TYPE_Q6_K: return subgroup ? "matmul_q6_k_sg" : "matmul_q6_k";
-    default: return nullptr;
+    case GGML_TYPE_F32: f = "f32"; break;
+    case GGML_TYPE_F16: f = "f16"; break;
+    case GGML_TYPE_Q8_0: f = "q8_0"; break;
+    case GGML_TYPE_Q4_0: f = "q4_0"; break;
+    case GGML_TYPE_Q4_K: f = "q4_k"; break;
+    case GGML_TYPE_Q6_K: f = "q6_k"; break;
+    default: return "";
     }
+    std::string name = std::string("matmul_") + f;
+    if (bytes8 && type != GGML_TYPE_F32 && type != GGML_TYPE_F16) name += "_b8";
+    if (subgroup) name += "_sg";
+    return name;
 }
 
 constexpr uint32_t kMatmulTokens = 8;  // NT in matmul.comp
@@ -37,7 +45,7 @@ constexpr uint32_t kMatmulRows = 4;    // RPW in matmul.comp
 
 } // namespace
 
-bool matmul_supported(int type) { return matmul_shader(type, false) != nullptr; }
+bool matmul_supported(int type) { return !matmul_shader(type, false, false).empty(); }
 
 GpuMatrix upload_matrix(Device & dev, const hearth_weight & w) {
     GpuMatrix m;
@@ -85,13 +93,13 @@ BufferPtr upload_f32(Device & dev, const float * data, int64_t n) {
 }
 
 void rec_matmul(Device & dev, const GpuMatrix & W, const Buffer & x, int64_t n, const Buffer & y) {
-    const char * shader = matmul_shader(W.type, dev.use_subgroup());
+    const std::string shader = matmul_shader(W.type, dev.use_subgroup(), dev.use_8bit());
     for (const GpuMatrix::Chunk & c : W.chunks) {
         uint32_t gx, gy;
         split_groups(((uint64_t)c.rows + kMatmulRows - 1) / kMatmulRows, &gx, &gy);
         const uint32_t push[7] = {u32(c.rows, "rows"), u32(W.cols, "k"), u32(n, "n"), u32((int64_t)W.row_bytes, "row bytes"),
                                   u32(c.row0, "row"), u32(W.rows, "rows"), gx};
-        dev.dispatch(shader, {c.buf.get(), &x, &y}, push, sizeof push, gx, gy,
+        dev.dispatch(shader.c_str(), {c.buf.get(), &x, &y}, push, sizeof push, gx, gy,
                      (uint32_t)((n + kMatmulTokens - 1) / kMatmulTokens));
     }
 }

@@ -41,6 +41,14 @@ void down(Device & dev, const Buffer & b, void * p, uint64_t bytes) { dev.downlo
 
 bool built() { return true; }
 void set_subgroup_allowed(bool allowed) { Device::set_subgroup_allowed(allowed); }
+void set_8bit_allowed(bool allowed) { Device::set_8bit_allowed(allowed); }
+bool bytes8_in_use() {
+    try {
+        return Device::get(0).use_8bit();
+    } catch (...) {
+        return false;
+    }
+}
 bool subgroup_in_use() {
     try {
         return Device::get(0).use_subgroup();

@@ -12,6 +12,9 @@ bool built();
 // false: matmuls reduce through shared memory even where subgroups exist.
 void set_subgroup_allowed(bool allowed);
 bool subgroup_in_use();
+// false: quantized matmuls read bytes out of 32-bit words even with 8-bit storage.
+void set_8bit_allowed(bool allowed);
+bool bytes8_in_use();
 
 // y[n][m] = x[n][k] . W[m][k]^T, W in ggml type `type`
 int matmul(int type, const void * W, int64_t m, int64_t k, const float * x, int64_t n, float * y, char * err);

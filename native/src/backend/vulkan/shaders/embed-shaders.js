@@ -2,7 +2,7 @@
 // writes one C++ header of uint32_t arrays (the addon embeds them, nothing is
 // read at run time). Usage: node embed-shaders.js <out.h>
 // Variants: matmul per weight format x {subgroup reduction, shared-memory
-// fallback}; the other shaders once. Target Vulkan 1.1 (SPIR-V 1.3, subgroups).
+// fallback} x (quantized formats) {8-bit loads, word loads}; the other shaders once. Target Vulkan 1.1 (SPIR-V 1.3, subgroups).
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -16,8 +16,13 @@ const glslc = process.env.GLSLC || 'glslc';
 const FORMATS = ['F32', 'F16', 'Q8_0', 'Q4_0', 'Q4_K', 'Q6_K'];
 const variants = [];
 for (const f of FORMATS) {
-  variants.push({ name: `matmul_${f.toLowerCase()}_sg`, src: 'matmul.comp', defs: [`FMT_${f}`, 'USE_SUBGROUP'] });
-  variants.push({ name: `matmul_${f.toLowerCase()}`, src: 'matmul.comp', defs: [`FMT_${f}`] });
+  const base = `matmul_${f.toLowerCase()}`;
+  variants.push({ name: `${base}_sg`, src: 'matmul.comp', defs: [`FMT_${f}`, 'USE_SUBGROUP'] });
+  variants.push({ name: base, src: 'matmul.comp', defs: [`FMT_${f}`] });
+  if (f.startsWith('Q')) {
+    variants.push({ name: `${base}_b8_sg`, src: 'matmul.comp', defs: [`FMT_${f}`, 'USE_8BIT', 'USE_SUBGROUP'] });
+    variants.push({ name: `${base}_b8`, src: 'matmul.comp', defs: [`FMT_${f}`, 'USE_8BIT'] });
+  }
 }
 for (const s of ['rms_norm', 'eltwise', 'rope', 'kv_store', 'softmax', 'attention']) {
   variants.push({ name: s, src: `${s}.comp`, defs: [] });

@@ -3,7 +3,8 @@
 // dequantizes each weight once per NT tokens; n = 1 is the matrix-vector form).
 //
 // W is read as raw bytes through a uint array, so no 8/16-bit storage feature
-// is needed and any block size (34, 18, 210 bytes) works. One workgroup per
+// is needed and any block size (34, 18, 210 bytes) works; USE_8BIT variants
+// load bytes directly where the device allows. One workgroup per
 // RPW rows; its threads split each row into 32-element units and reduce at the end
 // (subgroupAdd when USE_SUBGROUP, else shared memory).
 //
@@ -28,7 +29,16 @@ layout(constant_id = 0) const uint WG = 32;
 layout(local_size_x = WG) in;
 #endif
 
+#ifdef USE_8BIT
+// Byte loads where the device has storageBuffer8BitAccess (quantized formats).
+#extension GL_EXT_shader_8bit_storage : require
+layout(std430, binding = 0) readonly buffer Wbuf { uint8_t wb[]; };  // weight chunk bytes
+#if defined(FMT_F32) || defined(FMT_F16)
+#error "USE_8BIT is for the quantized formats"
+#endif
+#else
 layout(std430, binding = 0) readonly buffer Wbuf { uint w[]; };    // weight chunk bytes
+#endif
 layout(std430, binding = 1) readonly buffer Xbuf { float x[]; };   // [n][k]
 layout(std430, binding = 2) buffer Ybuf { float y[]; };            // [n][y_stride]
 
