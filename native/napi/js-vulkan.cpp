@@ -101,7 +101,7 @@ Napi::Value probe(const Napi::CallbackInfo & info) {
     }
     out.Set("devices", list);
     Napi::Object sup = Napi::Object::New(env);
-    for (int t : {0, 1, 2, 3, 8, 12, 14, 13, 30}) sup.Set(std::to_string(t), n > 0 && bk->supports(0, HEARTH_OP_MATMUL, t));
+    for (int t : {0, 1, 2, 3, 6, 7, 8, 10, 11, 12, 13, 14, 30}) sup.Set(std::to_string(t), n > 0 && bk->supports(0, HEARTH_OP_MATMUL, t));
     out.Set("matmulTypes", sup);
     return out;
 }

@@ -15,7 +15,9 @@ import { strict as assert } from 'assert';
 import { cpu, makeRng, randomArray } from '../kernels/kernel-helpers';
 import { f16Bits, f16ToF32, probe, skipWithoutVulkan, vk } from './vulkan-binding';
 
-const TYPES: Record<string, number> = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 8, Q4_K: 12, Q6_K: 14 };
+const TYPES: Record<string, number> = {
+  F32: 0, F16: 1, BF16: 30, Q4_0: 2, Q4_1: 3, Q5_0: 6, Q5_1: 7, Q8_0: 8, Q4_K: 12, Q5_K: 13, Q6_K: 14,
+};
 
 function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
@@ -57,14 +59,15 @@ describe('vulkan ops vs the CPU reference', function () {
     }
     if (/llvmpipe/.test(p.devices[0].name)) assert.equal(p.devices[0].type, 3, 'lavapipe is a virtual GPU');
     for (const id of Object.values(TYPES)) assert.equal(p.matmulTypes[String(id)], true, `type ${id}`);
-    assert.equal(p.matmulTypes['13'], false, 'Q5_K has no kernel');
+    assert.equal(p.matmulTypes['10'], false, 'Q2_K has no kernel');
+    assert.equal(p.matmulTypes['11'], false, 'Q3_K has no kernel');
     // eslint-disable-next-line no-console
     console.log(`    device: ${p.devices[0].name} (${p.devices[0].detail})`);
   });
 
   for (const sub of [true, false]) {
     for (const [name, id] of Object.entries(TYPES)) {
-     const quant = name !== 'F32' && name !== 'F16';
+     const quant = !['F32', 'F16', 'BF16'].includes(name);
      for (const b8 of quant ? [true, false] : [false]) {
       const ks = quant ? [512] : [512, 172];
       const how = `${sub ? 'subgroup' : 'shared-memory'} reduction${quant ? (b8 ? ', 8-bit loads' : ', word loads') : ''}`;
@@ -123,10 +126,10 @@ describe('vulkan ops vs the CPU reference', function () {
   });
 
   it('matmul: an unsupported weight format is a coded error naming it', () => {
-    const w = new Uint8Array(176 * 4);
+    const w = new Uint8Array(84 * 4);
     assert.throws(
-      () => vk.vulkanRunOp('matmul', { type: 13, W: w, m: 4, k: 256, n: 1, x: new Float32Array(256) }),
-      (e: Error & { code?: string }) => e.code === 'E_BACKEND_UNSUPPORTED' && /Q5_K/.test(e.message),
+      () => vk.vulkanRunOp('matmul', { type: 10, W: w, m: 4, k: 256, n: 1, x: new Float32Array(256) }),
+      (e: Error & { code?: string }) => e.code === 'E_BACKEND_UNSUPPORTED' && /Q2_K/.test(e.message),
     );
   });
 

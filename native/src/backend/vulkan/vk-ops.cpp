@@ -30,12 +30,17 @@ std::string matmul_shader(int type, bool subgroup, bool bytes8) {
     case GGML_TYPE_F16: f = "f16"; break;
     case GGML_TYPE_Q8_0: f = "q8_0"; break;
     case GGML_TYPE_Q4_0: f = "q4_0"; break;
+    case GGML_TYPE_BF16: f = "bf16"; break;
+    case GGML_TYPE_Q4_1: f = "q4_1"; break;
+    case GGML_TYPE_Q5_0: f = "q5_0"; break;
+    case GGML_TYPE_Q5_1: f = "q5_1"; break;
     case GGML_TYPE_Q4_K: f = "q4_k"; break;
+    case GGML_TYPE_Q5_K: f = "q5_k"; break;
     case GGML_TYPE_Q6_K: f = "q6_k"; break;
     default: return "";
     }
     std::string name = std::string("matmul_") + f;
-    if (bytes8 && type != GGML_TYPE_F32 && type != GGML_TYPE_F16) name += "_b8";
+    if (bytes8 && type != GGML_TYPE_F32 && type != GGML_TYPE_F16 && type != GGML_TYPE_BF16) name += "_b8";
     if (subgroup) name += "_sg";
     return name;
 }

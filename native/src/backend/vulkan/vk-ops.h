@@ -26,7 +26,8 @@ struct GpuMatrix {
     uint64_t bytes = 0;
 };
 
-// The weight formats the matmul shaders read: F32, F16, Q8_0, Q4_0, Q4_K, Q6_K.
+// The weight formats the matmul shaders read: F32, F16, BF16, Q8_0, Q4_0, Q4_1,
+// Q5_0, Q5_1, Q4_K, Q5_K, Q6_K.
 bool matmul_supported(int type);
 GpuMatrix upload_matrix(Device & dev, const hearth_weight & w);
 BufferPtr upload_f32(Device & dev, const float * data, int64_t n);

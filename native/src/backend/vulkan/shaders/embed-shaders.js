@@ -13,13 +13,13 @@ const out = process.argv[2];
 if (!out) throw new Error('usage: node embed-shaders.js <out.h>');
 const glslc = process.env.GLSLC || 'glslc';
 
-const FORMATS = ['F32', 'F16', 'Q8_0', 'Q4_0', 'Q4_K', 'Q6_K'];
+const FORMATS = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q4_K', 'Q5_K', 'Q6_K'];
 const variants = [];
 for (const f of FORMATS) {
   const base = `matmul_${f.toLowerCase()}`;
   variants.push({ name: `${base}_sg`, src: 'matmul.comp', defs: [`FMT_${f}`, 'USE_SUBGROUP'] });
   variants.push({ name: base, src: 'matmul.comp', defs: [`FMT_${f}`] });
-  if (f.startsWith('Q')) {
+  if (f.startsWith('Q')) {  // byte-addressed block formats
     variants.push({ name: `${base}_b8_sg`, src: 'matmul.comp', defs: [`FMT_${f}`, 'USE_8BIT', 'USE_SUBGROUP'] });
     variants.push({ name: `${base}_b8`, src: 'matmul.comp', defs: [`FMT_${f}`, 'USE_8BIT'] });
   }

@@ -8,7 +8,8 @@
 // RPW rows; its threads split each row into 32-element units and reduce at the end
 // (subgroupAdd when USE_SUBGROUP, else shared memory).
 //
-// Format: exactly one of FMT_F32, FMT_F16, FMT_Q8_0, FMT_Q4_0, FMT_Q4_K, FMT_Q6_K.
+// Format: exactly one of FMT_F32, FMT_F16, FMT_BF16, FMT_Q8_0, FMT_Q4_0, FMT_Q4_1,
+// FMT_Q5_0, FMT_Q5_1, FMT_Q4_K, FMT_Q5_K, FMT_Q6_K.
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #ifdef USE_SUBGROUP
@@ -33,7 +34,7 @@ layout(local_size_x = WG) in;
 // Byte loads where the device has storageBuffer8BitAccess (quantized formats).
 #extension GL_EXT_shader_8bit_storage : require
 layout(std430, binding = 0) readonly buffer Wbuf { uint8_t wb[]; };  // weight chunk bytes
-#if defined(FMT_F32) || defined(FMT_F16)
+#if defined(FMT_F32) || defined(FMT_F16) || defined(FMT_BF16)
 #error "USE_8BIT is for the quantized formats"
 #endif
 #else
@@ -61,6 +62,22 @@ shared float red[WG][NT];
 #endif
 
 float acc[NT];
+
+#if defined(FMT_Q4_K) || defined(FMT_Q5_K)
+// Scale and min of sub-block j (6 bits each) from the 12 packed bytes at sb.
+void k4_scale_min(uint sb, uint j, out uint sc, out uint m) {
+    if (j < 4) {
+        sc = rd_u8(sb + j) & 63u;
+        m = rd_u8(sb + j + 4) & 63u;
+    } else {
+        sc = (rd_u8(sb + j + 4) & 15u) | ((rd_u8(sb + j - 4) >> 6) << 4);
+        m = (rd_u8(sb + j + 4) >> 4) | ((rd_u8(sb + j) >> 6) << 4);
+    }
+}
+#endif
+#if defined(FMT_Q5_0) || defined(FMT_Q5_1)
+uint rd_u32(uint off) { return rd_u8(off) | (rd_u8(off + 1) << 8) | (rd_u8(off + 2) << 16) | (rd_u8(off + 3) << 24); }
+#endif
 uint nt;
 
 void fma_x(uint col, float wv) {
@@ -78,7 +95,7 @@ void main() {
     for (uint t = 0; t < NT; ++t) acc[t] = 0.0;
     const uint rb = r * p.row_bytes;
 
-#if defined(FMT_F32) || defined(FMT_F16)
+#if defined(FMT_F32) || defined(FMT_F16) || defined(FMT_BF16)
     const uint units = (p.k + 31) / 32;
 #else
     const uint units = p.k / 32;
@@ -94,6 +111,13 @@ void main() {
         for (uint j = 0; j < jn; ++j) {
             const uint hi = base + j;
             fma_x(u * 32 + j, unpackHalf2x16(w[hi >> 1] >> ((hi & 1) * 16)).x);
+        }
+#elif defined(FMT_BF16)
+        const uint base = rb / 2 + u * 32;  // half index
+        const uint jn = min(32u, p.k - u * 32);
+        for (uint j = 0; j < jn; ++j) {
+            const uint hi = base + j;
+            fma_x(u * 32 + j, uintBitsToFloat(((w[hi >> 1] >> ((hi & 1) * 16)) & 0xffffu) << 16));
         }
 #elif defined(FMT_Q8_0)
         const uint bo = rb + u * 34;
@@ -114,17 +138,48 @@ void main() {
         const float d = rd_f16(bo), dmin = rd_f16(bo + 2);
         const uint sb = bo + 4;
         uint sc, m;
-        if (sub < 4) {
-            sc = rd_u8(sb + sub) & 63u;
-            m = rd_u8(sb + sub + 4) & 63u;
-        } else {
-            sc = (rd_u8(sb + sub + 4) & 15u) | ((rd_u8(sb + sub - 4) >> 6) << 4);
-            m = (rd_u8(sb + sub + 4) >> 4) | ((rd_u8(sb + sub) >> 6) << 4);
-        }
+        k4_scale_min(sb, sub, sc, m);
         const float ds = d * float(sc), dm = dmin * float(m);
         const uint qo = bo + 16 + 32 * (sub / 2);
         const uint shift = (sub & 1u) * 4;
         for (uint l = 0; l < 32; ++l) fma_x(u * 32 + l, ds * float((rd_u8(qo + l) >> shift) & 15u) - dm);
+#elif defined(FMT_Q5_K)
+        // 176 bytes: d, dmin, 12 scale bytes, qh[32] (bit `sub` of qh[l] is bit 4), 128 qs.
+        const uint sub = u % 8;
+        const uint bo = rb + (u / 8) * 176;
+        const float d = rd_f16(bo), dmin = rd_f16(bo + 2);
+        uint sc, m;
+        k4_scale_min(bo + 4, sub, sc, m);
+        const float ds = d * float(sc), dm = dmin * float(m);
+        const uint qo = bo + 48 + 32 * (sub / 2);
+        const uint shift = (sub & 1u) * 4;
+        for (uint l = 0; l < 32; ++l) {
+            const uint q = ((rd_u8(qo + l) >> shift) & 15u) | (((rd_u8(bo + 16 + l) >> sub) & 1u) << 4);
+            fma_x(u * 32 + l, ds * float(q) - dm);
+        }
+#elif defined(FMT_Q4_1)
+        const uint bo = rb + u * 20;
+        const float d = rd_f16(bo), mn = rd_f16(bo + 2);
+        for (uint j = 0; j < 16; ++j) {
+            const uint b = rd_u8(bo + 4 + j);
+            fma_x(u * 32 + j, d * float(b & 15u) + mn);
+            fma_x(u * 32 + j + 16, d * float(b >> 4) + mn);
+        }
+#elif defined(FMT_Q5_0) || defined(FMT_Q5_1)
+        // Q5_0: d, qh (u32), qs[16]: d * (q - 16). Q5_1: d, m, qh, qs: d * q + m.
+#ifdef FMT_Q5_0
+        const uint bo = rb + u * 22, ho = bo + 2;
+        const float d = rd_f16(bo), mn = -16.0 * d;
+#else
+        const uint bo = rb + u * 24, ho = bo + 4;
+        const float d = rd_f16(bo), mn = rd_f16(bo + 2);
+#endif
+        const uint qh = rd_u32(ho);
+        for (uint j = 0; j < 16; ++j) {
+            const uint b = rd_u8(ho + 4 + j);
+            fma_x(u * 32 + j, d * float((b & 15u) | (((qh >> j) & 1u) << 4)) + mn);
+            fma_x(u * 32 + j + 16, d * float((b >> 4) | (((qh >> (j + 16)) & 1u) << 4)) + mn);
+        }
 #elif defined(FMT_Q6_K)
         // 256-element super-block of 210 bytes: ql[128], qh[64], int8 scales[16], d.
         // Unit (sub) = 32p + 128c: low nibble of ql[64c + 32(p&1) + l] (high when
