@@ -242,8 +242,10 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// vulkanStageTest(path, tokens, { nCtx, batches, split, shift: { src, dst, n }, after }) ->
-//   { vulkan, cpu (Float32Array [rows][n_vocab], every token's logits), nVocab, deviceBytes, createMs, forwardMs[] }
+// vulkanStageTest(path, tokens, { nCtx, batches, split, shift: { src, dst, n }, after, cpuReferencePath }) ->
+//   { vulkan, cpu (Float32Array [rows][n_vocab], every token's logits), cpuReference?, nVocab, deviceBytes,
+//     createMs, forwardMs[] }
+// cpuReferencePath: a second model for the CPU (e.g. the weights dequantized to F32).
 // Tokens run in `batches` (sizes; the rest one by one). split > 0 runs layers
 // [0, split) and [split, n_layer) + head as two stages (x crosses the host).
 // shift moves cached positions on both sides before the `after` tokens run.
@@ -298,10 +300,12 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
     all.insert(all.end(), after.begin(), after.end());
     const size_t n_rows = all.size();
 
-    // CPU engine.
-    std::vector<float> cpu_logits(n_rows * (size_t)V, NAN);
-    {
-        KvCache kv(hp.n_layer, n_ctx, hp.n_head_kv, hp.head_dim);
+    // CPU engine: the same batches, shift and steps.
+    auto cpu_run = [&](const Model & m, std::vector<float> & logits) {
+        const ModelHparams & h = m.hparams();
+        if (h.n_vocab != V || h.n_embd != E || h.n_layer != hp.n_layer) bad("the CPU reference model has other hyperparameters");
+        logits.assign(n_rows * (size_t)V, NAN);
+        KvCache kv(h.n_layer, n_ctx, h.n_head_kv, h.head_dim);
         int64_t pos = 0;
         auto run = [&](int64_t first, int64_t count) {
             ForwardBatch b;
@@ -309,9 +313,9 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
             b.n_tokens = count;
             b.pos0 = pos;
             b.kv = &kv;
-            b.logits = cpu_logits.data() + first * V;
+            b.logits = logits.data() + first * V;
             b.all_logits = true;
-            model->arch().forward(model->cpu(), b);
+            m.arch().forward(m.cpu(), b);
             pos += count;
         };
         for (auto & p : plan) run(p.first, p.second);
@@ -322,13 +326,19 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
             for (int64_t l = 0; l < kv.n_layer(); ++l) {
                 for (int64_t p = sh_dst; p < sh_dst + sh_n; ++p) {
                     cpu_f16_to_f32(kv.k(l) + p * row, buf.data(), row);
-                    model->arch().rope_shift_keys(buf.data(), sh_dst - sh_src);
+                    m.arch().rope_shift_keys(buf.data(), sh_dst - sh_src);
                     cpu_f32_to_f16(buf.data(), kv.k(l) + p * row, row);
                 }
             }
             pos = sh_dst + sh_n;
         }
         for (size_t i = tokens.size(); i < n_rows; ++i) run((int64_t)i, 1);
+    };
+    std::vector<float> cpu_logits, ref_logits;
+    cpu_run(*model, cpu_logits);
+    if (opt.Get("cpuReferencePath").IsString()) {
+        std::shared_ptr<Model> ref = Model::load(opt.Get("cpuReferencePath").As<Napi::String>().Utf8Value(), lo);
+        cpu_run(*ref, ref_logits);
     }
 
     // Vulkan stages.
@@ -387,6 +397,7 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
     Napi::Object out = Napi::Object::New(env);
     out.Set("vulkan", copy_f32(env, vk_logits.data(), vk_logits.size()));
     out.Set("cpu", copy_f32(env, cpu_logits.data(), cpu_logits.size()));
+    if (!ref_logits.empty()) out.Set("cpuReference", copy_f32(env, ref_logits.data(), ref_logits.size()));
     out.Set("nVocab", (double)V);
     out.Set("deviceBytes", (double)device_bytes);
     out.Set("createMs", create_ms);

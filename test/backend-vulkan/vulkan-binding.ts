@@ -32,6 +32,8 @@ export interface StageTestResult {
   vulkan: Float32Array;
   /** The same from the CPU engine's forward pass. */
   cpu: Float32Array;
+  /** With cpuReferencePath: the CPU engine's logits on that model. */
+  cpuReference?: Float32Array;
   nVocab: number;
   deviceBytes: number;
   createMs: number;
@@ -48,6 +50,8 @@ export interface StageTestOptions {
   shift?: { src: number; dst: number; n: number };
   /** ...then run these tokens one by one after the moved block. */
   after?: number[];
+  /** Also run the CPU engine on this file (same shapes), e.g. the weights dequantized to F32. */
+  cpuReferencePath?: string;
 }
 
 export interface VulkanBinding {
