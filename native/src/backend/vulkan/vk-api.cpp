@@ -37,7 +37,10 @@ bool load(std::string * why) {
     app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
     app.pApplicationName = "hearth";
     app.pEngineName = "hearth";
-    app.apiVersion = VK_API_VERSION_1_1;
+    // 1.2 where the loader has it: 8-bit storage is core there (devices of
+    // 1.1 still work, the effective version is the lower of the two).
+    g_api.instance_version = loader_version >= VK_API_VERSION_1_2 ? VK_API_VERSION_1_2 : VK_API_VERSION_1_1;
+    app.apiVersion = g_api.instance_version;
     VkInstanceCreateInfo ci{};
     ci.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
     ci.pApplicationInfo = &app;

@@ -71,6 +71,7 @@ namespace hearth::vk {
 struct Api {
     void * lib = nullptr;
     VkInstance instance = VK_NULL_HANDLE;
+    uint32_t instance_version = 0;  // the apiVersion the instance was created with (1.1 or 1.2)
     PFN_vkGetInstanceProcAddr vkGetInstanceProcAddr = nullptr;
 #define HEARTH_VK_DECLARE(name) PFN_##name name = nullptr;
     HEARTH_VK_INSTANCE_FNS(HEARTH_VK_DECLARE)

@@ -90,7 +90,8 @@ bool describe(const Api & a, VkPhysicalDevice pd, PhysicalDevice * out, std::str
     VkPhysicalDeviceFeatures2 feats{};
     feats.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
     feats.pNext = &s16;
-    if (p.apiVersion >= VK_API_VERSION_1_2) s16.pNext = &v12;
+    const bool core12 = p.apiVersion >= VK_API_VERSION_1_2 && a.instance_version >= VK_API_VERSION_1_2;
+    if (core12) s16.pNext = &v12;
     a.vkGetPhysicalDeviceFeatures2(pd, &feats);
     out->storage_16bit = s16.storageBuffer16BitAccess;
     out->storage_8bit = v12.storageBuffer8BitAccess;
