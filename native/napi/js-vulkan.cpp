@@ -242,10 +242,11 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// vulkanStageTest(path, tokens, { nCtx, batches, split, shift: { src, dst, n }, after, cpuReferencePath }) ->
+// vulkanStageTest(path, tokens, { nCtx, batches, split, logitsRows, shift: { src, dst, n }, after, cpuReferencePath }) ->
 //   { vulkan, cpu (Float32Array [rows][n_vocab], every token's logits), cpuReference?, nVocab, deviceBytes,
 //     createMs, forwardMs[] }
 // cpuReferencePath: a second model for the CPU (e.g. the weights dequantized to F32).
+// logitsRows > 0: the head runs on only the last rows of each batch (the others stay NaN).
 // Tokens run in `batches` (sizes; the rest one by one). split > 0 runs layers
 // [0, split) and [split, n_layer) + head as two stages (x crosses the host).
 // shift moves cached positions on both sides before the `after` tokens run.
@@ -269,6 +270,7 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
     }
     const int64_t n_ctx = num(opt, "nCtx", 128);
     const int64_t split = num(opt, "split", 0);
+    const int64_t logits_rows_max = num(opt, "logitsRows", 0);  // 0: every row of a batch
     int64_t sh_src = 0, sh_dst = 0, sh_n = 0;
     if (opt.Get("shift").IsObject()) {
         Napi::Object s = opt.Get("shift").As<Napi::Object>();
@@ -379,10 +381,12 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
             cpu_get_row(bd->tok_embd.type, bd->tok_embd.data, E, all[(size_t)(first + t)], x.data() + t * E);
         }
         const auto t1 = std::chrono::steady_clock::now();
+        // The head sees the last `rows` rows of the batch; the rows before stay NaN.
+        const int64_t rows = logits_rows_max > 0 ? std::min(logits_rows_max, count) : count;
         for (size_t s = 0; s < stages.size(); ++s) {
             const bool last = s + 1 == stages.size();
-            check_bk(env, bk->stage_forward(stages[s], kvs[s], x.data(), count, pos, last ? vk_logits.data() + first * V : nullptr,
-                                            last ? count : 0, err), err);
+            float * lg = last ? vk_logits.data() + (first + count - rows) * V : nullptr;
+            check_bk(env, bk->stage_forward(stages[s], kvs[s], x.data(), count, pos, lg, last ? rows : 0, err), err);
         }
         forward_ms.Set(forward_ms.Length(), ms_since(t1));
         pos += count;

@@ -44,6 +44,8 @@ export interface StageTestOptions {
   nCtx?: number;
   /** Sizes of the first batches; the remaining tokens go one at a time. */
   batches?: number[];
+  /** > 0: only the last logitsRows rows of each batch go through the head (the others come back NaN). */
+  logitsRows?: number;
   /** > 0: two stages, layers [0, split) and [split, n_layer) + head. */
   split?: number;
   /** After the tokens: move cached positions (keys rotated) on both sides... */
