@@ -11,7 +11,7 @@
  * Tolerance on max |vulkan - cpu| relative to max |logit|: F32/F16 1e-4 (both
  * sides multiply the same f32 values; measured <= 5e-5); BF16 2e-2 (the CPU
  * rounds activations to BF16 for its dots); quantized formats
- * 8e-2 (measured 1.5e-2 .. 4.8e-2 on these random models), because the CPU
+ * 0.1 (measured 1.5e-2 .. 6.5e-2 on these random models), because the CPU
  * quantizes activations to Q8_0 / Q8_K for its integer dots while the GPU
  * keeps them f32, and the random blocks amplify that. The kernels themselves
  * are checked exactly in ops.test.ts; here a broken kernel shows as O(1)
@@ -26,7 +26,7 @@ import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 import { skipWithoutVulkan, vk, type StageTestOptions, type StageTestResult } from './vulkan-binding';
 
 const REL_TOL: Record<string, number> = {
-  F32: 1e-4, F16: 1e-4, BF16: 2e-2, Q8_0: 8e-2, Q4_0: 8e-2, Q4_1: 8e-2, Q5_0: 8e-2, Q5_1: 8e-2, Q4_K: 8e-2, Q5_K: 8e-2, Q6_K: 8e-2,
+  F32: 1e-4, F16: 1e-4, BF16: 2e-2, Q8_0: 0.1, Q4_0: 0.1, Q4_1: 0.1, Q5_0: 0.1, Q5_1: 0.1, Q4_K: 0.1, Q5_K: 0.1, Q6_K: 0.1,
 };
 /**
  * Kernel parity: the Vulkan run on quantized weights against the CPU engine on
@@ -35,8 +35,8 @@ const REL_TOL: Record<string, number> = {
  * every row with a margin.
  */
 const KERNEL_REL_TOL = 1e-4;
-/** Every format on llama; the common ones on qwen2 too (each case costs ~5 s on lavapipe). */
-const QWEN2_FORMATS = ['F32', 'F16', 'Q8_0', 'Q4_0', 'Q4_K', 'Q6_K'];
+/** Every format on llama; on qwen2 (bias, NeoX, tied head) a few (each case costs ~3-5 s on lavapipe). */
+const QWEN2_FORMATS = ['F32', 'Q8_0', 'Q6_K'];
 const minCosine = (relTol: number): number => (relTol <= 1e-4 ? 0.99999 : 0.995);
 
 interface Compared {

@@ -369,7 +369,7 @@ VkPipeline Device::pipeline(const char * shader) {
     const uint32_t sg = phys_.subgroup_size >= 4 && phys_.subgroup_size <= 128 ? phys_.subgroup_size : 32;
     VkSpecializationMapEntry entry{0, 0, sizeof(uint32_t)};
     VkSpecializationInfo spec{1, &entry, sizeof sg, &sg};
-    if (len > 3 && std::strcmp(shader + len - 3, "_sg") == 0) pci.stage.pSpecializationInfo = &spec;
+    if (len > 3 && std::strcmp(shader + len - 3, "_sg") == 0) pci.stage.pSpecializationInfo = &spec;  // "..._sg" last
     pci.layout = pipe_layout_;
     VkPipeline p;
     const VkResult r = a.vkCreateComputePipelines(device_, VK_NULL_HANDLE, 1, &pci, nullptr, &p);

@@ -2,7 +2,8 @@
 // writes one C++ header of uint32_t arrays (the addon embeds them, nothing is
 // read at run time). Usage: node embed-shaders.js <out.h>
 // Variants: matmul per weight format x {subgroup reduction, shared-memory
-// fallback} x (quantized formats) {8-bit loads, word loads}; the other shaders once. Target Vulkan 1.1 (SPIR-V 1.3, subgroups).
+// fallback} x {one token, 8 per workgroup} x (quantized formats) {8-bit
+// loads, word loads}; the other shaders once. Target Vulkan 1.1 (SPIR-V 1.3, subgroups).
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -15,13 +16,19 @@ const glslc = process.env.GLSLC || 'glslc';
 
 const FORMATS = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q4_K', 'Q5_K', 'Q6_K'];
 const variants = [];
+// Names: matmul_<format>[_b8][_n1][_sg] (the host builds the same names).
 for (const f of FORMATS) {
-  const base = `matmul_${f.toLowerCase()}`;
-  variants.push({ name: `${base}_sg`, src: 'matmul.comp', defs: [`FMT_${f}`, 'USE_SUBGROUP'] });
-  variants.push({ name: base, src: 'matmul.comp', defs: [`FMT_${f}`] });
-  if (f.startsWith('Q')) {  // byte-addressed block formats
-    variants.push({ name: `${base}_b8_sg`, src: 'matmul.comp', defs: [`FMT_${f}`, 'USE_8BIT', 'USE_SUBGROUP'] });
-    variants.push({ name: `${base}_b8`, src: 'matmul.comp', defs: [`FMT_${f}`, 'USE_8BIT'] });
+  for (const b8 of f.startsWith('Q') ? [false, true] : [false]) {  // byte loads: the block formats
+    for (const n1 of [false, true]) {
+      for (const sg of [false, true]) {
+        const name = `matmul_${f.toLowerCase()}${b8 ? '_b8' : ''}${n1 ? '_n1' : ''}${sg ? '_sg' : ''}`;
+        const defs = [`FMT_${f}`];
+        if (b8) defs.push('USE_8BIT');
+        if (n1) defs.push('SINGLE_TOKEN');
+        if (sg) defs.push('USE_SUBGROUP');
+        variants.push({ name, src: 'matmul.comp', defs });
+      }
+    }
   }
 }
 for (const s of ['rms_norm', 'eltwise', 'rope', 'kv_store', 'softmax', 'attention']) {

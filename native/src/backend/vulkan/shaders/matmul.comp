@@ -16,7 +16,11 @@
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #endif
 
+#ifdef SINGLE_TOKEN
+#define NT 1  // the matrix-vector form (generation): one accumulator, no dynamic indexing
+#else
 #define NT 8
+#endif
 #define RPW 4  // rows per workgroup
 #ifdef USE_SUBGROUP
 // The workgroup is one subgroup where the host sets WG to the device's
