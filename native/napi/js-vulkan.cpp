@@ -246,7 +246,8 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 //   { vulkan, cpu (Float32Array [rows][n_vocab], every token's logits), cpuReference?, nVocab, deviceBytes,
 //     createMs, forwardMs[] }
 // cpuReferencePath: a second model for the CPU (e.g. the weights dequantized to F32).
-// logitsRows > 0: the head runs on only the last rows of each batch (the others stay NaN).
+// logitsRows > 0: the head runs on only the last rows of each batch (the others stay NaN);
+// headlessBatches: the first batches ask for no logits at all.
 // Tokens run in `batches` (sizes; the rest one by one). split > 0 runs layers
 // [0, split) and [split, n_layer) + head as two stages (x crosses the host).
 // shift moves cached positions on both sides before the `after` tokens run.
@@ -271,6 +272,8 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
     const int64_t n_ctx = num(opt, "nCtx", 128);
     const int64_t split = num(opt, "split", 0);
     const int64_t logits_rows_max = num(opt, "logitsRows", 0);  // 0: every row of a batch
+    const int64_t headless_batches = num(opt, "headlessBatches", 0);  // the first ones pass logits_rows = 0
+    int64_t batch_index = 0;
     int64_t sh_src = 0, sh_dst = 0, sh_n = 0;
     if (opt.Get("shift").IsObject()) {
         Napi::Object s = opt.Get("shift").As<Napi::Object>();
@@ -382,7 +385,7 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
         }
         const auto t1 = std::chrono::steady_clock::now();
         // The head sees the last `rows` rows of the batch; the rows before stay NaN.
-        const int64_t rows = logits_rows_max > 0 ? std::min(logits_rows_max, count) : count;
+        const int64_t rows = batch_index++ < headless_batches ? 0 : logits_rows_max > 0 ? std::min(logits_rows_max, count) : count;
         for (size_t s = 0; s < stages.size(); ++s) {
             const bool last = s + 1 == stages.size();
             float * lg = last ? vk_logits.data() + (first + count - rows) * V : nullptr;

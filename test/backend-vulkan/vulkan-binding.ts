@@ -46,6 +46,8 @@ export interface StageTestOptions {
   batches?: number[];
   /** > 0: only the last logitsRows rows of each batch go through the head (the others come back NaN). */
   logitsRows?: number;
+  /** The first headlessBatches batches ask for no logits (logits_rows = 0: the head is skipped). */
+  headlessBatches?: number;
   /** > 0: two stages, layers [0, split) and [split, n_layer) + head. */
   split?: number;
   /** After the tokens: move cached positions (keys rotated) on both sides... */

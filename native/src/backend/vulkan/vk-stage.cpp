@@ -104,14 +104,16 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
         fail(HEARTH_BK_E_INTERNAL, "Vulkan: forward past the KV cache (%lld + %lld > %lld)", (long long)pos0, (long long)n,
              (long long)kv.n_ctx);
     }
-    if (with_output_ && (logits_rows <= 0 || logits_rows > n || !logits)) {
+    if (with_output_ && (logits_rows < 0 || logits_rows > n || (logits_rows > 0 && !logits))) {
         fail(HEARTH_BK_E_INTERNAL, "Vulkan: %lld logits rows for %lld tokens", (long long)logits_rows, (long long)n);
     }
-    if (!with_output_) logits_rows = 0;
+    // No rows wanted (a prompt chunk before the last): the head is skipped and x comes back.
+    const bool head = with_output_ && logits_rows > 0;
+    if (!head) logits_rows = 0;
     std::lock_guard<std::recursive_mutex> lock(dev_.mutex());
     const int64_t E = n_embd_, Q = n_head_ * head_dim_, KV = n_head_kv_ * head_dim_, F = n_ff_, V = n_vocab_;
     // Logit rows go through the head in groups whose buffer fits one binding.
-    const int64_t group = with_output_ ? std::max<int64_t>(1, std::min<int64_t>(logits_rows,
+    const int64_t group = head ? std::max<int64_t>(1, std::min<int64_t>(logits_rows,
                                              (int64_t)(dev_.phys().max_storage_range / (uint64_t)(V * 4))))
                                        : 0;
     ensure_scratch(n, group);
@@ -119,7 +121,7 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
     std::vector<float> cs;
     rope_table(cs, pos0, n, n_rot_, rope_base_, rope_scale_, rope_freqs_.empty() ? nullptr : rope_freqs_.data());
     const uint64_t x_bytes = (uint64_t)(n * E * 4), cs_bytes = cs.size() * 4;
-    const uint64_t out_bytes = with_output_ ? (uint64_t)(logits_rows * V * 4) : x_bytes;
+    const uint64_t out_bytes = head ? (uint64_t)(logits_rows * V * 4) : x_bytes;
     Buffer & st = dev_.staging(std::max(x_bytes + cs_bytes, out_bytes));
     std::memcpy(st.mapped, x, x_bytes);
     std::memcpy((char *)st.mapped + x_bytes, cs.data(), cs_bytes);
@@ -165,7 +167,7 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
         rec_eltwise(dev_, ELT_ADD, *x_, *o_, n * E, *x_, n * E);
         dev_.barrier();
     }
-    if (with_output_) {
+    if (head) {
         // The last logits_rows rows of x: output norm, then the head, group by group.
         for (int64_t r0 = 0; r0 < logits_rows; r0 += group) {
             const int64_t rows = std::min(group, logits_rows - r0);
@@ -180,7 +182,7 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
         dev_.copy(*x_, 0, st, 0, x_bytes);
     }
     dev_.submit_wait();
-    if (with_output_) std::memcpy(logits, st.mapped, out_bytes);
+    if (head) std::memcpy(logits, st.mapped, out_bytes);
     else std::memcpy(x, st.mapped, x_bytes);
 }
 
