@@ -114,7 +114,7 @@ bool describe(const Api & a, VkPhysicalDevice pd, PhysicalDevice * out, std::str
     }
 
     hearth_device_info & info = out->info;
-    std::snprintf(info.name, sizeof info.name, "%s", p.deviceName);
+    std::snprintf(info.name, sizeof info.name, "%.127s", p.deviceName);
     info.type = device_type_of(p.deviceType);
     info.total_memory = total;
     info.free_memory = free_bytes;
