@@ -76,7 +76,7 @@ Napi::Float32Array copy_f32(Napi::Env env, const float * p, size_t n) {
     return a;
 }
 
-// vulkanProbe() -> { built, available, why, subgroup, bytes8, devices: [{ name, type, totalMemory, freeMemory, detail }] }
+// vulkanProbe() -> { built, available, why, subgroup, bytes8, halves16, devices: [{ name, type, totalMemory, freeMemory, detail }] }
 Napi::Value probe(const Napi::CallbackInfo & info) {
     Napi::Env env = info.Env();
     const hearth_backend * bk = hearth_backend_vulkan();
@@ -89,6 +89,7 @@ Napi::Value probe(const Napi::CallbackInfo & info) {
     out.Set("why", why);
     out.Set("subgroup", n > 0 && vk_test::subgroup_in_use());
     out.Set("bytes8", n > 0 && vk_test::bytes8_in_use());
+    out.Set("halves16", n > 0 && vk_test::halves16_in_use());
     Napi::Array list = Napi::Array::New(env);
     for (int i = 0; i < n && i < 16; ++i) {
         Napi::Object d = Napi::Object::New(env);
@@ -118,6 +119,13 @@ Napi::Value set_8bit(const Napi::CallbackInfo & info) {
     if (!info[0].IsBoolean()) bad("allowed must be a boolean");
     vk_test::set_8bit_allowed(info[0].As<Napi::Boolean>().Value());
     return Napi::Boolean::New(info.Env(), vk_test::bytes8_in_use());
+}
+
+// vulkanSet16Bit(allowed)
+Napi::Value set_16bit(const Napi::CallbackInfo & info) {
+    if (!info[0].IsBoolean()) bad("allowed must be a boolean");
+    vk_test::set_16bit_allowed(info[0].As<Napi::Boolean>().Value());
+    return Napi::Boolean::New(info.Env(), vk_test::halves16_in_use());
 }
 
 // vulkanRunOp(op, args) -> Float32Array (Uint16Array for kvStore); args per op as in vulkan-binding.ts.
@@ -455,6 +463,7 @@ void init_vulkan(Napi::Env env, Napi::Object exports) {
     exports.Set("vulkanProbe", Napi::Function::New(env, guarded<probe>, "vulkanProbe"));
     exports.Set("vulkanSetSubgroup", Napi::Function::New(env, guarded<set_subgroup>, "vulkanSetSubgroup"));
     exports.Set("vulkanSet8Bit", Napi::Function::New(env, guarded<set_8bit>, "vulkanSet8Bit"));
+    exports.Set("vulkanSet16Bit", Napi::Function::New(env, guarded<set_16bit>, "vulkanSet16Bit"));
     exports.Set("vulkanRunOp", Napi::Function::New(env, guarded<run_op>, "vulkanRunOp"));
     exports.Set("vulkanBufferRoundTrip", Napi::Function::New(env, guarded<buffer_round_trip>, "vulkanBufferRoundTrip"));
     exports.Set("vulkanBufferAlloc", Napi::Function::New(env, guarded<buffer_alloc>, "vulkanBufferAlloc"));

@@ -197,11 +197,13 @@ describe('vulkan whole-model parity with the CPU engine', function () {
       const file = await randomModelAs(SPECS[1].spec(), 'Q4_K');
       vk.vulkanSetSubgroup(false);
       vk.vulkanSet8Bit(false);
+      vk.vulkanSet16Bit(false);
       try {
         run(file, [1, 300, 4000, 999, 23, 7000], { batches: [5] }, REL_TOL.Q4_K, 'qwen2 Q4_K fallbacks');
       } finally {
         vk.vulkanSetSubgroup(true);
         vk.vulkanSet8Bit(true);
+        vk.vulkanSet16Bit(true);
       }
     });
 

@@ -2,7 +2,7 @@
  * Every Vulkan op against the CPU reference, on device 0 (lavapipe in CI):
  * matmul for each weight format (matrix-vector n = 1 and matrix-matrix n > 1,
  * with subgroup reductions and with the shared-memory fallback, with 8-bit
- * loads and with word loads for the quantized formats; each pipeline compiles
+ * (16-bit for F16/BF16) loads and with word loads; each pipeline compiles
  * once, which is most of this file's time on lavapipe) against a
  * float64 product of the CPU's own dequantized weights; RMSNorm, element-wise
  * ops, softmax, RoPE (normal / NeoX / freq factors), the F16 KV store and GQA
@@ -45,6 +45,7 @@ describe('vulkan ops vs the CPU reference', function () {
     if (probe().available) {
       vk.vulkanSetSubgroup(true);
       vk.vulkanSet8Bit(true);
+      vk.vulkanSet16Bit(true);
     }
   });
 
@@ -69,13 +70,17 @@ describe('vulkan ops vs the CPU reference', function () {
   for (const sub of [true, false]) {
     for (const [name, id] of Object.entries(TYPES)) {
      const quant = !['F32', 'F16', 'BF16'].includes(name);
-     // 8-bit loads and the reduction are independent: the shared-memory runs use word loads.
-     for (const b8 of quant && sub ? [true, false] : [false]) {
+     const halves = name === 'F16' || name === 'BF16';
+     // Narrow loads (8-bit for the block formats, 16-bit for F16/BF16) and the
+     // reduction are independent: the shared-memory runs use word loads.
+     for (const narrow of (quant || halves) && sub ? [true, false] : [false]) {
       const ks = quant ? [512] : [512, 172];
-      const how = `${sub ? 'subgroup' : 'shared-memory'} reduction${quant ? (b8 ? ', 8-bit loads' : ', word loads') : ''}`;
+      const loads = quant ? (narrow ? ', 8-bit loads' : ', word loads') : halves ? (narrow ? ', 16-bit loads' : ', word loads') : '';
+      const how = `${sub ? 'subgroup' : 'shared-memory'} reduction${loads}`;
       it(`matmul ${name}, ${how}, n = 1, 5, 13; k = ${ks.join(', ')}`, () => {
         assert.equal(vk.vulkanSetSubgroup(sub), sub && probe().subgroup);
-        assert.equal(vk.vulkanSet8Bit(b8), b8 && probe().bytes8);
+        assert.equal(vk.vulkanSet8Bit(narrow), narrow && probe().bytes8);
+        assert.equal(vk.vulkanSet16Bit(narrow), narrow && probe().halves16);
         for (const k of ks) {
           const m = 67;
           const wf = randomArray(m * k, 11 + k, 0.5);

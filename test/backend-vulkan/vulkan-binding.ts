@@ -22,6 +22,8 @@ export interface VulkanProbe {
   subgroup: boolean;
   /** Quantized matmuls load bytes through 8-bit storage. */
   bytes8: boolean;
+  /** F16 / BF16 matmuls load halves through 16-bit storage. */
+  halves16: boolean;
   devices: VulkanDevice[];
   /** ggml type id -> whether MATMUL runs on device 0 */
   matmulTypes: Record<string, boolean>;
@@ -64,6 +66,8 @@ export interface VulkanBinding {
   vulkanSetSubgroup(allowed: boolean): boolean;
   /** Returns whether quantized matmuls now use 8-bit loads. */
   vulkanSet8Bit(allowed: boolean): boolean;
+  /** Returns whether F16 / BF16 matmuls now use 16-bit loads. */
+  vulkanSet16Bit(allowed: boolean): boolean;
   vulkanRunOp(op: 'matmul', a: { type: number; W: Uint8Array; m: number; k: number; n: number; x: Float32Array }): Float32Array;
   vulkanRunOp(op: 'rmsNorm', a: { x: Float32Array; rows: number; n: number; w?: Float32Array | null; eps: number }): Float32Array;
   vulkanRunOp(op: 'add' | 'mul' | 'swiglu', a: { a: Float32Array; b: Float32Array; n: number; bLen?: number }): Float32Array;

@@ -128,6 +128,7 @@ bool describe(const Api & a, VkPhysicalDevice pd, PhysicalDevice * out, std::str
 
 std::atomic<bool> g_subgroup_allowed{true};
 std::atomic<bool> g_8bit_allowed{true};
+std::atomic<bool> g_16bit_allowed{true};
 
 } // namespace
 
@@ -197,11 +198,20 @@ Device::Device(const PhysicalDevice & phys) : phys_(phys) {
     VkPhysicalDeviceVulkan12Features v12{};
     v12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
     v12.storageBuffer8BitAccess = VK_TRUE;
+    VkPhysicalDevice16BitStorageFeatures s16{};
+    s16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES;
+    s16.storageBuffer16BitAccess = VK_TRUE;
     VkDeviceCreateInfo dci{};
     dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
+    const void ** tail = &dci.pNext;
     if (phys.storage_8bit) {
-        dci.pNext = &v12;
+        *tail = &v12;
+        tail = const_cast<const void **>(&v12.pNext);
         storage_8bit_enabled_ = true;
+    }
+    if (phys.storage_16bit) {  // a Vulkan 1.1 feature
+        *tail = &s16;
+        storage_16bit_enabled_ = true;
     }
     dci.queueCreateInfoCount = 1;
     dci.pQueueCreateInfos = &qci;
@@ -489,5 +499,7 @@ bool Device::use_subgroup() const { return phys_.subgroup_arithmetic && g_subgro
 void Device::set_subgroup_allowed(bool allowed) { g_subgroup_allowed.store(allowed); }
 bool Device::use_8bit() const { return storage_8bit_enabled_ && g_8bit_allowed.load(); }
 void Device::set_8bit_allowed(bool allowed) { g_8bit_allowed.store(allowed); }
+bool Device::use_16bit() const { return storage_16bit_enabled_ && g_16bit_allowed.load(); }
+void Device::set_16bit_allowed(bool allowed) { g_16bit_allowed.store(allowed); }
 
 } // namespace hearth::vk

@@ -101,6 +101,9 @@ public:
     // device creation where reported, and not switched off).
     bool use_8bit() const;
     static void set_8bit_allowed(bool allowed);
+    // The same for F16 / BF16 matmuls and 16-bit storage.
+    bool use_16bit() const;
+    static void set_16bit_allowed(bool allowed);
 
     static constexpr int kBindings = 4;
     static constexpr uint32_t kPushBytes = 32;
@@ -128,6 +131,7 @@ private:
     BufferPtr dummy_;   // binds the unused slots of a dispatch
     bool recording_ = false;
     bool storage_8bit_enabled_ = false;
+    bool storage_16bit_enabled_ = false;
     std::recursive_mutex mutex_;
     friend struct Buffer;
 };

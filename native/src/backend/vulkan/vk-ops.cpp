@@ -21,10 +21,10 @@ void split_groups(uint64_t groups, uint32_t * gx, uint32_t * gy) {
     *gy = (uint32_t)((groups + *gx - 1) / *gx);
 }
 
-// "matmul_<format>[_b8][_n1][_sg]": _b8 loads bytes with 8-bit storage
-// (quantized formats), _n1 is the one-token (matrix-vector) form, _sg
+// "matmul_<format>[_b8|_h16][_n1][_sg]": _b8 loads bytes with 8-bit storage
+// (quantized formats), _h16 halves with 16-bit storage (F16, BF16), _n1 is the one-token (matrix-vector) form, _sg
 // reduces with subgroupAdd. nullptr: no kernel for the format.
-std::string matmul_shader(int type, bool subgroup, bool bytes8, bool single_token = false) {
+std::string matmul_shader(int type, bool subgroup, bool bytes8, bool halves16 = false, bool single_token = false) {
     const char * f = nullptr;
     switch (type) {
     case GGML_TYPE_F32: f = "f32"; break;
@@ -41,7 +41,9 @@ std::string matmul_shader(int type, bool subgroup, bool bytes8, bool single_toke
     default: return "";
     }
     std::string name = std::string("matmul_") + f;
-    if (bytes8 && type != GGML_TYPE_F32 && type != GGML_TYPE_F16 && type != GGML_TYPE_BF16) name += "_b8";
+    const bool half_type = type == GGML_TYPE_F16 || type == GGML_TYPE_BF16;
+    if (bytes8 && type != GGML_TYPE_F32 && !half_type) name += "_b8";
+    if (halves16 && half_type) name += "_h16";
     if (single_token) name += "_n1";
     if (subgroup) name += "_sg";
     return name;
@@ -52,7 +54,7 @@ constexpr uint32_t kMatmulRows = 4;    // RPW in matmul.comp
 
 } // namespace
 
-bool matmul_supported(int type) { return !matmul_shader(type, false, false).empty(); }
+bool matmul_supported(int type) { return !matmul_shader(type, false, false, false, false).empty(); }
 
 GpuMatrix upload_matrix(Device & dev, const hearth_weight & w) {
     GpuMatrix m;
@@ -100,7 +102,7 @@ BufferPtr upload_f32(Device & dev, const float * data, int64_t n) {
 }
 
 void rec_matmul(Device & dev, const GpuMatrix & W, const Buffer & x, int64_t n, const Buffer & y) {
-    const std::string shader = matmul_shader(W.type, dev.use_subgroup(), dev.use_8bit(), n == 1);
+    const std::string shader = matmul_shader(W.type, dev.use_subgroup(), dev.use_8bit(), dev.use_16bit(), n == 1);
     for (const GpuMatrix::Chunk & c : W.chunks) {
         uint32_t gx, gy;
         split_groups(((uint64_t)c.rows + kMatmulRows - 1) / kMatmulRows, &gx, &gy);

@@ -50,6 +50,8 @@ void set_subgroup_allowed(bool) {}
 bool subgroup_in_use() { return false; }
 void set_8bit_allowed(bool) {}
 bool bytes8_in_use() { return false; }
+void set_16bit_allowed(bool) {}
+bool halves16_in_use() { return false; }
 int matmul(int, const void *, int64_t, int64_t, const float *, int64_t, float *, char * err) { return unavailable(err); }
 int rms_norm(const float *, int64_t, int64_t, const float *, float, float *, char * err) { return unavailable(err); }
 int eltwise(int, const float *, const float *, int64_t, int64_t, float *, char * err) { return unavailable(err); }

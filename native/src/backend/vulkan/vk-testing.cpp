@@ -49,6 +49,14 @@ bool bytes8_in_use() {
         return false;
     }
 }
+void set_16bit_allowed(bool allowed) { Device::set_16bit_allowed(allowed); }
+bool halves16_in_use() {
+    try {
+        return Device::get(0).use_16bit();
+    } catch (...) {
+        return false;
+    }
+}
 bool subgroup_in_use() {
     try {
         return Device::get(0).use_subgroup();

@@ -15,6 +15,9 @@ bool subgroup_in_use();
 // false: quantized matmuls read bytes out of 32-bit words even with 8-bit storage.
 void set_8bit_allowed(bool allowed);
 bool bytes8_in_use();
+// false: F16 / BF16 matmuls read halves out of 32-bit words even with 16-bit storage.
+void set_16bit_allowed(bool allowed);
+bool halves16_in_use();
 
 // y[n][m] = x[n][k] . W[m][k]^T, W in ggml type `type`
 int matmul(int type, const void * W, int64_t m, int64_t k, const float * x, int64_t n, float * y, char * err);

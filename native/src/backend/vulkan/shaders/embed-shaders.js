@@ -16,14 +16,16 @@ const glslc = process.env.GLSLC || 'glslc';
 
 const FORMATS = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q4_K', 'Q5_K', 'Q6_K'];
 const variants = [];
-// Names: matmul_<format>[_b8][_n1][_sg] (the host builds the same names).
+// Names: matmul_<format>[_b8|_h16][_n1][_sg] (the host builds the same names).
 for (const f of FORMATS) {
-  for (const b8 of f.startsWith('Q') ? [false, true] : [false]) {  // byte loads: the block formats
+  // Narrow loads: bytes for the block formats, halves for F16 / BF16.
+  const narrow = f.startsWith('Q') ? '_b8' : f === 'F16' || f === 'BF16' ? '_h16' : null;
+  for (const nl of narrow ? [false, true] : [false]) {
     for (const n1 of [false, true]) {
       for (const sg of [false, true]) {
-        const name = `matmul_${f.toLowerCase()}${b8 ? '_b8' : ''}${n1 ? '_n1' : ''}${sg ? '_sg' : ''}`;
+        const name = `matmul_${f.toLowerCase()}${nl ? narrow : ''}${n1 ? '_n1' : ''}${sg ? '_sg' : ''}`;
         const defs = [`FMT_${f}`];
-        if (b8) defs.push('USE_8BIT');
+        if (nl) defs.push(narrow === '_b8' ? 'USE_8BIT' : 'USE_16BIT');
         if (n1) defs.push('SINGLE_TOKEN');
         if (sg) defs.push('USE_SUBGROUP');
         variants.push({ name, src: 'matmul.comp', defs });

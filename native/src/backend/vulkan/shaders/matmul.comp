@@ -4,7 +4,8 @@
 //
 // W is read as raw bytes through a uint array, so no 8/16-bit storage feature
 // is needed and any block size (34, 18, 210 bytes) works; USE_8BIT variants
-// load bytes directly where the device allows. One workgroup per
+// (block formats) and USE_16BIT variants (F16, BF16) load bytes / halves
+// directly where the device allows. One workgroup per
 // RPW rows; its threads split each row into 32-element units and reduce at the end
 // (subgroupAdd when USE_SUBGROUP, else shared memory).
 //
@@ -41,6 +42,16 @@ layout(std430, binding = 0) readonly buffer Wbuf { uint8_t wb[]; };  // weight c
 #if defined(FMT_F32) || defined(FMT_F16) || defined(FMT_BF16)
 #error "USE_8BIT is for the quantized formats"
 #endif
+#elif defined(USE_16BIT)
+// Half loads where the device has storageBuffer16BitAccess (F16, BF16).
+#extension GL_EXT_shader_16bit_storage : require
+#if defined(FMT_F16)
+layout(std430, binding = 0) readonly buffer Wbuf { float16_t wh[]; };
+#elif defined(FMT_BF16)
+layout(std430, binding = 0) readonly buffer Wbuf { uint16_t wh[]; };
+#else
+#error "USE_16BIT is for F16 and BF16"
+#endif
 #else
 layout(std430, binding = 0) readonly buffer Wbuf { uint w[]; };    // weight chunk bytes
 #endif
@@ -57,7 +68,9 @@ layout(push_constant) uniform Params {
     uint wg_x;       // workgroups along x (first row = (wg.x + wg.y * wg_x) * RPW)
 } p;
 
-#include "bytes.glsl"
+#ifndef USE_16BIT
+#include "bytes.glsl"  // byte readers of w[] / wb[] (the F16/BF16 half loads need none)
+#endif
 
 #ifdef USE_SUBGROUP
 shared float part[MAX_SUBGROUPS][NT];  // per-subgroup partial sums
@@ -114,14 +127,22 @@ void main() {
         const uint jn = min(32u, p.k - u * 32);
         for (uint j = 0; j < jn; ++j) {
             const uint hi = base + j;
+#ifdef USE_16BIT
+            fma_x(u * 32 + j, float(wh[hi]));
+#else
             fma_x(u * 32 + j, unpackHalf2x16(w[hi >> 1] >> ((hi & 1) * 16)).x);
+#endif
         }
 #elif defined(FMT_BF16)
         const uint base = rb / 2 + u * 32;  // half index
         const uint jn = min(32u, p.k - u * 32);
         for (uint j = 0; j < jn; ++j) {
             const uint hi = base + j;
+#ifdef USE_16BIT
+            fma_x(u * 32 + j, uintBitsToFloat(uint(wh[hi]) << 16));
+#else
             fma_x(u * 32 + j, uintBitsToFloat(((w[hi >> 1] >> ((hi & 1) * 16)) & 0xffffu) << 16));
+#endif
         }
 #elif defined(FMT_Q8_0)
         const uint bo = rb + u * 34;
