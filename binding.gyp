@@ -4,9 +4,7 @@
 {
   "variables": {
     # 1 when nvcc is found (HEARTH_CUDA=0 in the environment turns it off): see scripts/gyp-cuda.js.
-    "hearth_cuda%": "<!(node scripts/gyp-cuda.js enabled)",
-    # The Vulkan backend (native/src/backend/vulkan/) sets this to 1 when it is built.
-    "hearth_vulkan%": 0
+    "hearth_cuda%": "<!(node scripts/gyp-cuda.js enabled)"
   },
   "target_defaults": {
     "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
@@ -23,12 +21,13 @@
     "native/gyp/cpu.gypi",
     "native/gyp/tokenizer.gypi",
     "native/gyp/model.gypi",
-    "native/gyp/cuda.gypi"
+    "native/gyp/cuda.gypi",
+    "native/gyp/vulkan.gypi"
   ],
   "targets": [
     {
       "target_name": "hearth",
-      "dependencies": ["hearth_core", "hearth_cpu", "hearth_tokenizer", "hearth_model"],
+      "dependencies": ["hearth_core", "hearth_cpu", "hearth_tokenizer", "hearth_model", "hearth_vulkan"],
       "conditions": [
         ["hearth_cuda==1", { "dependencies": ["hearth_cuda"] }]
       ],
@@ -41,7 +40,8 @@
         "native/napi/js-model.cpp",
         "native/napi/js-backend.cpp",
         "native/napi/js-session.cpp",
-        "native/napi/js-quantize.cpp"
+        "native/napi/js-quantize.cpp",
+        "native/napi/js-vulkan.cpp"
       ]
     }
   ]

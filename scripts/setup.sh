@@ -6,8 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$SECONDS
 
-# System packages: clang for the libFuzzer target, binutils for the ISA scan.
-APT_PACKAGES=(clang libclang-rt-14-dev binutils python3 make g++ qemu-user g++-aarch64-linux-gnu)
+# System packages: clang for the libFuzzer target, binutils for the ISA scan,
+# glslc + Vulkan headers to build the Vulkan backend, Mesa's lavapipe (CPU
+# Vulkan driver) + loader to test it.
+APT_PACKAGES=(clang libclang-rt-14-dev binutils python3 make g++ qemu-user g++-aarch64-linux-gnu
+              glslc libvulkan-dev libvulkan1 mesa-vulkan-drivers)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -31,7 +31,6 @@
         "../src/backend/cpu/cpu-backend.cpp"
       ],
       "conditions": [
-        ["hearth_vulkan==0", { "sources": ["../src/backend/vulkan-stub.cpp"] }],
         ["hearth_cuda==0", { "sources": ["../src/backend/cuda-stub.cpp"] }]
       ]
     }

@@ -1,0 +1,59 @@
+// The backend's ops as recorders: each appends one or more dispatches to the
+// device's open command buffer (between Device::begin and submit_wait) and
+// adds no barrier; callers put Device::barrier() between dependent ops.
+// Shapes are row-major f32 unless said otherwise.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "backend/backend.h"
+#include "backend/vulkan/vk-device.h"
+
+namespace hearth::vk {
+
+// W[rows][cols] in its GGUF format, split by rows into buffers that each fit
+// one storage binding (maxStorageBufferRange).
+struct GpuMatrix {
+    int type = 0;
+    int64_t rows = 0, cols = 0;
+    uint64_t row_bytes = 0;
+    struct Chunk {
+        BufferPtr buf;
+        int64_t row0 = 0, rows = 0;
+    };
+    std::vector<Chunk> chunks;
+    uint64_t bytes = 0;
+};
+
+// The weight formats the matmul shaders read: F32, F16, BF16, Q8_0, Q4_0, Q4_1,
+// Q5_0, Q5_1, Q4_K, Q5_K, Q6_K.
+bool matmul_supported(int type);
+GpuMatrix upload_matrix(Device & dev, const hearth_weight & w);
+BufferPtr upload_f32(Device & dev, const float * data, int64_t n);
+
+// y[n][W.rows] = x[n][W.cols] . W^T
+void rec_matmul(Device & dev, const GpuMatrix & W, const Buffer & x, int64_t n, const Buffer & y);
+// out[r][0..n) = rms_norm(x[in_row0 + r]) * w, r < rows (w may be null)
+void rec_rms_norm(Device & dev, const Buffer & x, int64_t in_row0, int64_t rows, int64_t n, const Buffer * w, float eps,
+                  const Buffer & out);
+enum EltOp { ELT_ADD = 0, ELT_MUL = 1, ELT_SWIGLU = 2 };
+// out[i] = op(a[i], b[i % b_len]), i < n; out may be a.
+void rec_eltwise(Device & dev, EltOp op, const Buffer & a, const Buffer & b, int64_t b_len, const Buffer & out, int64_t n);
+// x[n_tok][n_head][head_dim] rotated in place by cs[n_tok][n_rot/2] (cos, sin): see rope_table.
+void rec_rope(Device & dev, const Buffer & x, const Buffer & cs, int64_t n_tok, int64_t n_head, int64_t head_dim,
+              int64_t n_rot, bool neox);
+// cache[pos0 + t][0..row) = f16(src[t][0..row)), t < n
+void rec_kv_store(Device & dev, const Buffer & src, const Buffer & cache, int64_t n, int64_t row, int64_t pos0);
+// out[t][h] = causal GQA attention of q[t][h] over the F16 caches (positions 0 .. pos0 + t)
+void rec_attention(Device & dev, const Buffer & q, const Buffer & k, const Buffer & v, const Buffer & out, int64_t n,
+                   int64_t n_head, int64_t n_head_kv, int64_t head_dim, int64_t pos0, float scale);
+// x[rows][n] = softmax per row, in place
+void rec_softmax(Device & dev, const Buffer & x, int64_t rows, int64_t n);
+
+// cs[t][i] = (cos, sin) of (pos0 + t) * freq_scale * base^(-2i/n_rot) / freqs[i],
+// in double precision like cpu_rope, for t < n, i < n_rot/2.
+void rope_table(std::vector<float> & cs, int64_t pos0, int64_t n, int64_t n_rot, float freq_base, float freq_scale,
+                const float * freqs);
+
+} // namespace hearth::vk

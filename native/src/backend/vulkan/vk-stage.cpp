@@ -1,0 +1,237 @@
+#include "backend/vulkan/vk-stage.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "tensor/fp16.h"
+
+namespace hearth::vk {
+
+Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t end, bool with_output)
+    : dev_(Device::get(device)), begin_(begin), end_(end), with_output_(with_output) {
+    if (begin < 0 || end > d.n_layer || begin > end) {
+        fail(HEARTH_BK_E_INTERNAL, "Vulkan: layer range [%lld, %lld) outside 0..%lld", (long long)begin, (long long)end,
+             (long long)d.n_layer);
+    }
+    n_embd_ = d.n_embd;
+    n_ff_ = d.n_ff;
+    n_head_ = d.n_head;
+    n_head_kv_ = d.n_head_kv;
+    head_dim_ = d.head_dim;
+    n_rot_ = d.n_rot;
+    n_vocab_ = d.n_vocab;
+    rms_eps_ = d.rms_eps;
+    rope_base_ = d.rope_freq_base;
+    rope_scale_ = d.rope_freq_scale;
+    neox_ = d.rope_neox != 0;
+    if (d.rope_freqs) rope_freqs_.assign(d.rope_freqs, d.rope_freqs + n_rot_ / 2);
+    if (head_dim_ > 256 || head_dim_ % 2 != 0 || n_head_kv_ <= 0 || n_head_ % n_head_kv_ != 0 || n_rot_ > head_dim_ ||
+        n_rot_ % 2 != 0) {
+        fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: head_dim %lld / n_rot %lld / %lld:%lld heads not supported",
+             (long long)head_dim_, (long long)n_rot_, (long long)n_head_, (long long)n_head_kv_);
+    }
+    const int64_t Q = n_head_ * head_dim_, KV = n_head_kv_ * head_dim_;
+    auto vec = [&](const float * p, int64_t n) -> BufferPtr {
+        if (!p) return nullptr;
+        BufferPtr b = upload_f32(dev_, p, n);
+        bytes_ += b->size;
+        return b;
+    };
+    auto mat = [&](const hearth_weight & w) {
+        GpuMatrix m = upload_matrix(dev_, w);
+        bytes_ += m.bytes;
+        return m;
+    };
+    for (int64_t il = begin; il < end; ++il) {
+        const hearth_layer_desc & L = d.layers[il];
+        if (!L.attn_norm || !L.ffn_norm) fail(HEARTH_BK_E_INTERNAL, "Vulkan: layer %lld lacks a norm", (long long)il);
+        StageLayer s;
+        s.attn_norm = vec(L.attn_norm, n_embd_);
+        s.ffn_norm = vec(L.ffn_norm, n_embd_);
+        s.wq = mat(L.wq);
+        s.wk = mat(L.wk);
+        s.wv = mat(L.wv);
+        s.wo = mat(L.wo);
+        s.bq = vec(L.bq, Q);
+        s.bk = vec(L.bk, KV);
+        s.bv = vec(L.bv, KV);
+        s.ffn_gate = mat(L.ffn_gate);
+        s.ffn_up = mat(L.ffn_up);
+        s.ffn_down = mat(L.ffn_down);
+        if (s.wq.rows != Q || s.wk.rows != KV || s.wv.rows != KV || s.wo.rows != n_embd_ || s.ffn_gate.rows != n_ff_ ||
+            s.ffn_up.rows != n_ff_ || s.ffn_down.rows != n_embd_ || s.wq.cols != n_embd_ || s.wo.cols != Q ||
+            s.ffn_down.cols != n_ff_) {
+            fail(HEARTH_BK_E_INTERNAL, "Vulkan: layer %lld weights do not match the hyperparameters", (long long)il);
+        }
+        layers_.push_back(std::move(s));
+    }
+    if (with_output) {
+        if (!d.output_norm || !d.output.data) fail(HEARTH_BK_E_INTERNAL, "Vulkan: output head requested without weights");
+        out_norm_ = vec(d.output_norm, n_embd_);
+        output_ = mat(d.output);
+        if (output_.rows != n_vocab_ || output_.cols != n_embd_) fail(HEARTH_BK_E_INTERNAL, "Vulkan: output head shape");
+    }
+    ensure_scratch(1, with_output ? 1 : 0);
+}
+
+void Stage::ensure_scratch(int64_t n, int64_t logits_rows) {
+    if (n > cap_) {
+        const int64_t cap = std::max<int64_t>(n, 8);
+        const int64_t E = n_embd_, Q = n_head_ * head_dim_, KV = n_head_kv_ * head_dim_, F = n_ff_;
+        auto f32 = [&](int64_t elems) { return dev_.alloc((uint64_t)(elems * 4), false); };
+        x_ = f32(cap * E);
+        h_ = f32(cap * E);
+        q_ = f32(cap * Q);
+        k_ = f32(cap * KV);
+        v_ = f32(cap * KV);
+        att_ = f32(cap * Q);
+        o_ = f32(cap * E);
+        gate_ = f32(cap * F);
+        up_ = f32(cap * F);
+        cs_ = f32(cap * std::max<int64_t>(n_rot_, 2));
+        cap_ = cap;
+    }
+    if (logits_rows > logits_cap_) {
+        logits_ = dev_.alloc((uint64_t)(logits_rows * n_vocab_ * 4), false);
+        logits_cap_ = logits_rows;
+    }
+}
+
+void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * logits, int64_t logits_rows) {
+    if (&kv.stage != this) fail(HEARTH_BK_E_INTERNAL, "Vulkan: KV cache of another stage");
+    if (n <= 0) return;
+    if (pos0 < 0 || pos0 + n > kv.n_ctx) {
+        fail(HEARTH_BK_E_INTERNAL, "Vulkan: forward past the KV cache (%lld + %lld > %lld)", (long long)pos0, (long long)n,
+             (long long)kv.n_ctx);
+    }
+    if (with_output_ && (logits_rows < 0 || logits_rows > n || (logits_rows > 0 && !logits))) {
+        fail(HEARTH_BK_E_INTERNAL, "Vulkan: %lld logits rows for %lld tokens", (long long)logits_rows, (long long)n);
+    }
+    // No rows wanted (a prompt chunk before the last): the head is skipped and x comes back.
+    const bool head = with_output_ && logits_rows > 0;
+    if (!head) logits_rows = 0;
+    std::lock_guard<std::recursive_mutex> lock(dev_.mutex());
+    const int64_t E = n_embd_, Q = n_head_ * head_dim_, KV = n_head_kv_ * head_dim_, F = n_ff_, V = n_vocab_;
+    // Logit rows go through the head in groups whose buffer fits one binding.
+    const int64_t group = head ? std::max<int64_t>(1, std::min<int64_t>(logits_rows,
+                                             (int64_t)(dev_.phys().max_storage_range / (uint64_t)(V * 4))))
+                                       : 0;
+    ensure_scratch(n, group);
+
+    std::vector<float> cs;
+    rope_table(cs, pos0, n, n_rot_, rope_base_, rope_scale_, rope_freqs_.empty() ? nullptr : rope_freqs_.data());
+    const uint64_t x_bytes = (uint64_t)(n * E * 4), cs_bytes = cs.size() * 4;
+    const uint64_t out_bytes = head ? (uint64_t)(logits_rows * V * 4) : x_bytes;
+    Buffer & st = dev_.staging(std::max(x_bytes + cs_bytes, out_bytes));
+    std::memcpy(st.mapped, x, x_bytes);
+    std::memcpy((char *)st.mapped + x_bytes, cs.data(), cs_bytes);
+
+    dev_.begin();
+    dev_.copy(st, 0, *x_, 0, x_bytes);
+    dev_.copy(st, x_bytes, *cs_, 0, cs_bytes);
+    dev_.barrier();
+    const float scale = 1.0f / std::sqrt((float)head_dim_);
+    for (size_t il = 0; il < layers_.size(); ++il) {
+        const StageLayer & L = layers_[il];
+        rec_rms_norm(dev_, *x_, 0, n, E, L.attn_norm.get(), rms_eps_, *h_);
+        dev_.barrier();
+        rec_matmul(dev_, L.wq, *h_, n, *q_);
+        rec_matmul(dev_, L.wk, *h_, n, *k_);
+        rec_matmul(dev_, L.wv, *h_, n, *v_);
+        dev_.barrier();
+        if (L.bq) rec_eltwise(dev_, ELT_ADD, *q_, *L.bq, Q, *q_, n * Q);
+        if (L.bk) rec_eltwise(dev_, ELT_ADD, *k_, *L.bk, KV, *k_, n * KV);
+        if (L.bv) rec_eltwise(dev_, ELT_ADD, *v_, *L.bv, KV, *v_, n * KV);
+        if (L.bq || L.bk || L.bv) dev_.barrier();
+        rec_rope(dev_, *q_, *cs_, n, n_head_, head_dim_, n_rot_, neox_);
+        rec_rope(dev_, *k_, *cs_, n, n_head_kv_, head_dim_, n_rot_, neox_);
+        dev_.barrier();
+        rec_kv_store(dev_, *k_, *kv.k[il], n, KV, pos0);
+        rec_kv_store(dev_, *v_, *kv.v[il], n, KV, pos0);
+        dev_.barrier();
+        rec_attention(dev_, *q_, *kv.k[il], *kv.v[il], *att_, n, n_head_, n_head_kv_, head_dim_, pos0, scale);
+        dev_.barrier();
+        rec_matmul(dev_, L.wo, *att_, n, *o_);
+        dev_.barrier();
+        rec_eltwise(dev_, ELT_ADD, *x_, *o_, n * E, *x_, n * E);
+        dev_.barrier();
+        rec_rms_norm(dev_, *x_, 0, n, E, L.ffn_norm.get(), rms_eps_, *h_);
+        dev_.barrier();
+        rec_matmul(dev_, L.ffn_gate, *h_, n, *gate_);
+        rec_matmul(dev_, L.ffn_up, *h_, n, *up_);
+        dev_.barrier();
+        rec_eltwise(dev_, ELT_SWIGLU, *gate_, *up_, n * F, *gate_, n * F);
+        dev_.barrier();
+        rec_matmul(dev_, L.ffn_down, *gate_, n, *o_);
+        dev_.barrier();
+        rec_eltwise(dev_, ELT_ADD, *x_, *o_, n * E, *x_, n * E);
+        dev_.barrier();
+    }
+    if (head) {
+        // The last logits_rows rows of x: output norm, then the head, group by group.
+        for (int64_t r0 = 0; r0 < logits_rows; r0 += group) {
+            const int64_t rows = std::min(group, logits_rows - r0);
+            rec_rms_norm(dev_, *x_, n - logits_rows + r0, rows, E, out_norm_.get(), rms_eps_, *h_);
+            dev_.barrier();
+            rec_matmul(dev_, output_, *h_, rows, *logits_);
+            dev_.barrier();
+            dev_.copy(*logits_, 0, st, (uint64_t)(r0 * V * 4), (uint64_t)(rows * V * 4));
+            dev_.barrier();
+        }
+    } else {
+        dev_.copy(*x_, 0, st, 0, x_bytes);
+    }
+    dev_.submit_wait();
+    if (head) std::memcpy(logits, st.mapped, out_bytes);
+    else std::memcpy(x, st.mapped, x_bytes);
+}
+
+void Stage::shift(StageKv & kv, int64_t src, int64_t dst, int64_t n) {
+    if (&kv.stage != this) fail(HEARTH_BK_E_INTERNAL, "Vulkan: KV cache of another stage");
+    if (n <= 0 || src == dst) return;
+    if (src < 0 || dst < 0 || src + n > kv.n_ctx || dst + n > kv.n_ctx) {
+        fail(HEARTH_BK_E_INTERNAL, "Vulkan: kv_shift [%lld, +%lld) -> %lld outside %lld positions", (long long)src,
+             (long long)n, (long long)dst, (long long)kv.n_ctx);
+    }
+    // Rare (context shift): done on the host, with the same double-precision
+    // angles as the CPU engine's rope_shift_keys.
+    std::lock_guard<std::recursive_mutex> lock(dev_.mutex());
+    const int64_t row = kv_row(), half = n_rot_ / 2;
+    const uint64_t bytes = (uint64_t)(n * row * 2);
+    std::vector<uint16_t> h((size_t)(n * row));
+    std::vector<float> cs;
+    rope_table(cs, dst - src, 1, n_rot_, rope_base_, rope_scale_, rope_freqs_.empty() ? nullptr : rope_freqs_.data());
+    for (size_t il = 0; il < kv.k.size(); ++il) {
+        dev_.download(*kv.k[il], (uint64_t)(src * row * 2), h.data(), bytes);
+        for (int64_t p = 0; p < n; ++p) {
+            for (int64_t hd = 0; hd < n_head_kv_; ++hd) {
+                uint16_t * v = h.data() + p * row + hd * head_dim_;
+                for (int64_t i = 0; i < half; ++i) {
+                    const int64_t a = neox_ ? i : 2 * i, b = neox_ ? i + half : 2 * i + 1;
+                    const float c = cs[(size_t)(2 * i)], s = cs[(size_t)(2 * i + 1)];
+                    const float x0 = fp16_to_f32(v[a]), x1 = fp16_to_f32(v[b]);
+                    v[a] = fp16_from_f32(x0 * c - x1 * s);
+                    v[b] = fp16_from_f32(x0 * s + x1 * c);
+                }
+            }
+        }
+        dev_.upload(*kv.k[il], (uint64_t)(dst * row * 2), h.data(), bytes);
+        dev_.download(*kv.v[il], (uint64_t)(src * row * 2), h.data(), bytes);
+        dev_.upload(*kv.v[il], (uint64_t)(dst * row * 2), h.data(), bytes);
+    }
+}
+
+StageKv::StageKv(Stage & s, int64_t ctx) : stage(s), n_ctx(ctx) {
+    if (ctx <= 0) fail(HEARTH_BK_E_INTERNAL, "Vulkan: KV cache of %lld positions", (long long)ctx);
+    const uint64_t bytes = (uint64_t)(ctx * s.kv_row() * 2);
+    if (bytes > s.dev().phys().max_storage_range) {
+        fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: a layer's KV cache (%llu bytes) exceeds maxStorageBufferRange",
+             (unsigned long long)bytes);
+    }
+    for (int64_t il = 0; il < s.n_layers(); ++il) {
+        k.push_back(s.dev().alloc(bytes, false));
+        v.push_back(s.dev().alloc(bytes, false));
+    }
+}
+
+} // namespace hearth::vk

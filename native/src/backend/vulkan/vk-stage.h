@@ -1,0 +1,69 @@
+// A stage on a Vulkan device: layers [begin, end) of a llama-like decoder
+// (and optionally the output norm + head) uploaded once, the scratch
+// activations it runs through, and the per-session F16 KV caches.
+//
+// The contract's opaque hearth_stage / hearth_kv / hearth_buffer are never
+// defined here (another backend in the same addon defines its own): the
+// vtable casts between them and these classes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "backend/backend.h"
+#include "backend/vulkan/vk-ops.h"
+
+namespace hearth::vk {
+
+struct StageLayer {
+    BufferPtr attn_norm, ffn_norm;   // [n_embd]
+    GpuMatrix wq, wk, wv, wo;        // [Q][E], [KV][E] x2, [E][Q]
+    BufferPtr bq, bk, bv;            // [Q], [KV] x2 or null
+    GpuMatrix ffn_gate, ffn_up, ffn_down;  // [F][E] x2, [E][F]
+};
+
+class Stage {
+public:
+    Stage(int device, const hearth_decoder_desc & desc, int64_t begin, int64_t end, bool with_output);
+
+    uint64_t device_bytes() const { return bytes_; }
+    Device & dev() { return dev_; }
+    int64_t n_layers() const { return end_ - begin_; }
+    int64_t kv_row() const { return n_head_kv_ * head_dim_; }
+
+    // See hearth_backend::stage_forward.
+    void forward(class StageKv & kv, float * x, int64_t n, int64_t pos0, float * logits, int64_t logits_rows);
+    // See hearth_backend::kv_shift: positions [src, src+n) -> [dst, dst+n), keys rotated by dst - src.
+    void shift(StageKv & kv, int64_t src, int64_t dst, int64_t n);
+
+private:
+    void ensure_scratch(int64_t n, int64_t logits_rows);
+
+    Device & dev_;
+    int64_t begin_, end_;
+    bool with_output_;
+    int64_t n_embd_, n_ff_, n_head_, n_head_kv_, head_dim_, n_rot_, n_vocab_;
+    float rms_eps_, rope_base_, rope_scale_;
+    bool neox_;
+    std::vector<float> rope_freqs_;  // [n_rot/2] or empty
+    std::vector<StageLayer> layers_;
+    BufferPtr out_norm_;
+    GpuMatrix output_;
+    uint64_t bytes_ = 0;
+
+    // Scratch for up to cap_ tokens: x, h [n][E]; q, att [n][Q]; k, v [n][KV];
+    // o [n][E]; gate, up [n][F]; cs [n][n_rot/2][2]; logits [rows][V].
+    int64_t cap_ = 0, logits_cap_ = 0;
+    BufferPtr x_, h_, q_, k_, v_, att_, o_, gate_, up_, cs_, logits_;
+};
+
+class StageKv {
+public:
+    StageKv(Stage & stage, int64_t n_ctx);
+    Stage & stage;
+    int64_t n_ctx;
+    std::vector<BufferPtr> k, v;  // per stage layer: F16 [n_ctx][n_head_kv][head_dim]
+};
+
+} // namespace hearth::vk
