@@ -16,7 +16,8 @@
     "native/gyp/core.gypi",
     "native/gyp/cpu.gypi",
     "native/gyp/tokenizer.gypi",
-    "native/gyp/model.gypi"
+    "native/gyp/model.gypi",
+    "native/gyp/platform.gypi"
   ],
   "targets": [
     {
