@@ -6,8 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$SECONDS
 
-# System packages: clang for the libFuzzer target, binutils for the ISA scan.
-APT_PACKAGES=(clang libclang-rt-14-dev binutils python3 make g++ qemu-user g++-aarch64-linux-gnu)
+# System packages: clang for the libFuzzer target, binutils for the ISA scan;
+# cross compilers, qemu-user and wine for the prebuilds of other platforms
+# (npm run prebuild:all, test:platforms), unzip to look inside the VSIX files.
+APT_PACKAGES=(clang libclang-rt-14-dev binutils python3 make g++ qemu-user g++-aarch64-linux-gnu
+              g++-mingw-w64-x86-64 wine wine64 unzip)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -3,7 +3,7 @@
 # this machine can emulate (test/platforms/*.test.ts): linux-x64 under
 # qemu-x86_64 -cpu Nehalem/Haswell, linux-arm64 under qemu-aarch64 -cpu
 # max/cortex-a72, win32-x64 under wine (node.exe and a Code.exe copy).
-# Builds the bundle, and the prebuilds when one is missing
+# Builds the bundle, the prebuilds when one is missing, and the VSIX files
 # (PLATFORMS_REBUILD=1 rebuilds them all first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +14,5 @@ for t in linux-x64 linux-arm64 win32-x64; do
   if [ "${PLATFORMS_REBUILD:-0}" = 1 ] || [ ! -f "prebuilds/$t/hearth.node" ]; then missing+=("$t"); fi
 done
 [ ${#missing[@]} -eq 0 ] || bash scripts/prebuild-all.sh "${missing[@]}"
+bash scripts/package-all.sh
 exec npx mocha --no-config --require tsx/cjs --extension ts --timeout 300000 --reporter spec 'test/platforms/*.test.ts' "$@"
