@@ -15,7 +15,7 @@ dir=build-linux-$arch
 bash scripts/prebuild/stage-gyp-dir.sh "$dir"
 case $arch in
   x64)
-    # The glibc floor: see native/compat/glibc-floor.h (force-included on linux-x64).
+    # The glibc floor comes from native/gyp/platform.gypi (src/common/glibc-floor.h).
     npx prebuildify --cwd "$dir" --napi --strip --arch x64 ;;
   arm64)
     CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ LINK=aarch64-linux-gnu-g++ AR=aarch64-linux-gnu-ar \
