@@ -14,6 +14,7 @@
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 import {
@@ -164,7 +165,7 @@ describe('platforms: prebuilds run as users get them', () => {
     let codeExe = '';
     before(function () {
       skipUnless(this, 'win32-x64');
-      codeExe = path.join(fs.mkdtempSync(path.join(require('os').tmpdir(), 'hearth-code-')), 'Code.exe');
+      codeExe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-code-')), 'Code.exe');
       fs.copyFileSync(NODE_WIN, codeExe);
     });
     after(() => {

@@ -46,11 +46,7 @@ export function whyUnavailable(target: TargetName): string | null {
   return null;
 }
 
-/**
- * A fresh directory laid out like the installed extension for one target.
- * `hostExe`: on win32, the name node.exe is copied to (Code.exe proves the
- * delay-load hook: the host executable is not called node.exe).
- */
+/** A fresh directory laid out like the installed extension for one target (plus probe.js). */
 export function stagePackage(target: TargetName): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hearth-${target}-`));
   fs.mkdirSync(path.join(dir, 'dist'));
@@ -124,16 +120,20 @@ export function runOn(p: Platform, args: string[], env: Record<string, string> =
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-run-'));
   const outFile = path.join(dir, 'out');
   const errFile = path.join(dir, 'err');
-  const outFd = fs.openSync(outFile, 'w');
-  const errFd = fs.openSync(errFile, 'w');
   try {
-    const r = spawnSync(p.argv[0], [...p.argv.slice(1), ...args], {
-      env: { ...process.env, ...p.env, ...env },
-      stdio: ['ignore', outFd, errFd],
-      timeout: timeoutMs,
-    });
-    fs.closeSync(outFd);
-    fs.closeSync(errFd);
+    const outFd = fs.openSync(outFile, 'w');
+    const errFd = fs.openSync(errFile, 'w');
+    let r: ReturnType<typeof spawnSync>;
+    try {
+      r = spawnSync(p.argv[0], [...p.argv.slice(1), ...args], {
+        env: { ...process.env, ...p.env, ...env },
+        stdio: ['ignore', outFd, errFd],
+        timeout: timeoutMs,
+      });
+    } finally {
+      fs.closeSync(outFd);
+      fs.closeSync(errFd);
+    }
     return {
       status: r.status,
       signal: r.signal,
