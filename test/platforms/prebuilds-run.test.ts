@@ -33,7 +33,9 @@ interface Probe {
   abiVersion: number;
   cpu: { selected: string; features: string[]; levels: { name: string; supported: boolean }[] };
   checks: { level: string; what: string; nmse: number; bound: number; ok: boolean }[];
+  files: { mapped: FileSummary; read: FileSummary } | null;
 }
+interface FileSummary { mapped: boolean; fileSize: number; tensors: number; keys: number }
 interface Generation { promptTokens: number[]; tokens: number[]; text: string }
 interface Inspection { version: number; architecture: string; metadata: Record<string, unknown>; tensors: unknown[] }
 
@@ -83,7 +85,8 @@ function describePlatform(p: Platform, level: string | (() => string), extra?: (
     before(function () {
       skipUnless(this, p.target);
       pkg = stagePackage(p.target);
-      probe = jsonOf<Probe>(runOn(p, [p.path(path.join(pkg, 'probe.js')), p.path(pkg)]), `${p.label} probe`);
+      const args = [p.path(path.join(pkg, 'probe.js')), p.path(pkg), p.path(sharedModel(MODEL))];
+      probe = jsonOf<Probe>(runOn(p, args), `${p.label} probe`);
     });
     after(() => {
       if (pkg) fs.rmSync(pkg, { recursive: true, force: true });
@@ -110,6 +113,16 @@ function describePlatform(p: Platform, level: string | (() => string), extra?: (
       assert.deepEqual(bad, [], JSON.stringify(bad.slice(0, 5)));
       const levels = new Set(probe.checks.map((c) => c.level));
       assert.ok(levels.has('generic') && levels.has(probe.cpu.selected), `levels checked: ${[...levels].join(' ')}`);
+    });
+
+    it('reads the model through the OS file mapping and through plain reads alike', () => {
+      assert.ok(probe.files, 'no file-access result');
+      const { mapped, read } = probe.files;
+      assert.equal(mapped.mapped, true);
+      assert.equal(read.mapped, false);
+      assert.deepEqual({ ...read, mapped: true }, mapped);
+      assert.equal(mapped.fileSize, fs.statSync(sharedModel(MODEL)).size);
+      assert.ok(mapped.tensors > 0 && mapped.keys > 0);
     });
 
     it('inspects stories260K as the native build does', () => {

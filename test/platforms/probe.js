@@ -2,8 +2,9 @@
 // + node.exe), so it is plain CommonJS with no dependencies. Loads the
 // prebuild of a staged package the way node-gyp-build picks it, then checks
 // every kernel level this CPU runs against a float64 reference.
-// Usage: node probe.js <packageDir>    Prints one JSON line:
-//   {platform, arch, addon, abiVersion, cpu: cpuInfo(), checks: [{level, what, nmse, bound, ok}]}
+// Usage: node probe.js <packageDir> [model.gguf]    Prints one JSON line:
+//   {platform, arch, addon, abiVersion, cpu: cpuInfo(), checks: [{level, what, nmse, bound, ok}],
+//    files: {mapped, read} (the model's header through mmap and through plain reads) | null}
 'use strict';
 const path = require('path');
 
@@ -91,12 +92,24 @@ for (const level of levels) {
   }
 }
 
-process.stdout.write(JSON.stringify({
-  platform: process.platform,
-  arch: process.arch,
-  node: process.version,
-  addon: path.relative(pkg, addonPath).split(path.sep).join('/'),
-  abiVersion: b.abiVersion,
-  cpu: info,
-  checks,
-}) + '\n');
+// With a model path: the OS file mapping and the plain-read fallback give the same header.
+async function fileAccess(model) {
+  if (!model) return null;
+  const mapped = await b.ggufInspect(model, { useMmap: true });
+  const read = await b.ggufInspect(model, { useMmap: false });
+  const summary = (g) => ({ mapped: g.mapped, fileSize: g.fileSize, tensors: g.tensors.length, keys: g.metadata.length });
+  return { mapped: summary(mapped), read: summary(read) };
+}
+
+fileAccess(process.argv[3]).then((files) => {
+  process.stdout.write(JSON.stringify({
+    platform: process.platform,
+    arch: process.arch,
+    node: process.version,
+    addon: path.relative(pkg, addonPath).split(path.sep).join('/'),
+    abiVersion: b.abiVersion,
+    cpu: info,
+    checks,
+    files,
+  }) + '\n');
+});
