@@ -22,7 +22,8 @@
     "native/gyp/tokenizer.gypi",
     "native/gyp/model.gypi",
     "native/gyp/cuda.gypi",
-    "native/gyp/vulkan.gypi"
+    "native/gyp/vulkan.gypi",
+    "native/gyp/platform.gypi"
   ],
   "targets": [
     {

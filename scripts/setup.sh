@@ -6,11 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$SECONDS
 
-# System packages: clang for the libFuzzer target, binutils for the ISA scan,
+# System packages: clang for the libFuzzer target, binutils for the ISA scan;
 # glslc + Vulkan headers to build the Vulkan backend, Mesa's lavapipe (CPU
-# Vulkan driver) + loader to test it.
+# Vulkan driver) + loader to test it; cross compilers, qemu-user and wine for
+# the prebuilds of other platforms (npm run prebuild:all, test:platforms),
+# unzip to look inside the VSIX files.
 APT_PACKAGES=(clang libclang-rt-14-dev binutils python3 make g++ qemu-user g++-aarch64-linux-gnu
-              glslc libvulkan-dev libvulkan1 mesa-vulkan-drivers)
+              glslc libvulkan-dev libvulkan1 mesa-vulkan-drivers
+              g++-mingw-w64-x86-64 wine wine64 unzip)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -9,6 +9,8 @@
       "sources": [
         "../src/common/status.cpp",
         "../src/common/mapped-file-posix.cpp",
+        "../src/common/mapped-file-win32.cpp",
+        "../src/common/glibc-floor.cpp",
         "../src/gguf/gguf-reader.cpp",
         "../src/gguf/gguf-zip.cpp",
         "../src/tensor/ggml-type.cpp"

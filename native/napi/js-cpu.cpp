@@ -25,9 +25,13 @@ namespace hearth::napi {
 namespace {
 
 // Pools by size, created on first use and kept (persistent workers park when idle).
+// Deliberately never destroyed: a static destructor would join the workers at
+// process exit, and on Windows the workers are already gone by then (the
+// DLL's static destructors run after ExitProcess ends every other thread), so
+// the join never returns and node.exe hangs instead of exiting.
 ThreadPool * pool_of_size(int n_threads) {
     static std::mutex mutex;
-    static std::map<int, std::unique_ptr<ThreadPool>> pools;
+    static auto & pools = *new std::map<int, std::unique_ptr<ThreadPool>>();
     if (n_threads == 1) return nullptr;
     std::lock_guard<std::mutex> lock(mutex);
     std::unique_ptr<ThreadPool> & p = pools[n_threads];

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# `npm run package`: bundles dist/ and packs the extension into a .vsix ($VSIX, or the path given).
+# Packs the extension for the e2e into a .vsix ($VSIX, or the path given): the
+# linux-x64 platform VSIX that `npm run package` makes (scripts/package-all.sh)
+# when prebuilds/linux-x64 exists, as users get it; otherwise (a source checkout
+# without a prebuild) a platform-neutral one holding build/Release/hearth.node.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 OUT=${1:-$VSIX}
 cd "$E2E_REPO"
+if [ -f prebuilds/linux-x64/hearth.node ]; then
+  exec bash scripts/package-all.sh --out "$OUT" linux-x64
+fi
 node esbuild.mjs
 VSCE="$HARNESS_DIR/node_modules/.bin/vsce"
 [ -x "$VSCE" ] || VSCE="npx --yes @vscode/vsce@$VSCE_VERSION"

@@ -1,6 +1,6 @@
 // A read-only view of a whole file: mmap where possible, or the bytes read
 // into memory (pread) as a fallback. One class per OS behind this interface
-// (POSIX now; Windows CreateFileMapping later).
+// (mapped-file-posix.cpp, mapped-file-win32.cpp).
 #pragma once
 
 #include <cstdint>

@@ -75,7 +75,10 @@ private:
 
 // Throws EngineError with a printf-style message.
 [[noreturn]] void throw_error(StatusCode code, const char * fmt, ...)
-#if defined(__GNUC__)
+#if defined(__MINGW32__)
+    // mingw builds use mingw's C99 printf (__USE_MINGW_ANSI_STDIO), not msvcrt's
+    __attribute__((format(gnu_printf, 2, 3)))
+#elif defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;

@@ -18,6 +18,9 @@
 #define HWCAP_ASIMDDP (1 << 20)
 #endif
 #endif
+#if defined(__aarch64__) && defined(__APPLE__)
+#include <sys/sysctl.h>
+#endif
 
 namespace hearth {
 
@@ -69,6 +72,16 @@ CpuFeatures detect() {
     f.neon = (hw & HWCAP_ASIMD) != 0;
     f.dotprod = (hw & HWCAP_ASIMDDP) != 0;
     f.fp16 = (hw & HWCAP_FPHP) && (hw & HWCAP_ASIMDHP);
+#elif defined(__APPLE__)
+    // macOS has no getauxval; the kernel publishes each feature as a sysctl.
+    // Untested here (no macOS SDK): see docs/platforms.md.
+    auto has = [](const char * name) {
+        int value = 0;
+        size_t len = sizeof(value);
+        return sysctlbyname(name, &value, &len, nullptr, 0) == 0 && value != 0;
+    };
+    f.dotprod = has("hw.optional.arm.FEAT_DotProd");
+    f.fp16 = has("hw.optional.arm.FEAT_FP16");
 #endif
     return f;
 }

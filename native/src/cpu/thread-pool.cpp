@@ -13,6 +13,14 @@
 
 #if defined(__linux__)
 #include <sched.h>
+#elif defined(_WIN32)
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
 #endif
 
 namespace hearth {
@@ -198,6 +206,16 @@ int ThreadPool::physical_cores() {
             }
             if (!seen.empty()) return (int)seen.size();
             if (allowed > 0) return allowed;
+        }
+#elif defined(_WIN32)
+        // One RelationProcessorCore entry per physical core (SMT siblings share it).
+        DWORD bytes = 0;
+        GetLogicalProcessorInformation(nullptr, &bytes);
+        std::vector<SYSTEM_LOGICAL_PROCESSOR_INFORMATION> info(bytes / sizeof(SYSTEM_LOGICAL_PROCESSOR_INFORMATION));
+        if (!info.empty() && GetLogicalProcessorInformation(info.data(), &bytes)) {
+            int cores = 0;
+            for (const auto & entry : info) cores += entry.Relationship == RelationProcessorCore;
+            if (cores > 0) return cores;
         }
 #endif
         return logical > 0 ? logical : 1;

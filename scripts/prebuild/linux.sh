@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Usage: linux.sh x64|arm64
+# Builds prebuilds/linux-<arch>/hearth.node with prebuildify (--napi --strip)
+# in build-linux-<arch>/. x64 is the native compiler; arm64 cross-compiles
+# with g++-aarch64-linux-gnu (gyp's target_arch=arm64 selects the NEON and
+# dotprod kernel libraries in native/gyp/cpu.gypi).
+set -euo pipefail
+arch=${1:?usage: linux.sh x64|arm64}
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_api.h ]; then
+  export npm_config_nodedir=/usr
+fi
+dir=build-linux-$arch
+bash scripts/prebuild/stage-gyp-dir.sh "$dir"
+case $arch in
+  x64)
+    # The glibc floor comes from native/gyp/platform.gypi (src/common/glibc-floor.h).
+    npx prebuildify --cwd "$dir" --napi --strip --arch x64 ;;
+  arm64)
+    CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ LINK=aarch64-linux-gnu-g++ AR=aarch64-linux-gnu-ar \
+      PREBUILD_STRIP_BIN=aarch64-linux-gnu-strip npx prebuildify --cwd "$dir" --napi --strip --arch arm64 ;;
+  *) echo "linux.sh: unknown arch '$arch' (x64 or arm64)" >&2; exit 2 ;;
+esac
+mkdir -p "prebuilds/linux-$arch"
+cp "$dir/prebuilds/linux-$arch/hearth.node" "prebuilds/linux-$arch/hearth.node"
+echo "[prebuild] prebuilds/linux-$arch/hearth.node ($(stat -c %s "prebuilds/linux-$arch/hearth.node") bytes)"
