@@ -30,7 +30,8 @@
       "target_name": "hearth",
       "dependencies": ["hearth_core", "hearth_cpu", "hearth_tokenizer", "hearth_model", "hearth_vulkan"],
       "conditions": [
-        ["hearth_cuda==1", { "dependencies": ["hearth_cuda"] }]
+        # Not a dependency: hearth.node opens the CUDA companion at run time.
+        ["hearth_cuda==1", { "libraries": ["-ldl"] }]
       ],
       "sources": [
         "native/napi/addon.cpp",

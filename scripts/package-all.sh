@@ -43,6 +43,8 @@ for t in "${targets[@]}"; do
   cp -r media "$s/media"
   for f in extension.js engine-host.js cli.js webview.js webview.css; do cp "dist/$f" "$s/dist/"; done
   cp "prebuilds/$t/hearth.node" "$s/prebuilds/$t/"
+  # The CUDA companion (linux-x64 builds made where nvcc was found).
+  if [ -f "prebuilds/$t/hearth_cuda.so" ]; then cp "prebuilds/$t/hearth_cuda.so" "$s/prebuilds/$t/"; fi
   # The repository's .vscodeignore, less the source-build fallback.
   grep -v '^!build/' .vscodeignore > "$s/.vscodeignore"
   dest=${out_file:-out/hearth-$t-$version.vsix}

@@ -1,8 +1,11 @@
 # The CUDA backend (native/src/backend/cuda/), built only where nvcc is found
 # (binding.gyp's hearth_cuda variable; HEARTH_CUDA=0 turns it off). Kernels
-# compile with nvcc through the rule below; the addon links the static cudart,
-# which loads libcuda.so.1 at run time, so hearth.node still loads (and says
-# "CUDA driver not found") on machines without a driver.
+# compile with nvcc through the rule below into a companion library,
+# build/Release/hearth_cuda.so, which prebuildify copies next to hearth.node.
+# It links the static cudart (which opens libcuda.so.1 at run time, so it
+# loads, and says "CUDA driver not found", without a driver); hearth.node
+# opens it at first use (src/backend/cuda-loader.cpp), so the addon's own
+# glibc floor stays where the CUDA runtime's (2.34) would raise it.
 #
 # Architectures: HEARTH_CUDA_ARCHS=fat (sm_75..sm_120 SASS + PTX, what
 # `npm run prebuild:cuda` ships) or a list like "86,90"; the default is sm_75
@@ -13,7 +16,13 @@
       "targets": [
         {
           "target_name": "hearth_cuda",
-          "type": "static_library",
+          # A shared library, not a loadable_module: node-gyp names those
+          # *.node, and prebuildify and node-gyp-build would take it for the addon.
+          "type": "shared_library",
+          "product_prefix": "",
+          "product_extension": "so",
+          "product_dir": "<(PRODUCT_DIR)",
+          "cflags": ["-fPIC"],
           "variables": {
             "nvcc": "<!(node <(DEPTH)/scripts/gyp-cuda.js nvcc)",
             "cuda_lib": "<!(node <(DEPTH)/scripts/gyp-cuda.js lib)",
@@ -39,7 +48,7 @@
             }
           ],
           "link_settings": {
-            "libraries": ["-L<(cuda_lib)", "-lcudart_static", "-ldl", "-lrt", "-lpthread", "-Wl,--exclude-libs,ALL"]
+            "libraries": ["-L<(cuda_lib)", "-lcudart_static", "-ldl", "-lrt", "-lpthread", "-Wl,--exclude-libs,ALL", "-Wl,-z,defs"]
           }
         }
       ]

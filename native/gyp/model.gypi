@@ -31,7 +31,8 @@
         "../src/backend/cpu/cpu-backend.cpp"
       ],
       "conditions": [
-        ["hearth_cuda==0", { "sources": ["../src/backend/cuda-stub.cpp"] }]
+        ["hearth_cuda==0", { "sources": ["../src/backend/cuda-stub.cpp"] }],
+        ["hearth_cuda==1", { "sources": ["../src/backend/cuda-loader.cpp"], "defines": ["HEARTH_CUDA_BUILT=1"] }]
       ]
     }
   ]

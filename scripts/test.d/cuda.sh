@@ -10,9 +10,9 @@ if [ "$(node scripts/gyp-cuda.js enabled)" != 1 ]; then
   echo "skipped: no nvcc / libcudart_static.a (or HEARTH_CUDA=0): the addon was built without CUDA"
   exit 0
 fi
-if [ ! -f build/Release/hearth_cuda.a ]; then
-  echo "skipped: build/Release/hearth_cuda.a is missing (build the addon with node-gyp first)"
-  exit 0
+if [ ! -f build/Release/hearth_cuda.so ]; then
+  echo "build/Release/hearth_cuda.so is missing although nvcc is here: the CUDA companion did not build"
+  exit 1
 fi
 bash bench/gpu/build.sh
 ./build/dequant-check

@@ -28,6 +28,10 @@ describe('platforms: VSIX per target', () => {
       const names = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).split('\n').filter(Boolean);
       const native = names.filter((n) => n.endsWith('.node'));
       assert.deepEqual(native, [`extension/prebuilds/${target}/hearth.node`]);
+      // Shared libraries: only the CUDA companion, only in linux-x64, only when the prebuild has one.
+      const libs = names.filter((n) => /\.(so|dll|dylib)$/.test(n));
+      const cuda = path.join(REPO_ROOT, 'prebuilds', target, 'hearth_cuda.so');
+      assert.deepEqual(libs, fs.existsSync(cuda) ? [`extension/prebuilds/${target}/hearth_cuda.so`] : []);
       for (const f of ['extension.js', 'engine-host.js', 'cli.js', 'webview.js', 'webview.css']) {
         assert.ok(names.includes(`extension/dist/${f}`), `missing dist/${f}`);
       }

@@ -126,6 +126,15 @@ uint64_t placement_stage_bytes(const hearth_decoder_desc & d, int64_t begin, int
     return total;
 }
 
+namespace {
+bool has_real_gpu(const BackendProbe & bp) {
+    for (const hearth_device_info & d : bp.devices) {
+        if (d.type == HEARTH_DEVICE_GPU_DISCRETE || d.type == HEARTH_DEVICE_GPU_INTEGRATED) return true;
+    }
+    return false;
+}
+} // namespace
+
 Placement placement_decide(const hearth_decoder_desc * desc, const PlacementRequest & req) {
     Placement p;
     const std::string & want = req.backend;
@@ -140,7 +149,20 @@ Placement placement_decide(const hearth_decoder_desc * desc, const PlacementRequ
     for (const BackendProbe & bp : probes) {
         if (!bp.reason.empty()) p.reasons.push_back(bp.reason);
         if (chosen) continue;
-        if (want == "auto" ? !bp.devices.empty() : bp.name == want) chosen = &bp;
+        if (want != "auto") {
+            if (bp.name == want) chosen = &bp;
+            continue;
+        }
+        if (bp.devices.empty()) continue;
+        // A GPU API device that computes on the CPU (Mesa's lavapipe) is slower
+        // than our own CPU kernels: auto passes it by; asking for the backend by
+        // name still uses it.
+        if (bp.name != "cpu" && !has_real_gpu(bp)) {
+            p.reasons.push_back(std::string(backend_display_name(bp.name)) + ": only CPU-emulated devices (" + bp.devices[0].name +
+                                "); the CPU backend is faster, --backend " + bp.name + " uses them anyway");
+            continue;
+        }
+        chosen = &bp;
     }
     if (!chosen) throw_error(STATUS_E_INTERNAL, "no backend chosen");  // the CPU always probes
     if (chosen->devices.empty()) {

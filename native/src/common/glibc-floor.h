@@ -26,6 +26,13 @@ __asm__(".symver pow,pow@" HEARTH_GLIBC_BASE_VERSION);
 // glibc 2.34 moved libpthread into libc and re-versioned its symbols; the old
 // version is still exported (and found in libpthread.so.0 on older systems).
 __asm__(".symver pthread_once,pthread_once@" HEARTH_GLIBC_BASE_VERSION);
+// The same move took libdl's functions (the Vulkan loader and the CUDA
+// companion are opened at run time).
+__asm__(".symver dlopen,dlopen@" HEARTH_GLIBC_BASE_VERSION);
+__asm__(".symver dlsym,dlsym@" HEARTH_GLIBC_BASE_VERSION);
+__asm__(".symver dlclose,dlclose@" HEARTH_GLIBC_BASE_VERSION);
+__asm__(".symver dlerror,dlerror@" HEARTH_GLIBC_BASE_VERSION);
+__asm__(".symver dladdr,dladdr@" HEARTH_GLIBC_BASE_VERSION);
 #endif
 
 // GCC 12's libstdc++ added condition_variable::wait@GLIBCXX_3.4.30 (a

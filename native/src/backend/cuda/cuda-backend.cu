@@ -549,4 +549,5 @@ const hearth_backend kCudaBackend = {
 
 } // namespace
 
-extern "C" const hearth_backend * hearth_backend_cuda() { return &kCudaBackend; }
+// The entry point hearth.node looks up after opening this library (cuda-loader.cpp).
+extern "C" __attribute__((visibility("default"))) const hearth_backend * hearth_cuda_module_backend() { return &kCudaBackend; }
