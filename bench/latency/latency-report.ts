@@ -7,6 +7,8 @@ export interface KeyRecord {
   /** performance.now() at the keystroke. */
   t0: number;
   fromCache: boolean;
+  /** The pipeline returned a suggestion to show (not null). */
+  suggested: boolean;
   /** A newer keystroke came during the debounce: no request was made. */
   superseded: boolean;
   /** The request started but a newer keystroke cancelled it. */
@@ -21,6 +23,8 @@ export interface KeyRecord {
 export interface LatencySummary {
   keystrokes: number;
   served: number;
+  /** Served with a suggestion to show (the rest came back empty, e.g. cut by the time budget). */
+  suggested: number;
   fromCache: number;
   superseded: number;
   aborted: number;
@@ -46,6 +50,7 @@ export function latencySummary(records: readonly KeyRecord[]): LatencySummary {
   return {
     keystrokes: records.length,
     served: served.length,
+    suggested: served.filter((r) => r.suggested).length,
     fromCache: served.filter((r) => r.fromCache).length,
     superseded: records.filter((r) => r.superseded).length,
     aborted: records.filter((r) => r.aborted).length,

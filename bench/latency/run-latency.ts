@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   const maxTokens = Number(flag('max-tokens', '16'));
   const windowTokens = Number(flag('window', '1024'));
   const threads = Number(flag('threads', '0'));
+  const timeBudgetMs = Number(flag('time-budget', String(DEFAULT_COMPLETION_SETTINGS.timeBudgetMs)));
   const source = flag('file', path.join(ROOT, 'extension', 'engine', 'engine.ts'));
   const jsonOut = flag('json', '');
   const model = await benchModel(path.join(ROOT, '.cache', 'bench', 'models'), SHAPES['0.5b'], 'q8_0', undefined, (m) => console.error(m));
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     ...DEFAULT_COMPLETION_SETTINGS,
     budget: { ...DEFAULT_COMPLETION_SETTINGS.budget, windowTokens },
     maxTokens,
+    timeBudgetMs,
     alternatives: 0,
     otherFiles: false,
   };
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
 
   const text = fs.readFileSync(source, 'utf8');
   const plan = typingSession(text, { keystrokes, seed: 11, perSite: 50 });
-  console.error(`latency: ${plan.length} keystrokes over ${path.relative(ROOT, source)} (${text.split('\n').length} lines), window ${windowTokens} tokens, max ${maxTokens} tokens, model ${path.basename(model)}`);
+  console.error(`latency: ${plan.length} keystrokes over ${path.relative(ROOT, source)} (${text.split('\n').length} lines), window ${windowTokens} tokens, max ${maxTokens} tokens, time budget ${timeBudgetMs} ms, model ${path.basename(model)}`);
   const records: KeyRecord[] = [];
   let live: AbortController | null = null;
   const pending: Promise<void>[] = [];
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
     const ac = new AbortController();
     live = ac;
     const rec: KeyRecord = {
-      key: k, site: key.site, t0: performance.now(), fromCache: false, superseded: false, aborted: false,
+      key: k, site: key.site, t0: performance.now(), fromCache: false, suggested: false, superseded: false, aborted: false,
       firstTokenMs: null, doneMs: null, promptTokens: null, evaluatedTokens: null, generatedTokens: null,
     };
     records.push(rec);
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
           if (ac.signal.aborted) rec.aborted = true;
           else {
             rec.fromCache = r.fromCache;
+            rec.suggested = r.suggestion !== null;
             rec.doneMs = performance.now() - rec.t0;
             if (!r.fromCache) debounce.observeLatency(r.ms);
           }

@@ -210,16 +210,16 @@ describe('bench: typing session and latency summary', () => {
   });
   it('summarises served, cached, superseded requests and evaluated tokens', () => {
     const rec = (o: Partial<KeyRecord>): KeyRecord => ({
-      key: 0, site: 0, t0: 0, fromCache: false, superseded: false, aborted: false, firstTokenMs: null, doneMs: null, promptTokens: null, evaluatedTokens: null, generatedTokens: null, ...o,
+      key: 0, site: 0, t0: 0, fromCache: false, suggested: false, superseded: false, aborted: false, firstTokenMs: null, doneMs: null, promptTokens: null, evaluatedTokens: null, generatedTokens: null, ...o,
     });
     const s = latencySummary([
-      rec({ doneMs: 300, firstTokenMs: 200, promptTokens: 900, evaluatedTokens: 900 }),
+      rec({ doneMs: 300, suggested: true, firstTokenMs: 200, promptTokens: 900, evaluatedTokens: 900 }),
       rec({ doneMs: 100, firstTokenMs: 80, promptTokens: 905, evaluatedTokens: 6 }),
       rec({ doneMs: 2, fromCache: true }),
       rec({ superseded: true }),
       rec({ aborted: true, promptTokens: 906, evaluatedTokens: 3 }),
     ]);
-    assert.deepEqual([s.keystrokes, s.served, s.fromCache, s.superseded, s.aborted, s.engineRequests, s.reusedPrefix], [5, 3, 1, 1, 1, 3, 2]);
+    assert.deepEqual([s.keystrokes, s.served, s.suggested, s.fromCache, s.superseded, s.aborted, s.engineRequests, s.reusedPrefix], [5, 3, 1, 1, 1, 1, 3, 2]);
     assert.equal(s.firstTokenMs.p50, 80);
     assert.equal(s.suggestionMs.p95, 300);
     assert.equal(s.evaluatedTokens.max, 900);
