@@ -18,6 +18,8 @@ export interface KeyRecord {
   promptTokens: number | null;
   evaluatedTokens: number | null;
   generatedTokens: number | null;
+  /** Prompt tokens not in the KV cache when the request was made (all engine requests, finished or not). */
+  newTokens: number | null;
 }
 
 export interface LatencySummary {
@@ -37,6 +39,8 @@ export interface LatencySummary {
   suggestionMs: { p50: number; p95: number };
   evaluatedTokens: { p50: number; p95: number; max: number };
   promptTokens: { p50: number; p95: number };
+  /** Prompt tokens missing from the cache per engine request, finished or cancelled. */
+  newTokens: { p50: number; p95: number; max: number };
 }
 
 function pq(xs: number[]): { p50: number; p95: number } {
@@ -46,6 +50,7 @@ function pq(xs: number[]): { p50: number; p95: number } {
 export function latencySummary(records: readonly KeyRecord[]): LatencySummary {
   const served = records.filter((r) => r.doneMs !== null);
   const engine = records.filter((r) => r.evaluatedTokens !== null && !r.superseded);
+  const fresh = records.filter((r) => r.newTokens !== null).map((r) => r.newTokens as number);
   const evaluated = engine.map((r) => r.evaluatedTokens as number);
   return {
     keystrokes: records.length,
@@ -60,5 +65,6 @@ export function latencySummary(records: readonly KeyRecord[]): LatencySummary {
     suggestionMs: pq(served.map((r) => r.doneMs as number)),
     evaluatedTokens: { ...pq(evaluated), max: evaluated.length ? Math.max(...evaluated) : NaN },
     promptTokens: pq(engine.map((r) => r.promptTokens as number)),
+    newTokens: { ...pq(fresh), max: fresh.length ? Math.max(...fresh) : NaN },
   };
 }

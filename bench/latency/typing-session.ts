@@ -39,12 +39,13 @@ export function typingSession(source: string, opts: TypingOptions = DEFAULT_TYPI
   const lines = source.split('\n');
   const cands = candidateLines(lines);
   if (cands.length === 0) throw new Error('the source file has no line to retype');
-  const nSites = Math.max(1, Math.ceil(opts.keystrokes / opts.perSite));
+  // Sites walk the candidates with a stride, so they spread over the file;
+  // as many as it takes to reach the keystroke count (short lines give fewer keys).
+  const stride = Math.max(1, Math.floor(cands.length / Math.max(1, Math.ceil(opts.keystrokes / opts.perSite))));
   const rnd = mulberry32(opts.seed);
   const out: Keystroke[] = [];
-  for (let s = 0; s < nSites && out.length < opts.keystrokes; s++) {
-    // Spread over the file: the site's line from its share of the candidates.
-    const li = cands[Math.min(cands.length - 1, Math.floor(((s + 0.5) * cands.length) / nSites))];
+  for (let s = 0; out.length < opts.keystrokes; s++) {
+    const li = cands[(Math.floor(stride / 2) + s * stride + Math.floor((s * stride) / cands.length)) % cands.length];
     const line = lines[li];
     const indent = line.length - line.trimStart().length;
     const before = lines.slice(0, li).join('\n') + (li > 0 ? '\n' : '') + line.slice(0, indent);

@@ -210,7 +210,7 @@ describe('bench: typing session and latency summary', () => {
   });
   it('summarises served, cached, superseded requests and evaluated tokens', () => {
     const rec = (o: Partial<KeyRecord>): KeyRecord => ({
-      key: 0, site: 0, t0: 0, fromCache: false, suggested: false, superseded: false, aborted: false, firstTokenMs: null, doneMs: null, promptTokens: null, evaluatedTokens: null, generatedTokens: null, ...o,
+      key: 0, site: 0, t0: 0, fromCache: false, suggested: false, superseded: false, aborted: false, firstTokenMs: null, doneMs: null, promptTokens: null, evaluatedTokens: null, generatedTokens: null, newTokens: null, ...o,
     });
     const s = latencySummary([
       rec({ doneMs: 300, suggested: true, firstTokenMs: 200, promptTokens: 900, evaluatedTokens: 900 }),
