@@ -14,25 +14,17 @@ import { parseBenchArgs, USAGE, type BenchArgs } from './args';
 import { EVICTION_METHOD, evictFromPageCache, residentBytes } from './engines/page-cache';
 import type { ChildRequest, EngineName } from './engines/protocol';
 import { runChild } from './engines/spawn-child';
-import { machineInfo, measureLimits, type MachineInfo } from './machine';
+import { machineInfo, measureLimits } from './machine';
 import { planModel, SHAPES } from './model/shapes';
 import { benchModel } from './model/write-model';
-import { resultsChart } from './report/chart';
-import { bounds, weightBytesPerToken, type Limits } from './report/stats';
-import { summarizeCase, type CaseSummary, type EngineRun } from './report/summary';
-import { resultsTable } from './report/table';
+import { bounds, weightBytesPerToken } from './report/stats';
+import { summarizeCase, type EngineRun } from './report/summary';
+import type { BenchReport } from './report/bench-report';
+import { writeResults } from './report/write-results';
 
 const ROOT = path.resolve(__dirname, '..');
 const ENGINES: EngineName[] = ['hearth', 'llama.cpp'];
 
-export interface BenchReport {
-  machine: MachineInfo;
-  settings: Omit<BenchArgs, 'json' | 'resultsDir' | 'cacheDir'> & { threads: number; eviction: string };
-  limits: Limits;
-  cases: CaseSummary[];
-  raw: { model: string; format: string; file: string; runs: EngineRun[] }[];
-  notes: string[];
-}
 
 function log(msg: string): void {
   process.stderr.write(msg + '\n');
@@ -109,23 +101,10 @@ async function main(): Promise<void> {
     }
   }
 
-  const table = resultsTable(report.cases);
-  const header =
-    `Machine: ${machine.cpu}, ${machine.physicalCores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB; ` +
-    `kernels ${machine.kernelLevel}; ${threads} threads; ctx ${args.contextSize}; median of ${args.runs} runs; ${machine.date.slice(0, 16).replace('T', ' ')} UTC.\n` +
-    `Limits measured in the same run: read ${(limits.readBytesPerSec / 1e9).toFixed(1)} GB/s, f32 FMA ${(limits.fmaFlopsPerSec / 1e9).toFixed(0)} GFLOP/s.\n` +
-    'H = Hearth, L = llama.cpp via node-llama-cpp; (×) = H / L. Cold load: file evicted with posix_fadvise DONTNEED (dd iflag=nocache).\n';
-  process.stdout.write(`\n${header}\n${table}`);
   const json = JSON.stringify(report, null, 2) + '\n';
   if (args.json) fs.writeFileSync(args.json, json);
-  if (args.resultsDir) {
-    fs.mkdirSync(args.resultsDir, { recursive: true });
-    fs.writeFileSync(path.join(args.resultsDir, 'latest.json'), json);
-    fs.writeFileSync(path.join(args.resultsDir, 'latest.md'), `${header}\n${table}`);
-    const title = `Hearth vs llama.cpp, ${threads} threads, ${machine.cpu} (${machine.date.slice(0, 10)})`;
-    fs.writeFileSync(path.join(args.resultsDir, 'latest.svg'), resultsChart(report.cases, title));
-    log(`wrote ${path.relative(process.cwd(), args.resultsDir)}/latest.{json,md,svg}`);
-  }
+  const { header, table } = writeResults(report, args.resultsDir);
+  process.stdout.write(`\n${header}\n${table}`);
 }
 
 main().catch((err) => {

@@ -27,7 +27,8 @@ export function resultsChart(cases: readonly CaseSummary[], title: string): stri
   const left = 50;
   const top = 50;
   const gap = 70;
-  const width = left + Math.max(1, cases.length) * groupW + 20;
+  // Wide enough for the title and legend with one case.
+  const width = Math.max(480, left + Math.max(1, cases.length) * groupW + 20);
   const height = top + panels.length * (panelH + gap) + 10;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
