@@ -26,10 +26,10 @@ export const USAGE = `npm run bench -- [--models 0.5b,1.5b] [--formats q4_0,q8_0
   [--threads N (default: physical cores)] [--backend cpu|cuda|vulkan|auto] [--ctx 1024]
   [--json out.json] [--results-dir bench/results | --no-save] [--cache-dir .cache/bench] [--no-cold]`;
 
-function list(value: string, allowed: readonly string[], what: string): string[] {
+function list(value: string, allowed: readonly string[], flag: string, noun: string): string[] {
   const items = value.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
-  if (items.length === 0) throw new Error(`--${what} needs at least one value`);
-  for (const i of items) if (!allowed.includes(i)) throw new Error(`unknown ${what} '${i}' (one of ${allowed.join(', ')})`);
+  if (items.length === 0) throw new Error(`--${flag} needs at least one value`);
+  for (const i of items) if (!allowed.includes(i)) throw new Error(`unknown ${noun} '${i}' (one of ${allowed.join(', ')})`);
   return items;
 }
 
@@ -69,8 +69,8 @@ export function parseBenchArgs(argv: readonly string[], defaults: { resultsDir: 
       return v;
     };
     switch (flag) {
-      case '--models': a.models = list(need(), Object.keys(SHAPES), 'models'); break;
-      case '--formats': a.formats = list(need(), Object.keys(FORMATS), 'formats'); break;
+      case '--models': a.models = list(need(), Object.keys(SHAPES), 'models', 'model'); break;
+      case '--formats': a.formats = list(need(), Object.keys(FORMATS), 'formats', 'format'); break;
       case '--runs': a.runs = positiveInt(need(), flag); break;
       case '--threads': a.threads = positiveInt(need(), flag, true); break;
       case '--backend': {

@@ -104,6 +104,7 @@ async function main(): Promise<void> {
   const json = JSON.stringify(report, null, 2) + '\n';
   if (args.json) fs.writeFileSync(args.json, json);
   const { header, table } = writeResults(report, args.resultsDir);
+  if (args.resultsDir) log(`wrote ${path.relative(process.cwd(), args.resultsDir) || "."}/latest.{json,md,svg}`);
   process.stdout.write(`\n${header}\n${table}`);
 }
 

@@ -124,7 +124,7 @@ describe('bench: flags', () => {
     assert.deepEqual([b.models, b.formats, b.runs, b.threads, b.backend, b.json, b.resultsDir, b.cold], [['0.5b', '1.5b'], ['q4_k_m', 'bf16'], 5, 2, 'vulkan', 'o.json', null, false]);
   });
   it('bad values name what was wrong', () => {
-    assert.throws(() => parseBenchArgs(['--models', '7b'], d), /unknown models '7b'/);
+    assert.throws(() => parseBenchArgs(['--models', '7b'], d), /unknown model '7b'/);
     assert.throws(() => parseBenchArgs(['--runs', '0'], d), /--runs needs a positive integer/);
     assert.throws(() => parseBenchArgs(['--backend', 'metal'], d), /unknown backend 'metal'/);
     assert.throws(() => parseBenchArgs(['--frobnicate'], d), /unknown flag '--frobnicate'/);
