@@ -1,0 +1,93 @@
+/** `npm run bench` flags, parsed without dependencies. Pure. */
+import { FORMATS, SHAPES } from './model/shapes';
+import type { BackendName } from './engines/protocol';
+
+export interface BenchArgs {
+  models: string[];
+  formats: string[];
+  runs: number;
+  /** 0: physical cores. */
+  threads: number;
+  backend: BackendName;
+  contextSize: number;
+  ppTokens: number;
+  tgTokens: number;
+  json: string | null;
+  /** Where the chart, table and JSON copy go; null: nowhere (--no-save). */
+  resultsDir: string | null;
+  cacheDir: string;
+  /** Skip the cold-cache load children (halves the process count). */
+  cold: boolean;
+}
+
+export const BACKENDS: readonly BackendName[] = ['cpu', 'cuda', 'vulkan', 'auto'];
+
+export const USAGE = `npm run bench -- [--models 0.5b,1.5b] [--formats q4_0,q8_0,q4_k_m,f16,bf16] [--runs 3]
+  [--threads N (default: physical cores)] [--backend cpu|cuda|vulkan|auto] [--ctx 1024]
+  [--json out.json] [--results-dir bench/results | --no-save] [--cache-dir .cache/bench] [--no-cold]`;
+
+function list(value: string, allowed: readonly string[], flag: string, noun: string): string[] {
+  const items = value.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  if (items.length === 0) throw new Error(`--${flag} needs at least one value`);
+  for (const i of items) if (!allowed.includes(i)) throw new Error(`unknown ${noun} '${i}' (one of ${allowed.join(', ')})`);
+  return items;
+}
+
+function positiveInt(value: string, flag: string, allowZero = false): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new Error(`${flag} needs a ${allowZero ? 'non-negative' : 'positive'} integer, got '${value}'`);
+  return n;
+}
+
+export function parseBenchArgs(argv: readonly string[], defaults: { resultsDir: string; cacheDir: string }): BenchArgs {
+  const a: BenchArgs = {
+    models: ['0.5b'],
+    formats: ['q4_0', 'q8_0'],
+    runs: 3,
+    threads: 0,
+    backend: 'cpu',
+    contextSize: 1024,
+    ppTokens: 512,
+    tgTokens: 128,
+    json: null,
+    resultsDir: defaults.resultsDir,
+    cacheDir: defaults.cacheDir,
+    cold: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let flag = argv[i];
+    let value: string | undefined;
+    const eq = flag.indexOf('=');
+    if (flag.startsWith('--') && eq > 0) {
+      value = flag.slice(eq + 1);
+      flag = flag.slice(0, eq);
+    }
+    const need = (): string => {
+      if (value !== undefined) return value;
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--models': a.models = list(need(), Object.keys(SHAPES), 'models', 'model'); break;
+      case '--formats': a.formats = list(need(), Object.keys(FORMATS), 'formats', 'format'); break;
+      case '--runs': a.runs = positiveInt(need(), flag); break;
+      case '--threads': a.threads = positiveInt(need(), flag, true); break;
+      case '--backend': {
+        const b = need().toLowerCase();
+        if (!BACKENDS.includes(b as BackendName)) throw new Error(`unknown backend '${b}' (one of ${BACKENDS.join(', ')})`);
+        a.backend = b as BackendName;
+        break;
+      }
+      case '--ctx': a.contextSize = positiveInt(need(), flag); break;
+      case '--json': a.json = need(); break;
+      case '--results-dir': a.resultsDir = need(); break;
+      case '--no-save': a.resultsDir = null; break;
+      case '--cache-dir': a.cacheDir = need(); break;
+      case '--no-cold': a.cold = false; break;
+      default: throw new Error(`unknown flag '${flag}'\n${USAGE}`);
+    }
+  }
+  if (a.contextSize < a.ppTokens + 1) throw new Error(`--ctx must hold the ${a.ppTokens}-token prompt`);
+  return a;
+}

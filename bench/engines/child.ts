@@ -1,0 +1,115 @@
+/**
+ * One benchmark measurement in a fresh process: `tsx bench/engines/child.ts '<ChildRequest json>'`.
+ * Prints "RESULT <ChildResult json>" as its last line.
+ *
+ * Both engines do the same steps, timed the same way in JS:
+ *  load-to-first-token: model load + context of contextSize + evaluate one
+ *    token and sample the next (engine library already initialised);
+ *  pp: a fresh context evaluates ppTokens ids in batches of 512;
+ *  tg: from an empty context, one id then tgTokens greedy tokens; the rate
+ *    is (n - 1) / (time of the last token - time of the first), so the
+ *    prompt step is not counted.
+ */
+import * as fs from 'fs';
+import type { Token } from 'node-llama-cpp';
+import { promptIds, procStatusBytes, RESULT_PREFIX, type ChildRequest, type ChildResult } from './protocol';
+
+const FIRST_ID = 1212;
+const TG_ID = 3303;
+
+function rss(): { hwm: number; now: number } {
+  try {
+    const s = fs.readFileSync('/proc/self/status', 'utf8');
+    return { hwm: procStatusBytes(s, 'VmHWM'), now: procStatusBytes(s, 'VmRSS') };
+  } catch {
+    return { hwm: 0, now: 0 };
+  }
+}
+
+async function runHearth(req: ChildRequest): Promise<ChildResult> {
+  const { loadModel } = await import('../../extension/engine/engine');
+  const { loadBinding } = await import('../../extension/engine/binding');
+  loadBinding();
+  // The engine has only a CPU backend today: other values are recorded, not passed.
+  const backendNote = req.backend === 'cpu' || req.backend === 'auto' ? 'cpu' : `${req.backend} unsupported by hearth, ran cpu`;
+  const base = rss().now;
+  const t0 = performance.now();
+  const model = await loadModel(req.model, { threads: req.threads, contextLength: req.contextSize });
+  const session = model.createSession({ contextLength: req.contextSize, batchSize: 512 });
+  const first = session.generate([FIRST_ID], { maxTokens: 1, stopOnEog: false });
+  for await (const _ of first) break;
+  await first.result;
+  const loadMs = performance.now() - t0;
+  const out: ChildResult = { engine: 'hearth', loadToFirstTokenMs: loadMs, peakRssBytes: 0, baseRssBytes: base, backendNote };
+  if (req.mode === 'full') {
+    const pp = promptIds(req.ppTokens, 42, 50000, FIRST_ID);
+    const ppSession = model.createSession({ contextLength: req.contextSize, batchSize: 512 });
+    const t1 = performance.now();
+    const r = await ppSession.evaluate(pp);
+    const ppMs = performance.now() - t1;
+    if (r.evaluated !== pp.length) throw new Error(`hearth evaluated ${r.evaluated} of ${pp.length} prompt tokens`);
+    out.ppTokPerSec = (pp.length / ppMs) * 1000;
+    ppSession.dispose();
+    const tgSession = model.createSession({ contextLength: req.contextSize, batchSize: 512 });
+    const gen = tgSession.generate([TG_ID], { maxTokens: req.tgTokens, stopOnEog: false });
+    const times: number[] = [];
+    for await (const _ of gen) times.push(performance.now());
+    await gen.result;
+    out.tgTokens = times.length;
+    out.tgTokPerSec = ((times.length - 1) / (times[times.length - 1] - times[0])) * 1000;
+  }
+  out.peakRssBytes = rss().hwm;
+  model.dispose();
+  return out;
+}
+
+async function runLlamaCpp(req: ChildRequest): Promise<ChildResult> {
+  const { getLlama } = await import('node-llama-cpp');
+  // node-llama-cpp brands token ids; ours are plain vocab ids of the same file.
+  const tok = (ids: number[]): Token[] => ids as unknown as Token[];
+  const gpu = req.backend === 'cpu' ? false : req.backend === 'auto' ? 'auto' : req.backend;
+  const llama = await getLlama({ gpu: gpu as false, build: 'never', usePrebuiltBinaries: true, logLevel: 'error' as never });
+  const backendNote = `gpu=${String(llama.gpu)}`;
+  const base = rss().now;
+  const t0 = performance.now();
+  const model = await llama.loadModel({ modelPath: req.model, useMmap: true });
+  const ctx = await model.createContext({ contextSize: req.contextSize, batchSize: 512, threads: req.threads });
+  const seq = ctx.getSequence();
+  for await (const _ of seq.evaluate(tok([FIRST_ID]), { temperature: 0 })) break;
+  const loadMs = performance.now() - t0;
+  const out: ChildResult = { engine: 'llama.cpp', loadToFirstTokenMs: loadMs, peakRssBytes: 0, baseRssBytes: base, backendNote };
+  if (req.mode === 'full') {
+    const pp = promptIds(req.ppTokens, 42, 50000, FIRST_ID);
+    await seq.clearHistory();
+    const t1 = performance.now();
+    await seq.evaluateWithoutGeneratingNewTokens(tok(pp));
+    const ppMs = performance.now() - t1;
+    out.ppTokPerSec = (pp.length / ppMs) * 1000;
+    await seq.clearHistory();
+    const times: number[] = [];
+    for await (const _ of seq.evaluate(tok([TG_ID]), { temperature: 0 })) {
+      times.push(performance.now());
+      if (times.length >= req.tgTokens) break;
+    }
+    out.tgTokens = times.length;
+    out.tgTokPerSec = ((times.length - 1) / (times[times.length - 1] - times[0])) * 1000;
+  }
+  out.peakRssBytes = rss().hwm;
+  await ctx.dispose();
+  await model.dispose();
+  return out;
+}
+
+async function main(): Promise<void> {
+  const req = JSON.parse(process.argv[2] ?? '') as ChildRequest;
+  const result = req.engine === 'hearth' ? await runHearth(req) : await runLlamaCpp(req);
+  process.stdout.write(`\n${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,57 @@
+/**
+ * What the parent asks a benchmark child for and what the child answers.
+ * One child process per measurement so that peak RSS (VmHWM) belongs to one
+ * engine and one load; the answer is the last stdout line, "RESULT <json>".
+ */
+export type EngineName = 'hearth' | 'llama.cpp';
+export type BackendName = 'cpu' | 'cuda' | 'vulkan' | 'auto';
+
+export interface ChildRequest {
+  engine: EngineName;
+  model: string;
+  threads: number;
+  contextSize: number;
+  backend: BackendName;
+  /** 'load': only load-to-first-token (the cold-cache child); 'full': load, pp, tg. */
+  mode: 'load' | 'full';
+  ppTokens: number;
+  tgTokens: number;
+}
+
+export interface ChildResult {
+  engine: EngineName;
+  /** Load + context + one token evaluated and sampled, ms. */
+  loadToFirstTokenMs: number;
+  /** Prompt processing of ppTokens tokens, tokens/s (mode 'full'). */
+  ppTokPerSec?: number;
+  /** Generation, tokens/s between the first and the last generated token (mode 'full'). */
+  tgTokPerSec?: number;
+  /** Tokens actually generated (an engine may stop early on an end token). */
+  tgTokens?: number;
+  /** VmHWM at the end, bytes. */
+  peakRssBytes: number;
+  /** VmRSS just before the model was loaded (Node + engine library), bytes. */
+  baseRssBytes: number;
+  /** What the engine did with the backend option. */
+  backendNote: string;
+}
+
+export const RESULT_PREFIX = 'RESULT ';
+
+/** Bytes of a "VmXXX:  1234 kB" line in /proc/self/status, 0 where absent (not Linux). */
+export function procStatusBytes(status: string, field: 'VmHWM' | 'VmRSS'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** Deterministic prompt ids below `below` (inside GPT-2's byte-level range of the bench vocab), never `avoid`. */
+export function promptIds(n: number, seed: number, below = 50000, avoid = -1): number[] {
+  const out: number[] = [];
+  let s = seed >>> 0;
+  while (out.length < n) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const id = 256 + (s % (below - 256));
+    if (id !== avoid) out.push(id);
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+/** What machine a result came from, and its measured limits. */
+import * as fs from 'fs';
+import * as os from 'os';
+import { loadBinding } from '../extension/engine/binding';
+import { median, type Limits } from './report/stats';
+
+export interface MachineInfo {
+  cpu: string;
+  logicalCpus: number;
+  physicalCores: number;
+  kernelLevel: string;
+  features: string[];
+  memoryBytes: number;
+  os: string;
+  node: string;
+  date: string;
+}
+
+export function machineInfo(): MachineInfo {
+  const b = loadBinding();
+  const ci = b.cpuInfo();
+  let cpu = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpu = m[1];
+  } catch {
+    // not Linux: os.cpus() it is
+  }
+  return {
+    cpu,
+    logicalCpus: os.cpus().length,
+    physicalCores: ci.physicalCores,
+    kernelLevel: ci.selected,
+    features: ci.features,
+    memoryBytes: os.totalmem(),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+}
+
+/**
+ * Read bandwidth (multi-stream read of a 1 GiB buffer, far beyond L3) and f32
+ * FMA peak (register-only FMA chains), on `threads` threads, by the addon's
+ * native probes; median of three.
+ */
+export function measureLimits(threads: number): Limits {
+  const b = loadBinding();
+  const runs = [0, 1, 2].map(() => b.cpuBenchPeaks(null, threads, 20_000_000, 1 << 30, 3));
+  return {
+    readBytesPerSec: median(runs.map((p) => p.readBytes / p.readSeconds)),
+    fmaFlopsPerSec: median(runs.map((p) => p.fmaFlops / p.fmaSeconds)),
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * A hand-written SVG bar chart: for each model/format, Hearth and llama.cpp
+ * side by side, one panel per speed metric (pp512, tg128), bars scaled to
+ * the panel's largest value. No dependencies. Pure.
+ */
+import type { CaseSummary } from './summary';
+
+const COLORS = { hearth: '#d9480f', llama: '#1c7ed6' };
+const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ESC[c]);
+}
+
+function num(x: number): string {
+  return Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : '–';
+}
+
+export function resultsChart(cases: readonly CaseSummary[], title: string): string {
+  const panels: { label: string; get: (c: CaseSummary, e: 'hearth' | 'llamaCpp') => number }[] = [
+    { label: 'pp512 (tokens/s)', get: (c, e) => c[e].ppTokPerSec },
+    { label: 'tg128 (tokens/s)', get: (c, e) => c[e].tgTokPerSec },
+  ];
+  const groupW = 90;
+  const barW = 30;
+  const panelH = 200;
+  const left = 50;
+  const top = 50;
+  const gap = 70;
+  // Wide enough for the title and legend with one case.
+  const width = Math.max(480, left + Math.max(1, cases.length) * groupW + 20);
+  const height = top + panels.length * (panelH + gap) + 10;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
+  out.push(`<rect width="100%" height="100%" fill="#fff"/>`);
+  out.push(`<text x="${left}" y="18" font-size="14" font-weight="bold">${escapeXml(title)}</text>`);
+  out.push(`<rect x="${left}" y="28" width="10" height="10" fill="${COLORS.hearth}"/><text x="${left + 14}" y="37">Hearth</text>`);
+  out.push(`<rect x="${left + 70}" y="28" width="10" height="10" fill="${COLORS.llama}"/><text x="${left + 84}" y="37">llama.cpp (node-llama-cpp)</text>`);
+  panels.forEach((p, pi) => {
+    const y0 = top + pi * (panelH + gap) + 20;
+    const base = y0 + panelH;
+    const max = Math.max(1e-9, ...cases.flatMap((c) => [p.get(c, 'hearth'), p.get(c, 'llamaCpp')]).filter(Number.isFinite));
+    out.push(`<text x="${left}" y="${y0 - 6}" font-weight="bold">${escapeXml(p.label)}</text>`);
+    out.push(`<line x1="${left}" y1="${base}" x2="${width - 10}" y2="${base}" stroke="#333"/>`);
+    cases.forEach((c, ci) => {
+      const gx = left + ci * groupW + 10;
+      (['hearth', 'llamaCpp'] as const).forEach((e, ei) => {
+        const v = p.get(c, e);
+        const h = Number.isFinite(v) ? (v / max) * (panelH - 14) : 0;
+        const x = gx + ei * barW;
+        out.push(`<rect x="${x}" y="${(base - h).toFixed(1)}" width="${barW - 4}" height="${h.toFixed(1)}" fill="${e === 'hearth' ? COLORS.hearth : COLORS.llama}"><title>${escapeXml(`${c.model} ${c.format} ${e === 'hearth' ? 'Hearth' : 'llama.cpp'}: ${num(v)}`)}</title></rect>`);
+        out.push(`<text x="${x + (barW - 4) / 2}" y="${(base - h - 3).toFixed(1)}" text-anchor="middle" font-size="9">${num(v)}</text>`);
+      });
+      out.push(`<text x="${gx + barW - 2}" y="${base + 14}" text-anchor="middle">${escapeXml(c.model)}</text>`);
+      out.push(`<text x="${gx + barW - 2}" y="${base + 27}" text-anchor="middle">${escapeXml(c.format)}</text>`);
+    });
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}

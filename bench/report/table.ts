@@ -1,0 +1,38 @@
+/** The Markdown results table (README and bench/results/latest.md). Pure. */
+import type { CaseSummary } from './summary';
+
+function fmt(x: number, digits: number): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : '–';
+}
+
+function mib(bytes: number): string {
+  return Number.isFinite(bytes) ? (bytes / 1048576).toFixed(0) : '–';
+}
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '–';
+}
+
+/** One row per model/format; each cell "Hearth / llama.cpp (ratio)". */
+export function resultsTable(cases: readonly CaseSummary[]): string {
+  const head = [
+    '| model | format | pp512 tok/s H / L (×) | tg128 tok/s H / L (×) | load warm ms H / L | load cold ms H / L | peak RSS MiB H / L | tg % of BW bound H / L | pp % of FMA bound H / L |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const rows = cases.map((c) => {
+    const h = c.hearth;
+    const l = c.llamaCpp;
+    return [
+      c.model,
+      c.format,
+      `${fmt(h.ppTokPerSec, 1)} / ${fmt(l.ppTokPerSec, 1)} (${fmt(c.ratio.ppTokPerSec, 2)})`,
+      `${fmt(h.tgTokPerSec, 1)} / ${fmt(l.tgTokPerSec, 1)} (${fmt(c.ratio.tgTokPerSec, 2)})`,
+      `${fmt(h.loadWarmMs, 0)} / ${fmt(l.loadWarmMs, 0)}`,
+      `${fmt(h.loadColdMs, 0)} / ${fmt(l.loadColdMs, 0)}`,
+      `${mib(h.peakRssBytes)} / ${mib(l.peakRssBytes)}`,
+      `${pct(c.fraction.hearth.tg)} / ${pct(c.fraction.llamaCpp.tg)}`,
+      `${pct(c.fraction.hearth.pp)} / ${pct(c.fraction.llamaCpp.pp)}`,
+    ];
+  });
+  return [...head, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n') + '\n';
+}

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench`: Hearth vs llama.cpp (node-llama-cpp, prebuilt CPU build)
+ * on generated Qwen2.5-Coder-shaped models. See bench/README.md for what is
+ * measured and how; flags in args.ts (USAGE).
+ *
+ * Order per model/format and run: Hearth then llama.cpp (A B A B ...), and
+ * per engine a cold child (file evicted, load to first token only) then a
+ * full child (warm load, pp512, tg128, peak RSS), each a fresh process.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadBinding } from '../extension/engine/binding';
+import { parseBenchArgs, USAGE, type BenchArgs } from './args';
+import { EVICTION_METHOD, evictFromPageCache, residentBytes } from './engines/page-cache';
+import type { ChildRequest, EngineName } from './engines/protocol';
+import { runChild } from './engines/spawn-child';
+import { machineInfo, measureLimits } from './machine';
+import { planModel, SHAPES } from './model/shapes';
+import { benchModel } from './model/write-model';
+import { bounds, weightBytesPerToken } from './report/stats';
+import { summarizeCase, type EngineRun } from './report/summary';
+import type { BenchReport } from './report/bench-report';
+import { writeResults } from './report/write-results';
+
+const ROOT = path.resolve(__dirname, '..');
+const ENGINES: EngineName[] = ['hearth', 'llama.cpp'];
+
+
+function log(msg: string): void {
+  process.stderr.write(msg + '\n');
+}
+
+async function runCase(args: BenchArgs, threads: number, file: string): Promise<EngineRun[]> {
+  const runs: EngineRun[] = [];
+  for (let i = 0; i < args.runs; i++) {
+    for (const engine of ENGINES) {
+      const base: ChildRequest = {
+        engine, model: file, threads, contextSize: args.contextSize, backend: args.backend,
+        mode: 'load', ppTokens: args.ppTokens, tgTokens: args.tgTokens,
+      };
+      let cold = null;
+      if (args.cold) {
+        evictFromPageCache(file);
+        const left = residentBytes(file);
+        cold = await runChild(base);
+        if (left !== null && left > 0.05 * fs.statSync(file).size) log(`    warning: ${(left / 1048576).toFixed(0)} MiB stayed resident after eviction`);
+      }
+      const full = await runChild({ ...base, mode: 'full' });
+      runs.push({ engine, full, cold });
+      log(
+        `    run ${i + 1}/${args.runs} ${engine.padEnd(9)} pp ${full.ppTokPerSec?.toFixed(1)} tok/s, tg ${full.tgTokPerSec?.toFixed(1)} tok/s, ` +
+          `load warm ${full.loadToFirstTokenMs.toFixed(0)} ms${cold ? `, cold ${cold.loadToFirstTokenMs.toFixed(0)} ms` : ''}, ` +
+          `peak RSS ${(full.peakRssBytes / 1048576).toFixed(0)} MiB`,
+      );
+    }
+  }
+  return runs;
+}
+
+async function main(): Promise<void> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(process.argv.slice(2), { resultsDir: path.join(ROOT, 'bench', 'results'), cacheDir: path.join(ROOT, '.cache', 'bench') });
+  } catch (err) {
+    log(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const binding = loadBinding();
+  const threads = args.threads || binding.cpuInfo().physicalCores;
+  const machine = machineInfo();
+  log(`hearth bench: ${machine.cpu}, ${machine.physicalCores} physical cores, kernels ${machine.kernelLevel}, ${threads} threads, ctx ${args.contextSize}`);
+  log('note: figures from a shared machine are noisy (10-25% run to run is common).');
+  log('measuring limits (read bandwidth, FMA peak)...');
+  const limits = measureLimits(threads);
+  log(`  read ${(limits.readBytesPerSec / 1e9).toFixed(1)} GB/s, f32 FMA ${(limits.fmaFlopsPerSec / 1e9).toFixed(0)} GFLOP/s`);
+
+  const report: BenchReport = {
+    machine,
+    settings: { models: args.models, formats: args.formats, runs: args.runs, threads, backend: args.backend, contextSize: args.contextSize, ppTokens: args.ppTokens, tgTokens: args.tgTokens, cold: args.cold, eviction: EVICTION_METHOD },
+    limits,
+    cases: [],
+    raw: [],
+    notes: [
+      'llama.cpp here is node-llama-cpp (prebuilt CPU binary); both engines are driven from JS the same way.',
+      'Times start after the engine library is loaded; load = model + context + first token evaluated and sampled.',
+      'Peak RSS is VmHWM of the child process and includes Node (~50-150 MiB); baseRssBytes in raw runs is the RSS before the load.',
+    ],
+  };
+  const modelsDir = path.join(args.cacheDir, 'models');
+  for (const m of args.models) {
+    const shape = SHAPES[m];
+    for (const f of args.formats) {
+      log(`${m} ${f}:`);
+      const file = await benchModel(modelsDir, shape, f, undefined, log);
+      const tensors = planModel(shape, f);
+      const runs = await runCase(args, threads, file);
+      const summary = summarizeCase(m, f, fs.statSync(file).size, weightBytesPerToken(tensors), bounds(shape, tensors, limits, args.ppTokens), runs);
+      report.cases.push(summary);
+      report.raw.push({ model: m, format: f, file: path.basename(file), runs });
+      log(`  median ratio Hearth/llama.cpp: pp ${summary.ratio.ppTokPerSec.toFixed(2)}, tg ${summary.ratio.tgTokPerSec.toFixed(2)}`);
+    }
+  }
+
+  const json = JSON.stringify(report, null, 2) + '\n';
+  if (args.json) fs.writeFileSync(args.json, json);
+  const { header, table } = writeResults(report, args.resultsDir);
+  if (args.resultsDir) log(`wrote ${path.relative(process.cwd(), args.resultsDir) || "."}/latest.{json,md,svg}`);
+  process.stdout.write(`\n${header}\n${table}`);
+}
+
+main().catch((err) => {
+  log((err as Error).stack ?? String(err));
+  process.exit(1);
+});
