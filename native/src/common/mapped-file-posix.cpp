@@ -2,6 +2,7 @@
 // bytes read with pread into one heap buffer when mapping is not wanted
 // (network filesystems that break mmap, tests of the fallback path).
 #include "common/mapped-file.h"
+#include "common/heap-file.h"
 
 #if !defined(_WIN32)
 
@@ -65,21 +66,6 @@ public:
 
 private:
     void * addr_;
-    uint64_t size_;
-};
-
-// The no-mmap fallback: the whole file in one heap buffer.
-class HeapFile final : public MappedFile {
-public:
-    HeapFile(std::unique_ptr<uint8_t[]> bytes, uint64_t size) : bytes_(std::move(bytes)), size_(size) {}
-
-    const uint8_t * data() const override { return bytes_.get(); }
-    uint64_t size() const override { return size_; }
-    bool is_mapped() const override { return false; }
-    void advise(uint64_t, uint64_t, MapAdvice) const override {}
-
-private:
-    std::unique_ptr<uint8_t[]> bytes_;
     uint64_t size_;
 };
 

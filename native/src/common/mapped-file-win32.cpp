@@ -3,6 +3,7 @@
 // buffer when mapping is not wanted. Paths are UTF-8 (as the JS side passes
 // them) and opened through the wide API so that any Unicode path works.
 #include "common/mapped-file.h"
+#include "common/heap-file.h"
 
 #if defined(_WIN32)
 
@@ -95,21 +96,6 @@ public:
 
 private:
     const void * view_;
-    uint64_t size_;
-};
-
-// The no-mmap fallback: the whole file in one heap buffer.
-class HeapFile final : public MappedFile {
-public:
-    HeapFile(std::unique_ptr<uint8_t[]> bytes, uint64_t size) : bytes_(std::move(bytes)), size_(size) {}
-
-    const uint8_t * data() const override { return bytes_.get(); }
-    uint64_t size() const override { return size_; }
-    bool is_mapped() const override { return false; }
-    void advise(uint64_t, uint64_t, MapAdvice) const override {}
-
-private:
-    std::unique_ptr<uint8_t[]> bytes_;
     uint64_t size_;
 };
 
