@@ -5,6 +5,7 @@
  * has that shape; asking for a backend without a device is a coded error.
  */
 import { strict as assert } from 'assert';
+import { autoBackend } from '../../extension/cli/commands/devices';
 import { listDevices, loadModel } from '../../extension/engine/engine';
 import { randomModel, type RandomModelSpec } from '../helpers/model-factory';
 import { runCli } from '../helpers/run-cli';
@@ -47,8 +48,7 @@ describe('backend: devices and auto-detection', function () {
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { backends: { backend: string; available: boolean; reason: string | null; devices: unknown[] }[]; auto: string };
     assert.deepEqual(doc.backends.map((b) => b.backend), ['cuda', 'vulkan', 'cpu']);
-    const firstAvailable = doc.backends.find((b) => b.available)?.backend;
-    assert.equal(doc.auto, firstAvailable);
+    assert.equal(doc.auto, autoBackend(listDevices()));
     const human = await runCli(['inspect', '--devices']);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /^cpu +0 +CPU/m);
@@ -74,7 +74,7 @@ describe('backend: devices and auto-detection', function () {
       const model = await loadModel(file, { threads: 1 });
       try {
         const info = model.info;
-        const auto = list.find((b) => b.available)?.backend;
+        const auto = autoBackend(list);
         if (auto === 'cpu') {
           assert.equal(info.backend, 'cpu');
           assert.equal(info.gpuLayers, 0);
@@ -84,6 +84,12 @@ describe('backend: devices and auto-detection', function () {
           assert.ok(info.gpuLayers > 0);
         }
         for (const b of list) if (!b.available) assert.ok(info.reasons.includes(b.reason as string), `${info.reasons} lacks ${b.reason}`);
+        // A backend passed by although it has devices (lavapipe) says why.
+        for (const b of list) {
+          if (b.available && b.backend !== 'cpu' && b.backend !== auto && list.indexOf(b) < list.findIndex((x) => x.backend === auto)) {
+            assert.ok(info.reasons.some((r) => r.includes('only CPU-emulated devices')), `${info.reasons} lacks why ${b.backend} was passed by`);
+          }
+        }
         assert.equal(typeof info.device, 'string');
       } finally {
         model.dispose();

@@ -8,9 +8,14 @@ import { reportEngineError } from '../errors';
 import { listDevices, type BackendDevices } from '../../engine/engine';
 import { formatBytes } from './inspect';
 
-/** The backend 'auto' picks: the first available in probe order (CUDA, Vulkan, CPU). */
+/**
+ * The backend 'auto' picks, as the engine does: the first in probe order
+ * (CUDA, Vulkan, CPU) with a real GPU; a GPU API whose only devices compute
+ * on the CPU (Mesa's lavapipe) is passed by, since our CPU kernels are faster.
+ */
 export function autoBackend(list: readonly BackendDevices[]): string {
-  return list.find((b) => b.available)?.backend ?? 'cpu';
+  const realGpu = (b: BackendDevices) => b.devices.some((d) => d.type === 'discrete' || d.type === 'integrated');
+  return list.find((b) => b.available && (b.backend === 'cpu' || realGpu(b)))?.backend ?? 'cpu';
 }
 
 export function formatDevices(list: readonly BackendDevices[]): string {
