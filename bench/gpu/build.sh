@@ -8,13 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 R=build/Release
 CUDA_LIB=$(node scripts/gyp-cuda.js lib)
-libs=("$R/hearth_model.a" "$R/hearth_tokenizer.a" "$R/hearth_cpu.a")
+libs=("$R/hearth_model.a" "$R/hearth_vulkan.a" "$R/hearth_tokenizer.a" "$R/hearth_cpu.a")
 for f in "$R"/hearth_cpu_*.a; do libs+=("$f"); done
 libs+=("$R/hearth_core.a")
 extra=(-ldl)
 if [ -f "$R/hearth_cuda.so" ]; then ln -sf Release/hearth_cuda.so build/hearth_cuda.so; fi
 g++ -std=c++17 -O2 -Inative/src -Inative bench/gpu/gpu-check.cpp \
-  -Wl,--start-group "${libs[@]}" "${extra[@]}" -Wl,--end-group -lpthread -static-libstdc++ -static-libgcc -o build/gpu-check
+  -Wl,--start-group "${libs[@]}" "${extra[@]}" -Wl,--end-group -lpthread -o build/gpu-check
 echo "built build/gpu-check"
 if [ -f "$R/hearth_cuda.so" ]; then
   "$(node scripts/gyp-cuda.js nvcc)" -std=c++17 -O2 -Inative/src bench/gpu/dequant-check.cu "$R/hearth_cpu.a" "$R/hearth_core.a" \
