@@ -18,10 +18,16 @@ case $arch in
     # The glibc floor comes from native/gyp/platform.gypi (src/common/glibc-floor.h).
     npx prebuildify --cwd "$dir" --napi --strip --arch x64 ;;
   arm64)
-    CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ LINK=aarch64-linux-gnu-g++ AR=aarch64-linux-gnu-ar \
+    # nvcc here targets x86-64 only: no CUDA companion for arm64.
+    HEARTH_CUDA=0 CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ LINK=aarch64-linux-gnu-g++ AR=aarch64-linux-gnu-ar \
       PREBUILD_STRIP_BIN=aarch64-linux-gnu-strip npx prebuildify --cwd "$dir" --napi --strip --arch arm64 ;;
   *) echo "linux.sh: unknown arch '$arch' (x64 or arm64)" >&2; exit 2 ;;
 esac
 mkdir -p "prebuilds/linux-$arch"
 cp "$dir/prebuilds/linux-$arch/hearth.node" "prebuilds/linux-$arch/hearth.node"
+# The CUDA companion (x64 where nvcc was found), which prebuildify copies beside the addon.
+rm -f "prebuilds/linux-$arch/hearth_cuda.so"
+if [ -f "$dir/prebuilds/linux-$arch/hearth_cuda.so" ]; then
+  cp "$dir/prebuilds/linux-$arch/hearth_cuda.so" "prebuilds/linux-$arch/hearth_cuda.so"
+fi
 echo "[prebuild] prebuilds/linux-$arch/hearth.node ($(stat -c %s "prebuilds/linux-$arch/hearth.node") bytes)"

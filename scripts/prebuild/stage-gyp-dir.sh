@@ -8,6 +8,6 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 dir=$1
 mkdir -p "$dir"
-for f in binding.gyp package.json native node_modules; do
+for f in binding.gyp package.json native scripts node_modules; do
   ln -sfn "$repo/$f" "$dir/$f"
 done

@@ -42,7 +42,7 @@ function newestMtime(dir, pattern) {
 }
 
 function compileJobs() {
-  const targets = gypTargets(path.join(REPO, 'binding.gyp'), { OS: 'win', target_arch: 'x64' });
+  const targets = gypTargets(path.join(REPO, 'binding.gyp'), { OS: 'win', target_arch: 'x64', hearth_cuda: 0, hearth_vulkan: 0 });
   const napiInclude = require('node-api-headers').include_dir;
   const jobs = [];
   for (const t of targets) {
