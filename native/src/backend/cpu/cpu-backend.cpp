@@ -13,7 +13,11 @@
 // runtime fallback to the CPU path. HEARTH_TEST_STAGE_SKEW=1 makes stages
 // of more than one layer return wrong results (the hidden state doubled):
 // tests use it to check the load-time self-check (backend/placement.cpp).
+#if defined(_WIN32)
+#include <windows.h>
+#else
 #include <unistd.h>
+#endif
 
 #include <atomic>
 #include <cstdio>
@@ -61,15 +65,28 @@ int say(char * err, int rc, const char * msg) {
     return rc;
 }
 
+// Physical and available host memory in bytes (0 when unknown).
+void host_memory(uint64_t * total, uint64_t * avail) {
+#if defined(_WIN32)
+    MEMORYSTATUSEX st;
+    st.dwLength = sizeof st;
+    const bool ok = GlobalMemoryStatusEx(&st) != 0;
+    *total = ok ? (uint64_t)st.ullTotalPhys : 0;
+    *avail = ok ? (uint64_t)st.ullAvailPhys : 0;
+#else
+    const long pages = sysconf(_SC_PHYS_PAGES), free_pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    *total = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+    *avail = free_pages > 0 && page > 0 ? (uint64_t)free_pages * (uint64_t)page : 0;
+#endif
+}
+
 int cpu_probe(hearth_device_info * out, int max, char * why) {
     if (max > 0 && out) {
         hearth_device_info & d = out[0];
         std::memset(&d, 0, sizeof d);
         std::snprintf(d.name, sizeof d.name, "CPU (%d threads)", ThreadPool::physical_cores());
         d.type = HEARTH_DEVICE_CPU;
-        const long pages = sysconf(_SC_PHYS_PAGES), avail = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-        d.total_memory = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
-        d.free_memory = avail > 0 && page > 0 ? (uint64_t)avail * (uint64_t)page : 0;
+        host_memory(&d.total_memory, &d.free_memory);
         std::snprintf(d.detail, sizeof d.detail, "kernels %s", cpu_kernels_name(cpu_kernels_best()));
     }
     return 1;
