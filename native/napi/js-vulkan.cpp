@@ -190,62 +190,6 @@ Napi::Value run_op(const Napi::CallbackInfo & info) {
     bad("unknown op '" + op + "'");
 }
 
-// The decoder description of a loaded llama/qwen2 model, bound from its GGUF.
-struct BoundDesc {
-    hearth_decoder_desc desc{};
-    std::vector<hearth_layer_desc> layers;
-    std::vector<std::unique_ptr<std::vector<float>>> storage;
-    WeightMatrix tok_embd;
-};
-
-hearth_weight hw(const WeightMatrix & m) { return hearth_weight{m.data, (int)m.type, m.rows, m.cols}; }
-
-std::unique_ptr<BoundDesc> bind_desc(const Model & model) {
-    auto b = std::make_unique<BoundDesc>();
-    const ModelHparams & hp = model.hparams();
-    WeightBinder bind(model.gguf());
-    const int64_t E = hp.n_embd, Q = hp.n_head * hp.head_dim, KV = hp.n_head_kv * hp.head_dim, F = hp.n_ff;
-    b->tok_embd = bind.matrix("token_embd.weight", hp.n_vocab, E);
-    WeightMatrix out = bind.matrix("output.weight", hp.n_vocab, E, true);
-    if (!out) out = b->tok_embd;
-    hearth_decoder_desc & d = b->desc;
-    d.n_embd = E;
-    d.n_layer = hp.n_layer;
-    d.n_ff = F;
-    d.n_head = hp.n_head;
-    d.n_head_kv = hp.n_head_kv;
-    d.head_dim = hp.head_dim;
-    d.n_rot = hp.n_rot;
-    d.n_vocab = hp.n_vocab;
-    d.rms_eps = hp.rms_eps;
-    d.rope_freq_base = hp.rope_freq_base;
-    d.rope_freq_scale = hp.rope_freq_scale;
-    d.rope_neox = hp.arch == "qwen2" ? 1 : 0;  // as arch-qwen2.cpp sets it
-    d.rope_freqs = bind.vector("rope_freqs.weight", hp.n_rot / 2, true);
-    d.output_norm = bind.vector("output_norm.weight", E);
-    d.output = hw(out);
-    b->layers.resize((size_t)hp.n_layer);
-    for (int64_t il = 0; il < hp.n_layer; ++il) {
-        auto name = [il](const char * what) { return "blk." + std::to_string(il) + "." + what; };
-        hearth_layer_desc & L = b->layers[(size_t)il];
-        L.attn_norm = bind.vector(name("attn_norm.weight"), E);
-        L.wq = hw(bind.matrix(name("attn_q.weight"), Q, E));
-        L.wk = hw(bind.matrix(name("attn_k.weight"), KV, E));
-        L.wv = hw(bind.matrix(name("attn_v.weight"), KV, E));
-        L.bq = bind.vector(name("attn_q.bias"), Q, true);
-        L.bk = bind.vector(name("attn_k.bias"), KV, true);
-        L.bv = bind.vector(name("attn_v.bias"), KV, true);
-        L.wo = hw(bind.matrix(name("attn_output.weight"), E, Q));
-        L.ffn_norm = bind.vector(name("ffn_norm.weight"), E);
-        L.ffn_gate = hw(bind.matrix(name("ffn_gate.weight"), F, E));
-        L.ffn_up = hw(bind.matrix(name("ffn_up.weight"), F, E));
-        L.ffn_down = hw(bind.matrix(name("ffn_down.weight"), E, F));
-    }
-    d.layers = b->layers.data();
-    b->storage = bind.take_storage();
-    return b;
-}
-
 double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -294,7 +238,10 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
     lo.threads = 1;
     std::shared_ptr<Model> model = Model::load(path, lo);
     const ModelHparams & hp = model->hparams();
-    std::unique_ptr<BoundDesc> bd = bind_desc(*model);
+    // The decoder's own description of its weights (what the engine hands a backend).
+    const hearth_decoder_desc * desc = model->arch().backend_desc();
+    if (!desc) bad("vulkanStageTest: this model's architecture has no backend description");
+    const WeightMatrix tok_embd = WeightBinder(model->gguf()).matrix("token_embd.weight", desc->n_vocab, desc->n_embd);
     const int64_t E = hp.n_embd, V = hp.n_vocab;
     if (split < 0 || split >= hp.n_layer) bad("split must be in 0 .. n_layer-1");
 
@@ -375,7 +322,7 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
         hearth_stage * st = nullptr;
         uint64_t bytes = 0;
         const int with_out = s + 2 == bounds.size();
-        check_bk(env, bk->stage_create(0, &bd->desc, bounds[s], bounds[s + 1], with_out, &st, &bytes, err), err);
+        check_bk(env, bk->stage_create(0, desc, bounds[s], bounds[s + 1], with_out, &st, &bytes, err), err);
         stages.push_back(st);
         device_bytes += bytes;
         hearth_kv * kv = nullptr;
@@ -389,7 +336,7 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
     auto run = [&](int64_t first, int64_t count) {
         std::vector<float> x((size_t)(count * E));
         for (int64_t t = 0; t < count; ++t) {
-            cpu_get_row(bd->tok_embd.type, bd->tok_embd.data, E, all[(size_t)(first + t)], x.data() + t * E);
+            cpu_get_row(tok_embd.type, tok_embd.data, E, all[(size_t)(first + t)], x.data() + t * E);
         }
         const auto t1 = std::chrono::steady_clock::now();
         // The head sees the last `rows` rows of the batch; the rows before stay NaN.
