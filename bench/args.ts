@@ -18,13 +18,15 @@ export interface BenchArgs {
   cacheDir: string;
   /** Skip the cold-cache load children (halves the process count). */
   cold: boolean;
+  /** Also run raw llama.cpp (libllama from C++, build/llama-ref). */
+  raw: boolean;
 }
 
 export const BACKENDS: readonly BackendName[] = ['cpu', 'cuda', 'vulkan', 'auto'];
 
 export const USAGE = `npm run bench -- [--models 0.5b,1.5b] [--formats q4_0,q8_0,q4_k_m,f16,bf16] [--runs 3]
   [--threads N (default: physical cores)] [--backend cpu|cuda|vulkan|auto] [--ctx 1024]
-  [--json out.json] [--results-dir bench/results | --no-save] [--cache-dir .cache/bench] [--no-cold]`;
+  [--json out.json] [--results-dir bench/results | --no-save] [--cache-dir .cache/bench] [--no-cold] [--no-raw]`;
 
 function list(value: string, allowed: readonly string[], flag: string, noun: string): string[] {
   const items = value.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
@@ -53,6 +55,7 @@ export function parseBenchArgs(argv: readonly string[], defaults: { resultsDir: 
     resultsDir: defaults.resultsDir,
     cacheDir: defaults.cacheDir,
     cold: true,
+    raw: true,
   };
   for (let i = 0; i < argv.length; i++) {
     let flag = argv[i];
@@ -85,6 +88,7 @@ export function parseBenchArgs(argv: readonly string[], defaults: { resultsDir: 
       case '--no-save': a.resultsDir = null; break;
       case '--cache-dir': a.cacheDir = need(); break;
       case '--no-cold': a.cold = false; break;
+      case '--no-raw': a.raw = false; break;
       default: throw new Error(`unknown flag '${flag}'\n${USAGE}`);
     }
   }

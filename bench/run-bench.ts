@@ -13,6 +13,7 @@ import { loadBinding } from '../extension/engine/binding';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args';
 import { EVICTION_METHOD, evictFromPageCache, residentBytes } from './engines/page-cache';
 import type { ChildRequest, EngineName } from './engines/protocol';
+import { ensureLlamaRef } from './engines/raw-llama';
 import { runChild } from './engines/spawn-child';
 import { machineInfo, measureLimits } from './machine';
 import { planModel, SHAPES } from './model/shapes';
@@ -23,17 +24,16 @@ import type { BenchReport } from './report/bench-report';
 import { writeResults } from './report/write-results';
 
 const ROOT = path.resolve(__dirname, '..');
-const ENGINES: EngineName[] = ['hearth', 'llama.cpp'];
 
 
 function log(msg: string): void {
   process.stderr.write(msg + '\n');
 }
 
-async function runCase(args: BenchArgs, threads: number, file: string): Promise<EngineRun[]> {
+async function runCase(args: BenchArgs, engines: EngineName[], threads: number, file: string): Promise<EngineRun[]> {
   const runs: EngineRun[] = [];
   for (let i = 0; i < args.runs; i++) {
-    for (const engine of ENGINES) {
+    for (const engine of engines) {
       const base: ChildRequest = {
         engine, model: file, threads, contextSize: args.contextSize, backend: args.backend,
         mode: 'load', ppTokens: args.ppTokens, tgTokens: args.tgTokens,
@@ -48,7 +48,7 @@ async function runCase(args: BenchArgs, threads: number, file: string): Promise<
       const full = await runChild({ ...base, mode: 'full' });
       runs.push({ engine, full, cold });
       log(
-        `    run ${i + 1}/${args.runs} ${engine.padEnd(9)} pp ${full.ppTokPerSec?.toFixed(1)} tok/s, tg ${full.tgTokPerSec?.toFixed(1)} tok/s, ` +
+        `    run ${i + 1}/${args.runs} ${engine.padEnd(13)} pp ${full.ppTokPerSec?.toFixed(1)} tok/s, tg ${full.tgTokPerSec?.toFixed(1)} tok/s, ` +
           `load warm ${full.loadToFirstTokenMs.toFixed(0)} ms${cold ? `, cold ${cold.loadToFirstTokenMs.toFixed(0)} ms` : ''}, ` +
           `peak RSS ${(full.peakRssBytes / 1048576).toFixed(0)} MiB`,
       );
@@ -74,14 +74,21 @@ async function main(): Promise<void> {
   const limits = measureLimits(threads);
   log(`  read ${(limits.readBytesPerSec / 1e9).toFixed(1)} GB/s, f32 FMA ${(limits.fmaFlopsPerSec / 1e9).toFixed(0)} GFLOP/s`);
 
+  const engines: EngineName[] = ['hearth', 'llama.cpp'];
+  if (args.raw) {
+    const why = ensureLlamaRef(args.backend);
+    if (why) log(`raw llama.cpp skipped: ${why}`);
+    else engines.push('llama.cpp-raw');
+  }
+
   const report: BenchReport = {
     machine,
-    settings: { models: args.models, formats: args.formats, runs: args.runs, threads, backend: args.backend, contextSize: args.contextSize, ppTokens: args.ppTokens, tgTokens: args.tgTokens, cold: args.cold, eviction: EVICTION_METHOD },
+    settings: { models: args.models, formats: args.formats, runs: args.runs, threads, backend: args.backend, contextSize: args.contextSize, ppTokens: args.ppTokens, tgTokens: args.tgTokens, cold: args.cold, raw: engines.includes('llama.cpp-raw'), eviction: EVICTION_METHOD },
     limits,
     cases: [],
     raw: [],
     notes: [
-      'llama.cpp here is node-llama-cpp (prebuilt CPU binary); both engines are driven from JS the same way.',
+      'llama.cpp is node-llama-cpp (its prebuilt binary), driven from JS the same way as Hearth; llama.cpp-raw is the same libllama driven from C++ (build/llama-ref: one warm-up, then one timed pp and tg per run).',
       'Times start after the engine library is loaded; load = model + context + first token evaluated and sampled.',
       'Peak RSS is VmHWM of the child process and includes Node (~50-150 MiB); baseRssBytes in raw runs is the RSS before the load.',
     ],
@@ -93,11 +100,12 @@ async function main(): Promise<void> {
       log(`${m} ${f}:`);
       const file = await benchModel(modelsDir, shape, f, undefined, log);
       const tensors = planModel(shape, f);
-      const runs = await runCase(args, threads, file);
+      const runs = await runCase(args, engines, threads, file);
       const summary = summarizeCase(m, f, fs.statSync(file).size, weightBytesPerToken(tensors), bounds(shape, tensors, limits, args.ppTokens), runs);
       report.cases.push(summary);
       report.raw.push({ model: m, format: f, file: path.basename(file), runs });
-      log(`  median ratio Hearth/llama.cpp: pp ${summary.ratio.ppTokPerSec.toFixed(2)}, tg ${summary.ratio.tgTokPerSec.toFixed(2)}`);
+      log(`  median ratio Hearth/llama.cpp: pp ${summary.ratio.ppTokPerSec.toFixed(2)}, tg ${summary.ratio.tgTokPerSec.toFixed(2)}` +
+        (summary.ratioRaw ? `; Hearth/raw llama.cpp: pp ${summary.ratioRaw.ppTokPerSec.toFixed(2)}, tg ${summary.ratioRaw.tgTokPerSec.toFixed(2)}` : ''));
     }
   }
 

@@ -30,11 +30,13 @@ async function runHearth(req: ChildRequest): Promise<ChildResult> {
   const { loadModel } = await import('../../extension/engine/engine');
   const { loadBinding } = await import('../../extension/engine/binding');
   loadBinding();
-  // The engine has only a CPU backend today: other values are recorded, not passed.
-  const backendNote = req.backend === 'cpu' || req.backend === 'auto' ? 'cpu' : `${req.backend} unsupported by hearth, ran cpu`;
   const base = rss().now;
   const t0 = performance.now();
-  const model = await loadModel(req.model, { threads: req.threads, contextLength: req.contextSize });
+  // An explicit GPU backend offloads every layer, as llama.cpp's children do (-ngl 999).
+  const gpuLayers = req.backend === 'cpu' || req.backend === 'auto' ? 'auto' : 'all';
+  const model = await loadModel(req.model, { threads: req.threads, contextLength: req.contextSize, backend: req.backend, gpuLayers });
+  const info = model.info;
+  const backendNote = info.backend === 'cpu' ? 'cpu' : `${info.backend} ${info.device ?? ''}, ${info.gpuLayers} layers`;
   const session = model.createSession({ contextLength: req.contextSize, batchSize: 512 });
   const first = session.generate([FIRST_ID], { maxTokens: 1, stopOnEog: false });
   for await (const _ of first) break;

@@ -3,7 +3,8 @@
  * One child process per measurement so that peak RSS (VmHWM) belongs to one
  * engine and one load; the answer is the last stdout line, "RESULT <json>".
  */
-export type EngineName = 'hearth' | 'llama.cpp';
+/** llama.cpp: through node-llama-cpp (JS); llama.cpp-raw: the same libllama from C++ (build/llama-ref). */
+export type EngineName = 'hearth' | 'llama.cpp' | 'llama.cpp-raw';
 export type BackendName = 'cpu' | 'cuda' | 'vulkan' | 'auto';
 
 export interface ChildRequest {

@@ -2,6 +2,7 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { RESULT_PREFIX, type ChildRequest, type ChildResult } from './protocol';
+import { runRawLlama } from './raw-llama';
 
 const CHILD = path.join(__dirname, 'child.ts');
 
@@ -11,6 +12,7 @@ export function parseChildOutput(stdout: string): ChildResult | null {
 }
 
 export function runChild(req: ChildRequest, timeoutMs = 30 * 60_000): Promise<ChildResult> {
+  if (req.engine === 'llama.cpp-raw') return runRawLlama(req, timeoutMs);
   return new Promise((resolve, reject) => {
     const env = { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' };
     const p = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(req)], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,11 +1,13 @@
 /**
  * A hand-written SVG bar chart: for each model/format, Hearth and llama.cpp
- * side by side, one panel per speed metric (pp512, tg128), bars scaled to
+ * (node-llama-cpp, and raw libllama when it ran) side by side, one panel per speed metric (pp512, tg128), bars scaled to
  * the panel's largest value. No dependencies. Pure.
  */
 import type { CaseSummary } from './summary';
 
-const COLORS = { hearth: '#d9480f', llama: '#1c7ed6' };
+type Engine = 'hearth' | 'llamaCpp' | 'llamaRaw';
+const COLORS: Record<Engine, string> = { hearth: '#d9480f', llamaCpp: '#1c7ed6', llamaRaw: '#5c940d' };
+const LABELS: Record<Engine, string> = { hearth: 'Hearth', llamaCpp: 'llama.cpp (node-llama-cpp)', llamaRaw: 'llama.cpp (raw libllama)' };
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
 export function escapeXml(s: string): string {
@@ -17,42 +19,46 @@ function num(x: number): string {
 }
 
 export function resultsChart(cases: readonly CaseSummary[], title: string): string {
-  const panels: { label: string; get: (c: CaseSummary, e: 'hearth' | 'llamaCpp') => number }[] = [
-    { label: 'pp512 (tokens/s)', get: (c, e) => c[e].ppTokPerSec },
-    { label: 'tg128 (tokens/s)', get: (c, e) => c[e].tgTokPerSec },
+  const engines: Engine[] = cases.some((c) => c.llamaRaw) ? ['hearth', 'llamaCpp', 'llamaRaw'] : ['hearth', 'llamaCpp'];
+  const panels: { label: string; get: (c: CaseSummary, e: Engine) => number }[] = [
+    { label: 'pp512 (tokens/s)', get: (c, e) => c[e]?.ppTokPerSec ?? NaN },
+    { label: 'tg128 (tokens/s)', get: (c, e) => c[e]?.tgTokPerSec ?? NaN },
   ];
-  const groupW = 90;
+  const groupW = 30 * engines.length + 30;
   const barW = 30;
   const panelH = 200;
   const left = 50;
   const top = 50;
   const gap = 70;
   // Wide enough for the title and legend with one case.
-  const width = Math.max(480, left + Math.max(1, cases.length) * groupW + 20);
+  const width = Math.max(engines.length > 2 ? 640 : 480, left + Math.max(1, cases.length) * groupW + 20);
   const height = top + panels.length * (panelH + gap) + 10;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
   out.push(`<rect width="100%" height="100%" fill="#fff"/>`);
   out.push(`<text x="${left}" y="18" font-size="14" font-weight="bold">${escapeXml(title)}</text>`);
-  out.push(`<rect x="${left}" y="28" width="10" height="10" fill="${COLORS.hearth}"/><text x="${left + 14}" y="37">Hearth</text>`);
-  out.push(`<rect x="${left + 70}" y="28" width="10" height="10" fill="${COLORS.llama}"/><text x="${left + 84}" y="37">llama.cpp (node-llama-cpp)</text>`);
+  engines.forEach((e, i) => {
+    const x = left + [0, 70, 250][i];
+    out.push(`<rect x="${x}" y="28" width="10" height="10" fill="${COLORS[e]}"/><text x="${x + 14}" y="37">${escapeXml(LABELS[e])}</text>`);
+  });
   panels.forEach((p, pi) => {
     const y0 = top + pi * (panelH + gap) + 20;
     const base = y0 + panelH;
-    const max = Math.max(1e-9, ...cases.flatMap((c) => [p.get(c, 'hearth'), p.get(c, 'llamaCpp')]).filter(Number.isFinite));
+    const max = Math.max(1e-9, ...cases.flatMap((c) => engines.map((e) => p.get(c, e))).filter(Number.isFinite));
     out.push(`<text x="${left}" y="${y0 - 6}" font-weight="bold">${escapeXml(p.label)}</text>`);
     out.push(`<line x1="${left}" y1="${base}" x2="${width - 10}" y2="${base}" stroke="#333"/>`);
     cases.forEach((c, ci) => {
       const gx = left + ci * groupW + 10;
-      (['hearth', 'llamaCpp'] as const).forEach((e, ei) => {
+      engines.forEach((e, ei) => {
         const v = p.get(c, e);
         const h = Number.isFinite(v) ? (v / max) * (panelH - 14) : 0;
         const x = gx + ei * barW;
-        out.push(`<rect x="${x}" y="${(base - h).toFixed(1)}" width="${barW - 4}" height="${h.toFixed(1)}" fill="${e === 'hearth' ? COLORS.hearth : COLORS.llama}"><title>${escapeXml(`${c.model} ${c.format} ${e === 'hearth' ? 'Hearth' : 'llama.cpp'}: ${num(v)}`)}</title></rect>`);
+        out.push(`<rect x="${x}" y="${(base - h).toFixed(1)}" width="${barW - 4}" height="${h.toFixed(1)}" fill="${COLORS[e]}"><title>${escapeXml(`${c.model} ${c.format} ${LABELS[e]}: ${num(v)}`)}</title></rect>`);
         out.push(`<text x="${x + (barW - 4) / 2}" y="${(base - h - 3).toFixed(1)}" text-anchor="middle" font-size="9">${num(v)}</text>`);
       });
-      out.push(`<text x="${gx + barW - 2}" y="${base + 14}" text-anchor="middle">${escapeXml(c.model)}</text>`);
-      out.push(`<text x="${gx + barW - 2}" y="${base + 27}" text-anchor="middle">${escapeXml(c.format)}</text>`);
+      const mid = gx + (engines.length * barW) / 2 - 2;
+      out.push(`<text x="${mid}" y="${base + 14}" text-anchor="middle">${escapeXml(c.model)}</text>`);
+      out.push(`<text x="${mid}" y="${base + 27}" text-anchor="middle">${escapeXml(c.format)}</text>`);
     });
   });
   out.push('</svg>');

@@ -27,9 +27,12 @@ export interface CaseSummary {
   llamaCpp: EngineFigures;
   /** hearth / llama.cpp per metric (above 1 is better for speeds, worse for times and RSS). */
   ratio: EngineFigures;
+  /** Raw llama.cpp (libllama from C++, no JS per token) and hearth / raw; null when it did not run. */
+  llamaRaw: EngineFigures | null;
+  ratioRaw: EngineFigures | null;
   bound: { tgTokPerSec: number; ppTokPerSec: number };
   /** Each engine's median as a fraction of the bound. */
-  fraction: { hearth: { tg: number; pp: number }; llamaCpp: { tg: number; pp: number } };
+  fraction: { hearth: { tg: number; pp: number }; llamaCpp: { tg: number; pp: number }; llamaRaw: { tg: number; pp: number } | null };
 }
 
 export function figuresOf(runs: readonly EngineRun[]): EngineFigures {
@@ -52,7 +55,10 @@ export function summarizeCase(
 ): CaseSummary {
   const h = figuresOf(runs.filter((r) => r.engine === 'hearth'));
   const l = figuresOf(runs.filter((r) => r.engine === 'llama.cpp'));
-  const r = Object.fromEntries(METRICS.map((m) => [m, ratio(h[m], l[m])])) as EngineFigures;
+  const ratios = (a: EngineFigures, b: EngineFigures) => Object.fromEntries(METRICS.map((m) => [m, ratio(a[m], b[m])])) as EngineFigures;
+  const r = ratios(h, l);
+  const rawRuns = runs.filter((x) => x.engine === 'llama.cpp-raw');
+  const raw = rawRuns.length ? figuresOf(rawRuns) : null;
   return {
     model,
     format,
@@ -62,10 +68,13 @@ export function summarizeCase(
     hearth: h,
     llamaCpp: l,
     ratio: r,
+    llamaRaw: raw,
+    ratioRaw: raw ? ratios(h, raw) : null,
     bound,
     fraction: {
       hearth: { tg: ratio(h.tgTokPerSec, bound.tgTokPerSec), pp: ratio(h.ppTokPerSec, bound.ppTokPerSec) },
       llamaCpp: { tg: ratio(l.tgTokPerSec, bound.tgTokPerSec), pp: ratio(l.ppTokPerSec, bound.ppTokPerSec) },
+      llamaRaw: raw ? { tg: ratio(raw.tgTokPerSec, bound.tgTokPerSec), pp: ratio(raw.ppTokPerSec, bound.ppTokPerSec) } : null,
     },
   };
 }

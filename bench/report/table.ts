@@ -13,16 +13,22 @@ function pct(x: number): string {
   return Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '–';
 }
 
-/** One row per model/format; each cell "Hearth / llama.cpp (ratio)". */
+/**
+ * One row per model/format; each cell "Hearth / llama.cpp (ratio)", L being
+ * llama.cpp through node-llama-cpp. When raw llama.cpp (R: libllama from
+ * C++) ran, three more cells: pp and tg "R (Hearth / R)", and its load and RSS.
+ */
 export function resultsTable(cases: readonly CaseSummary[]): string {
+  const withRaw = cases.some((c) => c.llamaRaw);
   const head = [
-    '| model | format | pp512 tok/s H / L (×) | tg128 tok/s H / L (×) | load warm ms H / L | load cold ms H / L | peak RSS MiB H / L | tg % of BW bound H / L | pp % of FMA bound H / L |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| model | format | pp512 tok/s H / L (×) | tg128 tok/s H / L (×) | load warm ms H / L | load cold ms H / L | peak RSS MiB H / L | tg % of BW bound H / L | pp % of FMA bound H / L |' +
+      (withRaw ? ' pp512 raw R (H/R ×) | tg128 raw R (H/R ×) | raw R: load warm ms, peak RSS MiB, tg % BW |' : ''),
+    '|---|---|---|---|---|---|---|---|---|' + (withRaw ? '---|---|---|' : ''),
   ];
   const rows = cases.map((c) => {
     const h = c.hearth;
     const l = c.llamaCpp;
-    return [
+    const row = [
       c.model,
       c.format,
       `${fmt(h.ppTokPerSec, 1)} / ${fmt(l.ppTokPerSec, 1)} (${fmt(c.ratio.ppTokPerSec, 2)})`,
@@ -33,6 +39,15 @@ export function resultsTable(cases: readonly CaseSummary[]): string {
       `${pct(c.fraction.hearth.tg)} / ${pct(c.fraction.llamaCpp.tg)}`,
       `${pct(c.fraction.hearth.pp)} / ${pct(c.fraction.llamaCpp.pp)}`,
     ];
+    if (withRaw) {
+      const r = c.llamaRaw, q = c.ratioRaw;
+      row.push(
+        r && q ? `${fmt(r.ppTokPerSec, 1)} (${fmt(q.ppTokPerSec, 2)})` : '–',
+        r && q ? `${fmt(r.tgTokPerSec, 1)} (${fmt(q.tgTokPerSec, 2)})` : '–',
+        r ? `${fmt(r.loadWarmMs, 0)}, ${mib(r.peakRssBytes)}, ${pct(c.fraction.llamaRaw?.tg ?? NaN)}` : '–',
+      );
+    }
+    return row;
   });
   return [...head, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n') + '\n';
 }

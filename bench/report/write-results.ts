@@ -42,6 +42,6 @@ if (require.main === module) {
   }
   const report = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchReport;
   // JSON has no NaN: missing figures come back as null.
-  for (const c of report.cases) for (const e of [c.hearth, c.llamaCpp, c.ratio, c.fraction.hearth, c.fraction.llamaCpp] as unknown as Record<string, number | null>[]) for (const k of Object.keys(e)) if (e[k] === null) e[k] = NaN;
+  for (const c of report.cases) for (const e of [c.hearth, c.llamaCpp, c.ratio, c.fraction.hearth, c.fraction.llamaCpp, c.llamaRaw ?? {}, c.ratioRaw ?? {}, c.fraction.llamaRaw ?? {}] as unknown as Record<string, number | null>[]) for (const k of Object.keys(e)) if (e[k] === null) e[k] = NaN;
   writeResults(report, dir ?? path.dirname(file));
 }

@@ -2,7 +2,7 @@
 import { strict as assert } from 'assert';
 import { parseBenchArgs } from '../../bench/args';
 import { parseChildOutput } from '../../bench/engines/spawn-child';
-import { procStatusBytes, promptIds, type ChildResult } from '../../bench/engines/protocol';
+import { procStatusBytes, promptIds, type ChildResult, type EngineName } from '../../bench/engines/protocol';
 import { latencySummary, type KeyRecord } from '../../bench/latency/latency-report';
 import { candidateLines, typingSession } from '../../bench/latency/typing-session';
 import { hash2, RowPool } from '../../bench/model/random-pool';
@@ -15,7 +15,7 @@ import { resultsTable } from '../../bench/report/table';
 
 export const TINY: ModelShape = { id: 'tiny', nEmbd: 256, nLayer: 8, nHead: 4, nHeadKv: 2, nFf: 512, nVocab: 320, nCtxTrain: 2048, tiedEmbeddings: true };
 
-function child(engine: 'hearth' | 'llama.cpp', pp: number, tg: number, load: number, rss: number): ChildResult {
+function child(engine: EngineName, pp: number, tg: number, load: number, rss: number): ChildResult {
   return { engine, loadToFirstTokenMs: load, ppTokPerSec: pp, tgTokPerSec: tg, tgTokens: 128, peakRssBytes: rss, baseRssBytes: 0, backendNote: 'cpu' };
 }
 
@@ -160,6 +160,22 @@ describe('bench: report', () => {
     assert.equal(lines.length, 3);
     assert.match(lines[2], /^\| 0\.5b \| q8_0 \| 110\.0 \/ 55\.0 \(2\.00\) \| 21\.0 \/ 11\.0 \(1\.91\) \| 55 \/ 105 \| 510 \/ 950 \| 605 \/ 705 \| 53% \/ 28% \| 50% \/ 25% \|$/);
     assert.match(resultsTable([{ ...c, hearth: { ...c.hearth, tgTokPerSec: NaN } }]), /– \/ 11\.0/);
+    assert.equal(c.llamaRaw, null);
+  });
+  it('raw llama.cpp: its medians, Hearth / raw ratios and three more table cells', () => {
+    const withRaw = summarizeCase('0.5b', 'q8_0', 1e9, 5e8, { tgTokPerSec: 40, ppTokPerSec: 220 }, [
+      ...runs,
+      { engine: 'llama.cpp-raw', full: child('llama.cpp-raw', 80, 16, 90, 300 << 20), cold: null },
+      { engine: 'llama.cpp-raw', full: child('llama.cpp-raw', 88, 20, 95, 310 << 20), cold: null },
+      { engine: 'llama.cpp-raw', full: child('llama.cpp-raw', 84, 18, 92, 305 << 20), cold: null },
+    ]);
+    assert.equal(withRaw.llamaRaw?.ppTokPerSec, 84);
+    assert.equal(withRaw.ratioRaw?.tgTokPerSec, 21 / 18);
+    assert.equal(withRaw.fraction.llamaRaw?.tg, 18 / 40);
+    const row = resultsTable([withRaw]).trim().split('\n')[2];
+    assert.match(row, /\| 84\.0 \(1\.31\) \| 18\.0 \(1\.17\) \| 92, 305, 45% \|$/);
+    const bars = [...resultsChart([withRaw], 't').matchAll(/<rect x="[\d.]+" y="[\d.]+" width="26"/g)];
+    assert.equal(bars.length, 3 * 2);
   });
   it('chart: an SVG with two bars per case per panel, scaled to the largest, names escaped', () => {
     const svg = resultsChart([c, { ...c, format: 'q4_0' }], 'A <test> & "chart"');

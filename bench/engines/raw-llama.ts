@@ -1,0 +1,79 @@
+/**
+ * Raw llama.cpp: the same libllama node-llama-cpp ships, driven from C++ by
+ * build/llama-ref (bench/gpu/llama-ref.cpp) instead of JavaScript, so the
+ * table can show llama.cpp's own speed next to what node-llama-cpp delivers.
+ * llama-ref times what the JS children time (load to first token, pp on a
+ * fresh cache, tg from an empty cache) after one warm-up of each.
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { BackendName, ChildRequest, ChildResult } from './protocol';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+export const LLAMA_REF = path.join(ROOT, 'build', 'llama-ref');
+
+/** node-llama-cpp's prebuilt folder for a backend on this platform. */
+export function llamaLibDir(backend: BackendName): string {
+  const variant = backend === 'cuda' || backend === 'vulkan' ? `${process.platform}-${process.arch}-${backend}` : `${process.platform}-${process.arch}`;
+  return path.join(ROOT, 'node_modules', '@node-llama-cpp', variant, 'bins', variant);
+}
+
+/** Builds build/llama-ref if absent; returns null when ready, else why not. */
+export function ensureLlamaRef(backend: BackendName): string | null {
+  if (process.platform !== 'linux') return `raw llama.cpp runs on Linux only (${process.platform})`;
+  if (!fs.existsSync(llamaLibDir(backend))) return `no llama.cpp build at ${llamaLibDir(backend)}`;
+  if (fs.existsSync(LLAMA_REF)) return null;
+  const r = spawnSync('bash', [path.join(ROOT, 'bench', 'gpu', 'build-llama-ref.sh')], { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? null : `bench/gpu/build-llama-ref.sh failed: ${(r.stderr || r.stdout).slice(-500)}`;
+}
+
+interface LlamaRefJson {
+  pp: number;
+  tg: number;
+  load_ms: number;
+  peak_rss_bytes: number;
+  base_rss_bytes: number;
+  devices: { type: string; name: string }[];
+}
+
+export function parseLlamaRefOutput(stdout: string): LlamaRefJson | null {
+  const line = stdout.split('\n').reverse().find((l) => l.startsWith('{"engine":"llama.cpp"'));
+  return line ? (JSON.parse(line) as LlamaRefJson) : null;
+}
+
+export function runRawLlama(req: ChildRequest, timeoutMs = 30 * 60_000): Promise<ChildResult> {
+  const full = req.mode === 'full';
+  const args = [
+    '--lib', llamaLibDir(req.backend), '--model', req.model, '--threads', String(req.threads),
+    '--ngl', req.backend === 'cpu' ? '0' : '999',
+    '--pp', String(full ? req.ppTokens : 0), '--tg', String(full ? req.tgTokens : 0), '--reps', '1',
+  ];
+  return new Promise((resolve, reject) => {
+    const p = spawn(LLAMA_REF, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const j = parseLlamaRefOutput(out);
+      if (code !== 0 || !j) {
+        reject(new Error(`llama.cpp-raw (${req.mode}) failed: ${signal ?? `exit ${code}`}\n${(err + out).slice(-2000)}`));
+        return;
+      }
+      const gpu = j.devices.filter((d) => d.type !== 'cpu').map((d) => d.name);
+      resolve({
+        engine: 'llama.cpp-raw',
+        loadToFirstTokenMs: j.load_ms,
+        ppTokPerSec: full ? j.pp : undefined,
+        tgTokPerSec: full ? j.tg : undefined,
+        tgTokens: full ? req.tgTokens : undefined,
+        peakRssBytes: j.peak_rss_bytes,
+        baseRssBytes: j.base_rss_bytes,
+        backendNote: req.backend === 'cpu' || gpu.length === 0 ? 'cpu (libllama, C++)' : `${gpu.join(', ')} (libllama, C++)`,
+      });
+    });
+  });
+}
