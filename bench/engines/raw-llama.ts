@@ -5,10 +5,11 @@
  * llama-ref times what the JS children time (load to first token, pp on a
  * fresh cache, tg from an empty cache) after one warm-up of each.
  */
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendName, ChildRequest, ChildResult } from './protocol';
+import { spawnCollect } from './spawn-child';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const LLAMA_REF = path.join(ROOT, 'build', 'llama-ref');
@@ -42,38 +43,25 @@ export function parseLlamaRefOutput(stdout: string): LlamaRefJson | null {
   return line ? (JSON.parse(line) as LlamaRefJson) : null;
 }
 
-export function runRawLlama(req: ChildRequest, timeoutMs = 30 * 60_000): Promise<ChildResult> {
+export async function runRawLlama(req: ChildRequest, timeoutMs = 30 * 60_000): Promise<ChildResult> {
   const full = req.mode === 'full';
   const args = [
     '--lib', llamaLibDir(req.backend), '--model', req.model, '--threads', String(req.threads),
     '--ngl', req.backend === 'cpu' ? '0' : '999',
     '--pp', String(full ? req.ppTokens : 0), '--tg', String(full ? req.tgTokens : 0), '--reps', '1',
   ];
-  return new Promise((resolve, reject) => {
-    const p = spawn(LLAMA_REF, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const j = parseLlamaRefOutput(out);
-      if (code !== 0 || !j) {
-        reject(new Error(`llama.cpp-raw (${req.mode}) failed: ${signal ?? `exit ${code}`}\n${(err + out).slice(-2000)}`));
-        return;
-      }
-      const gpu = j.devices.filter((d) => d.type !== 'cpu').map((d) => d.name);
-      resolve({
-        engine: 'llama.cpp-raw',
-        loadToFirstTokenMs: j.load_ms,
-        ppTokPerSec: full ? j.pp : undefined,
-        tgTokPerSec: full ? j.tg : undefined,
-        tgTokens: full ? req.tgTokens : undefined,
-        peakRssBytes: j.peak_rss_bytes,
-        baseRssBytes: j.base_rss_bytes,
-        backendNote: req.backend === 'cpu' || gpu.length === 0 ? 'cpu (libllama, C++)' : `${gpu.join(', ')} (libllama, C++)`,
-      });
-    });
-  });
+  const { code, signal, out, err } = await spawnCollect(LLAMA_REF, args, timeoutMs);
+  const j = parseLlamaRefOutput(out);
+  if (code !== 0 || !j) throw new Error(`llama.cpp-raw (${req.mode}) failed: ${signal ?? `exit ${code}`}\n${(err + out).slice(-2000)}`);
+  const gpu = j.devices.filter((d) => d.type !== 'cpu').map((d) => d.name);
+  return {
+    engine: 'llama.cpp-raw',
+    loadToFirstTokenMs: j.load_ms,
+    ppTokPerSec: full ? j.pp : undefined,
+    tgTokPerSec: full ? j.tg : undefined,
+    tgTokens: full ? req.tgTokens : undefined,
+    peakRssBytes: j.peak_rss_bytes,
+    baseRssBytes: j.base_rss_bytes,
+    backendNote: req.backend === 'cpu' || gpu.length === 0 ? 'cpu (libllama, C++)' : `${gpu.join(', ')} (libllama, C++)`,
+  };
 }

@@ -11,11 +11,15 @@ export function parseChildOutput(stdout: string): ChildResult | null {
   return line ? (JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildResult) : null;
 }
 
-export function runChild(req: ChildRequest, timeoutMs = 30 * 60_000): Promise<ChildResult> {
-  if (req.engine === 'llama.cpp-raw') return runRawLlama(req, timeoutMs);
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' };
-    const p = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(req)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a process to its end, collecting stdout and stderr; SIGKILL after timeoutMs. */
+export function spawnCollect(
+  cmd: string,
+  args: string[],
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -23,9 +27,16 @@ export function runChild(req: ChildRequest, timeoutMs = 30 * 60_000): Promise<Ch
     const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
     p.on('close', (code, signal) => {
       clearTimeout(timer);
-      const res = parseChildOutput(out);
-      if (code === 0 && res) resolve(res);
-      else reject(new Error(`${req.engine} child (${req.mode}) failed: ${signal ?? `exit ${code}`}\n${err.slice(-2000)}`));
+      resolve({ code, signal, out, err });
     });
   });
+}
+
+export async function runChild(req: ChildRequest, timeoutMs = 30 * 60_000): Promise<ChildResult> {
+  if (req.engine === 'llama.cpp-raw') return runRawLlama(req, timeoutMs);
+  const env = { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' };
+  const { code, signal, out, err } = await spawnCollect(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(req)], timeoutMs, env);
+  const res = parseChildOutput(out);
+  if (code === 0 && res) return res;
+  throw new Error(`${req.engine} child (${req.mode}) failed: ${signal ?? `exit ${code}`}\n${err.slice(-2000)}`);
 }

@@ -17,7 +17,9 @@ export function resultsHeader(r: BenchReport): string {
     `Machine: ${m.cpu}, ${m.physicalCores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB; ` +
     `kernels ${m.kernelLevel}; ${s.threads} threads; ctx ${s.contextSize}; median of ${s.runs} runs; ${m.date.slice(0, 16).replace('T', ' ')} UTC.\n` +
     `Limits measured in the same run: read ${(r.limits.readBytesPerSec / 1e9).toFixed(1)} GB/s, f32 FMA ${(r.limits.fmaFlopsPerSec / 1e9).toFixed(0)} GFLOP/s.\n` +
-    'H = Hearth, L = llama.cpp via node-llama-cpp; (×) = H / L. Cold load: file evicted with posix_fadvise DONTNEED (dd iflag=nocache).\n'
+    'H = Hearth, L = llama.cpp via node-llama-cpp; (×) = H / L.' +
+    (r.cases.some((c) => c.llamaRaw) ? ' R = raw llama.cpp (the same libllama from C++, build/llama-ref); (H/R ×) = H / R.' : '') +
+    ' Cold load: file evicted with posix_fadvise DONTNEED (dd iflag=nocache).\n'
   );
 }
 
