@@ -143,16 +143,40 @@ void cpu_rope(float * x, int64_t n_head, int64_t head_dim, int64_t n_rot, int64_
     }
 }
 
+// A prompt's activations (n tokens x FFN width) are long enough to split over
+// the pool; one token's are not worth a hand-out. fn(offset, count).
+template <class Fn>
+void elementwise(const CpuContext & ctx, int64_t n, const Fn & fn) {
+    constexpr int64_t GRAIN = 16384;
+    if (!ctx.pool || n < 2 * GRAIN) {
+        fn(0, n);
+        return;
+    }
+    run_parallel(ctx.pool, (n + GRAIN - 1) / GRAIN, [&](int64_t c0, int64_t c1, int) {
+        const int64_t a = c0 * GRAIN, b = c1 * GRAIN < n ? c1 * GRAIN : n;
+        fn(a, b - a);
+    }, 1);
+}
+
 void cpu_add(const CpuContext & ctx, const float * a, const float * b, float * out, int64_t n) {
-    kernels_of(ctx).add(a, b, out, n);
+    const CpuKernels & kt = kernels_of(ctx);
+    elementwise(ctx, n, [&](int64_t o, int64_t c) { kt.add(a + o, b + o, out + o, c); });
 }
 void cpu_mul(const CpuContext & ctx, const float * a, const float * b, float * out, int64_t n) {
-    kernels_of(ctx).mul(a, b, out, n);
+    const CpuKernels & kt = kernels_of(ctx);
+    elementwise(ctx, n, [&](int64_t o, int64_t c) { kt.mul(a + o, b + o, out + o, c); });
 }
-void cpu_silu(const CpuContext & ctx, const float * x, float * out, int64_t n) { kernels_of(ctx).silu(x, out, n); }
-void cpu_gelu(const CpuContext & ctx, const float * x, float * out, int64_t n) { kernels_of(ctx).gelu(x, out, n); }
+void cpu_silu(const CpuContext & ctx, const float * x, float * out, int64_t n) {
+    const CpuKernels & kt = kernels_of(ctx);
+    elementwise(ctx, n, [&](int64_t o, int64_t c) { kt.silu(x + o, out + o, c); });
+}
+void cpu_gelu(const CpuContext & ctx, const float * x, float * out, int64_t n) {
+    const CpuKernels & kt = kernels_of(ctx);
+    elementwise(ctx, n, [&](int64_t o, int64_t c) { kt.gelu(x + o, out + o, c); });
+}
 void cpu_swiglu(const CpuContext & ctx, const float * gate, const float * up, float * out, int64_t n) {
-    kernels_of(ctx).swiglu(gate, up, out, n);
+    const CpuKernels & kt = kernels_of(ctx);
+    elementwise(ctx, n, [&](int64_t o, int64_t c) { kt.swiglu(gate + o, up + o, out + o, c); });
 }
 
 void cpu_add(const float * a, const float * b, float * out, int64_t n) { cpu_add(CpuContext{}, a, b, out, n); }

@@ -6,9 +6,9 @@ namespace hearth {
 
 namespace {
 
-void add_bias_rows(float * x, const float * b, int64_t rows, int64_t n) {
+void add_bias_rows(const CpuContext & ctx, float * x, const float * b, int64_t rows, int64_t n) {
     if (!b) return;
-    for (int64_t r = 0; r < rows; ++r) cpu_add(x + r * n, b, x + r * n, n);
+    for (int64_t r = 0; r < rows; ++r) cpu_add(ctx, x + r * n, b, x + r * n, n);
 }
 
 void matmul(const CpuContext & ctx, const hearth_weight & w, const float * x, int64_t n, float * y) {
@@ -46,9 +46,9 @@ void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, co
     matmul(ctx, L.wq, h, n, q);
     matmul(ctx, L.wk, h, n, k);
     matmul(ctx, L.wv, h, n, v);
-    add_bias_rows(q, L.bq, n, Q);
-    add_bias_rows(k, L.bk, n, KV);
-    add_bias_rows(v, L.bv, n, KV);
+    add_bias_rows(ctx, q, L.bq, n, Q);
+    add_bias_rows(ctx, k, L.bk, n, KV);
+    add_bias_rows(ctx, v, L.bv, n, KV);
 
     for (int64_t t = 0; t < n; ++t) {
         const int64_t pos = pos0 + t;
@@ -73,14 +73,14 @@ void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, co
     cpu_attention(ctx, a);
 
     matmul(ctx, L.wo, att, n, o);
-    cpu_add(x, o, x, n * E);
+    cpu_add(ctx, x, o, x, n * E);
 
     for (int64_t t = 0; t < n; ++t) cpu_rms_norm(ctx, x + t * E, L.ffn_norm, E, d.rms_eps, h + t * E);
     matmul(ctx, L.ffn_gate, h, n, gate);
     matmul(ctx, L.ffn_up, h, n, up);
-    cpu_swiglu(gate, up, gate, n * F);
+    cpu_swiglu(ctx, gate, up, gate, n * F);
     matmul(ctx, L.ffn_down, gate, n, o);
-    cpu_add(x, o, x, n * E);
+    cpu_add(ctx, x, o, x, n * E);
 }
 
 void decoder_head_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const float * x, int64_t rows,
