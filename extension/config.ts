@@ -16,6 +16,7 @@ export interface HearthConfig {
   completionAlternatives: number;
   completionAlternativeTemperature: number;
   completionOtherFiles: boolean;
+  completionSpliceDrift: number;
   chatContextTokens: number;
   chatReplyTokens: number;
   maxModelBytes: number;
@@ -47,6 +48,7 @@ export function readConfig(): HearthConfig {
     completionAlternatives: c.get<number>('completion.alternatives', 1),
     completionAlternativeTemperature: c.get<number>('completion.alternativeTemperature', 0.8),
     completionOtherFiles: c.get<boolean>('completion.otherFiles', true),
+    completionSpliceDrift: Math.max(0, c.get<number>('completion.spliceDrift', 256)),
     chatContextTokens: c.get<number>('chat.contextTokens', 4096),
     chatReplyTokens: c.get<number>('chat.replyTokens', 1024),
     // Default: 60% of RAM, leaving room for the editor and the KV cache.

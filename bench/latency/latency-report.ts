@@ -17,6 +17,8 @@ export interface KeyRecord {
   doneMs: number | null;
   promptTokens: number | null;
   evaluatedTokens: number | null;
+  /** Of the cached prompt tokens, those the splice moved past the typed ones (not evaluated). */
+  splicedTokens: number | null;
   generatedTokens: number | null;
   /** Prompt tokens not in the KV cache when the request was made (all engine requests, finished or not). */
   newTokens: number | null;
@@ -38,6 +40,8 @@ export interface LatencySummary {
   /** Keystroke to the suggestion (cache answers included). */
   suggestionMs: { p50: number; p95: number };
   evaluatedTokens: { p50: number; p95: number; max: number };
+  /** Prompt tokens moved past the typed ones instead of evaluated (splice). */
+  splicedTokens: { p50: number; p95: number };
   promptTokens: { p50: number; p95: number };
   /** Prompt tokens missing from the cache per engine request, finished or cancelled. */
   newTokens: { p50: number; p95: number; max: number };
@@ -49,6 +53,7 @@ function pq(xs: number[]): { p50: number; p95: number } {
 
 export function latencySummary(records: readonly KeyRecord[]): LatencySummary {
   const served = records.filter((r) => r.doneMs !== null);
+  // Engine requests whose prompt was evaluated (a request cancelled before has no figures).
   const engine = records.filter((r) => r.evaluatedTokens !== null && !r.superseded);
   const fresh = records.filter((r) => r.newTokens !== null).map((r) => r.newTokens as number);
   const evaluated = engine.map((r) => r.evaluatedTokens as number);
@@ -64,6 +69,7 @@ export function latencySummary(records: readonly KeyRecord[]): LatencySummary {
     firstTokenMs: pq(served.filter((r) => r.firstTokenMs !== null).map((r) => r.firstTokenMs as number)),
     suggestionMs: pq(served.map((r) => r.doneMs as number)),
     evaluatedTokens: { ...pq(evaluated), max: evaluated.length ? Math.max(...evaluated) : NaN },
+    splicedTokens: pq(engine.map((r) => r.splicedTokens ?? 0)),
     promptTokens: pq(engine.map((r) => r.promptTokens as number)),
     newTokens: { ...pq(fresh), max: fresh.length ? Math.max(...fresh) : NaN },
   };

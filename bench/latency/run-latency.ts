@@ -74,9 +74,11 @@ async function main(): Promise<void> {
     const g = orig(prompt, options);
     g.result.then(
       (r) => {
-        if (!rec) return;
+        // A request cancelled during its prompt has no prompt figures.
+        if (!rec || r.timings.promptTokens === 0) return;
         rec.promptTokens = r.timings.promptTokens;
         rec.evaluatedTokens = r.timings.promptTokensEvaluated;
+        rec.splicedTokens = r.timings.promptTokensSpliced;
         rec.generatedTokens = r.timings.generatedTokens;
       },
       () => undefined,
@@ -134,7 +136,7 @@ async function main(): Promise<void> {
     live = ac;
     const rec: KeyRecord = {
       key: k, site: key.site, t0: performance.now(), fromCache: false, suggested: false, superseded: false, aborted: false,
-      firstTokenMs: null, doneMs: null, promptTokens: null, evaluatedTokens: null, generatedTokens: null, newTokens: null,
+      firstTokenMs: null, doneMs: null, promptTokens: null, evaluatedTokens: null, splicedTokens: null, generatedTokens: null, newTokens: null,
     };
     records.push(rec);
     debounce.keystroke(Date.now());

@@ -28,6 +28,8 @@ export interface CompletionSettings {
   alternativeTemperature: number;
   /** Snippets of other recent files as repo-level context. */
   otherFiles: boolean;
+  /** Splice drift for the cached suffix (FimRequest.spliceDrift); 0: exact. */
+  spliceDrift: number;
 }
 
 export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
@@ -39,6 +41,7 @@ export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
   alternatives: 1,
   alternativeTemperature: 0.8,
   otherFiles: true,
+  spliceDrift: 256,
 };
 
 export interface CompletionResult {
@@ -143,6 +146,7 @@ export class CompletionEngine {
       this.count,
     );
     if (sampling) Object.assign(request, sampling);
+    if (s.spliceDrift > 0) request.spliceDrift = s.spliceDrift;
     const rules = new StopRules({
       ...ctx,
       maxLines: s.maxLines,

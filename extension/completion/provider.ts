@@ -106,6 +106,7 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
       alternatives: cfg.completionAlternatives,
       alternativeTemperature: cfg.completionAlternativeTemperature,
       otherFiles: cfg.completionOtherFiles,
+      spliceDrift: cfg.completionSpliceDrift,
     };
   }
 

@@ -108,6 +108,14 @@ export interface GenerateOptions {
   stopOnEog?: boolean;
   /** More token ids that end generation (not part of the output), e.g. FIM markers. */
   stopTokens?: readonly number[];
+  /**
+   * Splice (0, the default: off): after an edit inside the cached prompt, a
+   * cached run that reappears later is moved into place instead of being
+   * evaluated again, while each moved token has seen at most this many
+   * tokens change before it since it was evaluated. An approximation that
+   * makes a fill-in-the-middle prompt cost only the typed tokens. CPU only.
+   */
+  spliceDrift?: number;
   /** Add BOS when the prompt is text and the model wants it (default true). */
   addBos?: boolean;
   /** Parse special-token text like "<|fim_prefix|>" in a text prompt (default false). */
@@ -285,11 +293,11 @@ export class Session {
    * Makes the cache hold exactly `tokens` (reusing the common prefix) and
    * resolves to the logits after the last one.
    */
-  evaluate(tokens: readonly number[]): Promise<{ logits: Float32Array; reused: number; evaluated: number }> {
+  evaluate(tokens: readonly number[], options: { spliceDrift?: number } = {}): Promise<{ logits: Float32Array; reused: number; evaluated: number; spliced: number }> {
     this.check();
     return this.serialise(async () => {
       try {
-        return await this.native.evaluate(Int32Array.from(tokens));
+        return await this.native.evaluate(Int32Array.from(tokens), options);
       } catch (err) {
         throw asEngineError(err);
       }
@@ -343,6 +351,7 @@ export class Session {
       seed: options.seed,
       stop: options.stop,
       stopOnEog: options.stopOnEog,
+      spliceDrift: options.spliceDrift,
       stopTokens: options.stopTokens ? Array.from(options.stopTokens) : undefined,
     };
     const result = this.serialise(

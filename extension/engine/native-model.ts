@@ -93,6 +93,7 @@ export interface NativeGenerateOptions {
   stop?: string[];
   stopOnEog?: boolean;
   stopTokens?: number[];
+  spliceDrift?: number;
 }
 
 export interface NativeTimings {
@@ -100,6 +101,8 @@ export interface NativeTimings {
   genMs: number;
   promptTokens: number;
   promptTokensEvaluated: number;
+  /** Of the cached prompt tokens, those moved from later in the cache (splice). */
+  promptTokensSpliced: number;
   generatedTokens: number;
   promptTokensPerSec: number;
   genTokensPerSec: number;
@@ -125,12 +128,13 @@ export interface NativeEvaluateResult {
   reused: number;
   evaluated: number;
   dropped: number;
+  spliced: number;
 }
 
 export interface NativeSession {
   info(): { contextLength: number; keepTokens: number; contextShifts: number; cachedTokens: number };
   tokens(): Int32Array;
-  evaluate(tokens: Int32Array | number[]): Promise<NativeEvaluateResult>;
+  evaluate(tokens: Int32Array | number[], options?: { spliceDrift?: number }): Promise<NativeEvaluateResult>;
   generate(
     tokens: Int32Array | number[],
     options: NativeGenerateOptions,

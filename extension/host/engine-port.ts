@@ -61,6 +61,11 @@ export interface FimRequest {
   /** 0 or absent: greedy (the suggestion shown first); above 0: a sampled alternative. */
   temperature?: number;
   seed?: number;
+  /**
+   * How far the cached suffix may drift before it is evaluated again
+   * (engine Session splice): tokens typed or removed before it. 0 or absent: exact.
+   */
+  spliceDrift?: number;
 }
 
 export type ChatRole = 'system' | 'user' | 'assistant';

@@ -102,7 +102,7 @@ export class NativeEngine implements EnginePort {
     // model's choice back to the greedy token.
     const temperature = request.temperature ?? 0;
     const sampling = temperature > 0 ? { temperature, seed: request.seed, topK: 40, topP: 1, minP: 0 } : { temperature: 0 };
-    return this.stream(session, prompt, { maxTokens: request.maxTokens, ...sampling, stop: stops, stopTokens }, signal, request.timeBudgetMs * 2);
+    return this.stream(session, prompt, { maxTokens: request.maxTokens, ...sampling, stop: stops, stopTokens, spliceDrift: request.spliceDrift }, signal, request.timeBudgetMs * 2);
   }
 
   chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
@@ -150,12 +150,12 @@ export class NativeEngine implements EnginePort {
   private async *stream(
     session: Session,
     prompt: number[],
-    opts: { maxTokens: number; temperature?: number; seed?: number; topK?: number; topP?: number; minP?: number; stop: string[]; stopTokens: readonly number[] },
+    opts: { maxTokens: number; temperature?: number; seed?: number; topK?: number; topP?: number; minP?: number; stop: string[]; stopTokens: readonly number[]; spliceDrift?: number },
     signal: AbortSignal,
     hardLimitMs: number,
   ): AsyncIterable<string> {
     const gen = session.generate(prompt, {
-      maxTokens: opts.maxTokens, temperature: opts.temperature ?? 0, seed: opts.seed, topK: opts.topK, topP: opts.topP, minP: opts.minP, stop: opts.stop, stopTokens: opts.stopTokens, stopOnEog: true, signal,
+      maxTokens: opts.maxTokens, temperature: opts.temperature ?? 0, seed: opts.seed, topK: opts.topK, topP: opts.topP, minP: opts.minP, stop: opts.stop, stopTokens: opts.stopTokens, stopOnEog: true, spliceDrift: opts.spliceDrift, signal,
     });
     // A completion past twice its time budget is no longer useful.
     const timer = hardLimitMs > 0 ? setTimeout(() => gen.abort(), hardLimitMs) : null;

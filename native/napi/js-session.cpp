@@ -26,6 +26,7 @@ Napi::Object timings_object(Napi::Env env, const GenerationTimings & t) {
     o.Set("genMs", t.gen_ms);
     o.Set("promptTokens", (double)t.n_prompt);
     o.Set("promptTokensEvaluated", (double)t.n_prompt_eval);
+    o.Set("promptTokensSpliced", (double)t.n_prompt_spliced);
     o.Set("generatedTokens", (double)t.n_gen);
     o.Set("promptTokensPerSec", t.prompt_ms > 0 ? (double)t.n_prompt_eval * 1000.0 / t.prompt_ms : 0.0);
     o.Set("genTokensPerSec", t.gen_ms > 0 ? (double)t.n_gen * 1000.0 / t.gen_ms : 0.0);
@@ -96,6 +97,8 @@ GenerationParams generation_params(const Napi::Object & o) {
     s.presence_penalty = (float)number_option(o, "presencePenalty", s.presence_penalty);
     s.seed = (uint64_t)number_option(o, "seed", 1);
     p.stop_on_eog = bool_option(o, "stopOnEog", true);
+    p.splice_drift = (int64_t)number_option(o, "spliceDrift", 0);
+    if (p.splice_drift < 0) throw make_error(o.Env(), "E_INVALID_ARGUMENT", "spliceDrift must be >= 0");
     Napi::Value stop_tokens = o.Get("stopTokens");
     if (!stop_tokens.IsUndefined() && !stop_tokens.IsNull()) p.stop_tokens = token_array(stop_tokens, "stopTokens");
     Napi::Value stop = o.Get("stop");
@@ -142,16 +145,21 @@ Napi::Object session_wrap(Napi::Env env, std::shared_ptr<Model> model, const Ses
         std::copy(t.begin(), t.end(), out.Data());
         return out;
     });
-    // evaluate(tokens) -> Promise<{logits: Float32Array, reused, evaluated, dropped}>
+    // evaluate(tokens, {spliceDrift}?) -> Promise<{logits: Float32Array, reused, evaluated, dropped, spliced}>
     set_method(env, obj, "evaluate", [h](const Napi::CallbackInfo & info) -> Napi::Value {
         Napi::Env env = info.Env();
         std::vector<TokenId> tokens = token_array(info[0], "tokens");
+        int64_t drift = 0;
+        if (info.Length() > 1 && info[1].IsObject()) {
+            drift = (int64_t)number_option(info[1].As<Napi::Object>(), "spliceDrift", 0);
+            if (drift < 0) throw make_error(env, "E_INVALID_ARGUMENT", "spliceDrift must be >= 0");
+        }
         auto busy = std::make_shared<BusyGuard>(env, live_session(env, h));
         return AsyncTask<EvaluateOutput>::start(
             env,
-            [busy, tokens]() {
+            [busy, tokens, drift]() {
                 EvaluateOutput out;
-                out.logits = busy->state->session->evaluate(tokens, &out.stats);
+                out.logits = busy->state->session->evaluate(tokens, &out.stats, {}, drift);
                 busy->release()->busy = false;
                 return out;
             },
@@ -163,6 +171,7 @@ Napi::Object session_wrap(Napi::Env env, std::shared_ptr<Model> model, const Ses
                 o.Set("reused", (double)out.stats.n_reused);
                 o.Set("evaluated", (double)out.stats.n_evaluated);
                 o.Set("dropped", (double)out.stats.n_dropped);
+                o.Set("spliced", (double)out.stats.n_spliced);
                 return o;
             });
     });

@@ -226,11 +226,11 @@ describe('bench: typing session and latency summary', () => {
   });
   it('summarises served, cached, superseded requests and evaluated tokens', () => {
     const rec = (o: Partial<KeyRecord>): KeyRecord => ({
-      key: 0, site: 0, t0: 0, fromCache: false, suggested: false, superseded: false, aborted: false, firstTokenMs: null, doneMs: null, promptTokens: null, evaluatedTokens: null, generatedTokens: null, newTokens: null, ...o,
+      key: 0, site: 0, t0: 0, fromCache: false, suggested: false, superseded: false, aborted: false, firstTokenMs: null, doneMs: null, promptTokens: null, evaluatedTokens: null, splicedTokens: null, generatedTokens: null, newTokens: null, ...o,
     });
     const s = latencySummary([
       rec({ doneMs: 300, suggested: true, firstTokenMs: 200, promptTokens: 900, evaluatedTokens: 900 }),
-      rec({ doneMs: 100, firstTokenMs: 80, promptTokens: 905, evaluatedTokens: 6 }),
+      rec({ doneMs: 100, firstTokenMs: 80, promptTokens: 905, evaluatedTokens: 6, splicedTokens: 190 }),
       rec({ doneMs: 2, fromCache: true }),
       rec({ superseded: true }),
       rec({ aborted: true, promptTokens: 906, evaluatedTokens: 3 }),
@@ -239,5 +239,6 @@ describe('bench: typing session and latency summary', () => {
     assert.equal(s.firstTokenMs.p50, 80);
     assert.equal(s.suggestionMs.p95, 300);
     assert.equal(s.evaluatedTokens.max, 900);
+    assert.deepEqual(s.splicedTokens, { p50: 0, p95: 190 });
   });
 });

@@ -95,6 +95,9 @@ describe('completion engine (fake engine, no vscode)', () => {
     assert.deepEqual(r.suggestion, { text: 'x + 1;', replaceChars: 0 });
     assert.equal(engine.seen[0].chunks[0].path, 'other.ts');
     assert.equal(engine.seen[0].prefix, text.slice(0, offset));
+    // The splice bound the settings carry reaches the engine (0 would mean exact).
+    assert.equal(engine.seen[0].spliceDrift, settings().spliceDrift);
+    assert.ok((engine.seen[0].spliceDrift ?? 0) > 0);
     // Typing through the suggestion: served from the cache, no new request.
     const r2 = await c.complete({ relPath: 'a.ts', text: text.slice(0, offset) + 'x +' + text.slice(offset), offset: offset + 3 });
     assert.equal(r2.fromCache, true);

@@ -39,7 +39,7 @@ GenerationResult generation_run(Session & session, const std::vector<TokenId> & 
     EvaluateStats stats;
     const std::vector<float> * logits = nullptr;
     try {
-        logits = &session.evaluate(prompt, &stats, cb.should_abort);
+        logits = &session.evaluate(prompt, &stats, cb.should_abort, params.splice_drift);
     } catch (const EngineError & e) {
         if (e.code() != STATUS_E_ABORTED) throw;
         res.reason = STOP_REASON_ABORT;
@@ -49,6 +49,7 @@ GenerationResult generation_run(Session & session, const std::vector<TokenId> & 
     res.timings.prompt_ms = ms_since(t0);
     res.timings.n_prompt = (int64_t)prompt.size();
     res.timings.n_prompt_eval = stats.n_evaluated;
+    res.timings.n_prompt_spliced = stats.n_spliced;
 
     SamplerChain chain = SamplerChain::from_params(params.sampling);
     Utf8StreamDecoder utf8;

@@ -22,6 +22,7 @@ struct GenerationParams {
     std::vector<std::string> stop;  // stop strings (not included in the output)
     std::vector<TokenId> stop_tokens;  // more tokens that end generation, like EOG (FIM markers)
     bool stop_on_eog = true;        // EOS/EOT/EOM end generation
+    int64_t splice_drift = 0;       // > 0: the prompt may splice cached cells (Session::evaluate)
 };
 
 enum StopReason {
@@ -37,6 +38,7 @@ struct GenerationTimings {
     double gen_ms = 0;
     int64_t n_prompt = 0;        // prompt tokens
     int64_t n_prompt_eval = 0;   // of which actually evaluated (the rest were cached)
+    int64_t n_prompt_spliced = 0;  // of the cached, moved from later in the cache (splice)
     int64_t n_gen = 0;           // tokens generated
 };
 

@@ -23,7 +23,7 @@ public:
     uint16_t * k(int64_t layer) { return data_.data() + (size_t)(layer * 2) * layer_elems(); }
     uint16_t * v(int64_t layer) { return data_.data() + (size_t)(layer * 2 + 1) * layer_elems(); }
 
-    // Copies positions [src, src + n) to [dst, dst + n) in every layer (dst < src).
+    // Copies positions [src, src + n) to [dst, dst + n) in every layer (ranges may overlap).
     void move_positions(int64_t src, int64_t dst, int64_t n);
 
 private:

@@ -3,6 +3,15 @@
 // Prefix reuse: evaluate(tokens) keeps the longest common prefix of the
 // cached tokens and the new ones and runs the forward pass on the suffix only.
 //
+// Splice (evaluate with max_drift > 0): after an edit in the middle of the
+// cached tokens (a fill-in-the-middle prompt whose prefix grew by a key), the
+// longest cached run that reappears later in the new tokens is moved to its
+// new positions and its keys re-roped, instead of being evaluated again.
+// Its cells were computed after the old tokens, not the new: an
+// approximation (llama.cpp's cache reuse makes the same trade), bounded here
+// by the drift of each cell, the tokens inserted or removed before it since it
+// was evaluated. A cell past max_drift is evaluated again. CPU caches only.
+//
 // Context policy (documented for users in the engine facade):
 //  - A prompt longer than the context keeps its first n_keep tokens and its
 //    last n_ctx - n_keep tokens (the middle is dropped).
@@ -36,6 +45,7 @@ struct EvaluateStats {
     int64_t n_reused = 0;     // tokens kept from the cache
     int64_t n_evaluated = 0;  // tokens run through the model
     int64_t n_dropped = 0;    // prompt tokens dropped to fit the context
+    int64_t n_spliced = 0;    // of n_reused, tokens moved from later in the cache (splice)
 };
 
 class Session {
@@ -47,8 +57,9 @@ public:
 
     // Makes the cache hold `tokens` and returns the logits [n_vocab] after the
     // last one. should_abort is polled between batches (E_ABORTED).
+    // max_drift > 0 allows a splice (above) within that drift.
     const std::vector<float> & evaluate(const std::vector<TokenId> & tokens, EvaluateStats * stats = nullptr,
-                                        const std::function<bool()> & should_abort = {});
+                                        const std::function<bool()> & should_abort = {}, int64_t max_drift = 0);
     // Appends one token (shifting the context when full); returns its logits.
     const std::vector<float> & append(TokenId token);
 
@@ -58,7 +69,7 @@ public:
     int64_t n_keep() const { return n_keep_; }
     int64_t n_shifts() const { return n_shifts_; }
     const std::shared_ptr<Model> & model() const { return model_; }
-    void clear() { tokens_.clear(); }
+    void clear() { tokens_.clear(); drift_.clear(); }
 
 private:
     void decode(const TokenId * tokens, int64_t n);  // at position tokens_.size()
@@ -69,6 +80,12 @@ private:
     void build_caches_locked();
     void replay_locked();
     void shift_context();
+    // Moves n CPU cache positions from src to dst and re-ropes their keys by
+    // dst - src (compute_mutex held).
+    void move_cells_locked(int64_t src, int64_t dst, int64_t n);
+    // Splices the longest usable cached run after lcp into place for `want`;
+    // returns the run's length (0: none) and leaves tokens_ at lcp.
+    int64_t splice(const std::vector<TokenId> & want, size_t lcp, int64_t max_drift, int64_t & run_at);
 
     std::shared_ptr<Model> model_;
     int64_t n_ctx_;
@@ -79,6 +96,7 @@ private:
     int64_t n_keep_;
     int64_t n_shifts_ = 0;
     std::vector<TokenId> tokens_;  // what the cache holds, position i = tokens_[i]
+    std::vector<int32_t> drift_;   // per position: tokens changed before it since it was evaluated
     std::vector<float> logits_;    // [n_vocab] after the last decoded token
 };
 
