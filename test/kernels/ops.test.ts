@@ -134,6 +134,9 @@ describe('kernels: attention over an F16 KV cache', () => {
     { nTokens: 1, nHead: 8, nHeadKv: 2, headDim: 64, nKv: 1100, pos0: 1099 },
     { nTokens: 5, nHead: 4, nHeadKv: 2, headDim: 40, nKv: 600, pos0: 595 },
     { nTokens: 3, nHead: 2, nHeadKv: 1, headDim: 8, nKv: 3, pos0: 0 },
+    // 64 columns held in registers plus a remainder; Qwen2.5-1.5B's head size
+    { nTokens: 2, nHead: 2, nHeadKv: 1, headDim: 72, nKv: 300, pos0: 298 },
+    { nTokens: 2, nHead: 6, nHeadKv: 1, headDim: 128, nKv: 70, pos0: 68 },
   ];
 
   for (const c of CASES) {

@@ -211,9 +211,7 @@ void cpu_attention(const CpuContext & ctx, const AttentionArgs & p) {
             std::fill(acc.begin(), acc.end(), 0.0f);
             for (int64_t p0 = 0; p0 < visible; p0 += ATTENTION_TILE) {
                 const int64_t np = visible - p0 < ATTENTION_TILE ? visible - p0 : ATTENTION_TILE;
-                for (int64_t i = 0; i < np; ++i) {
-                    scores[i] = kt.dot_f16_f32(p.k + (p0 + i) * kv_stride + hk * p.head_dim, q, p.head_dim) * p.scale;
-                }
+                kt.dot_rows_f16(p.k + p0 * kv_stride + hk * p.head_dim, kv_stride, np, q, p.head_dim, p.scale, scores.data());
                 const float tile_max = kt.max(scores.data(), np);
                 const float new_max = tile_max > run_max ? tile_max : run_max;
                 if (run_max != -INFINITY && new_max != run_max) {
@@ -223,9 +221,7 @@ void cpu_attention(const CpuContext & ctx, const AttentionArgs & p) {
                 }
                 run_max = new_max;
                 run_sum += kt.exp_sum(scores.data(), run_max, np);
-                for (int64_t i = 0; i < np; ++i) {
-                    kt.axpy_f16(scores[i], p.v + (p0 + i) * kv_stride + hk * p.head_dim, acc.data(), p.head_dim);
-                }
+                kt.axpy_rows_f16(scores.data(), p.v + p0 * kv_stride + hk * p.head_dim, kv_stride, np, p.head_dim, acc.data());
             }
             if (run_sum > 0) kt.scale_mul(acc.data(), 1.0f / run_sum, nullptr, out, p.head_dim);
             else std::fill(out, out + p.head_dim, 0.0f);

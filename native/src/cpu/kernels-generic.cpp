@@ -40,6 +40,14 @@ void axpy_f16(float s, const uint16_t * v, float * y, int64_t n) {
     for (int64_t i = 0; i < n; ++i) y[i] += s * fp16_to_f32(v[i]);
 }
 
+void dot_rows_f16(const uint16_t * rows, int64_t stride, int64_t np, const float * q, int64_t d, float scale, float * out) {
+    for (int64_t i = 0; i < np; ++i) out[i] = scale * dot_f16_f32(rows + i * stride, q, d);
+}
+
+void axpy_rows_f16(const float * w, const uint16_t * rows, int64_t stride, int64_t np, int64_t d, float * y) {
+    for (int64_t i = 0; i < np; ++i) axpy_f16(w[i], rows + i * stride, y, d);
+}
+
 float sum_sq(const float * x, int64_t n) {
     double sum = 0;
     for (int64_t i = 0; i < n; ++i) sum += (double)x[i] * x[i];
@@ -132,8 +140,8 @@ CpuKernels make_table() {
     t.matmul[GGML_TYPE_Q5_K] = {GGML_TYPE_Q8_K, gemm_by_rows<dot_q5_k>};
     t.matmul[GGML_TYPE_Q6_K] = {GGML_TYPE_Q8_K, gemm_by_rows<dot_q6_k>};
     t.quantize_act = quantize_act;
-    t.dot_f16_f32 = dot_f16_f32;
-    t.axpy_f16 = axpy_f16;
+    t.dot_rows_f16 = dot_rows_f16;
+    t.axpy_rows_f16 = axpy_rows_f16;
     t.sum_sq = sum_sq;
     t.scale_mul = scale_mul;
     t.add = add;

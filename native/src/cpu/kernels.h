@@ -35,9 +35,12 @@ struct CpuKernels {
     // x[k] f32 -> one row of act_type (F32 copy, F16, BF16, Q8_0, Q8_1, Q8_K).
     void (*quantize_act)(GgmlType act_type, const float * x, void * y, int64_t k);
 
-    // Attention inner loops over an F16 cache row: a[n] · b[n] and y[n] += s * v[n].
-    float (*dot_f16_f32)(const uint16_t * a, const float * b, int64_t n);
-    void (*axpy_f16)(float s, const uint16_t * v, float * y, int64_t n);
+    // Attention over np F16 cache rows r_i = rows + i * stride, each d long
+    // (one call per tile of positions, not per position):
+    //   dot_rows_f16:  out[i] = scale * (r_i · q)
+    //   axpy_rows_f16: y[0..d) += Σ_i w[i] * r_i
+    void (*dot_rows_f16)(const uint16_t * rows, int64_t stride, int64_t np, const float * q, int64_t d, float scale, float * out);
+    void (*axpy_rows_f16)(const float * w, const uint16_t * rows, int64_t stride, int64_t np, int64_t d, float * y);
 
     // Element-wise f32, length n; out may alias an input.
     float (*sum_sq)(const float * x, int64_t n);                                    // Σ x²
