@@ -68,8 +68,11 @@ type Level = CpuLevelName | null | undefined;
 export interface CpuNative {
   cpuInfo(): CpuInfo;
   cpuTypeInfo(type: CpuTypeName): CpuTypeInfo;
-  /** Reference quantizer: x.length must be a whole number of blocks. */
-  cpuQuantize(type: CpuTypeName, x: Float32Array): Uint8Array;
+  /**
+   * Reference quantizer: x.length must be a whole number of blocks. With a
+   * level: that table's activation quantizer instead (Q8_0, Q8_1, Q8_K, F16, BF16).
+   */
+  cpuQuantize(type: CpuTypeName, x: Float32Array, level?: Level): Uint8Array;
   cpuDequantize(type: CpuTypeName, bytes: Uint8Array, n: number): Float32Array;
   /** y[n][m] = x[n][k] · W[m][k]^T; threads: 1 (default) runs on the caller, 0 = physical cores. */
   cpuMatmul(

@@ -148,7 +148,9 @@ Napi::Value quantize(const Napi::CallbackInfo & info) {
     const int64_t be = tensor_block_elems(type);
     if (be <= 0 || k % be != 0) throw_error(STATUS_E_INVALID_ARGUMENT, "length %lld is not a whole number of blocks", (long long)k);
     Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), (size_t)tensor_row_bytes(type, k));
-    tensor_quantize_row(type, x.Data(), out.Data(), k);
+    // With a level: that table's activation quantizer (must match the reference bit for bit).
+    if (info.Length() > 2 && !info[2].IsUndefined() && !info[2].IsNull()) level_arg(info[2])->quantize_act(type, x.Data(), out.Data(), k);
+    else tensor_quantize_row(type, x.Data(), out.Data(), k);
     return out;
 }
 

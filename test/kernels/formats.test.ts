@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
-import { cpu, makeRng, f16ToNumber, numberToF16 } from './kernel-helpers';
+import { cpu, makeRng, f16ToNumber, numberToF16, runnableLevels, randomArray } from './kernel-helpers';
 import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 
 const f = Math.fround;
@@ -42,6 +42,47 @@ function assertExact(got: Float32Array, want: number[], what: string): void {
 }
 
 describe('kernels: block formats', () => {
+  it('every level quantizes activations as the reference (Q8_K bit for bit; Q8_0/Q8_1 up to ties)', () => {
+    // Random rows plus exact halves (x.5 after scaling: nearest-even ties),
+    // a negative largest magnitude, and an all-zero block.
+    const x = new Float32Array(1024);
+    x.set(randomArray(512, 21, 3), 0);
+    for (let i = 0; i < 256; i++) x[512 + i] = ((i % 9) - 4) + 0.5;
+    x[512] = 127;
+    for (let i = 0; i < 256; i++) x[768 + i] = i === 100 ? -9 : (i % 5) - 2;
+    const zeros = new Float32Array(256);
+    for (const type of ['Q8_0', 'Q8_1', 'Q8_K']) {
+      const ref = cpu.cpuQuantize(type, x);
+      for (const level of runnableLevels()) {
+        const got = cpu.cpuQuantize(type, x, level);
+        assert.deepEqual(cpu.cpuQuantize(type, zeros, level), cpu.cpuQuantize(type, zeros), `${type} zeros on ${level}`);
+        if (type === 'Q8_K') {
+          assert.deepEqual(got, ref, `${type} on ${level}`);
+          continue;
+        }
+        // The reference rounds halves away from zero (ggml's reference); the
+        // vector paths round them to even, as ggml's x86 path does. Elsewhere equal.
+        const bytes = type === 'Q8_0' ? 34 : 36, head = type === 'Q8_0' ? 2 : 4;
+        let ties = 0;
+        for (let b = 0; b < x.length / 32; b++) {
+          const blk = x.subarray(32 * b, 32 * b + 32);
+          const id = Math.fround(1 / Math.fround(Math.max(...Array.from(blk, Math.abs)) / 127));
+          for (let i = 0; i < 32; i++) {
+            const o = b * bytes + head + i;
+            if (got[o] === ref[o]) continue;
+            const v = Math.abs(Math.fround(blk[i] * id));
+            assert.equal(v - Math.floor(v), 0.5, `${type} on ${level}: block ${b} quant ${i} differs off a tie`);
+            assert.equal(Math.abs(((got[o] << 24) >> 24) - ((ref[o] << 24) >> 24)), 1);
+            ties++;
+          }
+          if (type === 'Q8_0') assert.deepEqual(got.subarray(b * bytes, b * bytes + 2), ref.subarray(b * bytes, b * bytes + 2), `${type} scale, block ${b}`);
+        }
+        if (level === 'generic') assert.equal(ties, 0);
+      }
+    }
+  });
+
+
   it('block structs match the ggml type table for every computable type', () => {
     for (const t of COMPUTABLE) {
       const info = cpu.cpuTypeInfo(t);
