@@ -64,6 +64,22 @@ public:
                         map_advice_to_madvise(advice));
     }
 
+    bool populate(uint64_t offset, uint64_t len) const override {
+#if defined(__linux__)
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22  // Linux 5.14
+#endif
+        if (offset >= size_ || len == 0) return true;
+        if (len > size_ - offset) len = size_ - offset;
+        static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+        const uint64_t start = offset / page * page;
+        return ::madvise(static_cast<uint8_t *>(addr_) + start, len + (offset - start), MADV_POPULATE_READ) == 0;
+#else
+        (void)offset; (void)len;
+        return false;
+#endif
+    }
+
 private:
     void * addr_;
     uint64_t size_;

@@ -28,6 +28,10 @@ public:
     virtual bool is_mapped() const = 0;
     // Hint for [offset, offset+len); a no-op where unsupported.
     virtual void advise(uint64_t offset, uint64_t len, MapAdvice advice) const = 0;
+    // Maps [offset, offset+len) into the page tables now, reading what is not
+    // cached, in one kernel call instead of a fault per page. false where the
+    // system cannot (then touch the pages instead).
+    virtual bool populate(uint64_t offset, uint64_t len) const { return false; }
 };
 
 } // namespace hearth

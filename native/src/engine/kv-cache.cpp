@@ -11,7 +11,9 @@ KvCache::KvCache(int64_t n_layer, int64_t n_ctx, int64_t n_head_kv, int64_t head
     if (n_layer < 0 || n_ctx <= 0 || n_head_kv <= 0 || head_dim <= 0) {
         throw_error(STATUS_E_INVALID_ARGUMENT, "KV cache dimensions must be positive (ctx %lld)", (long long)n_ctx);
     }
-    data_.assign((size_t)(n_layer * 2) * layer_elems(), 0);
+    n_elems_ = (size_t)(n_layer * 2) * layer_elems();
+    data_.reset(static_cast<uint16_t *>(std::calloc(n_elems_ ? n_elems_ : 1, sizeof(uint16_t))));
+    if (!data_) throw_error(STATUS_E_OUT_OF_MEMORY, "KV cache of %llu bytes", (unsigned long long)bytes());
 }
 
 void KvCache::move_positions(int64_t src, int64_t dst, int64_t n) {

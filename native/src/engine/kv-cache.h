@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <vector>
 
 namespace hearth {
@@ -18,10 +20,10 @@ public:
     int64_t n_head_kv() const { return n_head_kv_; }
     int64_t head_dim() const { return head_dim_; }
     int64_t row_elems() const { return n_head_kv_ * head_dim_; }  // one position of one layer
-    uint64_t bytes() const { return (uint64_t)data_.size() * sizeof(uint16_t); }
+    uint64_t bytes() const { return (uint64_t)n_elems_ * sizeof(uint16_t); }
 
-    uint16_t * k(int64_t layer) { return data_.data() + (size_t)(layer * 2) * layer_elems(); }
-    uint16_t * v(int64_t layer) { return data_.data() + (size_t)(layer * 2 + 1) * layer_elems(); }
+    uint16_t * k(int64_t layer) { return data_.get() + (size_t)(layer * 2) * layer_elems(); }
+    uint16_t * v(int64_t layer) { return data_.get() + (size_t)(layer * 2 + 1) * layer_elems(); }
 
     // Copies positions [src, src + n) to [dst, dst + n) in every layer (ranges may overlap).
     void move_positions(int64_t src, int64_t dst, int64_t n);
@@ -29,7 +31,12 @@ public:
 private:
     size_t layer_elems() const { return (size_t)(n_ctx_ * n_head_kv_ * head_dim_); }
     int64_t n_layer_, n_ctx_, n_head_kv_, head_dim_;
-    std::vector<uint16_t> data_;  // [n_layer][2 (k, v)][n_ctx][n_head_kv][head_dim]
+    // [n_layer][2 (k, v)][n_ctx][n_head_kv][head_dim]. calloc: the system's
+    // zero pages arrive as positions are written, so a session costs no
+    // up-front fill of the whole context (tens of ms at 1.5B, 1k tokens).
+    struct Free { void operator()(uint16_t * p) const { std::free(p); } };
+    std::unique_ptr<uint16_t, Free> data_;
+    size_t n_elems_ = 0;
 };
 
 } // namespace hearth

@@ -117,6 +117,10 @@ public:
 
     // Pointer to the tensor's bytes (n_bytes of them) inside the mapping.
     const uint8_t * tensor_data(const GgufTensorInfo & t) const { return base_ + data_offset_ + t.offset; }
+    // MappedFile::populate for bytes of this file; false where unsupported.
+    bool populate(const uint8_t * p, uint64_t n) const {
+        return file_ && file_->is_mapped() && file_->populate((uint64_t)(p - file_->data()), n);
+    }
 
     ~GgufFile();
 

@@ -56,13 +56,15 @@ public:
         n_vocab_ = int32_t(vocab_.tokens.size());
         for (int b = 0; b < 256; ++b) byte_piece_[b] = intern(unicode_byte_to_text(uint8_t(b)));
         merges_.reserve(vocab_.merges.size() * 2);
+        std::string joined;  // reused: a fresh string per merge was most of the build's mallocs
         for (size_t rank = 0; rank < vocab_.merges.size(); ++rank) {
             const std::string & m = vocab_.merges[rank];
             const size_t sp = m.find(' ', 1);
             if (sp == std::string::npos) continue;
             const std::string_view left(m.data(), sp), right(m.data() + sp + 1, m.size() - sp - 1);
             const int32_t l = intern(left), r = intern(right);
-            const int32_t res = intern(std::string(left) + std::string(right));
+            joined.assign(left).append(right);
+            const int32_t res = intern(joined);
             merges_.try_emplace(pair_key(l, r), BpeMerge{int32_t(rank), res});  // the first rank wins
         }
     }
