@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <exception>
+#include <new>
+#include <optional>
 #include <thread>
 
 #include "cpu/thread-pool.h"
@@ -53,12 +54,20 @@ std::shared_ptr<Model> Model::load(const std::string & path, const ModelLoadOpti
     m->arch_ = arch_create(*m->gguf_);
     // The tokenizer (hash maps over ~150k tokens and merges) and the weights'
     // pages are independent: build the one while the other is mapped in.
-    std::exception_ptr tokenizer_error;
+    // The thread's error travels as a code and a message: std::exception_ptr
+    // would raise the addon's libstdc++ floor (CXXABI_1.3.13).
+    std::optional<EngineError> tokenizer_error;
     std::thread tokenizer_thread([&] {
         try {
             m->tokenizer_ = Tokenizer::from_gguf(*m->gguf_);
+        } catch (const EngineError & e) {
+            tokenizer_error.emplace(e.code(), e.what());
+        } catch (const std::bad_alloc &) {
+            tokenizer_error.emplace(STATUS_E_OUT_OF_MEMORY, "out of memory building the tokenizer");
+        } catch (const std::exception & e) {
+            tokenizer_error.emplace(STATUS_E_INTERNAL, std::string("tokenizer: ") + e.what());
         } catch (...) {
-            tokenizer_error = std::current_exception();
+            tokenizer_error.emplace(STATUS_E_INTERNAL, "tokenizer: unknown error");
         }
     });
     if (options.on_progress) options.on_progress(0.1);
@@ -69,7 +78,7 @@ std::shared_ptr<Model> Model::load(const std::string & path, const ModelLoadOpti
         throw;
     }
     tokenizer_thread.join();
-    if (tokenizer_error) std::rethrow_exception(tokenizer_error);
+    if (tokenizer_error) throw *tokenizer_error;
     m->pool_ = std::make_unique<ThreadPool>(options.threads);
     m->cpu_.kernels = cpu_kernels_best();
     m->cpu_.pool = m->pool_.get();
