@@ -44,7 +44,11 @@ export type EngineErrorCode =
   | 'E_BACKEND_OOM'
   | 'E_BACKEND_UNSUPPORTED'
   | 'E_BACKEND_DEVICE_LOST'
-  | 'E_BACKEND_INTERNAL';
+  | 'E_BACKEND_INTERNAL'
+  | 'E_MODEL_BAD_HPARAMS'
+  | 'E_BUSY'
+  | 'E_MODEL_FILE_CHANGED'
+  | 'E_TEMPLATE_LIMIT';
 
 export class EngineError extends Error {
   readonly code: EngineErrorCode;

@@ -48,6 +48,10 @@ const char * status_code_name(StatusCode code) {
         case STATUS_E_BACKEND_UNSUPPORTED:    return "E_BACKEND_UNSUPPORTED";
         case STATUS_E_BACKEND_DEVICE_LOST:    return "E_BACKEND_DEVICE_LOST";
         case STATUS_E_BACKEND_INTERNAL:       return "E_BACKEND_INTERNAL";
+        case STATUS_E_MODEL_BAD_HPARAMS:      return "E_MODEL_BAD_HPARAMS";
+        case STATUS_E_BUSY:                   return "E_BUSY";
+        case STATUS_E_MODEL_FILE_CHANGED:     return "E_MODEL_FILE_CHANGED";
+        case STATUS_E_TEMPLATE_LIMIT:         return "E_TEMPLATE_LIMIT";
         case STATUS_COUNT_:                   break;
     }
     return "E_INTERNAL";

@@ -58,6 +58,11 @@ enum StatusCode {
     STATUS_E_BACKEND_UNSUPPORTED,    // a weight format or op the backend cannot run
     STATUS_E_BACKEND_DEVICE_LOST,    // the device stopped answering
     STATUS_E_BACKEND_INTERNAL,       // a backend bug or unexpected driver error
+
+    STATUS_E_MODEL_BAD_HPARAMS,      // a model setting out of range or disagreeing with the tensors (message names the key)
+    STATUS_E_BUSY,                   // the session or model is busy with a generation; try again after it ends
+    STATUS_E_MODEL_FILE_CHANGED,     // the model file changed (was truncated) under the mapping; reload it
+    STATUS_E_TEMPLATE_LIMIT,         // a chat template ran past its time or output-size limit
     STATUS_COUNT_
 };
 
