@@ -1,6 +1,7 @@
 /** Typed view of the `hearth.*` settings. */
 import * as vscode from 'vscode';
 import * as os from 'os';
+import { clampOtherFilesShare, OTHER_FILES_SHARE } from './completion/other-files-share';
 
 export interface HearthConfig {
   model: string;
@@ -16,6 +17,8 @@ export interface HearthConfig {
   completionAlternatives: number;
   completionAlternativeTemperature: number;
   completionOtherFiles: boolean;
+  /** Share of the completion window for other files' snippets, 0–0.5 (0: none). */
+  completionOtherFilesShare: number;
   completionSpliceDrift: number;
   chatContextTokens: number;
   chatReplyTokens: number;
@@ -48,6 +51,7 @@ export function readConfig(): HearthConfig {
     completionAlternatives: c.get<number>('completion.alternatives', 1),
     completionAlternativeTemperature: c.get<number>('completion.alternativeTemperature', 0.8),
     completionOtherFiles: c.get<boolean>('completion.otherFiles', true),
+    completionOtherFilesShare: clampOtherFilesShare(c.get<unknown>('completion.otherFilesShare', OTHER_FILES_SHARE.default)),
     completionSpliceDrift: Math.max(0, c.get<number>('completion.spliceDrift', 256)),
     chatContextTokens: c.get<number>('chat.contextTokens', 4096),
     chatReplyTokens: c.get<number>('chat.replyTokens', 1024),

@@ -1,11 +1,13 @@
 /**
  * The inline completion provider: gates, adaptive debounce, one request in
  * flight (each keystroke cancels the last: CancellationToken -> AbortSignal),
- * and the repo-level chunk ring fed by opened, edited and saved files.
+ * and the repo-level chunk ring (fed by ring-feeder.ts).
  */
 import * as vscode from 'vscode';
 import { CompletionEngine, type CompletionSettings } from './completion-engine';
 import { ChunkRing } from './chunk-ring';
+import { COMPLETION_SCHEMES, completionDocumentFor } from './completion-document';
+import { completionBudget, effectiveOtherFilesShare } from './other-files-share';
 import { AdaptiveDebounce } from './debounce';
 import { completionBlockedReason } from './gates';
 import { readConfig } from '../config';
@@ -26,12 +28,12 @@ function abortSignalFor(token: vscode.CancellationToken): AbortSignal {
 }
 
 export class HearthInlineProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
-  private readonly ring = new ChunkRing();
+  /** Fed by ring-feeder.ts (wired in activation). */
+  readonly ring = new ChunkRing();
   private readonly debounce = new AdaptiveDebounce();
   private readonly completions: CompletionEngine;
   private current: { engine: EnginePort; info: ModelInfo } | null = null;
   private readonly disposables: vscode.Disposable[] = [];
-  private lastChangeLine = new Map<string, number>();
 
   constructor(private readonly models: ModelManager, private readonly log: Log) {
     this.completions = new CompletionEngine(
@@ -44,8 +46,6 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
     );
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
-      vscode.workspace.onDidSaveTextDocument((d) => this.remember(d, 0)),
-      vscode.workspace.onDidOpenTextDocument((d) => this.remember(d, 0)),
     );
   }
 
@@ -61,11 +61,9 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[]> {
     if (this.blocked(document)) return [];
-    const text = document.getText();
-    const offset = document.offsetAt(position);
-    const doc = { relPath: relPath(document), text, offset };
+    const doc = completionDocumentFor(document, position);
     // Typing through a shown suggestion: answer from the cache before any debounce.
-    const cached = this.completions.cache.get({ prefix: text.slice(0, offset), suffix: text.slice(offset) });
+    const cached = this.completions.cache.get({ prefix: doc.text.slice(0, doc.offset), suffix: doc.text.slice(doc.offset) });
     if (cached === undefined && context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic) {
       await new Promise((r) => setTimeout(r, this.debounce.delayMs()));
       if (token.isCancellationRequested) return [];
@@ -97,7 +95,7 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
   private settings(): CompletionSettings {
     const cfg = readConfig();
     return {
-      budget: { windowTokens: cfg.completionContextTokens, localShare: 0.75, prefixToSuffix: 3, prefixStepLines: 16 },
+      budget: completionBudget(cfg.completionContextTokens, effectiveOtherFilesShare(cfg.completionOtherFiles, cfg.completionOtherFilesShare)),
       maxTokens: cfg.completionMaxTokens,
       maxLines: cfg.completionMaxLines,
       timeBudgetMs: cfg.completionTimeBudgetMs,
@@ -110,8 +108,9 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
     };
   }
 
-  private blocked(document: vscode.TextDocument): boolean {
-    if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled' && document.uri.scheme !== 'vscode-remote') return true;
+  /** Public for the ring feeder: files kept from completions are kept from other prompts too. */
+  blocked(document: vscode.TextDocument): boolean {
+    if (!COMPLETION_SCHEMES.has(document.uri.scheme)) return true;
     const cfg = readConfig();
     const reason = completionBlockedReason({
       relPath: relPath(document),
@@ -128,16 +127,5 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
   private onChange(e: vscode.TextDocumentChangeEvent): void {
     if (e.contentChanges.length === 0) return;
     if (e.document === vscode.window.activeTextEditor?.document) this.debounce.keystroke(Date.now());
-    // A jump of more than 32 lines: the place the user left is worth remembering.
-    const line = e.contentChanges[0].range.start.line;
-    const key = e.document.uri.toString();
-    const last = this.lastChangeLine.get(key);
-    if (last === undefined || Math.abs(last - line) > 32) this.remember(e.document, line);
-    this.lastChangeLine.set(key, line);
-  }
-
-  private remember(document: vscode.TextDocument, line: number): void {
-    if (document.uri.scheme !== 'file' || this.blocked(document)) return;
-    this.ring.add(relPath(document), document.getText(), line);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Two status bar items: the model with its state and speed (click: engine
- * status), and the completions toggle.
+ * status), and the completions toggle, which also shows a completion being
+ * computed and how long the last one took.
  */
 import * as vscode from 'vscode';
 import type { ModelManager } from '../models/model-manager';
@@ -18,10 +19,33 @@ const ICONS: Record<string, string> = {
   idle: '$(flame)',
 };
 
+/** What the completions item shows. */
+export interface CompletionStatus {
+  enabled: boolean;
+  busy: boolean;
+  /** Milliseconds the last completion took, once one has finished. */
+  lastMs?: number;
+}
+
+export function completionStatusView(s: CompletionStatus): { text: string; tooltip: string } {
+  if (!s.enabled) return { text: '$(circle-slash) Hearth', tooltip: 'Hearth completions are off (click to turn on)' };
+  const last = s.lastMs === undefined ? '' : `\nLast completion: ${Math.round(s.lastMs)} ms`;
+  const tooltip = `Hearth completions are on (click to turn off)${last}`;
+  if (s.busy) return { text: '$(loading~spin) Hearth', tooltip: `Hearth is computing a completion…${last}` };
+  if (s.lastMs === undefined) return { text: '$(pass-filled) Hearth', tooltip };
+  return { text: `$(pass-filled) Hearth · ${Math.round(s.lastMs)} ms`, tooltip };
+}
+
+/** A busy state with no end reported (a lost event) clears itself after this long. */
+export const BUSY_TIMEOUT_MS = 30_000;
+
 export class StatusBar implements vscode.Disposable {
   private readonly model = vscode.window.createStatusBarItem('hearth.model', vscode.StatusBarAlignment.Right, 100);
   private readonly toggle = vscode.window.createStatusBarItem('hearth.toggle', vscode.StatusBarAlignment.Right, 99);
   private readonly subs: vscode.Disposable[] = [];
+  private busy = false;
+  private lastMs: number | undefined;
+  private busyTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly models: ModelManager) {
     this.model.name = 'Hearth model';
@@ -40,12 +64,33 @@ export class StatusBar implements vscode.Disposable {
     const where = st.compute ? ` · ${st.compute.split(' ')[0]}` : '';
     this.model.text = `${ICONS[st.state] ?? '$(flame)'} ${st.model ?? 'Hearth: no model'}${where}${tps}`;
     this.model.tooltip = `Hearth ${st.state}: ${st.detail}`;
-    const on = readConfig().completionEnabled;
-    this.toggle.text = on ? '$(pass-filled) Hearth' : '$(circle-slash) Hearth';
-    this.toggle.tooltip = on ? 'Hearth completions are on (click to turn off)' : 'Hearth completions are off (click to turn on)';
+    this.renderCompletion();
+  }
+
+  /**
+   * A completion started (busy) or ended (not busy; `lastMs`: how long it
+   * took, when it produced one). Called from the completion pipeline's onBusy.
+   */
+  completionBusy(busy: boolean, lastMs?: number): void {
+    this.busy = busy;
+    if (lastMs !== undefined && Number.isFinite(lastMs) && lastMs >= 0) this.lastMs = lastMs;
+    clearTimeout(this.busyTimer);
+    this.busyTimer = undefined;
+    if (busy) {
+      this.busyTimer = setTimeout(() => this.completionBusy(false), BUSY_TIMEOUT_MS);
+      this.busyTimer.unref?.();
+    }
+    this.renderCompletion();
+  }
+
+  private renderCompletion(): void {
+    const view = completionStatusView({ enabled: readConfig().completionEnabled, busy: this.busy, lastMs: this.lastMs });
+    this.toggle.text = view.text;
+    this.toggle.tooltip = view.tooltip;
   }
 
   dispose(): void {
+    clearTimeout(this.busyTimer);
     this.model.dispose();
     this.toggle.dispose();
     for (const s of this.subs) s.dispose();

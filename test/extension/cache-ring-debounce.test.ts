@@ -1,6 +1,5 @@
 import { strict as assert } from 'assert';
 import { CompletionCache } from '../../extension/completion/cache';
-import { ChunkRing, jaccard } from '../../extension/completion/chunk-ring';
 import { AdaptiveDebounce } from '../../extension/completion/debounce';
 import { completionBlockedReason, globToRegExp, isExcluded, isSecretFile } from '../../extension/completion/gates';
 
@@ -22,26 +21,6 @@ describe('completion cache', () => {
     assert.equal(c.get({ prefix: 'let total = ite', suffix: '\n}' }), 'ms.length;');
     assert.equal(c.get({ prefix: 'let total = itx', suffix: '\n}' }), undefined);
     assert.equal(c.get({ prefix: 'let total = ite', suffix: '\nother' }), undefined);
-  });
-});
-
-describe('chunk ring', () => {
-  it('keeps the newest chunks up to capacity and drops near-duplicates', () => {
-    const r = new ChunkRing({ capacity: 2, chunkLines: 4, similarity: 0.9 });
-    r.add('a.ts', 'a1\na2\na3');
-    r.add('a.ts', 'a1\na2\na3\n'); // same lines
-    assert.equal(r.length, 1);
-    r.add('b.ts', 'b1');
-    r.add('c.ts', 'c1');
-    assert.deepEqual(r.forPrompt('x').map((c) => c.path), ['b.ts', 'c.ts']);
-    assert.deepEqual(r.forPrompt('b.ts').map((c) => c.path), ['c.ts']);
-    assert.ok(jaccard('x\ny', 'x\nz') < 0.5);
-  });
-
-  it('takes the chunk around the given line', () => {
-    const r = new ChunkRing({ capacity: 4, chunkLines: 4, similarity: 0.9 });
-    r.add('a.ts', Array.from({ length: 20 }, (_, i) => `l${i}`).join('\n'), 10);
-    assert.equal(r.forPrompt('x')[0].text, 'l8\nl9\nl10\nl11');
   });
 });
 

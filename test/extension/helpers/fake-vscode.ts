@@ -93,6 +93,7 @@ export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15
 export enum InlineCompletionTriggerKind { Invoke = 0, Automatic = 1 }
 export enum DiagnosticSeverity { Error = 0, Warning = 1 }
 export enum ConfigurationTarget { Global = 1, Workspace = 2 }
+export enum NotebookCellKind { Markup = 1, Code = 2 }
 
 // ---- recorded state, read by tests ----
 export const recorded = {
@@ -125,6 +126,9 @@ export const workspace = {
   onDidChangeTextDocument: noEvent,
   onDidSaveTextDocument: noEvent,
   onDidOpenTextDocument: noEvent,
+  onDidCloseTextDocument: noEvent,
+  /** Open notebooks: tests push { uri, getCells() } here. */
+  notebookDocuments: [] as { uri: Uri; getCells(): { kind: NotebookCellKind; document: { uri: Uri; languageId: string; getText(): string } }[] }[],
   registerTextDocumentContentProvider: () => disposable,
   asRelativePath: (u: Uri | string) => path.basename(typeof u === 'string' ? u : u.path),
   workspaceFolders: [] as unknown[],
