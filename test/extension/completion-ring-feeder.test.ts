@@ -4,6 +4,10 @@ import { ChunkRing } from '../../extension/completion/chunk-ring';
 import { useFakeVscode } from './helpers/with-fake-vscode';
 import type * as FakeVscode from './helpers/fake-vscode';
 import type { RingFeeder as RingFeederType } from '../../extension/completion/ring-feeder';
+import { recordingProvider, invoke, liveToken } from './helpers/recording-provider';
+import { estimateTokens } from '../../extension/completion/fim-prompt';
+import { otherFilesTokens } from '../../extension/completion/other-files-share';
+import type { FimRequest } from '../../extension/host/engine-port';
 
 describe('edited regions', () => {
   it('spans the lines changed since the last save and clears on save', () => {
@@ -119,5 +123,36 @@ describe('ring feeder (fake vscode)', () => {
     await vscode.workspace.getConfiguration('hearth').update('completion.otherFiles', false);
     assert.equal(ring.chunkTokens, 0);
     feeder.dispose();
+  });
+});
+
+describe('other-files share through the inline provider (fake vscode, fake engine)', () => {
+  let vscode: typeof FakeVscode;
+  before(() => {
+    vscode = useFakeVscode();
+  });
+  afterEach(() => vscode.recorded.settings.clear());
+
+  it('the setting sets the local share of the window and whether other files come along', async () => {
+    const { provider, engine } = await recordingProvider();
+    provider.ring.add('other.ts', 'export const other = 1;');
+    const text = Array.from({ length: 1200 }, (_, i) => `let v${i} = ${i};`).join('\n');
+    const doc = vscode.fakeDocument('/w/main.ts', text);
+    const local = (r: FimRequest): number => estimateTokens(r.prefix) + estimateTokens(r.suffix);
+    // A new line each time: the same context would be answered from the completion cache.
+    const ask = async (share: number, line: number): Promise<FimRequest> => {
+      vscode.recorded.settings.set('hearth.completion.otherFilesShare', share);
+      engine.seen.length = 0;
+      provider.ring.setPromptTokens(otherFilesTokens(1024, share)); // what the feeder does on the config change
+      await provider.provideInlineCompletionItems(doc as never, new vscode.Position(line, 0) as never, invoke as never, liveToken as never);
+      return engine.seen[0];
+    };
+    const half = await ask(0.5, 600);
+    assert.ok(local(half) <= 512 && local(half) > 400, `local ${local(half)} tokens at share 0.5`);
+    assert.equal(half.chunks.length, 1);
+    const none = await ask(0, 700);
+    assert.ok(local(none) > 900 && local(none) <= 1024, `local ${local(none)} tokens at share 0`);
+    assert.equal(none.chunks.length, 0);
+    provider.dispose();
   });
 });

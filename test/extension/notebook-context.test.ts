@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { CELL_SEPARATOR, notebookContext, type NotebookCellText } from '../../extension/completion/notebook-context';
 import { useFakeVscode } from './helpers/with-fake-vscode';
+import { recordingProvider, invoke, liveToken } from './helpers/recording-provider';
 import type * as FakeVscode from './helpers/fake-vscode';
 
 const py = (text: string): NotebookCellText => ({ text, languageId: 'python', code: true });
@@ -82,5 +83,31 @@ describe('notebook cells in the completion pipeline (fake vscode)', () => {
 
     const plain = vscode.fakeDocument('/w/a.py', 'x = 1\ny = ', 'python');
     assert.deepEqual(mod.completionDocumentFor(plain as never, new vscode.Position(1, 4) as never), { relPath: 'a.py', text: 'x = 1\ny = ', offset: 10 });
+  });
+});
+
+describe('inline provider in a notebook cell (fake vscode, fake engine)', () => {
+  let vscode: typeof FakeVscode;
+  before(() => {
+    vscode = useFakeVscode();
+  });
+  after(() => vscode.workspace.notebookDocuments.splice(0));
+
+  it('completes in a code cell with the cells above as prefix and below as suffix', async () => {
+    const { provider, engine } = await recordingProvider();
+    const nbUri = vscode.Uri.file('/w/nb.ipynb');
+    const cell = (i: number, text: string) => ({
+      kind: vscode.NotebookCellKind.Code,
+      document: { uri: new vscode.Uri('vscode-notebook-cell', '/w/nb.ipynb', `c${i}`), languageId: 'python', getText: () => text },
+    });
+    const cells = [cell(0, 'import math'), cell(1, 'r = 2\narea = '), cell(2, 'print(area)')];
+    vscode.workspace.notebookDocuments.push({ uri: nbUri, getCells: () => cells });
+    const doc = { ...vscode.fakeDocument('/w/nb.ipynb', 'r = 2\narea = ', 'python'), uri: cells[1].document.uri };
+    const items = await provider.provideInlineCompletionItems(doc as never, new vscode.Position(1, 7) as never, invoke as never, liveToken as never);
+    assert.equal(items[0]?.insertText, 'area_value + 1;');
+    assert.equal(engine.seen[0].prefix, 'import math\n\nr = 2\narea = ');
+    assert.equal(engine.seen[0].suffix, '\n\nprint(area)');
+    assert.equal(engine.seen[0].path, 'nb.ipynb');
+    provider.dispose();
   });
 });
