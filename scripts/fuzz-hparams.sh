@@ -114,7 +114,7 @@ set +e
 rc=$?
 set -e
 tail -n 25 "$LOG"
-runs=$(grep -Eo 'Done [0-9]+ runs' "$LOG" | grep -Eo '[0-9]+' || true)
+runs=$(grep -Eo 'number_of_executed_units: *[0-9]+' "$LOG" | grep -Eo '[0-9]+$' || true)
 crashes=$(find "$OUT/artifacts" -type f -newer "$OUT/hparams-fuzz" | wc -l)
 echo "fuzz-hparams: ${runs:-?} executions in ${SECONDS_TO_RUN} s ($(( ${runs:-0} / SECONDS_TO_RUN ))/s), ${crashes} crashes found"
 if [ "$rc" -ne 0 ]; then
