@@ -10,6 +10,7 @@
       "cflags_cc": ["-fPIC"],
       "sources": [
         "../src/model/hparams.cpp",
+        "../src/model/hparams-check.cpp",
         "../src/model/weights.cpp",
         "../src/model/decoder-layer.cpp",
         "../src/model/llama-decoder.cpp",

@@ -2,16 +2,29 @@
 
 #include <cstring>
 
+#include "common/checked-size.h"
 #include "common/status.h"
 
 namespace hearth {
 
+void KvCache::check_context_length(int64_t n_ctx) {
+    if (n_ctx < KV_MIN_CONTEXT || n_ctx > KV_MAX_CONTEXT) {
+        throw_error(STATUS_E_INVALID_ARGUMENT, "context length %lld is outside %lld..%lld tokens", (long long)n_ctx,
+                    (long long)KV_MIN_CONTEXT, (long long)KV_MAX_CONTEXT);
+    }
+}
+
 KvCache::KvCache(int64_t n_layer, int64_t n_ctx, int64_t n_head_kv, int64_t head_dim)
     : n_layer_(n_layer), n_ctx_(n_ctx), n_head_kv_(n_head_kv), head_dim_(head_dim) {
-    if (n_layer < 0 || n_ctx <= 0 || n_head_kv <= 0 || head_dim <= 0) {
-        throw_error(STATUS_E_INVALID_ARGUMENT, "KV cache dimensions must be positive (ctx %lld)", (long long)n_ctx);
+    check_context_length(n_ctx);
+    if (n_layer < 0 || n_head_kv <= 0 || head_dim <= 0) {
+        throw_error(STATUS_E_INVALID_ARGUMENT, "KV cache dimensions must be positive (%lld layers, %lld x %lld)",
+                    (long long)n_layer, (long long)n_head_kv, (long long)head_dim);
     }
-    n_elems_ = (size_t)(n_layer * 2) * layer_elems();
+    // Unchecked, a context of 2^58 once wrapped this to 0 bytes and the first
+    // token wrote past the allocation.
+    layer_elems_ = checked_size("KV cache", {n_ctx, n_head_kv, head_dim}, sizeof(uint16_t));
+    n_elems_ = checked_size("KV cache", {n_layer, 2, (int64_t)layer_elems_}, sizeof(uint16_t));
     data_.reset(static_cast<uint16_t *>(std::calloc(n_elems_ ? n_elems_ : 1, sizeof(uint16_t))));
     if (!data_) throw_error(STATUS_E_OUT_OF_MEMORY, "KV cache of %llu bytes", (unsigned long long)bytes());
 }

@@ -45,7 +45,8 @@ Run longest_run(const std::vector<TokenId> & cached, const std::vector<TokenId> 
 
 Session::Session(std::shared_ptr<Model> model, const SessionOptions & o)
     : model_(std::move(model)), n_ctx_(pick_n_ctx(*model_, o.n_ctx)), n_batch_(std::max<int64_t>(1, o.n_batch)) {
-    if (n_ctx_ <= 0) throw_error(STATUS_E_INVALID_ARGUMENT, "context length must be positive (got %lld)", (long long)n_ctx_);
+    // Before any cache (device or CPU) is sized from it.
+    KvCache::check_context_length(n_ctx_);
     n_keep_ = o.n_keep >= 0 ? o.n_keep : (model_->tokenizer().special().add_bos ? 1 : 0);
     // Shifting needs something to drop.
     n_keep_ = std::min(n_keep_, n_ctx_ / 2);

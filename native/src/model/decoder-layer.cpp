@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "common/checked-size.h"
+
 namespace hearth {
 
 namespace {
@@ -15,22 +17,28 @@ void matmul(const CpuContext & ctx, const hearth_weight & w, const float * x, in
     cpu_matmul(ctx, (GgmlType)w.type, w.data, w.rows, w.cols, x, n, y);
 }
 
-void grow(std::vector<float> & v, int64_t n) {
-    if ((int64_t)v.size() < n) v.resize((size_t)n);
+// v holds at least rows * width floats; the product is checked because the
+// batch size comes from a caller and the widths from a model file.
+void grow(std::vector<float> & v, const char * what, int64_t rows, int64_t width) {
+    const size_t n = checked_size(what, {rows, width}, sizeof(float));
+    if (v.size() < n) v.resize(n);
 }
 
 } // namespace
 
 void DecoderScratch::reserve(const hearth_decoder_desc & d, int64_t n) {
-    const int64_t Q = d.n_head * d.head_dim, KV = d.n_head_kv * d.head_dim;
-    grow(h, n * d.n_embd);
-    grow(q, n * Q);
-    grow(k, n * KV);
-    grow(v, n * KV);
-    grow(att, n * Q);
-    grow(o, n * d.n_embd);
-    grow(gate, n * d.n_ff);
-    grow(up, n * d.n_ff);
+    int64_t Q = 0, KV = 0;
+    if (!checked_mul(d.n_head, d.head_dim, &Q) || !checked_mul(d.n_head_kv, d.head_dim, &KV)) {
+        throw_error(STATUS_E_OUT_OF_MEMORY, "decoder scratch: head count times head size overflows");
+    }
+    grow(h, "decoder scratch", n, d.n_embd);
+    grow(q, "decoder scratch", n, Q);
+    grow(k, "decoder scratch", n, KV);
+    grow(v, "decoder scratch", n, KV);
+    grow(att, "decoder scratch", n, Q);
+    grow(o, "decoder scratch", n, d.n_embd);
+    grow(gate, "decoder scratch", n, d.n_ff);
+    grow(up, "decoder scratch", n, d.n_ff);
 }
 
 void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,

@@ -1,7 +1,10 @@
 #include "model/hparams.h"
 
+#include <cmath>
+
 #include "common/status.h"
 #include "gguf/gguf-reader.h"
+#include "model/hparams-check.h"
 
 namespace hearth {
 
@@ -14,20 +17,20 @@ namespace {
 int64_t require_int(const GgufFile & f, const std::string & key) {
     auto v = f.get_int(key);
     if (!v) throw_error(STATUS_E_GGUF_KEY_MISSING, "model metadata lacks %s", key.c_str());
-    if (*v <= 0) throw_error(STATUS_E_INVALID_ARGUMENT, "model metadata %s = %lld must be positive", key.c_str(), (long long)*v);
+    if (*v <= 0) throw_error(STATUS_E_MODEL_BAD_HPARAMS, "model metadata %s = %lld must be positive", key.c_str(), (long long)*v);
     return *v;
 }
 
 int64_t optional_int(const GgufFile & f, const std::string & key, int64_t dflt) {
     auto v = f.get_int(key);
     if (!v) return dflt;
-    if (*v <= 0) throw_error(STATUS_E_INVALID_ARGUMENT, "model metadata %s = %lld must be positive", key.c_str(), (long long)*v);
+    if (*v <= 0) throw_error(STATUS_E_MODEL_BAD_HPARAMS, "model metadata %s = %lld must be positive", key.c_str(), (long long)*v);
     return *v;
 }
 
 } // namespace
 
-ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch) {
+ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch, const HparamsTensorNames * names) {
     ModelHparams h;
     h.arch = arch;
     h.n_embd = require_int(f, hparams_key(arch, "embedding_length"));
@@ -36,6 +39,7 @@ ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch) {
     h.n_head = require_int(f, hparams_key(arch, "attention.head_count"));
     h.n_head_kv = optional_int(f, hparams_key(arch, "attention.head_count_kv"), h.n_head);
     h.n_ctx_train = optional_int(f, hparams_key(arch, "context_length"), 2048);
+    // Defaults derived from other keys are checked like stated ones (hparams_check).
     h.head_dim = optional_int(f, hparams_key(arch, "attention.key_length"), h.n_embd / h.n_head);
     h.n_rot = optional_int(f, hparams_key(arch, "rope.dimension_count"), h.head_dim);
     if (auto eps = f.get_float(hparams_key(arch, "attention.layer_norm_rms_epsilon"))) h.rms_eps = (float)*eps;
@@ -53,16 +57,14 @@ ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch) {
         throw_error(STATUS_E_MODEL_UNSUPPORTED_ARCH, "%s: rope scaling type '%.*s' is not supported", arch.c_str(),
                     (int)type->size(), type->data());
     }
+    // 0 (or absent) means no scaling; NaN or a negative factor is not "none".
+    if (!(factor >= 0.0f) || std::isinf(factor)) {
+        throw_error(STATUS_E_MODEL_BAD_HPARAMS, "%s = %g must be finite and not negative",
+                    hparams_key(arch, "rope.scaling.factor").c_str(), (double)factor);
+    }
     if (factor > 0.0f) h.rope_freq_scale = 1.0f / factor;
 
-    if (h.n_head % h.n_head_kv != 0) {
-        throw_error(STATUS_E_INVALID_ARGUMENT, "%s: head_count %lld is not a multiple of head_count_kv %lld",
-                    arch.c_str(), (long long)h.n_head, (long long)h.n_head_kv);
-    }
-    if (h.n_rot > h.head_dim || h.n_rot % 2 != 0) {
-        throw_error(STATUS_E_INVALID_ARGUMENT, "%s: rope.dimension_count %lld does not fit head size %lld",
-                    arch.c_str(), (long long)h.n_rot, (long long)h.head_dim);
-    }
+    hparams_check(f, h, names ? *names : HparamsTensorNames{});
     return h;
 }
 

@@ -11,7 +11,7 @@ class GgufFile;
 
 struct ModelHparams {
     std::string arch;        // general.architecture
-    int64_t n_vocab = 0;     // rows of token_embd.weight
+    int64_t n_vocab = 0;     // rows of token_embd.weight (= tokenizer.ggml.tokens entries)
     int64_t n_ctx_train = 0; // <arch>.context_length
     int64_t n_embd = 0;      // <arch>.embedding_length
     int64_t n_layer = 0;     // <arch>.block_count
@@ -26,9 +26,16 @@ struct ModelHparams {
     bool rope_neox = false;           // pairs (i, i+n_rot/2) instead of (2i, 2i+1)
 };
 
-// Reads the common keys; throws E_GGUF_KEY_MISSING / E_INVALID_ARGUMENT
-// naming the key when a required one is absent or out of range.
-ModelHparams hparams_read_common(const GgufFile & file, const std::string & arch);
+struct HparamsTensorNames;
+
+// Reads the common keys and checks them against the file's tensors
+// (hparams_check, model/hparams-check.h, with `names`; nullptr: the llama
+// family's names), so an architecture that reads its settings here is
+// validated before it sizes anything. Throws E_GGUF_KEY_MISSING when a
+// required key is absent, E_MODEL_BAD_HPARAMS naming the key when a value is
+// out of range or disagrees with the tensors.
+ModelHparams hparams_read_common(const GgufFile & file, const std::string & arch,
+                                 const HparamsTensorNames * names = nullptr);
 
 // Key name helper: "<arch>.<suffix>".
 std::string hparams_key(const std::string & arch, const char * suffix);

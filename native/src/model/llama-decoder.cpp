@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "backend/registry.h"
+#include "common/checked-size.h"
 #include "common/status.h"
 #include "engine/kv-cache.h"
 #include "gguf/gguf-reader.h"
@@ -33,13 +34,14 @@ struct LayerWeights {
 class LlamaDecoder : public ModelArch {
 public:
     LlamaDecoder(const GgufFile & file, const std::string & arch, const LlamaDecoderOptions & opt) {
+        // Checked against the tensor table (hparams-check.h) before the layer
+        // list or any product below is formed: n_vocab comes from the
+        // embedding, the layer count from the blocks present, and the head
+        // products equal the Q/K rows, so none of them can overflow.
         hp_ = hparams_read_common(file, arch);
         hp_.rope_neox = opt.rope_neox;
         WeightBinder bind(file);
 
-        const GgufTensorInfo * embd = file.find_tensor("token_embd.weight");
-        if (!embd) throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor token_embd.weight is missing");
-        hp_.n_vocab = (int64_t)embd->ne[1];
         const int64_t E = hp_.n_embd, D = hp_.head_dim, Q = hp_.n_head * D, KV = hp_.n_head_kv * D, F = hp_.n_ff;
 
         tok_embd_ = bind.matrix("token_embd.weight", hp_.n_vocab, E);
@@ -92,7 +94,7 @@ public:
         if (kv.n_layer() < n_cpu) throw_error(STATUS_E_INTERNAL, "KV cache holds %lld layers, %lld run on the CPU",
                                               (long long)kv.n_layer(), (long long)n_cpu);
 
-        std::vector<float> x((size_t)(n * E));  // residual stream [n][E]
+        std::vector<float> x(checked_size("residual stream", {n, E}));  // [n][E]
         for (int64_t t = 0; t < n; ++t) {
             const TokenId id = b.tokens[t];
             if (id < 0 || id >= V) throw_error(STATUS_E_INVALID_ARGUMENT, "token id %d is outside the vocab (%lld)", id, (long long)V);

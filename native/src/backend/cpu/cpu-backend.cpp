@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "backend/registry.h"
+#include "common/checked-size.h"
 #include "cpu/cpu-ops.h"
 #include "cpu/thread-pool.h"
 #include "model/decoder-layer.h"
@@ -148,7 +149,9 @@ int cpu_kv_create(hearth_stage * st, int64_t n_ctx, hearth_kv ** out, char * err
     kv->n_ctx = n_ctx;
     kv->row = st->desc.n_head_kv * st->desc.head_dim;
     try {
-        kv->data.assign((size_t)((st->layer_end - st->layer_begin) * 2 * n_ctx * kv->row), 0);
+        // Checked: a product that wrapped would be a small cache written past.
+        kv->data.assign(checked_size("stage KV cache", {st->layer_end - st->layer_begin, 2, n_ctx, kv->row},
+                                     sizeof(kv->data[0])), 0);
     } catch (...) {
         return say(err, HEARTH_BK_E_OOM, "out of host memory for the KV cache");
     }

@@ -1,0 +1,121 @@
+/**
+ * Tiny llama-architecture GGUF models (a few KB, F32, a 40-token SPM
+ * tokenizer) whose settings can be made hostile one key at a time: the
+ * hostile-settings tests, their corpus and property test, and the hparams
+ * fuzz seeds all start from `tinyModel()` and change what they test.
+ * Everything is deterministic: the same spec gives the same bytes.
+ */
+import type { GgufFileSpec, GgufMetadataEntry, GgufTensorSpec } from '../../../extension/gguf/writer';
+
+/** The shape of a tiny model; every default is a valid, loadable model. */
+export interface TinyShape {
+  /** general.architecture; qwen2 adds the Q/K/V biases it requires. */
+  arch: 'llama' | 'qwen2';
+  nEmbd: number;
+  nLayer: number;
+  nHead: number;
+  nHeadKv: number;
+  headDim: number;
+  nFf: number;
+  /** Rows of token_embd.weight (and output.weight). */
+  nVocab: number;
+  /** Entries of tokenizer.ggml.tokens; defaults to nVocab. */
+  nTokens?: number;
+  /** true: a separate output.weight; false: tied to the embedding. */
+  outputTensor: boolean;
+  /** Rows of output.weight when it differs from nVocab (hostile). */
+  outputRows?: number;
+}
+
+export const TINY: Readonly<TinyShape> = {
+  arch: 'llama', nEmbd: 8, nLayer: 2, nHead: 2, nHeadKv: 1, headDim: 4, nFf: 16, nVocab: 40, outputTensor: true,
+};
+
+/** A llama setting's key (the hostile tests' models are llama unless they say). */
+export const key = (suffix: string): string => `llama.${suffix}`;
+
+/** The tokenizer's texts: specials, SentencePiece pieces, then filler words. */
+export function tinyTokens(n: number): string[] {
+  const base = ['<unk>', '<s>', '</s>', '\u2581', '\u2581a', '\u2581b', 'a', 'b', 'c', 'd', 'e', 'h', 'i', 'l', 'o'];
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(i < base.length ? base[i] : `\u2581w${i}`);
+  return out;
+}
+
+/** Deterministic small weights: a smooth, seed-shifted pattern in [-0.3, 0.3]. */
+function pattern(n: number, seed: number, mean = 0): Uint8Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = mean + 0.3 * Math.sin(i * 0.731 + seed * 1.37) * Math.cos(i * 0.113 + seed);
+  return new Uint8Array(a.buffer);
+}
+
+function tokenizerMetadata(nTokens: number): GgufMetadataEntry[] {
+  const tokens = tinyTokens(nTokens);
+  return [
+    { key: 'tokenizer.ggml.model', type: 'string', value: 'llama' },
+    { key: 'tokenizer.ggml.tokens', type: 'array', value: { itemType: 'string', items: tokens } },
+    { key: 'tokenizer.ggml.scores', type: 'array', value: { itemType: 'float32', items: tokens.map((_, i) => -i) } },
+    {
+      key: 'tokenizer.ggml.token_type', type: 'array',
+      value: { itemType: 'int32', items: tokens.map((_, i) => (i === 0 ? 2 : i < 3 ? 3 : 1)) },
+    },
+    { key: 'tokenizer.ggml.bos_token_id', type: 'uint32', value: 1 },
+    { key: 'tokenizer.ggml.eos_token_id', type: 'uint32', value: 2 },
+  ];
+}
+
+/** The tensors of a model of `s` (what the settings are checked against). */
+export function tinyTensors(s: TinyShape): GgufTensorSpec[] {
+  const E = s.nEmbd, Q = s.nHead * s.headDim, KV = s.nHeadKv * s.headDim, F = s.nFf;
+  let seed = 0;
+  const t = (name: string, shape: number[], mean = 0): GgufTensorSpec => ({
+    name, type: 'F32', shape, data: pattern(shape.reduce((a, b) => a * b, 1), ++seed, mean),
+  });
+  const out: GgufTensorSpec[] = [t('token_embd.weight', [E, s.nVocab]), t('output_norm.weight', [E], 1)];
+  if (s.outputTensor) out.push(t('output.weight', [E, s.outputRows ?? s.nVocab]));
+  for (let l = 0; l < s.nLayer; l++) {
+    const p = `blk.${l}.`;
+    out.push(
+      t(p + 'attn_norm.weight', [E], 1), t(p + 'attn_q.weight', [E, Q]), t(p + 'attn_k.weight', [E, KV]),
+      t(p + 'attn_v.weight', [E, KV]), t(p + 'attn_output.weight', [Q, E]), t(p + 'ffn_norm.weight', [E], 1),
+      t(p + 'ffn_gate.weight', [E, F]), t(p + 'ffn_up.weight', [E, F]), t(p + 'ffn_down.weight', [F, E]),
+    );
+    if (s.arch === 'qwen2') out.push(t(p + 'attn_q.bias', [Q]), t(p + 'attn_k.bias', [KV]), t(p + 'attn_v.bias', [KV]));
+  }
+  return out;
+}
+
+/** The settings that describe `s` truthfully. */
+export function tinySettings(s: TinyShape): GgufMetadataEntry[] {
+  const key = (suffix: string): string => `${s.arch}.${suffix}`;
+  return [
+    { key: 'general.architecture', type: 'string', value: s.arch },
+    { key: 'general.name', type: 'string', value: 'hostile-tiny' },
+    { key: key('context_length'), type: 'uint32', value: 64 },
+    { key: key('embedding_length'), type: 'uint32', value: s.nEmbd },
+    { key: key('block_count'), type: 'uint32', value: s.nLayer },
+    { key: key('feed_forward_length'), type: 'uint32', value: s.nFf },
+    { key: key('attention.head_count'), type: 'uint32', value: s.nHead },
+    { key: key('attention.head_count_kv'), type: 'uint32', value: s.nHeadKv },
+    { key: key('attention.key_length'), type: 'uint32', value: s.headDim },
+    { key: key('rope.dimension_count'), type: 'uint32', value: s.headDim },
+    { key: key('rope.freq_base'), type: 'float32', value: 10000 },
+    { key: key('attention.layer_norm_rms_epsilon'), type: 'float32', value: 1e-5 },
+  ];
+}
+
+/** A metadata change: set (replace or add) an entry, or drop a key. */
+export type MetaEdit = GgufMetadataEntry | { key: string; drop: true };
+
+/** A valid tiny model of `shape`, then `edits` applied to its metadata in order. */
+export function tinyModel(shape: Partial<TinyShape> = {}, edits: readonly MetaEdit[] = []): GgufFileSpec {
+  const s: TinyShape = { ...TINY, ...shape };
+  let metadata = [...tinySettings(s), ...tokenizerMetadata(s.nTokens ?? s.nVocab)];
+  for (const e of edits) {
+    metadata = metadata.filter((m) => m.key !== e.key);
+    if (!('drop' in e)) metadata.push(e);
+  }
+  // validate: false lets a hostile value through (a negative uint, say); the
+  // writer still lays out every tensor correctly.
+  return { metadata, tensors: tinyTensors(s), validate: false };
+}
