@@ -107,13 +107,18 @@ export class NativeEngine implements EnginePort {
 
   chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
     const { model, session } = this.require(this.chatSession);
+    return this.chatStream(model, session, messages, options, signal);
+  }
+
+  /** The prompt renders off-thread (bounded), then generation streams. */
+  private async *chatStream(model: Model, session: Session, messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
     const mi = model.info;
-    const chat = chatTokens({
+    const chat = await chatTokens({
       tokenize: (text, o) => model.tokenize(text, o),
       tokenText: (id) => model.tokenText(id),
       bos: mi.bos, eos: mi.eos, addBos: mi.addBos, chatTemplate: mi.chatTemplate,
-    }, messages);
-    return this.stream(session, chat.tokens, { maxTokens: options.maxTokens, temperature: options.temperature, stop: chat.stops, stopTokens: [] }, signal, 0);
+    }, messages, signal);
+    yield* this.stream(session, chat.tokens, { maxTokens: options.maxTokens, temperature: options.temperature, stop: chat.stops, stopTokens: [] }, signal, 0);
   }
 
   async countTokens(text: string): Promise<number> {
