@@ -35,7 +35,7 @@ export const chatCommand: CliCommand = {
     const seed = intOption(args, 'seed', 1);
     let model: Model;
     try {
-      model = await loadModel(args.positionals[0], { threads: intOption(args, 'threads', 0), contextLength: intOption(args, 'ctx', 0) });
+      model = await loadModel(args.positionals[0], { threads: intOption(args, 'threads', 0, io.err), contextLength: intOption(args, 'ctx', 0) });
     } catch (err) {
       return reportEngineError(err, io, false);
     }

@@ -45,7 +45,7 @@ export const completeCommand: CliCommand = {
     }
     let model: Model;
     try {
-      model = await loadModel(args.positionals[0], { threads: intOption(args, 'threads', 0), contextLength: intOption(args, 'ctx', 0) });
+      model = await loadModel(args.positionals[0], { threads: intOption(args, 'threads', 0, io.err), contextLength: intOption(args, 'ctx', 0) });
     } catch (err) {
       return reportEngineError(err, io, json);
     }

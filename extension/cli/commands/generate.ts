@@ -20,7 +20,7 @@ export const generateCommand: CliCommand = {
     const n = intOption(args, 'n', 32);
     const temperature = floatOption(args, 'temp', 0);
     const seed = intOption(args, 'seed', 1);
-    const threads = intOption(args, 'threads', 0);
+    const threads = intOption(args, 'threads', 0, io.err);
     const ctx = intOption(args, 'ctx', 0);
     const placement = backendOptions(args);
     let prompt: string;
