@@ -4,6 +4,7 @@
  * (a missing fake is a test bug, not a silent pass).
  */
 import * as path from 'path';
+import * as fs from 'fs';
 
 type Listener<T> = (e: T) => unknown;
 
@@ -101,6 +102,9 @@ export const recorded = {
   inlineProviders: [] as { provideInlineCompletionItems: (...a: unknown[]) => Promise<InlineCompletionItem[]> }[],
   webviewProviders: new Map<string, { resolveWebviewView(view: unknown): void }>(),
   messages: [] as { level: string; text: string }[],
+  /** What workspace.findFiles returns, and which item showQuickPick picks (default: none). */
+  files: [] as Uri[],
+  pickQuickPick: (items: unknown[]): unknown => items[0],
   statusTexts: [] as string[],
 };
 
@@ -127,6 +131,12 @@ export const workspace = {
   onDidOpenTextDocument: noEvent,
   registerTextDocumentContentProvider: () => disposable,
   asRelativePath: (u: Uri | string) => path.basename(typeof u === 'string' ? u : u.path),
+  findFiles: async () => [...recorded.files],
+  /** Reads the real file system by path. */
+  fs: {
+    stat: async (u: Uri) => ({ size: fs.statSync(u.fsPath).size, type: 1 }),
+    readFile: async (u: Uri) => new Uint8Array(fs.readFileSync(u.fsPath)),
+  },
   workspaceFolders: [] as unknown[],
 };
 
@@ -166,6 +176,7 @@ export const window = {
   showInformationMessage: message('info'),
   showWarningMessage: message('warning'),
   showErrorMessage: message('error'),
+  showQuickPick: async (items: unknown[]) => recorded.pickQuickPick(items),
   withProgress: <T>(_o: unknown, fn: (p: { report(): void }, t: unknown) => Promise<T>) =>
     fn({ report: () => {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
 };
