@@ -105,6 +105,11 @@ export const recorded = {
   /** What workspace.findFiles returns, and which item showQuickPick picks (default: none). */
   files: [] as Uri[],
   pickQuickPick: (items: unknown[]): unknown => items[0],
+  /** Answers a notification with buttons (default: dismissed at once). */
+  answer: null as ((text: string, items: string[]) => Promise<string | undefined>) | null,
+  /** Documents workspace.openTextDocument finds, by uri.toString(). */
+  documents: new Map<string, unknown>(),
+  appliedEdits: [] as { uri: Uri; range: Range; text: string }[],
   statusTexts: [] as string[],
 };
 
@@ -132,6 +137,15 @@ export const workspace = {
   registerTextDocumentContentProvider: () => disposable,
   asRelativePath: (u: Uri | string) => path.basename(typeof u === 'string' ? u : u.path),
   findFiles: async () => [...recorded.files],
+  openTextDocument: async (u: Uri) => {
+    const doc = recorded.documents.get(u.toString());
+    if (!doc) throw new Error(`fake openTextDocument: no document ${u.toString()}`);
+    return doc;
+  },
+  applyEdit: async (edit: WorkspaceEdit) => {
+    recorded.appliedEdits.push(...edit.edits);
+    return true;
+  },
   /** Reads the real file system by path. */
   fs: {
     stat: async (u: Uri) => ({ size: fs.statSync(u.fsPath).size, type: 1 }),
@@ -141,9 +155,10 @@ export const workspace = {
 };
 
 function message(level: string) {
-  return async (text: string): Promise<undefined> => {
+  return async (text: string, ...items: unknown[]): Promise<string | undefined> => {
     recorded.messages.push({ level, text });
-    return undefined;
+    const buttons = items.filter((i): i is string => typeof i === 'string');
+    return buttons.length > 0 && recorded.answer ? recorded.answer(text, buttons) : undefined;
   };
 }
 
@@ -177,6 +192,9 @@ export const window = {
   showWarningMessage: message('warning'),
   showErrorMessage: message('error'),
   showQuickPick: async (items: unknown[]) => recorded.pickQuickPick(items),
+  showTextDocument: async () => undefined,
+  showInputBox: async () => undefined,
+  tabGroups: { all: [] as { tabs: unknown[] }[], close: async () => true },
   withProgress: <T>(_o: unknown, fn: (p: { report(): void }, t: unknown) => Promise<T>) =>
     fn({ report: () => {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
 };
@@ -205,5 +223,13 @@ export function fakeDocument(file: string, text: string, languageId = 'typescrip
     const lines = text.split('\n');
     return lines.slice(0, p.line).reduce((s, l) => s + l.length + 1, 0) + p.character;
   };
-  return { uri: Uri.file(file), languageId, version: 1, getText: () => text, offsetAt, lineAt: (n: number) => ({ text: text.split('\n')[n] }) };
+  const lineText = (n: number): string => text.split('\n')[n] ?? '';
+  return {
+    uri: Uri.file(file),
+    languageId,
+    version: 1,
+    getText: (r?: Range) => (r ? text.slice(offsetAt(r.start), offsetAt(r.end)) : text),
+    offsetAt,
+    lineAt: (n: number) => ({ text: lineText(n), range: new Range(n, 0, n, lineText(n).length) }),
+  };
 }
