@@ -98,6 +98,8 @@ export enum ConfigurationTarget { Global = 1, Workspace = 2 }
 // ---- recorded state, read by tests ----
 export const recorded = {
   settings: new Map<string, unknown>(),
+  /** Workspace-level values (e.g. .vscode/settings.json of a cloned repo). */
+  workspaceSettings: new Map<string, unknown>(),
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   inlineProviders: [] as { provideInlineCompletionItems: (...a: unknown[]) => Promise<InlineCompletionItem[]> }[],
   webviewProviders: new Map<string, { resolveWebviewView(view: unknown): void }>(),
@@ -122,7 +124,13 @@ export const workspace = {
     return {
       get<T>(key: string, def?: T): T {
         const k = `${section}.${key}`;
+        if (recorded.workspaceSettings.has(k)) return recorded.workspaceSettings.get(k) as T;
         return (recorded.settings.has(k) ? recorded.settings.get(k) : def) as T;
+      },
+      /** User values are recorded.settings; workspace values recorded.workspaceSettings (which win, as in VS Code). */
+      inspect<T>(key: string) {
+        const k = `${section}.${key}`;
+        return { key: k, globalValue: recorded.settings.get(k) as T | undefined, workspaceValue: recorded.workspaceSettings.get(k) as T | undefined };
       },
       async update(key: string, value: unknown): Promise<void> {
         recorded.settings.set(`${section}.${key}`, value);
@@ -131,6 +139,8 @@ export const workspace = {
     };
   },
   onDidChangeConfiguration: configChanged.event,
+  isTrusted: true,
+  onDidGrantWorkspaceTrust: noEvent,
   onDidChangeTextDocument: noEvent,
   onDidSaveTextDocument: noEvent,
   onDidOpenTextDocument: noEvent,
