@@ -35,8 +35,10 @@ function workerSource(): { code: string; evalMode: boolean } {
   const bundled = path.join(__dirname, 'template-worker.js');
   if (fs.existsSync(bundled)) return { code: bundled, evalMode: false };
   const source = path.join(__dirname, 'template-worker.ts');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tsx = require.resolve('tsx/cjs');
+  // Only reached unbundled (dev/tests, where tsx is installed); a name in a
+  // variable keeps the bundler from trying to resolve it.
+  const loader = 'tsx/cjs';
+  const tsx = require.resolve(loader);
   return { code: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, evalMode: true };
 }
 
@@ -109,8 +111,12 @@ export class TemplateSandbox {
   private async runOne(messages: readonly ChatMessage[], options: ChatRenderOptions, signal?: AbortSignal): Promise<RenderedChat> {
     if (signal?.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
     const entry = (this.worker ??= this.startWorker());
-    await entry.ready;
-    if (signal?.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
+    // A cancel while the worker loads lands at once too (the worker stays, warm, for the next render).
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(new EngineError('E_ABORTED', 'request cancelled'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      entry.ready.then(resolve, reject).finally(() => signal?.removeEventListener('abort', onAbort));
+    });
     const worker = entry.thread;
     const seq = ++this.seq;
     const job: TemplateJob = {

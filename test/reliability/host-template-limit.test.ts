@@ -8,6 +8,11 @@ import { strict as assert } from 'assert';
 import { chatTokens, type ChatTokenizer } from '../../extension/host/chat-prompt';
 import { renderChat } from '../../extension/engine/chat-template';
 import { TemplateSandbox } from '../../extension/engine/template-sandbox';
+import { EngineProcess } from '../../extension/host/engine-process';
+import { REPO_ROOT, sharedModelsPresent } from '../helpers/shared-models';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 
 /** Characters as token ids: enough of a tokenizer for chatTokens. */
 function charTokenizer(chatTemplate: string): ChatTokenizer {
@@ -110,6 +115,73 @@ describe('chat template limits (host)', function () {
       assert.deepEqual(broken, renderChat(MSGS, { template: '{% for m in messages %}{{ m.content ' }));
     } finally {
       await sandbox.dispose();
+    }
+  });
+});
+
+describe('chat template limits in the engine process (host)', function () {
+  this.timeout(180000);
+  const HOSTILE = '{% for i in range(1000000000) %}{{ i }}{% endfor %}';
+
+  /** The FIM test model with a hostile tokenizer.chat_template (cached by template). */
+  async function hostileModel(): Promise<string> {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { qwenFimModelSpec } = require('../helpers/fim-model') as typeof import('../helpers/fim-model');
+    const { randomModel, CACHE_DIR } = require('../helpers/model-factory') as typeof import('../helpers/model-factory');
+    const { inspectModel } = require('../../extension/engine/gguf') as typeof import('../../extension/engine/gguf');
+    const { metadataEntry } = require('../../extension/engine/gguf-metadata') as typeof import('../../extension/engine/gguf-metadata');
+    const { writeGguf } = require('../../extension/gguf/writer') as typeof import('../../extension/gguf/writer');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const spec = await qwenFimModelSpec();
+    const vocab = path.join(CACHE_DIR, `hostile-template-${crypto.createHash('sha256').update(HOSTILE).digest('hex').slice(0, 12)}.gguf`);
+    if (!fs.existsSync(vocab)) {
+      const info = await inspectModel(spec.vocabFrom);
+      const metadata = Object.entries(info.metadata)
+        .filter(([k]) => k !== 'tokenizer.chat_template')
+        .map(([k, v]) => metadataEntry(k, info.metadataTypes[k], v));
+      metadata.push({ key: 'tokenizer.chat_template', type: 'string', value: HOSTILE });
+      const tmp = `${vocab}.${process.pid}.tmp`;
+      await writeGguf(tmp, { metadata });
+      fs.renameSync(tmp, vocab);
+    }
+    return randomModel({ ...spec, vocabFrom: vocab });
+  }
+
+  it('a hostile template fails the chat with E_TEMPLATE_LIMIT, a cancel lands mid-render, and the engine lives on', async function () {
+    if (!sharedModelsPresent()) this.skip();
+    const model = await hostileModel();
+    const proc = new EngineProcess({
+      scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts'),
+      execArgv: ['-r', require.resolve('tsx/cjs')],
+      env: { HEARTH_ENGINE: 'native' },
+      maxCrashes: 0,
+    });
+    try {
+      await proc.load(model, { contextTokens: 256, threads: 1 });
+      const pid = proc.pid;
+      const chat = async (signal: AbortSignal): Promise<string> => {
+        let s = '';
+        for await (const p of proc.chat([{ role: 'user', content: 'hi' }], { maxTokens: 4 }, signal)) s += p;
+        return s;
+      };
+      let t0 = Date.now();
+      assert.equal(await codeOf(chat(new AbortController().signal)), 'E_TEMPLATE_LIMIT');
+      assert.ok(Date.now() - t0 < 20000, `took ${Date.now() - t0} ms`);
+      // Cancel while the fresh worker loads or renders (its 2 s clock starts once loaded): it lands at once.
+      const ac = new AbortController();
+      const running = chat(ac.signal);
+      await new Promise((r) => setTimeout(r, 1000));
+      t0 = Date.now();
+      ac.abort();
+      assert.equal(await codeOf(running), 'E_ABORTED');
+      assert.ok(Date.now() - t0 < 1500, `the cancel took ${Date.now() - t0} ms`);
+      // The same engine process still serves.
+      assert.equal(proc.pid, pid);
+      assert.equal(proc.processesStarted, 1);
+      assert.ok((await proc.countTokens('hello')) > 0);
+      assert.equal((await proc.status()).state, 'ready');
+    } finally {
+      await proc.dispose();
     }
   });
 });
