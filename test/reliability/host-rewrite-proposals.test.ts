@@ -32,6 +32,7 @@ describe('rewrite proposals (host)', function () {
   });
   after(() => {
     (Module as unknown as { _resolveFilename: unknown })._resolveFilename = resolveOrig;
+    vscode.resetFake();
     vscode.recorded.answer = null;
   });
 

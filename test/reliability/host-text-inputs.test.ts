@@ -82,6 +82,7 @@ describe('text inputs: CLI files and chat attachments (host)', function () {
     });
     after(() => {
       (Module as unknown as { _resolveFilename: unknown })._resolveFilename = resolveOrig;
+      vscode.resetFake();
     });
 
     async function attach(file: string): Promise<{ chips: { label: string; text: string }[]; warnings: string[] }> {

@@ -35,6 +35,7 @@ describe('workspace trust (host)', () => {
   });
   after(() => {
     (Module as unknown as { _resolveFilename: unknown })._resolveFilename = resolveOrig;
+    vscode.resetFake();
     vscode.workspace.isTrusted = true;
     for (const k of ['hearth.model', 'hearth.chat.model', 'hearth.completion.model']) {
       vscode.recorded.settings.delete(k);

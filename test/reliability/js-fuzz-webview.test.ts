@@ -28,6 +28,7 @@ describe('js fuzz: webview messages', function () {
   });
   after(() => {
     (Module as unknown as { _resolveFilename: unknown })._resolveFilename = resolveOrig;
+    vscode.resetFake();
   });
 
   /** A message near the protocol: a known type, fields of any kind. */

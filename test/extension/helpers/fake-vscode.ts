@@ -243,3 +243,16 @@ export function fakeDocument(file: string, text: string, languageId = 'typescrip
     lineAt: (n: number) => ({ text: lineText(n), range: new Range(n, 0, n, lineText(n).length) }),
   };
 }
+
+/** Clears what a test left in the fake (messages, files, documents, answers, editor, trust), for the next test file in the same process. */
+export function resetFake(): void {
+  recorded.messages.length = 0;
+  recorded.files = [];
+  recorded.pickQuickPick = (items) => items[0];
+  recorded.answer = null;
+  recorded.documents.clear();
+  recorded.appliedEdits.length = 0;
+  recorded.workspaceSettings.clear();
+  window.activeTextEditor = undefined;
+  workspace.isTrusted = true;
+}
