@@ -62,6 +62,8 @@ export async function activateHearth(context: vscode.ExtensionContext): Promise<
     else if (pick === 'Show Log') log.show();
     return lines;
   }));
+  // Trust granted: the workspace's own model settings now count.
+  sub(vscode.workspace.onDidGrantWorkspaceTrust(() => void models.reconcile()));
   sub(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('hearth.model') || e.affectsConfiguration('hearth.completion.model') || e.affectsConfiguration('hearth.chat.model')) {
       void models.reconcile();

@@ -28,6 +28,21 @@ export interface HearthConfig {
   gpuLayers: 'auto' | 'all' | number;
 }
 
+/**
+ * Settings that name files the engine opens: in an untrusted workspace only
+ * the user's own value counts. VS Code already drops workspace values of
+ * package.json's restrictedConfigurations (the same keys; a test keeps the two
+ * lists equal); this is the second guard, should that ever not apply.
+ */
+export const RESTRICTED_SETTINGS = ['model', 'completion.model', 'chat.model'] as const;
+
+function restrictedString(c: vscode.WorkspaceConfiguration, key: (typeof RESTRICTED_SETTINGS)[number]): string {
+  if (vscode.workspace.isTrusted !== false) return c.get<string>(key, '').trim();
+  const v = c.inspect<string>(key);
+  const user = v?.globalValue ?? v?.defaultValue ?? '';
+  return typeof user === 'string' ? user.trim() : '';
+}
+
 function gpuLayersSetting(v: unknown): 'auto' | 'all' | number {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
   if (typeof v === 'string' && /^[0-9]{1,9}$/.test(v.trim())) return Number(v.trim());
@@ -38,9 +53,9 @@ export function readConfig(): HearthConfig {
   const c = vscode.workspace.getConfiguration('hearth');
   const maxMb = c.get<number>('maxModelMemoryMB', 0);
   return {
-    model: c.get<string>('model', '').trim(),
-    completionModel: c.get<string>('completion.model', '').trim(),
-    chatModel: c.get<string>('chat.model', '').trim(),
+    model: restrictedString(c, 'model'),
+    completionModel: restrictedString(c, 'completion.model'),
+    chatModel: restrictedString(c, 'chat.model'),
     completionEnabled: c.get<boolean>('completion.enabled', true),
     completionLanguages: c.get<Record<string, boolean>>('completion.languages', {}),
     completionContextTokens: c.get<number>('completion.contextTokens', 1024),

@@ -8,6 +8,7 @@ import { randomBytes } from 'crypto';
 import { ChatSession } from './chat-session';
 import { isFromWebview, type ContextChip, type FromWebview, type ToWebview } from '../protocol/webview-protocol';
 import { readConfig } from '../config';
+import { attachmentSizeProblem, checkAttachment } from './attachment';
 import type { ModelManager } from '../models/model-manager';
 import type { Log } from '../log';
 
@@ -140,8 +141,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
           { placeHolder: '@file: attach a file to the question' },
         );
         if (pick) {
-          const bytes = await vscode.workspace.fs.readFile(pick.uri);
-          this.session.addChip({ kind: 'file', label: pick.label, text: Buffer.from(bytes).toString('utf8') });
+          // Stat first: a huge file is refused without reading it.
+          const tooBig = attachmentSizeProblem((await vscode.workspace.fs.stat(pick.uri)).size);
+          const checked = tooBig ? { ok: false as const, reason: tooBig } : checkAttachment(await vscode.workspace.fs.readFile(pick.uri));
+          if (checked.ok) this.session.addChip({ kind: 'file', label: pick.label, text: checked.text });
+          else void vscode.window.showWarningMessage(`Hearth did not attach ${pick.label}: ${checked.reason}.`);
         }
         break;
       }

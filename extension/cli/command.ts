@@ -15,8 +15,9 @@ export interface CliIo {
   err(text: string): void;
 }
 
-/** A mistake in how the command was called: exit code 2 plus usage. */
+/** A mistake in how the command was called: exit code 2 plus usage, with the stable code. */
 export class UsageError extends Error {
+  readonly code = 'E_INVALID_ARGUMENT';
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';

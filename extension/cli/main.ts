@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`hearth ${command.name}: ${err.message}\nusage: ${command.usage}\n`);
+      io.err(`hearth ${command.name}: ${err.code}: ${err.message}\nusage: ${command.usage}\n`);
       return 2;
     }
     io.err(`hearth: unexpected failure: ${(err as Error).stack ?? String(err)}\n`);

@@ -46,8 +46,9 @@ export class EditCommands {
         }
         await this.rewrite(`Fix this problem: ${message ?? 'the error on this line'}`, 'Fix');
       }),
-      vscode.commands.registerCommand('hearth.acceptEdit', () => this.proposals.accept()),
-      vscode.commands.registerCommand('hearth.rejectEdit', () => this.proposals.reject()),
+      // The editor title buttons pass the diff's URI, which names the proposal.
+      vscode.commands.registerCommand('hearth.acceptEdit', (which?: unknown) => this.proposals.accept(which)),
+      vscode.commands.registerCommand('hearth.rejectEdit', (which?: unknown) => this.proposals.reject(which)),
     ];
   }
 
@@ -70,6 +71,8 @@ export class EditCommands {
     }
     const doc = editor.document;
     const range = selectionOrLine(editor);
+    // Version and range together, before generation: the proposal applies only to this state of the file.
+    const target = { uri: doc.uri, version: doc.version, range };
     const code = doc.getText(range);
     const got = await this.models.engineFor('chat', { interactive: true });
     if (!got) return;
@@ -106,7 +109,7 @@ export class EditCommands {
       void vscode.window.showInformationMessage('Hearth had no change to propose.');
       return;
     }
-    await this.proposals.propose(doc, range, newCode, title);
+    await this.proposals.propose(doc, target, newCode, title);
   }
 }
 

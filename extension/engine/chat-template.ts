@@ -6,6 +6,7 @@
  */
 import { Template } from '@huggingface/jinja';
 import type { TokenizerLike } from './tokenizer';
+import { EngineError } from './errors';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | (string & {});
@@ -29,6 +30,12 @@ export interface ChatRenderOptions {
    * the template rendered so the prompt does not start with two. Default false.
    */
   stripLeadingBos?: boolean;
+  /**
+   * Longest rendering accepted, in UTF-16 code units; a longer one fails with
+   * E_TEMPLATE_LIMIT instead of falling back (a template that balloons is
+   * hostile or broken, not merely unsupported). Default: no limit.
+   */
+  maxOutputChars?: number;
 }
 
 export interface RenderedChat {
@@ -110,20 +117,28 @@ export function renderChat(messages: readonly ChatMessage[], options: ChatRender
       eos_token: options.eosToken ?? '',
       add_generation_prompt: addGenerationPrompt,
     });
+    const limit = options.maxOutputChars ?? Infinity;
+    const render = (template: Template, msgs: readonly ChatMessage[]): string => {
+      const text = template.render(context(msgs));
+      if (text.length > limit) throw new EngineError('E_TEMPLATE_LIMIT', `the chat template rendered ${text.length} characters, more than the limit of ${limit}`);
+      return text;
+    };
+    const isLimit = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 'E_TEMPLATE_LIMIT';
     try {
       const template = compile(source);
       try {
-        return { text: finish(template.render(context(messages))), via: 'template' };
+        return { text: finish(render(template, messages)), via: 'template' };
       } catch (err) {
         const merged = mergeSystem(messages);
-        if (!merged) throw err;
+        if (!merged || isLimit(err)) throw err;
         try {
-          return { text: finish(template.render(context(merged))), via: 'template-merged-system' };
-        } catch {
-          throw err;
+          return { text: finish(render(template, merged)), via: 'template-merged-system' };
+        } catch (err2) {
+          throw isLimit(err2) ? err2 : err;
         }
       }
     } catch (err) {
+      if (isLimit(err)) throw err;
       templateError = (err as Error).message;
     }
   } else {

@@ -17,6 +17,7 @@
  */
 import { loadBinding } from './binding';
 import { EngineError, asEngineError } from './errors';
+import { INT_OPTION_RANGES, checkInt, parseInt10 } from './int-option';
 import type { SpecialIds, TokenizerLike } from './tokenizer';
 import type {
   NativeGenerateOptions,
@@ -63,14 +64,9 @@ export function listDevices(): NativeBackendDevices[] {
 
 /** Parses a CLI/setting value: "auto" | "all" | a non-negative integer. */
 export function parseGpuLayers(value: string | number): GpuLayers {
-  if (typeof value === 'number') {
-    if (!Number.isInteger(value) || value < 0) {
-      throw new EngineError('E_INVALID_ARGUMENT', `gpuLayers must be 'auto', 'all' or a non-negative integer, got ${value}`);
-    }
-    return value;
-  }
+  if (typeof value === 'number') return checkInt('gpuLayers', value, INT_OPTION_RANGES['gpu-layers']);
   if (value === 'auto' || value === 'all') return value;
-  if (/^[0-9]{1,9}$/.test(value)) return Number(value);
+  if (/^[0-9]+$/.test(value)) return parseInt10('gpuLayers', value, INT_OPTION_RANGES['gpu-layers']);
   throw new EngineError('E_INVALID_ARGUMENT', `gpuLayers must be 'auto', 'all' or a non-negative integer, got '${value}'`);
 }
 
@@ -147,6 +143,8 @@ export interface Generation extends AsyncIterableIterator<GeneratedPiece> {
 
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Model> {
   if (typeof path !== 'string' || path === '') throw new EngineError('E_INVALID_ARGUMENT', 'path must be a non-empty string');
+  if (options.threads !== undefined) checkInt('threads', options.threads, INT_OPTION_RANGES.threads);
+  if (options.contextLength !== undefined) checkInt('contextLength', options.contextLength, INT_OPTION_RANGES.ctx);
   const binding = loadBinding();
   try {
     const native = await binding.loadModel(
@@ -311,6 +309,8 @@ export class Session {
    */
   generate(prompt: string | readonly number[], options: GenerateOptions = {}): Generation {
     this.check();
+    if (options.maxTokens !== undefined) checkInt('maxTokens', options.maxTokens, INT_OPTION_RANGES.n);
+    if (options.seed !== undefined) checkInt('seed', options.seed, INT_OPTION_RANGES.seed);
     const promptTokens =
       typeof prompt === 'string'
         ? this.model.tokenize(prompt, {

@@ -11,7 +11,8 @@
  * text around it; templates that rewrite content (e.g. trim it) lose that
  * rewrite here.
  */
-import { renderChat, type RenderedChat } from '../engine/chat-template';
+import type { RenderedChat } from '../engine/chat-template';
+import { renderChatBounded } from '../engine/template-sandbox';
 import type { ChatMessage } from './engine-port';
 import { chatPrompt, detectChatFormat } from './chat-format';
 import { HostError } from './host-errors';
@@ -58,14 +59,19 @@ function splitAtPlaceholders(text: string, count: number): string[] | null {
   return pieces.some((p) => p.includes('\u0000HEARTH-MSG-')) ? null : pieces;
 }
 
-export function chatTokens(tok: ChatTokenizer, messages: readonly ChatMessage[]): ChatTokens {
+/**
+ * The template runs from the model file, so it renders off this thread within
+ * time and memory limits (engine/template-sandbox.ts): a runaway one fails
+ * with E_TEMPLATE_LIMIT, and aborting `signal` ends the render.
+ */
+export async function chatTokens(tok: ChatTokenizer, messages: readonly ChatMessage[], signal?: AbortSignal): Promise<ChatTokens> {
   const bos = tok.bos !== null ? tok.tokenText(tok.bos) : '';
-  const rendered = renderChat(messages.map((m, i) => ({ role: m.role, content: placeholder(i) })), {
+  const rendered = await renderChatBounded(messages.map((m, i) => ({ role: m.role, content: placeholder(i) })), {
     template: tok.chatTemplate,
     bosToken: bos,
     eosToken: tok.eos !== null ? tok.tokenText(tok.eos) : '',
     stripLeadingBos: tok.addBos,
-  });
+  }, signal);
   let templateError = rendered.templateError;
   if (rendered.via === 'template' || rendered.via === 'template-merged-system') {
     const pieces = splitAtPlaceholders(rendered.text, messages.length);

@@ -6,7 +6,8 @@
 import { EngineService } from './engine-service';
 import { FakeEngine, FAKE_ENGINE_NAME } from './fake-engine';
 import { NativeEngine, NATIVE_ENGINE_NAME } from './native-engine';
-import { isHostToEngine, type EngineToHost } from '../protocol/engine-protocol';
+import type { EngineToHost } from '../protocol/engine-protocol';
+import { checkFrame } from './engine-inbox';
 import type { EnginePort } from './engine-port';
 
 function pickEngine(): { engine: EnginePort; name: string } {
@@ -27,7 +28,10 @@ function main(): void {
   const { engine, name } = pickEngine();
   const service = new EngineService(engine, send);
   process.on('message', (m: unknown) => {
-    if (isHostToEngine(m)) service.handle(m);
+    // Every frame is checked in full; a bad one is answered with E_INVALID_ARGUMENT.
+    const checked = checkFrame(m);
+    if (checked.ok) service.handle(checked.msg);
+    else send(checked.reply);
   });
   // The parent went away: nothing left to serve.
   process.on('disconnect', () => {

@@ -1,8 +1,13 @@
 /**
  * Runs the engine in a child process of the host's own runtime (VS Code's
  * Electron in node mode, or Node) so a native crash cannot take the extension
- * host down. Restarts it with back-off when it dies, reloads the last model,
- * and reports what happened in plain words through onEvent.
+ * host down, and supervises it:
+ * - a crash restarts it with back-off, with the last model and its options;
+ * - only the supervisor starts processes: a request during the back-off waits
+ *   (bounded) for the restart instead of starting one of its own;
+ * - after too many crashes it gives up, says so in its status, and refuses
+ *   every request with how to recover until the user restarts it.
+ * What happened is reported in plain words through onEvent.
  */
 import { fork, type ChildProcess } from 'child_process';
 import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
@@ -30,6 +35,30 @@ export interface EngineProcessOptions {
   maxCrashes?: number;
   windowMs?: number;
   startTimeoutMs?: number;
+  /** How long a request waits for a restart in progress before E_ENGINE_UNAVAILABLE. */
+  recoveryWaitMs?: number;
+}
+
+/** What the user does to bring a given-up engine back (the command's title). */
+export const RECOVER_HINT = "Run 'Hearth: Restart Engine' to try again.";
+
+/** A restart in progress: requests wait on `done`. */
+interface Recovery {
+  done: Promise<void>;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+function newRecovery(): Recovery {
+  let resolve!: () => void;
+  let reject!: (err: Error) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Nobody may be waiting: an unobserved rejection is not a failure.
+  done.catch(() => undefined);
+  return { done, resolve, reject };
 }
 
 /** Restart delay for the n-th consecutive crash (n from 1). */
@@ -65,8 +94,17 @@ export class EngineProcess implements EnginePort {
   private disposed = false;
   private restartTimer: NodeJS.Timeout | null = null;
   private stderrTail = '';
+  /** Set from a crash until the engine is back (or given up on). */
+  private recovery: Recovery | null = null;
+  /** Set when it stopped restarting; cleared only by restart(). */
+  private gaveUp: string | null = null;
+  /** Bumped by each restart(): an older one still awaiting stands down. */
+  private restartSeq = 0;
 
   constructor(private readonly opts: EngineProcessOptions) {}
+
+  /** Engine processes started so far (each start and restart is one). */
+  processesStarted = 0;
 
   get pid(): number | null {
     return this.child?.pid ?? null;
@@ -77,18 +115,57 @@ export class EngineProcess implements EnginePort {
     if (this.disposed) return Promise.reject(new HostError('E_ENGINE_UNAVAILABLE', 'the engine was shut down'));
     if (!this.ready) {
       this.state = 'starting';
-      this.ready = this.spawn().catch((err: Error) => {
-        this.ready = null;
-        this.state = 'failed';
+      const ready: Promise<void> = this.spawn().catch((err: Error) => {
+        // A restart may have replaced this start already: leave its state be.
+        if (this.ready === ready) {
+          this.ready = null;
+          this.state = 'failed';
+        }
         this.lastError = err.message;
         throw err;
       });
+      this.ready = ready;
     }
     return this.ready;
   }
 
-  async load(modelPath: string, options: LoadOptions): Promise<ModelInfo> {
+  /**
+   * The gate every request passes: refuses after a give-up (with how to
+   * recover), waits for a restart in progress (bounded), else starts the
+   * process if it has never run. Never starts a second process.
+   */
+  private async ensureRunning(): Promise<void> {
+    if (this.disposed) throw new HostError('E_ENGINE_UNAVAILABLE', 'the engine was shut down');
+    if (this.gaveUp !== null) throw this.gaveUpError();
+    if (this.recovery) {
+      const waitMs = this.opts.recoveryWaitMs ?? 30_000;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new HostError('E_ENGINE_UNAVAILABLE', `the Hearth engine is restarting after a crash and was not back within ${Math.round(waitMs / 1000)} s; try again in a moment`)),
+          waitMs,
+        );
+      });
+      try {
+        await Promise.race([this.recovery.done, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return;
+    }
     await this.start();
+  }
+
+  private gaveUpError(): HostError {
+    return new HostError('E_ENGINE_UNAVAILABLE', `The Hearth engine stopped after crashing repeatedly (${this.gaveUp}). ${RECOVER_HINT}`);
+  }
+
+  async load(modelPath: string, options: LoadOptions): Promise<ModelInfo> {
+    await this.ensureRunning();
+    return this.loadNow(modelPath, options);
+  }
+
+  private async loadNow(modelPath: string, options: LoadOptions): Promise<ModelInfo> {
     this.state = 'loading';
     try {
       this.model = await this.requireClient().load(modelPath, options);
@@ -96,7 +173,8 @@ export class EngineProcess implements EnginePort {
       this.state = 'ready';
       return this.model;
     } catch (err) {
-      this.state = this.model ? 'ready' : 'idle';
+      // A crash during the load has already moved the state on (restarting).
+      if (this.state === 'loading') this.state = this.model ? 'ready' : 'idle';
       throw err;
     }
   }
@@ -110,13 +188,13 @@ export class EngineProcess implements EnginePort {
   }
 
   async countTokens(text: string): Promise<number> {
-    await this.start();
+    await this.ensureRunning();
     return this.requireClient().countTokens(text);
   }
 
   async status(): Promise<EngineStatus> {
     let engine = 'process';
-    if (this.client && this.state !== 'restarting') {
+    if (this.client && this.state !== 'restarting' && this.state !== 'failed') {
       try {
         engine = (await this.client.status()).engine;
       } catch {
@@ -137,6 +215,8 @@ export class EngineProcess implements EnginePort {
   async dispose(): Promise<void> {
     this.disposed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.recovery?.reject(new HostError('E_ENGINE_UNAVAILABLE', 'the engine was shut down'));
+    this.recovery = null;
     this.client?.failAll(new HostError('E_ABORTED', 'engine shut down'));
     const child = this.child;
     this.child = null;
@@ -156,8 +236,10 @@ export class EngineProcess implements EnginePort {
   }
 
   private async *streamWhenReady(make: (c: EngineClient) => AsyncIterable<string>): AsyncIterable<string> {
-    await this.start();
-    if (!this.model) throw new HostError('E_NO_MODEL', 'no model is loaded yet');
+    await this.ensureRunning();
+    if (!this.model) {
+      throw new HostError('E_NO_MODEL', this.lastLoad && this.lastError ? `no model is loaded (reloading it failed: ${this.lastError})` : 'no model is loaded yet');
+    }
     this.state = 'busy';
     try {
       yield* make(this.requireClient());
@@ -174,6 +256,7 @@ export class EngineProcess implements EnginePort {
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.stderrTail = '';
+      this.processesStarted++;
       // fork() runs process.execPath: VS Code's Electron binary, which behaves
       // as plain Node with ELECTRON_RUN_AS_NODE=1.
       const child = fork(this.opts.scriptPath, [], {
@@ -236,46 +319,82 @@ export class EngineProcess implements EnginePort {
     this.lastError = reason;
     if (this.crashes.length > (this.opts.maxCrashes ?? 5)) {
       this.state = 'failed';
+      this.gaveUp = `${this.crashes.length} crashes; last: ${reason}`;
+      // The model is no longer loaded anywhere; restart() reloads lastLoad.
+      this.model = null;
+      this.lastError = `${reason} Hearth stopped restarting it after ${this.crashes.length} crashes. ${RECOVER_HINT}`;
+      this.recovery?.reject(this.gaveUpError());
+      this.recovery = null;
       this.opts.onEvent?.({
         kind: 'gave-up',
-        message: `${reason} It crashed ${this.crashes.length} times in a short while, so Hearth stopped restarting it. Run "Hearth: Restart Engine" to try again.`,
+        message: `${reason} It crashed ${this.crashes.length} times in a short while, so Hearth stopped restarting it. ${RECOVER_HINT}`,
       });
       return;
     }
+    // Requests from now until the restart wait for it (ensureRunning).
+    this.recovery ??= newRecovery();
     const delay = restartDelay(this.consecutive, this.opts.initialDelayMs ?? 500, this.opts.maxDelayMs ?? 30_000);
     this.state = 'restarting';
     this.opts.onEvent?.({ kind: 'crashed', message: `${reason} Restarting it in ${Math.round(delay / 100) / 10} s.` });
     this.restartTimer = setTimeout(() => void this.restart(), delay);
   }
 
-  /** Restarts now (also the "Restart Engine" command), reloading the last model. */
+  /**
+   * Restarts now, reloading the last model with its options: after a crash
+   * (timer), and as the "Restart Engine" command, which also clears a give-up.
+   */
   async restart(): Promise<void> {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
     if (this.disposed) return;
+    if (this.gaveUp !== null) {
+      this.gaveUp = null;
+      this.crashes = [];
+      this.consecutive = 0;
+    }
+    const mine = ++this.restartSeq;
+    // Requests arriving while this runs wait for it rather than spawn.
+    const recovery = (this.recovery ??= newRecovery());
     if (this.child) {
       const old = this.child;
       this.child = null;
       this.client?.failAll(new HostError('E_ENGINE_EXITED', 'the engine was restarted'));
+      this.client = null;
       old.kill('SIGKILL');
-      this.ready = null;
     }
-    this.crashes = this.state === 'failed' ? [] : this.crashes;
+    this.ready = null;
+    this.model = null;
+    this.state = 'restarting';
     try {
       await this.start();
       this.restarts++;
-      if (this.lastLoad) {
-        this.model = null;
-        await this.load(this.lastLoad.modelPath, this.lastLoad.options);
-      } else this.state = 'idle';
-      this.opts.onEvent?.({ kind: 'restarted', message: 'The Hearth engine is running again.' });
-      // Stable for a minute: forget the consecutive count.
-      const pid = this.pid;
-      setTimeout(() => {
-        if (this.pid === pid) this.consecutive = 0;
-      }, 60_000).unref();
+      if (mine !== this.restartSeq) return;
+      if (this.lastLoad) await this.loadNow(this.lastLoad.modelPath, this.lastLoad.options);
+      else this.state = 'idle';
     } catch (err) {
+      if (mine !== this.restartSeq) return;
       this.lastError = (err as Error).message;
+      // A crash while restarting schedules the next try (or gives up) through
+      // onCrash; the waiters keep waiting on the same recovery.
+      if (this.restartTimer || this.gaveUp !== null || this.disposed || this.recovery !== recovery) return;
+      if (!this.child) {
+        // The process never ran (fork failed): count it as a crash.
+        this.onCrash((err as Error).message);
+        return;
+      }
+      // Running, but the model would not load again: requests now fail with
+      // E_NO_MODEL naming why, rather than waiting.
     }
+    if (mine !== this.restartSeq) return;
+    if (this.recovery === recovery) {
+      this.recovery = null;
+      recovery.resolve();
+    }
+    if (this.model || !this.lastLoad) this.opts.onEvent?.({ kind: 'restarted', message: 'The Hearth engine is running again.' });
+    // Stable for a minute: forget the consecutive count.
+    const pid = this.pid;
+    setTimeout(() => {
+      if (this.pid === pid) this.consecutive = 0;
+    }, 60_000).unref();
   }
 }

@@ -53,7 +53,7 @@ export class FakeEngine implements EnginePort {
 
   constructor(private readonly delayMs = 0) {}
 
-  async load(modelPath: string, _options: LoadOptions): Promise<ModelInfo> {
+  async load(modelPath: string, options: LoadOptions): Promise<ModelInfo> {
     let size: number;
     try {
       size = fs.statSync(modelPath).size;
@@ -65,7 +65,8 @@ export class FakeEngine implements EnginePort {
       name: path.basename(modelPath).replace(/\.(gguf|llamafile)$/i, ''),
       architecture: 'llama',
       parameters: 0,
-      contextLength: 2048,
+      // Echoes the requested window, so tests can see which options a (re)load got.
+      contextLength: options.contextTokens ?? 2048,
       fim: 'qwen',
       repoLevelFim: true,
       sizeBytes: size,

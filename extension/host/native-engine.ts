@@ -10,7 +10,7 @@ import { loadModel, type Model, type Session } from '../engine/engine';
 import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
 import { buildFimPrompt, detectFim } from '../engine/fim';
 import { chatTokens } from './chat-prompt';
-import { peekGguf } from '../models/gguf-peek';
+import { openRegularFile, peekGguf } from '../models/gguf-peek';
 import { HostError } from './host-errors';
 import * as path from 'path';
 import * as fs from 'fs';
@@ -30,9 +30,12 @@ export class NativeEngine implements EnginePort {
   private lastTps: number | null = null;
   /** Token ids of the last completion prompt (logs, tests). */
   lastCompletionPrompt: readonly number[] = [];
+  /** Native generations not yet settled: a model is disposed only after they end. */
+  private readonly generations = new Set<{ abort(): void; settled: Promise<void> }>();
 
   async load(modelPath: string, options: LoadOptions): Promise<ModelInfo> {
-    if (!fs.existsSync(modelPath)) throw new HostError('E_IO_NOT_FOUND', `no file at ${modelPath}`);
+    // Only a regular file: a FIFO would block this process's thread in open().
+    fs.closeSync(openRegularFile(modelPath).fd);
     await this.dispose();
     const model = await loadModel(modelPath, {
       threads: options.threads,
@@ -107,13 +110,20 @@ export class NativeEngine implements EnginePort {
 
   chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
     const { model, session } = this.require(this.chatSession);
+    return this.chatStream(model, session, messages, options, signal);
+  }
+
+  /** The prompt renders off-thread (bounded), then generation streams. */
+  private async *chatStream(model: Model, session: Session, messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
     const mi = model.info;
-    const chat = chatTokens({
+    const chat = await chatTokens({
       tokenize: (text, o) => model.tokenize(text, o),
       tokenText: (id) => model.tokenText(id),
       bos: mi.bos, eos: mi.eos, addBos: mi.addBos, chatTemplate: mi.chatTemplate,
-    }, messages);
-    return this.stream(session, chat.tokens, { maxTokens: options.maxTokens, temperature: options.temperature, stop: chat.stops, stopTokens: [] }, signal, 0);
+    }, messages, signal);
+    // A load may have replaced the model while the template rendered.
+    if (this.chatSession !== session) throw new HostError('E_ABORTED', 'the model was replaced while the request waited');
+    yield* this.stream(session, chat.tokens, { maxTokens: options.maxTokens, temperature: options.temperature, stop: chat.stops, stopTokens: [] }, signal, 0);
   }
 
   async countTokens(text: string): Promise<number> {
@@ -126,7 +136,16 @@ export class NativeEngine implements EnginePort {
     return { state: this.model ? 'ready' : 'idle', engine: NATIVE_ENGINE_NAME, model: this.info, tokensPerSecond: this.lastTps, pid: process.pid, restarts: 0, lastError: null };
   }
 
+  /** Aborts every running generation and waits until each has ended. */
+  private async stopGenerations(): Promise<void> {
+    const running = [...this.generations];
+    for (const g of running) g.abort();
+    await Promise.all(running.map((g) => g.settled));
+  }
+
   async dispose(): Promise<void> {
+    // A chat may still stream from this model (a load replacing it, or shutdown).
+    await this.stopGenerations();
     this.model?.dispose();
     this.model = null;
     this.info = null;
@@ -157,6 +176,9 @@ export class NativeEngine implements EnginePort {
     const gen = session.generate(prompt, {
       maxTokens: opts.maxTokens, temperature: opts.temperature ?? 0, seed: opts.seed, topK: opts.topK, topP: opts.topP, minP: opts.minP, stop: opts.stop, stopTokens: opts.stopTokens, stopOnEog: true, spliceDrift: opts.spliceDrift, signal,
     });
+    const tracked = { abort: () => gen.abort(), settled: gen.result.then(() => undefined, () => undefined) };
+    this.generations.add(tracked);
+    void tracked.settled.then(() => this.generations.delete(tracked));
     // A completion past twice its time budget is no longer useful.
     const timer = hardLimitMs > 0 ? setTimeout(() => gen.abort(), hardLimitMs) : null;
     try {

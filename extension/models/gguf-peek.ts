@@ -98,18 +98,55 @@ function findGgufStart(fd: number, size: number): number {
   throw new HostError('E_MODEL_CORRUPT', 'this is not a GGUF model file (no GGUF header found)');
 }
 
-export function peekGguf(filePath: string): GgufSummary {
-  let fd: number;
+/** What a non-regular path is, in words for an error message. */
+export function fileKind(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
+
+/**
+ * Opens a model path for reading only if it is a regular file. Checked
+ * before open(): opening a FIFO blocks until a writer comes, and this runs on
+ * the extension host's only thread. lstat names what the path itself is, stat
+ * what a link leads to; O_NONBLOCK is a second guard should the path be
+ * swapped for a FIFO between the check and the open, and fstat confirms what
+ * was opened.
+ */
+export function openRegularFile(filePath: string): { fd: number; stat: fs.Stats } {
+  let target: fs.Stats;
   try {
-    fd = fs.openSync(filePath, 'r');
+    const own = fs.lstatSync(filePath);
+    target = own.isSymbolicLink() ? fs.statSync(filePath) : own;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new HostError('E_IO_NOT_FOUND', `no file at ${filePath}`);
     throw new HostError('E_IO_OPEN', `cannot open ${filePath} (${code})`);
   }
+  if (!target.isFile()) throw new HostError('E_IO_OPEN', `${filePath} is ${fileKind(target)}, not a regular file; a model must be a .gguf file`);
+  let fd: number;
   try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) throw new HostError('E_IO_OPEN', `${filePath} is not a file`);
+    fd = fs.openSync(filePath, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new HostError('E_IO_NOT_FOUND', `no file at ${filePath}`);
+    throw new HostError('E_IO_OPEN', `cannot open ${filePath} (${code})`);
+  }
+  const stat = fs.fstatSync(fd);
+  if (!stat.isFile()) {
+    fs.closeSync(fd);
+    throw new HostError('E_IO_OPEN', `${filePath} is ${fileKind(stat)}, not a regular file; a model must be a .gguf file`);
+  }
+  return { fd, stat };
+}
+
+export function peekGguf(filePath: string): GgufSummary {
+  const { fd, stat } = openRegularFile(filePath);
+  try {
     if (stat.size < 16) throw new HostError('E_MODEL_CORRUPT', 'the file is too small to be a GGUF model');
     const start = findGgufStart(fd, stat.size);
     const r = new Reader(fd, stat.size, start + 4);

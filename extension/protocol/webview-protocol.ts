@@ -37,6 +37,9 @@ export type ToWebview =
   | { type: 'usage'; usage: TokenUsage }
   | { type: 'busy'; busy: boolean };
 
+/** Longest text a webview message may carry (a question, a draft, a code block), in UTF-16 code units. */
+export const MAX_WEBVIEW_TEXT = 1 << 20;
+
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'send'; text: string }
@@ -51,21 +54,29 @@ export type FromWebview =
   | { type: 'pickFile' }
   | { type: 'removeChip'; id: string };
 
-const STRING_FIELD: Partial<Record<FromWebview['type'], string>> = {
-  send: 'text',
-  draft: 'text',
-  copy: 'code',
-  insert: 'code',
-  apply: 'code',
-  removeChip: 'id',
+/** The string field each message type carries, and its longest accepted length. */
+const STRING_FIELD: Partial<Record<FromWebview['type'], { name: string; max: number }>> = {
+  send: { name: 'text', max: MAX_WEBVIEW_TEXT },
+  draft: { name: 'text', max: MAX_WEBVIEW_TEXT },
+  copy: { name: 'code', max: MAX_WEBVIEW_TEXT },
+  insert: { name: 'code', max: MAX_WEBVIEW_TEXT },
+  apply: { name: 'code', max: MAX_WEBVIEW_TEXT },
+  removeChip: { name: 'id', max: 200 },
 };
 
-/** Messages from a webview are untrusted input: check the shape before use. */
+const KNOWN_TYPES: readonly FromWebview['type'][] = ['ready', 'send', 'stop', 'newChat', 'draft', 'copy', 'insert', 'apply', 'addCurrentFile', 'addSelection', 'pickFile', 'removeChip'];
+
+/**
+ * Messages from a webview are untrusted input: check the shape before use.
+ * A known type (own property, not inherited), its one string field present
+ * and within bounds; anything else is refused.
+ */
 export function isFromWebview(v: unknown): v is FromWebview {
-  if (typeof v !== 'object' || v === null) return false;
-  const type = (v as { type?: unknown }).type;
-  const known = ['ready', 'send', 'stop', 'newChat', 'draft', 'copy', 'insert', 'apply', 'addCurrentFile', 'addSelection', 'pickFile', 'removeChip'];
-  if (typeof type !== 'string' || !known.includes(type)) return false;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const type = Object.prototype.hasOwnProperty.call(v, 'type') ? (v as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || !(KNOWN_TYPES as readonly string[]).includes(type)) return false;
   const field = STRING_FIELD[type as FromWebview['type']];
-  return field === undefined || typeof (v as Record<string, unknown>)[field] === 'string';
+  if (field === undefined) return true;
+  const value = Object.prototype.hasOwnProperty.call(v, field.name) ? (v as Record<string, unknown>)[field.name] : undefined;
+  return typeof value === 'string' && value.length <= field.max;
 }

@@ -2,6 +2,9 @@
  * Activation, an inline completion, a chat round trip and the status command
  * with every network API of Node hooked to fail: Hearth must never touch the
  * network at run time. Runs in-process against test/extension/helpers/fake-vscode.
+ * Then the real engine process (native engine, a real model) through load,
+ * completion and chat, watched from the OS (/proc) for any socket but the
+ * parent<->child IPC pair, with a self-check that the watch does flag TCP.
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
@@ -18,6 +21,10 @@ import Module from 'module';
 import { tempDir, writeGguf } from './helpers/gguf-fixture';
 import type * as FakeVscode from './helpers/fake-vscode';
 import type { ToWebview } from '../../extension/protocol/webview-protocol';
+import { spawn } from 'child_process';
+import { EngineProcess } from '../../extension/host/engine-process';
+import { REPO_ROOT } from '../helpers/shared-models';
+import { SocketWatch, networkSockets, socketInodes, type SocketFinding } from './helpers/socket-watch';
 
 type Patch = { obj: Record<string, unknown>; key: string; orig: unknown };
 
@@ -137,5 +144,61 @@ describe('no network at run time', function () {
     assert.throws(() => dns.lookup('example.com', () => {}), /forbidden/);
     assert.equal(hits.length, 2);
     hits.length = 0;
+  });
+});
+
+describe('no network at run time: the real engine process, seen from the OS', function () {
+  this.timeout(120000);
+  const MODEL = path.join(REPO_ROOT, '..', 'shared', 'models', 'tiny-llama', 'tinyllamas-stories-260k-f32.gguf');
+
+  before(function () {
+    if (!SocketWatch.supported() || !fs.existsSync(MODEL)) this.skip();
+  });
+
+  it('loads, completes and chats on the native engine with no socket but the IPC pair, in host or engine process', async () => {
+    const proc = new EngineProcess({
+      scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts'),
+      execArgv: ['-r', require.resolve('tsx/cjs')],
+      env: { HEARTH_ENGINE: 'native' },
+    });
+    // Sockets the test runner held before are not Hearth's.
+    const watch = new SocketWatch(() => [process.pid, proc.pid], new Set(socketInodes(process.pid))).start(5);
+    let all: SocketFinding[] = [];
+    let enginePid: number | null = null;
+    try {
+      const info = await proc.load(MODEL, { contextTokens: 256, threads: 1 });
+      enginePid = proc.pid;
+      assert.equal(info.architecture, 'llama');
+      const signal = new AbortController().signal;
+      let completion = '';
+      for await (const p of proc.complete({ path: 'story.txt', chunks: [], prefix: 'Once upon a time', suffix: '', maxTokens: 16, timeBudgetMs: 20000, stop: [] }, signal)) completion += p;
+      assert.ok(completion.length > 0, 'no completion');
+      let answer = '';
+      for await (const p of proc.chat([{ role: 'user', content: 'Tell me a story.' }], { maxTokens: 16 }, signal)) answer += p;
+      assert.ok(answer.length > 0, 'no chat answer');
+      assert.equal((await proc.status()).state, 'ready');
+    } finally {
+      all = watch.stop();
+      await proc.dispose();
+    }
+    assert.ok(watch.polls > 10, `the watch polled only ${watch.polls} times`);
+    // The watch saw the engine's end of the IPC socketpair: it does see sockets.
+    assert.ok(all.some((s) => s.pid === enginePid && s.kind === 'unix-unnamed'), `the IPC socketpair was not seen: ${JSON.stringify(all)}`);
+    assert.deepEqual(networkSockets(all), [], 'Hearth opened a network socket');
+  });
+
+  it('the OS-level watch flags a TCP socket to 127.0.0.1 (the test can fail)', async () => {
+    const child = spawn(process.execPath, ['-e', `
+      const net = require('net');
+      const server = net.createServer(() => {}).listen(0, '127.0.0.1', () => {
+        net.connect(server.address().port, '127.0.0.1', () => process.stdout.write('connected\\n'));
+      });
+      setTimeout(() => process.exit(0), 1500);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const watch = new SocketWatch(() => [child.pid ?? null]).start(5);
+    await new Promise<void>((resolve) => child.stdout?.on('data', () => resolve()));
+    await new Promise((r) => setTimeout(r, 100));
+    const found = networkSockets(watch.stop());
+    child.kill();
+    assert.ok(found.some((s) => s.kind.startsWith('tcp')), `the TCP socket was not flagged: ${JSON.stringify(found)}`);
   });
 });

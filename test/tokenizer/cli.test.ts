@@ -50,7 +50,7 @@ describe('hearth tokenize / detokenize', function () {
     assert.match(r.out, /^2 tokens \(llama\/default, vocab 32000\)$/m);
   });
 
-  it('--text-file reads raw bytes (and - reads stdin)', async () => {
+  it('--text-file reads UTF-8 text (and - reads stdin)', async () => {
     const f = path.join(tmp!.dir, 'in.txt');
     fs.writeFileSync(f, Buffer.from([0x48, 0x69, 0x0a]));
     const a = await run(tokenizeCommand, [model, '--text-file', f, '--json']);

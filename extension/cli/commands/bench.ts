@@ -30,10 +30,10 @@ export const benchCommand: CliCommand = {
     const args = parseArgs(argv, ['pp', 'tg', 'reps', 'threads', 'backend', 'gpu-layers'], ['json']);
     const json = args.flags.has('json');
     if (args.positionals.length !== 1) throw new UsageError('expected exactly one model path');
-    const pp = intOption(args, 'pp', 512, 1);
-    const tg = intOption(args, 'tg', 128, 0);
-    const reps = intOption(args, 'reps', 1, 1);
-    const threads = intOption(args, 'threads', 0);
+    const pp = intOption(args, 'pp', 512);
+    const tg = intOption(args, 'tg', 128);
+    const reps = intOption(args, 'reps', 1);
+    const threads = intOption(args, 'threads', 0, io.err);
     const placement = backendOptions(args);
     let model;
     try {

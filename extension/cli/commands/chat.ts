@@ -3,13 +3,15 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { reportEngineError } from '../errors';
 import { loadModel, type Model } from '../../engine/engine';
-import { renderChat, type ChatMessage } from '../../engine/chat-template';
+import type { ChatMessage } from '../../engine/chat-template';
+import { renderChatBounded } from '../../engine/template-sandbox';
 import { floatOption, intOption, parseArgs } from './model-args';
 
 /** The conversation so far as prompt text, via the model's chat template. */
-export function renderConversation(model: Model, turns: readonly ChatMessage[]): { text: string; stop: string[] } {
+export async function renderConversation(model: Model, turns: readonly ChatMessage[]): Promise<{ text: string; stop: string[] }> {
   const i = model.info;
-  const rendered = renderChat(turns, {
+  // The template comes from the model file: bounded, off this thread.
+  const rendered = await renderChatBounded(turns, {
     template: i.chatTemplate,
     bosToken: i.bos !== null ? model.tokenText(i.bos) : '',
     eosToken: i.eos !== null ? model.tokenText(i.eos) : '',
@@ -33,7 +35,7 @@ export const chatCommand: CliCommand = {
     const seed = intOption(args, 'seed', 1);
     let model: Model;
     try {
-      model = await loadModel(args.positionals[0], { threads: intOption(args, 'threads', 0), contextLength: intOption(args, 'ctx', 0) });
+      model = await loadModel(args.positionals[0], { threads: intOption(args, 'threads', 0, io.err), contextLength: intOption(args, 'ctx', 0) });
     } catch (err) {
       return reportEngineError(err, io, false);
     }
@@ -59,7 +61,7 @@ export const chatCommand: CliCommand = {
           continue;
         }
         turns.push({ role: 'user', content: input });
-        const { text, stop } = renderConversation(model, turns);
+        const { text, stop } = await renderConversation(model, turns);
         current = new AbortController();
         const gen = session.generate(text, { maxTokens: n, temperature, seed, stop, parseSpecial: true, signal: current.signal });
         for await (const piece of gen) io.out(piece.text);

@@ -1,9 +1,9 @@
-import * as fs from 'fs';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { reportEngineError } from '../errors';
 import { buildFimPrompt } from '../../engine/fim';
 import { loadModel, type Model } from '../../engine/engine';
+import { readUtf8File } from '../read-text';
 import { intOption, parseArgs, timingsJson } from './model-args';
 
 /** Splits text at a 0-based line and column (UTF-16 units; both clamped to the text). */
@@ -37,15 +37,10 @@ export const completeCommand: CliCommand = {
     const line = intOption(args, 'line', 0);
     const column = intOption(args, 'column', 0);
     const n = intOption(args, 'n', 64);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read --file: ${(err as Error).message}`);
-    }
+    const text = readUtf8File('--file', file);
     let model: Model;
     try {
-      model = await loadModel(args.positionals[0], { threads: intOption(args, 'threads', 0), contextLength: intOption(args, 'ctx', 0) });
+      model = await loadModel(args.positionals[0], { threads: intOption(args, 'threads', 0, io.err), contextLength: intOption(args, 'ctx', 0) });
     } catch (err) {
       return reportEngineError(err, io, json);
     }

@@ -1,8 +1,8 @@
-import * as fs from 'fs';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { reportEngineError } from '../errors';
 import { loadModel } from '../../engine/engine';
+import { readUtf8File } from '../read-text';
 import { backendOptions, floatOption, intOption, parseArgs, placementLine, timingsJson } from './model-args';
 
 export const generateCommand: CliCommand = {
@@ -20,15 +20,10 @@ export const generateCommand: CliCommand = {
     const n = intOption(args, 'n', 32);
     const temperature = floatOption(args, 'temp', 0);
     const seed = intOption(args, 'seed', 1);
-    const threads = intOption(args, 'threads', 0);
+    const threads = intOption(args, 'threads', 0, io.err);
     const ctx = intOption(args, 'ctx', 0);
     const placement = backendOptions(args);
-    let prompt: string;
-    try {
-      prompt = hasPrompt ? (args.options.get('prompt') as string) : fs.readFileSync(args.options.get('prompt-file') as string, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read --prompt-file: ${(err as Error).message}`);
-    }
+    const prompt = hasPrompt ? (args.options.get('prompt') as string) : readUtf8File('--prompt-file', args.options.get('prompt-file') as string);
     let model;
     try {
       model = await loadModel(args.positionals[0], { threads, contextLength: ctx, ...placement });

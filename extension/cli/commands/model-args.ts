@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../command';
 import { parseBackend, parseGpuLayers, type BackendName, type GpuLayers, type ModelInfo } from '../../engine/engine';
+import { INT_OPTION_RANGES, clampThreads, parseInt10, type IntOptionName } from '../../engine/int-option';
 
 export interface ParsedArgs {
   positionals: string[];
@@ -36,11 +37,25 @@ export function parseArgs(argv: string[], valueOptions: readonly string[], boole
   return out;
 }
 
-export function intOption(args: ParsedArgs, name: string, dflt: number, min = 0): number {
+/**
+ * An integer option in its range (engine/int-option.ts): anything else is
+ * E_INVALID_ARGUMENT naming the flag and the range. `--threads` above the
+ * cores present is clamped, with a warning through `warn`.
+ */
+export function intOption(args: ParsedArgs, name: IntOptionName, dflt: number, warn?: (line: string) => void): number {
   const v = args.options.get(name);
   if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}`);
+  let n: number;
+  try {
+    n = parseInt10(`--${name}`, v, INT_OPTION_RANGES[name]);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (name === 'threads') {
+    const clamped = clampThreads(n);
+    if (clamped.warning) warn?.(`hearth: warning: --${clamped.warning}\n`);
+    n = clamped.threads;
+  }
   return n;
 }
 

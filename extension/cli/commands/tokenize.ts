@@ -1,12 +1,12 @@
-import * as fs from 'fs';
 import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../command';
 import { reportEngineError } from '../errors';
 import { Tokenizer } from '../../engine/tokenizer';
+import { readUtf8File } from '../read-text';
 
 interface TokenizeArgs {
   model: string;
-  text: string | Uint8Array;
+  text: string;
   special: boolean;
   bos: boolean;
   json: boolean;
@@ -38,17 +38,8 @@ function parseArgs(argv: string[]): TokenizeArgs {
   }
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'missing <model>' : 'expected exactly one <model>');
   if ((text === undefined) === (textFile === undefined)) throw new UsageError('give exactly one of --text or --text-file');
-  let input: string | Uint8Array;
-  if (textFile !== undefined) {
-    try {
-      // Raw bytes: a file need not be valid UTF-8, and the tokenizer handles that as llama.cpp does.
-      input = textFile === '-' ? fs.readFileSync(0) : fs.readFileSync(textFile);
-    } catch (err) {
-      throw new UsageError(`cannot read --text-file ${textFile}: ${(err as Error).message}`);
-    }
-  } else {
-    input = text as string;
-  }
+  // UTF-8 text, as --text and `generate --prompt-file` take it; invalid UTF-8 is refused.
+  const input = textFile !== undefined ? readUtf8File('--text-file', textFile) : (text as string);
   return { model: positional[0] as string, text: input, special, bos, json };
 }
 
@@ -89,7 +80,7 @@ export const tokenizeCommand: CliCommand = {
     'hearth tokenize <model.gguf> (--text S | --text-file F) [--special] [--bos] [--json]',
     '',
     '  --text S        the text to tokenize',
-    '  --text-file F   read the text from a file (- for stdin), as raw bytes',
+    '  --text-file F   read the text from a file (- for stdin); it must be valid UTF-8',
     '  --special       let control-token text (e.g. <|fim_prefix|>) become control tokens;',
     '                  without it such text stays plain text',
     '  --bos           prepend the BOS token (when the vocab has one)',

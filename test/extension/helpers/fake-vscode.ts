@@ -4,6 +4,7 @@
  * (a missing fake is a test bug, not a silent pass).
  */
 import * as path from 'path';
+import * as fs from 'fs';
 
 type Listener<T> = (e: T) => unknown;
 
@@ -98,10 +99,20 @@ export enum NotebookCellKind { Markup = 1, Code = 2 }
 // ---- recorded state, read by tests ----
 export const recorded = {
   settings: new Map<string, unknown>(),
+  /** Workspace-level values (e.g. .vscode/settings.json of a cloned repo). */
+  workspaceSettings: new Map<string, unknown>(),
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   inlineProviders: [] as { provideInlineCompletionItems: (...a: unknown[]) => Promise<InlineCompletionItem[]> }[],
   webviewProviders: new Map<string, { resolveWebviewView(view: unknown): void }>(),
   messages: [] as { level: string; text: string }[],
+  /** What workspace.findFiles returns, and which item showQuickPick picks (default: none). */
+  files: [] as Uri[],
+  pickQuickPick: (items: unknown[]): unknown => items[0],
+  /** Answers a notification with buttons (default: dismissed at once). */
+  answer: null as ((text: string, items: string[]) => Promise<string | undefined>) | null,
+  /** Documents workspace.openTextDocument finds, by uri.toString(). */
+  documents: new Map<string, unknown>(),
+  appliedEdits: [] as { uri: Uri; range: Range; text: string }[],
   statusTexts: [] as string[],
 };
 
@@ -114,7 +125,13 @@ export const workspace = {
     return {
       get<T>(key: string, def?: T): T {
         const k = `${section}.${key}`;
+        if (recorded.workspaceSettings.has(k)) return recorded.workspaceSettings.get(k) as T;
         return (recorded.settings.has(k) ? recorded.settings.get(k) : def) as T;
+      },
+      /** User values are recorded.settings; workspace values recorded.workspaceSettings (which win, as in VS Code). */
+      inspect<T>(key: string) {
+        const k = `${section}.${key}`;
+        return { key: k, globalValue: recorded.settings.get(k) as T | undefined, workspaceValue: recorded.workspaceSettings.get(k) as T | undefined };
       },
       async update(key: string, value: unknown): Promise<void> {
         recorded.settings.set(`${section}.${key}`, value);
@@ -123,6 +140,8 @@ export const workspace = {
     };
   },
   onDidChangeConfiguration: configChanged.event,
+  isTrusted: true,
+  onDidGrantWorkspaceTrust: noEvent,
   onDidChangeTextDocument: noEvent,
   onDidSaveTextDocument: noEvent,
   onDidOpenTextDocument: noEvent,
@@ -131,13 +150,29 @@ export const workspace = {
   notebookDocuments: [] as { uri: Uri; getCells(): { kind: NotebookCellKind; document: { uri: Uri; languageId: string; getText(): string } }[] }[],
   registerTextDocumentContentProvider: () => disposable,
   asRelativePath: (u: Uri | string) => path.basename(typeof u === 'string' ? u : u.path),
+  findFiles: async () => [...recorded.files],
+  openTextDocument: async (u: Uri) => {
+    const doc = recorded.documents.get(u.toString());
+    if (!doc) throw new Error(`fake openTextDocument: no document ${u.toString()}`);
+    return doc;
+  },
+  applyEdit: async (edit: WorkspaceEdit) => {
+    recorded.appliedEdits.push(...edit.edits);
+    return true;
+  },
+  /** Reads the real file system by path. */
+  fs: {
+    stat: async (u: Uri) => ({ size: fs.statSync(u.fsPath).size, type: 1 }),
+    readFile: async (u: Uri) => new Uint8Array(fs.readFileSync(u.fsPath)),
+  },
   workspaceFolders: [] as unknown[],
 };
 
 function message(level: string) {
-  return async (text: string): Promise<undefined> => {
+  return async (text: string, ...items: unknown[]): Promise<string | undefined> => {
     recorded.messages.push({ level, text });
-    return undefined;
+    const buttons = items.filter((i): i is string => typeof i === 'string');
+    return buttons.length > 0 && recorded.answer ? recorded.answer(text, buttons) : undefined;
   };
 }
 
@@ -170,6 +205,10 @@ export const window = {
   showInformationMessage: message('info'),
   showWarningMessage: message('warning'),
   showErrorMessage: message('error'),
+  showQuickPick: async (items: unknown[]) => recorded.pickQuickPick(items),
+  showTextDocument: async () => undefined,
+  showInputBox: async () => undefined,
+  tabGroups: { all: [] as { tabs: unknown[] }[], close: async () => true },
   withProgress: <T>(_o: unknown, fn: (p: { report(): void }, t: unknown) => Promise<T>) =>
     fn({ report: () => {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
 };
@@ -198,5 +237,26 @@ export function fakeDocument(file: string, text: string, languageId = 'typescrip
     const lines = text.split('\n');
     return lines.slice(0, p.line).reduce((s, l) => s + l.length + 1, 0) + p.character;
   };
-  return { uri: Uri.file(file), languageId, version: 1, getText: () => text, offsetAt, lineAt: (n: number) => ({ text: text.split('\n')[n] }) };
+  const lineText = (n: number): string => text.split('\n')[n] ?? '';
+  return {
+    uri: Uri.file(file),
+    languageId,
+    version: 1,
+    getText: (r?: Range) => (r ? text.slice(offsetAt(r.start), offsetAt(r.end)) : text),
+    offsetAt,
+    lineAt: (n: number) => ({ text: lineText(n), range: new Range(n, 0, n, lineText(n).length) }),
+  };
+}
+
+/** Clears what a test left in the fake (messages, files, documents, answers, editor, trust), for the next test file in the same process. */
+export function resetFake(): void {
+  recorded.messages.length = 0;
+  recorded.files = [];
+  recorded.pickQuickPick = (items) => items[0];
+  recorded.answer = null;
+  recorded.documents.clear();
+  recorded.appliedEdits.length = 0;
+  recorded.workspaceSettings.clear();
+  window.activeTextEditor = undefined;
+  workspace.isTrusted = true;
 }
