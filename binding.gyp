@@ -42,6 +42,7 @@
         "native/napi/js-model.cpp",
         "native/napi/js-backend.cpp",
         "native/napi/js-session.cpp",
+        "native/napi/js-sampler.cpp",
         "native/napi/js-quantize.cpp",
         "native/napi/js-vulkan.cpp"
       ]

@@ -39,7 +39,10 @@ export interface NativeModelInfo {
   nLayer: number;
   nHead: number;
   nHeadKv: number;
+  /** Compute threads in use: the request clamped to the CPUs this process may run on. */
   threads: number;
+  /** The `threads` load option as given (0: the default); differs from `threads` when clamped. */
+  threadsRequested: number;
   tokenizerModel: string;
   tokenizerPre: string;
   addBos: boolean;
@@ -131,8 +134,15 @@ export interface NativeEvaluateResult {
   spliced: number;
 }
 
+/**
+ * One rule for every method (native/napi/js-session.cpp): info() and tokens()
+ * work at any time, during a request too (a snapshot); evaluate() and
+ * generate() throw/reject E_BUSY while another request runs on the session;
+ * dispose() aborts a running request and waits for its thread (a running
+ * generate() gets its final "done"/"abort" event from inside dispose()).
+ */
 export interface NativeSession {
-  info(): { contextLength: number; keepTokens: number; contextShifts: number; cachedTokens: number };
+  info(): { contextLength: number; keepTokens: number; contextShifts: number; cachedTokens: number; busy: boolean };
   tokens(): Int32Array;
   evaluate(tokens: Int32Array | number[], options?: { spliceDrift?: number }): Promise<NativeEvaluateResult>;
   generate(
@@ -153,7 +163,15 @@ export interface NativeModel {
   dispose(): void;
 }
 
+/** Sampling settings as generate() takes them (native/napi/js-sampler.cpp). */
+export type NativeSamplingOptions = Pick<
+  NativeGenerateOptions,
+  'temperature' | 'topK' | 'topP' | 'minP' | 'repeatPenalty' | 'repeatLastN' | 'frequencyPenalty' | 'presencePenalty' | 'seed'
+>;
+
 export interface ModelNative extends QuantizeNative {
+  /** One draw of generate()'s sampler chain over `logits`; `history`: tokens accepted before (penalties). */
+  sampleLogits(logits: Float32Array, options: NativeSamplingOptions, history?: Int32Array | number[]): number;
   listDevices(): NativeBackendDevices[];
   loadModel(path: string, options: NativeLoadOptions, onProgress?: (fraction: number) => void): Promise<NativeModel>;
 }

@@ -12,6 +12,7 @@ Napi::Object init_addon(Napi::Env env, Napi::Object exports) {
     hearth::napi::init_tokenizer(env, exports);
     hearth::napi::init_model(env, exports);
     hearth::napi::init_backend(env, exports);
+    hearth::napi::init_sampler(env, exports);
     hearth::napi::init_vulkan(env, exports);
     return exports;
 }

@@ -1,6 +1,7 @@
 #include "napi/errors.h"
 
 #include <new>
+#include <system_error>
 
 namespace hearth::napi {
 
@@ -17,6 +18,12 @@ CaughtError catch_current() {
         return {status_code_name(e.code()), e.what()};
     } catch (const std::bad_alloc &) {
         return {"E_OUT_OF_MEMORY", "out of memory"};
+    } catch (const std::system_error & e) {
+        // std::thread's EAGAIN: no more threads or memory for one.
+        if (e.code() == std::errc::resource_unavailable_try_again) {
+            return {"E_OUT_OF_MEMORY", std::string("out of resources: ") + e.what()};
+        }
+        return {"E_INTERNAL", std::string("internal error: ") + e.what()};
     } catch (const std::exception & e) {
         return {"E_INTERNAL", std::string("internal error: ") + e.what()};
     } catch (...) {

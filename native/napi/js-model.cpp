@@ -1,4 +1,5 @@
 // loadModel() and the JS model object: info, tokenizer access, sessions, dispose.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,7 @@ Napi::Value token_or_null(Napi::Env env, TokenId id) {
     return id == TOKEN_NONE ? env.Null() : Napi::Number::New(env, id);
 }
 
-Napi::Object model_info(Napi::Env env, const Model & m) {
+Napi::Object model_info(Napi::Env env, const Model & m, int threads_requested) {
     const ModelHparams & hp = m.hparams();
     const SpecialTokens & sp = m.tokenizer().special();
     Napi::Object o = Napi::Object::New(env);
@@ -29,7 +30,10 @@ Napi::Object model_info(Napi::Env env, const Model & m) {
     o.Set("nLayer", Napi::Number::New(env, (double)hp.n_layer));
     o.Set("nHead", Napi::Number::New(env, (double)hp.n_head));
     o.Set("nHeadKv", Napi::Number::New(env, (double)hp.n_head_kv));
+    // threads: what runs (clamped to the CPUs present); threadsRequested: what
+    // was asked (0: the default), so the caller can warn when they differ.
     o.Set("threads", Napi::Number::New(env, m.threads()));
+    o.Set("threadsRequested", Napi::Number::New(env, threads_requested));
     o.Set("tokenizerModel", m.tokenizer().model_name());
     o.Set("tokenizerPre", m.tokenizer().pre_name());
     o.Set("addBos", Napi::Boolean::New(env, sp.add_bos));
@@ -66,13 +70,14 @@ Napi::Object model_info(Napi::Env env, const Model & m) {
     return o;
 }
 
-Napi::Object model_wrap(Napi::Env env, std::shared_ptr<Model> model) {
+Napi::Object model_wrap(Napi::Env env, std::shared_ptr<Model> model, int threads_requested) {
     auto h = std::make_shared<ModelHolder>();
     h->model = std::move(model);
+    h->threads_requested = threads_requested;
     Napi::Object obj = Napi::Object::New(env);
 
     set_method(env, obj, "info", [h](const Napi::CallbackInfo & info) -> Napi::Value {
-        return model_info(info.Env(), live_model(info.Env(), h));
+        return model_info(info.Env(), live_model(info.Env(), h), h->threads_requested);
     });
     set_method(env, obj, "tokenize", [h](const Napi::CallbackInfo & info) -> Napi::Value {
         const Model & m = live_model(info.Env(), h);
@@ -109,13 +114,28 @@ Napi::Object model_wrap(Napi::Env env, std::shared_ptr<Model> model) {
         SessionOptions so;
         if (info.Length() > 0 && info[0].IsObject()) {
             Napi::Object o = info[0].As<Napi::Object>();
-            so.n_ctx = (int64_t)number_option(o, "contextLength", 0);
-            so.n_batch = (int64_t)number_option(o, "batchSize", 64);
-            so.n_keep = (int64_t)number_option(o, "keepTokens", -1);
+            constexpr int64_t MAX_CTX = int64_t(1) << 24;
+            so.n_ctx = int_option(o, "contextLength", 0, 0, MAX_CTX);
+            if (so.n_ctx != 0 && so.n_ctx < Session::MIN_CTX) {
+                throw_error(STATUS_E_INVALID_ARGUMENT, "contextLength must be 0 (the model's) or at least %lld, got %lld",
+                            (long long)Session::MIN_CTX, (long long)so.n_ctx);
+            }
+            so.n_batch = int_option(o, "batchSize", 64, 1, int64_t(1) << 16);
+            so.n_keep = int_option(o, "keepTokens", -1, -1, MAX_CTX);
         }
-        return session_wrap(info.Env(), h->model, so);
+        // Forget sessions already gone, so the list stays as long as the live ones.
+        auto & list = h->sessions;
+        list.erase(std::remove_if(list.begin(), list.end(), [](const std::weak_ptr<SessionHolder> & w) { return w.expired(); }),
+                   list.end());
+        return session_wrap(info.Env(), h, so);
     });
+    // Stops every session's running request first (each waits for its
+    // thread); the sessions are unusable afterwards, like the model.
     set_method(env, obj, "dispose", [h](const Napi::CallbackInfo & info) -> Napi::Value {
+        for (auto & w : h->sessions) {
+            if (auto s = w.lock()) session_dispose(info.Env(), *s);
+        }
+        h->sessions.clear();
         h->model.reset();
         return info.Env().Undefined();
     });
@@ -135,7 +155,9 @@ Napi::Value load_model(const Napi::CallbackInfo & info) {
     ModelLoadOptions opts;
     if (info.Length() > 1 && info[1].IsObject()) {
         Napi::Object o = info[1].As<Napi::Object>();
-        opts.threads = (int)number_option(o, "threads", 0);
+        // Any count up to this is accepted and clamped to the CPUs present
+        // (ThreadPool::clamp_threads); info() reports both.
+        opts.threads = (int)int_option(o, "threads", 0, 0, 1 << 16);
         opts.use_mmap = bool_option(o, "useMmap", true);
         if (o.Has("backend") && !o.Get("backend").IsUndefined()) {
             if (!o.Get("backend").IsString()) throw_error(STATUS_E_INVALID_ARGUMENT, "backend must be a string");
@@ -178,7 +200,9 @@ Napi::Value load_model(const Napi::CallbackInfo & info) {
             } release{progress};
             return Model::load(path, opts);
         },
-        [](Napi::Env env, std::shared_ptr<Model> & m) -> Napi::Value { return model_wrap(env, m); });
+        [threads = opts.threads](Napi::Env env, std::shared_ptr<Model> & m) -> Napi::Value {
+            return model_wrap(env, m, threads);
+        });
 }
 
 } // namespace

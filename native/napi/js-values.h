@@ -3,6 +3,9 @@
 
 #include <napi.h>
 
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,12 +15,40 @@
 
 namespace hearth::napi {
 
-inline double number_option(const Napi::Object & o, const char * key, double dflt) {
+// An integer option: a finite whole number in [lo, hi], else E_INVALID_ARGUMENT
+// naming the option and the range. Casting an out-of-range double to an
+// integer is undefined behaviour, so every integer the binding reads comes
+// through here (or get_int_arg for positional arguments).
+inline int64_t int_option(const Napi::Object & o, const char * key, int64_t dflt, int64_t lo, int64_t hi) {
     Napi::Value v = o.Get(key);
     if (v.IsUndefined() || v.IsNull()) return dflt;
-    if (!v.IsNumber()) throw make_error(o.Env(), "E_INVALID_ARGUMENT", std::string(key) + " must be a number");
-    return v.As<Napi::Number>().DoubleValue();
+    const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
+    // Compared as doubles before any cast: NaN fails both tests.
+    if (!v.IsNumber() || !(d >= (double)lo && d <= (double)hi) || d != std::floor(d)) {
+        char buf[64];
+        if (v.IsNumber()) std::snprintf(buf, sizeof buf, "%.17g", d); else std::snprintf(buf, sizeof buf, "a non-number");
+        throw make_error(o.Env(), "E_INVALID_ARGUMENT",
+                         std::string(key) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                             "], got " + buf);
+    }
+    return (int64_t)d;
 }
+
+// A real-valued option: finite and in [lo, hi], else E_INVALID_ARGUMENT.
+inline double real_option(const Napi::Object & o, const char * key, double dflt, double lo, double hi) {
+    Napi::Value v = o.Get(key);
+    if (v.IsUndefined() || v.IsNull()) return dflt;
+    const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
+    if (!(d >= lo && d <= hi)) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%s must be a finite number in [%g, %g], got %.17g", key, lo, hi, d);
+        throw make_error(o.Env(), "E_INVALID_ARGUMENT", v.IsNumber() ? buf : std::string(key) + " must be a number");
+    }
+    return d;
+}
+
+// The largest integer a JS number holds exactly (Number.MAX_SAFE_INTEGER).
+constexpr int64_t JS_MAX_SAFE_INTEGER = (int64_t(1) << 53) - 1;
 
 inline bool bool_option(const Napi::Object & o, const char * key, bool dflt) {
     Napi::Value v = o.Get(key);

@@ -6,12 +6,17 @@
 
 #if !defined(_WIN32)
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <string>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,6 +38,93 @@ private:
     int fd_;
 };
 
+// ---- SIGBUS guard (see mapped_file_changed in mapped-file.h) ----
+//
+// The table is read by the signal handler, so it is a fixed array of atomics
+// (no locks, no allocation). A slot is live while begin != 0.
+struct GuardedRange {
+    std::atomic<uintptr_t> begin{0};
+    std::atomic<uintptr_t> end{0};
+    std::atomic<bool> changed{false};
+    std::atomic<bool> claimed{false};
+};
+// More models than this mapped at once simply go unguarded (the old behaviour).
+constexpr int MAX_GUARDED_RANGES = 256;
+GuardedRange g_ranges[MAX_GUARDED_RANGES];
+uintptr_t g_page_size = 4096;       // set before the handler is installed
+struct sigaction g_previous_sigbus;  // likewise
+std::once_flag g_sigbus_installed;
+
+void chain_sigbus(int sig, siginfo_t * info, void * ctx) {
+    const struct sigaction & prev = g_previous_sigbus;
+    if ((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction) {
+        prev.sa_sigaction(sig, info, ctx);
+        return;
+    }
+    if (!(prev.sa_flags & SA_SIGINFO) && prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
+        prev.sa_handler(sig);
+        return;
+    }
+    // Default action: put it back and return; the faulting read runs again
+    // and the signal now ends the process as it would have without us.
+    struct sigaction dfl;
+    std::memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    ::sigaction(SIGBUS, &dfl, nullptr);
+}
+
+void on_sigbus(int sig, siginfo_t * info, void * ctx) {
+    const uintptr_t addr = reinterpret_cast<uintptr_t>(info->si_addr);
+    for (GuardedRange & r : g_ranges) {
+        const uintptr_t begin = r.begin.load(std::memory_order_acquire);
+        const uintptr_t end = r.end.load(std::memory_order_acquire);
+        if (begin == 0 || addr < begin || addr >= end) continue;
+        // Zeros over the rest of the mapping in one call, rather than one
+        // signal per page: the request that sees the flag fails anyway.
+        // mmap is async-signal-safe in practice (a plain system call).
+        const uintptr_t from = addr & ~(g_page_size - 1);
+        void * p = ::mmap(reinterpret_cast<void *>(from), end - from, PROT_READ,
+                          MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) break;
+        r.changed.store(true, std::memory_order_release);
+        return;
+    }
+    chain_sigbus(sig, info, ctx);
+}
+
+void install_sigbus_handler() {
+    std::call_once(g_sigbus_installed, [] {
+        g_page_size = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+        struct sigaction sa;
+        std::memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = on_sigbus;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        ::sigaction(SIGBUS, &sa, &g_previous_sigbus);
+    });
+}
+
+GuardedRange * guard_range(const void * addr, uint64_t size) {
+    install_sigbus_handler();
+    for (GuardedRange & r : g_ranges) {
+        bool expected = false;
+        if (!r.claimed.compare_exchange_strong(expected, true)) continue;
+        r.changed.store(false);
+        r.end.store(reinterpret_cast<uintptr_t>(addr) + size, std::memory_order_release);
+        r.begin.store(reinterpret_cast<uintptr_t>(addr), std::memory_order_release);
+        return &r;
+    }
+    return nullptr;
+}
+
+void unguard_range(GuardedRange * r) {
+    if (!r) return;
+    r->begin.store(0, std::memory_order_release);
+    r->end.store(0, std::memory_order_release);
+    r->claimed.store(false);
+}
+
 int map_advice_to_madvise(MapAdvice advice) {
     switch (advice) {
         case MAP_ADVICE_RANDOM:     return MADV_RANDOM;
@@ -46,8 +138,11 @@ int map_advice_to_madvise(MapAdvice advice) {
 
 class PosixMappedFile final : public MappedFile {
 public:
-    PosixMappedFile(void * addr, uint64_t size) : addr_(addr), size_(size) {}
-    ~PosixMappedFile() override { ::munmap(addr_, size_); }
+    PosixMappedFile(void * addr, uint64_t size) : addr_(addr), size_(size), guard_(guard_range(addr, size)) {}
+    ~PosixMappedFile() override {
+        unguard_range(guard_);
+        ::munmap(addr_, size_);
+    }
 
     const uint8_t * data() const override { return static_cast<const uint8_t *>(addr_); }
     uint64_t size() const override { return size_; }
@@ -83,7 +178,16 @@ public:
 private:
     void * addr_;
     uint64_t size_;
+    GuardedRange * guard_;  // null when the table was full
 };
+
+const char * file_type_name(mode_t mode) {
+    if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "some other kind of file";
+}
 
 std::unique_ptr<MappedFile> heap_read_file(int fd, const std::string & path, uint64_t size) {
     std::unique_ptr<uint8_t[]> bytes(new (std::nothrow) uint8_t[size ? size : 1]);
@@ -110,8 +214,21 @@ std::unique_ptr<MappedFile> heap_read_file(int fd, const std::string & path, uin
 
 } // namespace
 
+bool mapped_file_changed(const void * addr) {
+    const uintptr_t a = reinterpret_cast<uintptr_t>(addr);
+    for (const GuardedRange & r : g_ranges) {
+        const uintptr_t begin = r.begin.load(std::memory_order_acquire);
+        if (begin != 0 && a >= begin && a < r.end.load(std::memory_order_acquire)) {
+            return r.changed.load(std::memory_order_acquire);
+        }
+    }
+    return false;
+}
+
 std::unique_ptr<MappedFile> MappedFile::open(const std::string & path, bool use_mmap) {
-    FdGuard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+    // writer forever. It changes nothing for the regular files we accept.
+    FdGuard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (fd.get() < 0) {
         int err = errno;
         if (err == ENOENT || err == ENOTDIR) {
@@ -124,7 +241,9 @@ std::unique_ptr<MappedFile> MappedFile::open(const std::string & path, bool use_
         throw_error(STATUS_E_IO_OPEN, "%s: cannot stat: %s", path.c_str(), std::strerror(errno));
     }
     if (S_ISDIR(st.st_mode)) throw_error(STATUS_E_IO_OPEN, "%s: is a directory, not a file", path.c_str());
-    if (!S_ISREG(st.st_mode)) throw_error(STATUS_E_IO_OPEN, "%s: not a regular file", path.c_str());
+    if (!S_ISREG(st.st_mode)) {
+        throw_error(STATUS_E_IO_OPEN, "%s: not a regular file: it is %s", path.c_str(), file_type_name(st.st_mode));
+    }
 
     uint64_t size = static_cast<uint64_t>(st.st_size);
     // mmap of zero bytes fails; an empty file is simply empty.

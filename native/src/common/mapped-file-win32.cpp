@@ -148,7 +148,12 @@ std::unique_ptr<MappedFile> MappedFile::open(const std::string & path, bool use_
         }
         throw_error(STATUS_E_IO_OPEN, "%s: cannot open: %s", path.c_str(), win32_error_text(err).c_str());
     }
-    if (GetFileType(file.get()) != FILE_TYPE_DISK) throw_error(STATUS_E_IO_OPEN, "%s: not a regular file", path.c_str());
+    // A pipe or device would block or never end: refuse it before reading.
+    const DWORD type = GetFileType(file.get());
+    if (type != FILE_TYPE_DISK) {
+        throw_error(STATUS_E_IO_OPEN, "%s: not a regular file (%s)", path.c_str(),
+                    type == FILE_TYPE_PIPE ? "a pipe" : type == FILE_TYPE_CHAR ? "a character device" : "not a disk file");
+    }
     LARGE_INTEGER li;
     if (!GetFileSizeEx(file.get(), &li)) {
         throw_error(STATUS_E_IO_OPEN, "%s: cannot stat: %s", path.c_str(), win32_error_text(GetLastError()).c_str());
@@ -169,6 +174,9 @@ std::unique_ptr<MappedFile> MappedFile::open(const std::string & path, bool use_
     }
     return std::make_unique<Win32MappedFile>(view, size);  // the view outlives both handles
 }
+
+// See mapped-file.h: a mapped file cannot shrink on Windows.
+bool mapped_file_changed(const void *) { return false; }
 
 } // namespace hearth
 

@@ -34,4 +34,19 @@ public:
     virtual bool populate(uint64_t offset, uint64_t len) const { return false; }
 };
 
+// Whether the mapped file holding `addr` changed under the mapping.
+//
+// POSIX: a file truncated while mapped (`cp new.gguf over.gguf` truncates in
+// place) makes every read of a page past its new end raise SIGBUS. Mapping a
+// file installs, once per process, a SIGBUS handler that looks the faulting
+// address up in a lock-free table of our mappings; inside one, it maps zero
+// pages over the rest of that mapping, marks it changed and returns, so the
+// read retries and sees zeros instead of killing the process. The engine
+// checks this flag after each forward pass (Session: E_MODEL_FILE_CHANGED).
+// Faults anywhere else go to the handler that was there before (or the
+// default action: the process dies as it would have).
+// Windows: false always. A mapped file there cannot be truncated (the system
+// refuses to shrink a file with a mapped view), so the fault never happens.
+bool mapped_file_changed(const void * addr);
+
 } // namespace hearth

@@ -1,5 +1,6 @@
 #include "cpu/thread-pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -122,20 +123,55 @@ struct ThreadPool::Impl {
 };
 
 ThreadPool::ThreadPool(int n_threads) : impl_(new Impl) {
-    impl_->n_threads = n_threads > 0 ? n_threads : physical_cores();
-    for (int i = 1; i < impl_->n_threads; ++i) {
-        impl_->workers.emplace_back([this, i] { impl_->worker_main(i); });
+    impl_->n_threads = clamp_threads(n_threads);
+    try {
+        impl_->workers.reserve((size_t)impl_->n_threads);
+        for (int i = 1; i < impl_->n_threads; ++i) {
+            Impl * p = impl_;
+            impl_->workers.emplace_back([p, i] { p->worker_main(i); });
+        }
+    } catch (...) {
+        // std::thread throws std::system_error (EAGAIN: out of threads or
+        // memory); the binding maps that to E_OUT_OF_MEMORY.
+        stop_and_free(impl_);
+        impl_ = nullptr;
+        throw;
     }
 }
 
-ThreadPool::~ThreadPool() {
+void ThreadPool::stop_and_free(Impl * p) {
     {
-        std::lock_guard<std::mutex> lock(impl_->mutex);
-        impl_->stopping = true;
+        std::lock_guard<std::mutex> lock(p->mutex);
+        p->stopping = true;
     }
-    impl_->wake.notify_all();
-    for (std::thread & t : impl_->workers) t.join();
-    delete impl_;
+    p->wake.notify_all();
+    for (std::thread & t : p->workers) t.join();
+    delete p;
+}
+
+ThreadPool::~ThreadPool() {
+    if (impl_) stop_and_free(impl_);
+}
+
+int ThreadPool::max_threads() {
+    static const int n = [] {
+#if defined(__linux__)
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+            const int allowed = CPU_COUNT(&set);
+            if (allowed > 0) return allowed;
+        }
+#endif
+        const int logical = (int)std::thread::hardware_concurrency();
+        return logical > 0 ? logical : 1;
+    }();
+    return n;
+}
+
+int ThreadPool::clamp_threads(int n_threads) {
+    const int want = n_threads > 0 ? n_threads : physical_cores();
+    return std::min(want, max_threads());
 }
 
 int ThreadPool::size() const { return impl_->n_threads; }

@@ -17,7 +17,7 @@ namespace hearth {
 constexpr int64_t KV_MAX_CONTEXT = int64_t(1) << 20;
 // The smallest: a full context must keep its first token and still have one
 // to drop when it shifts (a context of 1 or 2 cannot).
-constexpr int64_t KV_MIN_CONTEXT = 4;
+constexpr int64_t KV_MIN_CONTEXT = 8;
 
 class KvCache {
 public:

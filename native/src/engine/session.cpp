@@ -4,7 +4,9 @@
 #include <mutex>
 
 #include "backend/registry.h"
+#include "common/mapped-file.h"
 #include "common/status.h"
+#include "gguf/gguf-reader.h"
 #include "model/model.h"
 
 namespace hearth {
@@ -45,7 +47,7 @@ Run longest_run(const std::vector<TokenId> & cached, const std::vector<TokenId> 
 
 Session::Session(std::shared_ptr<Model> model, const SessionOptions & o)
     : model_(std::move(model)), n_ctx_(pick_n_ctx(*model_, o.n_ctx)), n_batch_(std::max<int64_t>(1, o.n_batch)) {
-    // Before any cache (device or CPU) is sized from it.
+    // Before any cache (device or CPU) is sized from it: KV_MIN_CONTEXT..KV_MAX_CONTEXT.
     KvCache::check_context_length(n_ctx_);
     n_keep_ = o.n_keep >= 0 ? o.n_keep : (model_->tokenizer().special().add_bos ? 1 : 0);
     // Shifting needs something to drop.
@@ -102,6 +104,7 @@ void Session::replay_locked() {
 const std::vector<float> & Session::evaluate(const std::vector<TokenId> & tokens_in, EvaluateStats * stats,
                                              const std::function<bool()> & should_abort, int64_t max_drift) {
     if (tokens_in.empty()) throw_error(STATUS_E_INVALID_ARGUMENT, "evaluate needs at least one token");
+    check_model_file();
     const int64_t n_ctx = n_ctx_;
     std::vector<TokenId> tokens;
     const std::vector<TokenId> * want = &tokens_in;
@@ -144,8 +147,11 @@ const std::vector<float> & Session::evaluate(const std::vector<TokenId> & tokens
             }
         }
     }
-    tokens_.resize(lcp);
-    drift_.resize(lcp);
+    {
+        std::lock_guard<std::mutex> lock(tokens_mutex_);
+        tokens_.resize(lcp);
+        drift_.resize(lcp);
+    }
 
     int64_t done = (int64_t)lcp;
     const int64_t total = (int64_t)want->size();
@@ -161,6 +167,7 @@ const std::vector<float> & Session::evaluate(const std::vector<TokenId> & tokens
         // The new tokens before the run see only what precedes them, as in a
         // full evaluation; the run's moved cells after them stay out of sight.
         evaluate_until(run.at_want);
+        std::lock_guard<std::mutex> lock(tokens_mutex_);
         tokens_.insert(tokens_.end(), run_tokens.begin(), run_tokens.end());
         drift_.insert(drift_.end(), run_drift.begin(), run_drift.end());
         done += run.len;
@@ -220,8 +227,20 @@ void Session::decode(const TokenId * tokens, int64_t n) {
             forward_locked(tokens, n, (int64_t)tokens_.size());
         }
     }
+    // Weights read from a truncated file were zeros: these logits are garbage.
+    check_model_file();
+    std::lock_guard<std::mutex> lock(tokens_mutex_);
     tokens_.insert(tokens_.end(), tokens, tokens + n);
     drift_.insert(drift_.end(), (size_t)n, 0);
+}
+
+void Session::check_model_file() const {
+    const GgufFile & g = model_->gguf();
+    if (g.tensors().empty()) return;
+    if (mapped_file_changed(g.tensor_data(g.tensors()[0]))) {
+        throw_error(STATUS_E_MODEL_FILE_CHANGED,
+                    "the model file was truncated or replaced on disk while loaded; load the model again");
+    }
 }
 
 void Session::shift_context() {
@@ -245,6 +264,7 @@ void Session::shift_context() {
         }
     }
     move_cells_locked(src, n_keep_, n_move);
+    std::lock_guard<std::mutex> tokens_lock(tokens_mutex_);
     tokens_.erase(tokens_.begin() + n_keep_, tokens_.begin() + src);
     drift_.erase(drift_.begin() + n_keep_, drift_.begin() + src);
     ++n_shifts_;

@@ -19,12 +19,20 @@
 //    oldest half of the rest is dropped, and the keys of the tokens after it
 //    are moved down and re-roped by -n_discard positions in place (no
 //    re-evaluation). n_keep defaults to 1 when the model adds BOS, else 0.
-// A session is used by one caller at a time (the JS side serialises).
+// A session runs one evaluate/append at a time (the binding's busy flag);
+// tokens_snapshot() and n_shifts() may be read from any thread meanwhile:
+// every change to the token list happens under tokens_mutex_.
+//
+// A model file changed under its mapping (truncated: the reads fault and see
+// zeros, see common/mapped-file.h) fails the request that noticed it and
+// every later one with E_MODEL_FILE_CHANGED.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "backend/backend.h"
@@ -63,16 +71,36 @@ public:
     // Appends one token (shifting the context when full); returns its logits.
     const std::vector<float> & append(TokenId token);
 
+    // Only for the thread running evaluate/append; others use tokens_snapshot().
     const std::vector<TokenId> & tokens() const { return tokens_; }
+    // A copy of the cached tokens, safe to take while a request runs.
+    std::vector<TokenId> tokens_snapshot() const {
+        std::lock_guard<std::mutex> lock(tokens_mutex_);
+        return tokens_;
+    }
+    int64_t n_cached() const {
+        std::lock_guard<std::mutex> lock(tokens_mutex_);
+        return (int64_t)tokens_.size();
+    }
     const std::vector<float> & logits() const { return logits_; }
     int64_t n_ctx() const { return n_ctx_; }
     int64_t n_keep() const { return n_keep_; }
-    int64_t n_shifts() const { return n_shifts_; }
+    int64_t n_shifts() const { return n_shifts_.load(); }
     const std::shared_ptr<Model> & model() const { return model_; }
-    void clear() { tokens_.clear(); drift_.clear(); }
+    void clear() {
+        std::lock_guard<std::mutex> lock(tokens_mutex_);
+        tokens_.clear();
+        drift_.clear();
+    }
+
+    // Below this a context cannot shift (it must drop at least one token
+    // after the kept ones): the smallest contextLength a session accepts.
+    static constexpr int64_t MIN_CTX = KV_MIN_CONTEXT;
 
 private:
     void decode(const TokenId * tokens, int64_t n);  // at position tokens_.size()
+    // Throws E_MODEL_FILE_CHANGED when the model's mapped file was truncated.
+    void check_model_file() const;
     // One forward pass at pos0 (compute_mutex held).
     void forward_locked(const TokenId * tokens, int64_t n, int64_t pos0);
     // (Re)builds the caches for the model's current placement; after a GPU
@@ -94,7 +122,8 @@ private:
     uint64_t epoch_ = 0;           // model placement epoch the caches were built for
     int64_t n_batch_;
     int64_t n_keep_;
-    int64_t n_shifts_ = 0;
+    std::atomic<int64_t> n_shifts_{0};
+    mutable std::mutex tokens_mutex_;  // held for every change of tokens_/drift_
     std::vector<TokenId> tokens_;  // what the cache holds, position i = tokens_[i]
     std::vector<int32_t> drift_;   // per position: tokens changed before it since it was evaluated
     std::vector<float> logits_;    // [n_vocab] after the last decoded token

@@ -15,8 +15,9 @@ public:
         for (size_t i = 0; i < list.items.size(); ++i) {
             const auto & c = list.items[i];
             // lowest id wins a tie, as an argmax over the logit vector would
-            if (best < 0 || c.logit > list.items[best].logit ||
-                (c.logit == list.items[best].logit && c.id < list.items[best].id)) {
+            // logit_key: a NaN is never the maximum (a plain > would keep a NaN first item)
+            const float k = logit_key(c.logit), kb = best < 0 ? 0.0f : logit_key(list.items[best].logit);
+            if (best < 0 || k > kb || (k == kb && c.id < list.items[best].id)) {
                 best = (int64_t)i;
             }
         }

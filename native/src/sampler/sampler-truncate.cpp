@@ -11,7 +11,8 @@ void candidates_sort(CandidateList & list) {
     if (list.sorted) return;
     std::sort(list.items.begin(), list.items.end(), [](const TokenCandidate & a, const TokenCandidate & b) {
         // ties by id so the order never depends on the sort algorithm
-        return a.logit > b.logit || (a.logit == b.logit && a.id < b.id);
+        const float ka = logit_key(a.logit), kb = logit_key(b.logit);
+        return ka > kb || (ka == kb && a.id < b.id);
     });
     list.sorted = true;
 }
@@ -19,10 +20,13 @@ void candidates_sort(CandidateList & list) {
 void candidates_softmax(CandidateList & list) {
     candidates_sort(list);
     if (list.items.empty()) return;
-    float max_logit = list.items[0].logit;
+    const float max_logit = logit_key(list.items[0].logit);
     double sum = 0.0;
     for (auto & c : list.items) {
-        c.p = std::exp(c.logit - max_logit);
+        const float k = logit_key(c.logit);
+        // exp(k - max) is NaN when both are the same infinity: those tokens
+        // are the top ones (weight 1), as are all tokens when all are -inf.
+        c.p = std::isinf(max_logit) ? (k == max_logit ? 1.0f : 0.0f) : std::exp(k - max_logit);
         sum += c.p;
     }
     for (auto & c : list.items) c.p = (float)(c.p / sum);
@@ -85,9 +89,11 @@ public:
         if (p_ <= 0.0f || list.items.empty()) return;
         candidates_sort(list);
         // p_i >= p * p_max  <=>  logit_i >= logit_max + log(p)
-        const float cut = list.items[0].logit + std::log(p_);
+        // (+inf at the top keeps only the +inf ones: -inf never passes the cut.)
+        const float top = logit_key(list.items[0].logit);
+        const float cut = std::isinf(top) ? top : top + std::log(p_);
         size_t keep = 0;
-        while (keep < list.items.size() && (list.items[keep].logit >= cut || keep < min_keep_)) ++keep;
+        while (keep < list.items.size() && (logit_key(list.items[keep].logit) >= cut || keep < min_keep_)) ++keep;
         list.items.resize(keep);
     }
 private:

@@ -4,6 +4,7 @@
 // The design follows llama.cpp's sampler interface; the code is our own.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,7 +26,13 @@ struct CandidateList {
     int64_t selected = -1;    // index into items once a selecting sampler ran
 };
 
+// A logit as the samplers order it: NaN counts as -inf, so every comparison
+// is a total order (std::sort with a comparator that is not one is undefined
+// behaviour) and a NaN never wins over a number.
+inline float logit_key(float logit) { return logit != logit ? -INFINITY : logit; }
+
 // Sorts by logit (descending) when not already sorted; fills p with the softmax.
+// With every logit -inf (or NaN) all are equally likely; with some +inf, those share all the mass.
 void candidates_softmax(CandidateList & list);
 void candidates_sort(CandidateList & list);
 
