@@ -19,7 +19,7 @@ import { isAbort } from '../../extension/host/host-errors';
 import type { CompletionDriver, DriverReport, DriverResult, EditorView, ReplayTimeline, RequestRecord } from './driver';
 import type { EditorDocument } from './editor';
 import { lineOf } from './editor';
-import { prefetchUnused } from './figures';
+import { prefetchUnused, serialCpu } from './figures';
 
 /**
  * The per-request engine figures of the pipeline contract (NativeEngine's
@@ -73,7 +73,7 @@ export class HearthDriver implements CompletionDriver {
   private clock: () => number = () => 0;
   private readonly lastEditLine = new Map<string, number>();
   private hookStats: RequestRecord[] = [];
-  private tapStats: RequestRecord[] = [];
+  private tapStats: { rec: RequestRecord; startCpuMs: number; endCpuMs: number }[] = [];
   private cpuAtBegin = 0;
   private untap: (() => void) | null = null;
   /** The signal of the key whose complete() is running (the tap tells cancellation from a stop rule's cut by it). */
@@ -143,11 +143,22 @@ export class HearthDriver implements CompletionDriver {
     this.untap?.();
     (this.native as unknown as StatsHost).onCompletionStats = undefined;
     // The contract's hook when the pipeline has it, the session tap otherwise.
-    const requests = this.hookStats.length > 0 ? this.hookStats : this.tapStats;
+    const requests = this.hookStats.length > 0 ? this.hookStats : this.tapRequests();
     for (const r of requests) {
       if (r.kind === 'prefetch' && r.outcome === 'done') r.wasted = prefetchUnused(r.startMs, timeline.keyTimes, timeline.jumpTimes);
     }
     return { requests, totalCpuMs };
+  }
+
+  /**
+   * The tap's records with their CPU time: process CPU time over a
+   * generation's span, where a generation queued behind a cancelled one
+   * (the session runs one at a time) is charged only from that one's end.
+   */
+  private tapRequests(): RequestRecord[] {
+    const byEnd = [...this.tapStats].sort((a, b) => a.rec.endMs - b.rec.endMs);
+    const cpu = serialCpu(byEnd);
+    return byEnd.map((t, i) => ({ ...t.rec, cpuMs: cpu[i] }));
   }
 
   private fromStats(s: CompletionStats): RequestRecord {
@@ -184,15 +195,19 @@ export class HearthDriver implements CompletionDriver {
       const g = orig.call(session, prompt, options);
       const record = (outcome: RequestRecord['outcome'], t?: { promptTokens: number; promptTokensEvaluated: number; generatedTokens: number }): void => {
         this.tapStats.push({
-          startMs,
-          endMs: this.clock(),
-          kind: 'request',
-          outcome,
-          promptTokens: t?.promptTokens ?? null,
-          evaluatedTokens: t?.promptTokensEvaluated ?? null,
-          generatedTokens: t?.generatedTokens ?? null,
-          cpuMs: cpuMsNow() - cpu0,
-          wasted: outcome !== 'done',
+          rec: {
+            startMs,
+            endMs: this.clock(),
+            kind: 'request',
+            outcome,
+            promptTokens: t?.promptTokens ?? null,
+            evaluatedTokens: t?.promptTokensEvaluated ?? null,
+            generatedTokens: t?.generatedTokens ?? null,
+            cpuMs: 0,
+            wasted: outcome !== 'done',
+          },
+          startCpuMs: cpu0,
+          endCpuMs: cpuMsNow(),
         });
       };
       g.result.then(

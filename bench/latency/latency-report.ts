@@ -53,7 +53,8 @@ export function latencyTable(results: readonly LatencyResult[]): string {
     if (r.peer) lines.push(`| ${row(r, PEER_LABEL, r.peer)} |`);
   }
   const m = results[0]?.machine;
-  if (m) lines.push('', `Same trace for both; ${m.cpu}, Hearth kernels ${m.kernelLevel}${results[0].threads ? `, ${results[0].threads} threads` : ''}${results[0].runs && results[0].runs > 1 ? `, median of ${results[0].runs} runs` : ''}. An unserved pause counts at its full gap (a lower bound).`);
+  const both = results.some((r) => r.peer) ? 'Same trace, model file and threads for both; ' : '';
+  if (m) lines.push('', `${both}${m.cpu}, Hearth kernels ${m.kernelLevel}${results[0].threads ? `, ${results[0].threads} threads` : ''}${results[0].runs && results[0].runs > 1 ? `, median of ${results[0].runs} runs` : ''}. An unserved pause counts at its full gap (a lower bound).`);
   return lines.join('\n') + '\n';
 }
 
