@@ -76,6 +76,8 @@ export class HearthDriver implements CompletionDriver {
   private tapStats: { rec: RequestRecord; startCpuMs: number; endCpuMs: number }[] = [];
   private cpuAtBegin = 0;
   private untap: (() => void) | null = null;
+  /** The engine's own stats sink before the replay, put back after it. */
+  private previousHook: StatsHost['onCompletionStats'] = undefined;
   /** The signal of the key whose complete() is running (the tap tells cancellation from a stop rule's cut by it). */
   private keySignal: AbortSignal | null = null;
 
@@ -92,7 +94,12 @@ export class HearthDriver implements CompletionDriver {
     this.hookStats = [];
     this.tapStats = [];
     this.completions = new CompletionEngine(() => this.native, this.ring, () => this.settings) as CompletionEngine & Partial<PipelineHooks>;
-    (this.native as unknown as StatsHost).onCompletionStats = (s) => this.hookStats.push(this.fromStats(s));
+    const host = this.native as unknown as StatsHost;
+    this.previousHook = host.onCompletionStats;
+    host.onCompletionStats = (s) => {
+      this.hookStats.push(this.fromStats(s));
+      this.previousHook?.(s);
+    };
     this.untap = this.tapSession();
     this.cpuAtBegin = cpuMsNow();
   }
@@ -141,7 +148,7 @@ export class HearthDriver implements CompletionDriver {
     await new Promise((r) => setTimeout(r, 300));
     const totalCpuMs = cpuMsNow() - this.cpuAtBegin;
     this.untap?.();
-    (this.native as unknown as StatsHost).onCompletionStats = undefined;
+    (this.native as unknown as StatsHost).onCompletionStats = this.previousHook;
     // The contract's hook when the pipeline has it, the session tap otherwise.
     const requests = this.hookStats.length > 0 ? this.hookStats : this.tapRequests();
     for (const r of requests) {
