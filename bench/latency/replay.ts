@@ -17,6 +17,9 @@ export interface KeyRecord {
   /** Index of the site (0: where the user starts; each jump begins the next). */
   site: number;
   kind: KeyKind;
+  /** The document and cursor offset after the key. */
+  relPath: string;
+  offset: number;
   /** Key to ghost text, ms; null: nothing shown before the next key. */
   shownMs: number | null;
   fromCache: boolean;
@@ -80,7 +83,7 @@ export async function replay(trace: Trace, driver: CompletionDriver, opts: Repla
     screen.live?.ac.abort();
     screen.shown = null;
     const ac = new AbortController();
-    const rec: KeyRecord = { t: now(), site, kind, shownMs: null, fromCache: false };
+    const rec: KeyRecord = { t: now(), site, kind, relPath: doc.relPath, offset: doc.offset, shownMs: null, fromCache: false };
     keys.push(rec);
     screen.live = { ac, rec };
     driver.edited(doc);

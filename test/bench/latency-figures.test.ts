@@ -5,7 +5,7 @@ import type { KeyRecord } from '../../bench/latency/replay';
 import type { RequestRecord } from '../../bench/latency/driver';
 import { latencyChart, latencyTable, type LatencyResult } from '../../bench/latency/latency-report';
 
-const key = (t: number, site: number, shownMs: number | null): KeyRecord => ({ t, site, kind: 'key', shownMs, fromCache: false });
+const key = (t: number, site: number, shownMs: number | null): KeyRecord => ({ t, site, kind: 'key', relPath: 'a.ts', offset: 0, shownMs, fromCache: false });
 const req = (o: Partial<RequestRecord>): RequestRecord => ({
   startMs: 0, endMs: 0, kind: 'request', outcome: 'done', promptTokens: 100, evaluatedTokens: 10, generatedTokens: 8, cpuMs: 0, wasted: false, ...o,
 });

@@ -82,6 +82,7 @@ describe('bench: latency replay', () => {
     assert.deepEqual(r.jumps.map((j) => j.site), [0, 1]);
     assert.equal(r.keys[2].site, 1);
     assert.equal(d.docs[2].text, 'x = 1\nz\n');
+    assert.deepEqual([r.keys[2].relPath, r.keys[2].offset], ['b.py', 7]);
   });
 
   it('typing through: the first characters of the shown text, one key each; nothing shown: no accept', async () => {
