@@ -9,7 +9,8 @@
  *   above the cursor line), input_suffix (the rest of the cursor line, then
  *   the n_suffix = 64 lines below), input_extra (the ring of chunks),
  *   prompt (the cursor line up to the cursor; '' when only indentation),
- *   cache_prompt, top_k 40 / top_p 0.99 / samplers [top_k, top_p, infill],
+ *   cache_prompt, top_k 40 / top_p 0.99 / samplers [top_k, top_p] (see
+ *   PEER_SAMPLERS for the infill sampler it also names),
  *   t_max_prompt_ms 500 and t_max_predict_ms 500 (the settings' defaults),
  *   id_slot 0, and n_predict = the harness's token count;
  * - no debounce (debounce_ms defaults to 0); one request at a time: a call
@@ -335,7 +336,7 @@ export class LlamaVscodeClient implements CompletionDriver {
             top_k: 40,
             top_p: 0.99,
             stream: false,
-            samplers: ['top_k', 'top_p', 'infill'],
+            samplers: PEER_SAMPLERS,
             cache_prompt: true,
             t_max_prompt_ms: this.cfg.tMaxPromptMs,
             t_max_predict_ms: this.cfg.tMaxPredictMs,
@@ -553,6 +554,15 @@ export class LlamaVscodeClient implements CompletionDriver {
     this.timers.push(entry);
   }
 }
+
+/**
+ * llama.vscode asks for ['top_k', 'top_p', 'infill']. The infill sampler
+ * keeps only candidates with p >= 0.2 and emits EOT when none is left: with
+ * random weights no token ever reaches that, so every suggestion would end
+ * after one token (ignore_eos does not stop it: the sampler puts EOT back).
+ * The harness fixes the token count, so the peer samples without it.
+ */
+export const PEER_SAMPLERS: readonly string[] = ['top_k', 'top_p'];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
