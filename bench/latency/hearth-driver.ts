@@ -66,6 +66,19 @@ function cpuMsNow(): number {
   return (u.user + u.system) / 1000;
 }
 
+/**
+ * Resolves once this process has used less than a fifth of a core over a
+ * 500 ms window (the engine's threads are idle), or after 20 s.
+ */
+async function untilIdle(): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const c0 = cpuMsNow();
+    await new Promise((r) => setTimeout(r, 500));
+    if (cpuMsNow() - c0 < 100) return;
+  }
+}
+
 export class HearthDriver implements CompletionDriver {
   readonly name = 'hearth';
   private completions!: CompletionEngine & Partial<PipelineHooks>;
@@ -143,9 +156,11 @@ export class HearthDriver implements CompletionDriver {
   }
 
   async end(timeline: ReplayTimeline): Promise<DriverReport> {
-    // Background work (prefetches) still running ends now: cancel and let it settle.
+    // Background work (prefetches) still running ends now: cancel it, then
+    // wait until the engine is idle, so nothing of this replay runs during
+    // the next one (the peer's).
     this.completions.cancel();
-    await new Promise((r) => setTimeout(r, 300));
+    await untilIdle();
     const totalCpuMs = cpuMsNow() - this.cpuAtBegin;
     this.untap?.();
     (this.native as unknown as StatsHost).onCompletionStats = this.previousHook;
