@@ -1,178 +1,142 @@
 /**
- * `npm run bench:latency`: replays a typing session (typing-session.ts) on a
- * 400-line TypeScript file of this repo through the extension's completion
- * pipeline without vscode: the provider's cache check and adaptive debounce,
- * CompletionEngine (FIM prompt within the 1,024-token window, stop rules,
- * cancellation of the stale request) over NativeEngine (prefix KV reuse) on
- * the generated 0.5B Q8_0 model, in this process.
+ * `npm run bench:latency`: completion latency as a user meets it. Replays a
+ * seeded editing trace (bench/latency/trace.ts) in real time through
+ * Hearth's completion pipeline (CompletionEngine over NativeEngine, in this
+ * process) and, on the same trace, model file, machine and threads, through
+ * llama.vscode's client behaviour over llama.cpp's llama-server
+ * (bench/peer). Runs alternate between the two; never both at once.
  *
- * Per keystroke: whether the cache answered, whether a newer key superseded
- * it, keystroke-to-first-token and keystroke-to-suggestion ms, and the prompt
- * tokens the engine evaluated vs reused.
- *
- * The weights are random, so suggestions never end naturally (no newline or
- * end token as a real model's would): --max-tokens (default 16, about one
- * line) stands in for that, and the time to first token is the figure that
- * does not depend on it.
+ * Writes bench/results/latency-<model>-<tokens>.json, then rebuilds the
+ * Markdown table (latency.md, also printed) and the chart (latency.svg) from
+ * every latency-*.json there. See bench/latency/README.md.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { NativeEngine } from '../../extension/host/native-engine';
-import type { EnginePort } from '../../extension/host/engine-port';
-import type { Session, GenerateOptions, Generation } from '../../extension/engine/engine';
-import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS } from '../../extension/completion/completion-engine';
-import { ChunkRing } from '../../extension/completion/chunk-ring';
-import { AdaptiveDebounce } from '../../extension/completion/debounce';
-import { isAbort } from '../../extension/host/host-errors';
 import { SHAPES } from '../model/shapes';
 import { benchModel } from '../model/write-model';
-import { typingSession } from './typing-session';
-import { buildFimRequest, type FimBudget } from '../../extension/completion/fim-prompt';
-
-/** The prefix/suffix the completion engine would cut for this document. */
-function primeRequest(text: string, offset: number, budget: FimBudget): { prefix: string; suffix: string } {
-  const r = buildFimRequest({ path: 'src/engine.ts', text, offset, chunks: [], maxTokens: 1, timeBudgetMs: 0, stop: [] }, budget);
-  return { prefix: r.prefix, suffix: r.suffix };
-}
-import { latencySummary, type KeyRecord } from './latency-report';
+import { machineInfo } from '../machine';
+import { buildTrace, traceKeystrokes } from './trace';
+import { loadTraceFiles } from './trace-files';
+import { replay, type ReplayResult } from './replay';
+import { latencyFigures, medianFigures, type LatencyFigures } from './figures';
+import { HearthDriver, benchSettings } from './hearth-driver';
+import { LATENCY_MODELS, parseLatencyArgs } from './latency-args';
+import { latencyChart, latencyTable, type LatencyResult } from './latency-report';
+import { LlamaServer, PEER_DIR } from '../peer/llama-server';
+import { LlamaVscodeClient, llamaVscodeDefaults } from '../peer/llama-vscode-client';
+import type { CompletionDriver } from './driver';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-function flag(name: string, def: string): string {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def;
+/**
+ * The model's context, as the extension loads it: the larger of the chat
+ * (4,096) and completion (1,024) context settings. The peer gets the same.
+ */
+const CONTEXT_TOKENS = 4096;
+/** How long the replay watches after the last key (that key's pause). */
+const TAIL_MS = 2000;
+
+function log(msg: string): void {
+  console.error(msg);
 }
 
-function commonPrefix(a: readonly number[], b: readonly number[]): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
+function runSummary(name: string, r: ReplayResult, f: LatencyFigures): string {
+  const pct = (x: number): string => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '–');
+  return (
+    `${name}: ${f.keystrokes} keys, ${f.pausesServed}/${f.pauses} pauses served (${pct(f.pausesServedFraction)}), ` +
+    `pause p50/p95 ${Math.round(f.pauseLatencyMs.p50)}/${Math.round(f.pauseLatencyMs.p95)} ms, new site ${f.newSiteServed}/${f.newSitePauses} p50 ${Math.round(f.newSiteLatencyMs.p50)} ms, ` +
+    `prompt tokens/request p50 ${f.promptTokensPerRequest.p50}, generated p50 ${f.generatedTokensPerRequest.p50}, ${f.requests} requests, ` +
+    `wasted CPU ${(f.wastedCpuMs / 1000).toFixed(1)} s (${pct(f.wastedCpuShare)}), accepts ${r.accepts.tab} tab + ${r.accepts.typeThrough} typed of ${r.accepts.offered}` +
+    (r.errors.length ? `, ${r.errors.length} errors (first: ${r.errors[0]})` : '')
+  );
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+function readResults(dir: string): LatencyResult[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^latency-.+-\d+\.json$/.test(f))
+    .sort()
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as LatencyResult)
+    .filter((r) => r.hearth && typeof r.tokens === 'number');
+}
 
 async function main(): Promise<void> {
-  const keystrokes = Number(flag('keystrokes', '300'));
-  const maxTokens = Number(flag('max-tokens', '16'));
-  const windowTokens = Number(flag('window', '1024'));
-  const threads = Number(flag('threads', '0'));
-  const timeBudgetMs = Number(flag('time-budget', String(DEFAULT_COMPLETION_SETTINGS.timeBudgetMs)));
-  const source = flag('file', path.join(ROOT, 'extension', 'engine', 'engine.ts'));
-  const jsonOut = flag('json', '');
-  const model = await benchModel(path.join(ROOT, '.cache', 'bench', 'models'), SHAPES['0.5b'], 'q8_0', undefined, (m) => console.error(m));
+  const args = parseLatencyArgs(process.argv.slice(2), path.join(ROOT, 'bench', 'results'));
+  const files = loadTraceFiles(args.files, ROOT);
+  const trace = buildTrace(files, { seed: args.seed, keystrokes: args.keystrokes, jumpsPerKind: 0 });
+  const jumps = trace.ops.filter((o) => o.kind === 'jump').length - 1;
+  log(`latency: trace seed ${args.seed}, ${traceKeystrokes(trace)} keystrokes, ${jumps} jumps over ${files.map((f) => `${f.relPath} (${f.text.split('\n').length} lines)`).join(', ')}`);
+
+  const spec = LATENCY_MODELS[args.model];
+  const model = await benchModel(path.join(ROOT, '.cache', 'bench', 'models'), SHAPES[spec.shape], spec.format, undefined, log);
+  const machine = machineInfo();
+  log(`model ${path.basename(model)}, ${args.tokens} tokens per suggestion, ${args.threads} threads, context ${CONTEXT_TOKENS}, ${machine.cpu} (${machine.kernelLevel})`);
 
   const native = new NativeEngine();
-  await native.load(model, { contextTokens: windowTokens + maxTokens + 64, threads: threads || undefined });
-  // Per-request engine figures: NativeEngine keeps its completion session
-  // private, so the bench wraps that session's generate to read the timings.
-  const session = (native as unknown as { completionSession: Session }).completionSession;
-  let current: KeyRecord | null = null;
-  const orig = session.generate.bind(session);
-  session.generate = (prompt: string | readonly number[], options?: GenerateOptions): Generation => {
-    const rec = current;
-    const g = orig(prompt, options);
-    g.result.then(
-      (r) => {
-        // A request cancelled during its prompt has no prompt figures.
-        if (!rec || r.timings.promptTokens === 0) return;
-        rec.promptTokens = r.timings.promptTokens;
-        rec.evaluatedTokens = r.timings.promptTokensEvaluated;
-        rec.splicedTokens = r.timings.promptTokensSpliced;
-        rec.generatedTokens = r.timings.generatedTokens;
-      },
-      () => undefined,
-    );
-    return g;
-  };
-  // First-token time: the port the completion engine sees marks the first piece.
-  const port: EnginePort = Object.create(native) as EnginePort;
-  port.complete = (request, signal) => {
-    const rec = current;
-    const cachedBefore = session.cachedTokens;
-    const inner = native.complete(request, signal);
-    // complete() builds the prompt before it returns: what the cache lacks is known now
-    // (a request still finishing may add up to one batch to the cache before this one runs).
-    if (rec) rec.newTokens = native.lastCompletionPrompt.length - commonPrefix(cachedBefore, native.lastCompletionPrompt);
-    if (process.env.HEARTH_BENCH_DEBUG) console.error(`request: prompt ${native.lastCompletionPrompt.length}, cached ${cachedBefore.length}, common ${commonPrefix(cachedBefore, native.lastCompletionPrompt)}`);
-    return (async function* () {
-      for await (const piece of inner) {
-        if (rec && rec.firstTokenMs === null) rec.firstTokenMs = performance.now() - rec.t0;
-        yield piece;
-      }
-    })();
-  };
-  const settings = {
-    ...DEFAULT_COMPLETION_SETTINGS,
-    budget: { ...DEFAULT_COMPLETION_SETTINGS.budget, windowTokens },
-    maxTokens,
-    timeBudgetMs,
-    alternatives: 0,
-    otherFiles: false,
-  };
-  const completions = new CompletionEngine(() => port, new ChunkRing(), () => settings);
-  const debounce = new AdaptiveDebounce();
+  await native.load(model, { contextTokens: CONTEXT_TOKENS, threads: args.threads });
+  // Warm-up, outside the trace: first-call costs (threads, page faults) are not a keystroke's.
+  for await (const _ of native.complete({ path: 'warmup.txt', chunks: [], prefix: 'int main(void) {\n  return', suffix: '\n}\n', maxTokens: 2, timeBudgetMs: 60_000, stop: [] }, new AbortController().signal)) void _;
+  const drivers: CompletionDriver[] = [new HearthDriver(native, benchSettings(args.tokens))];
 
-  const text = fs.readFileSync(source, 'utf8');
-  const plan = typingSession(text, { keystrokes, seed: 11, perSite: 50 });
-  console.error(`latency: ${plan.length} keystrokes over ${path.relative(ROOT, source)} (${text.split('\n').length} lines), window ${windowTokens} tokens, max ${maxTokens} tokens, time budget ${timeBudgetMs} ms, model ${path.basename(model)}`);
-  // The file has been open a while before the user types: one untimed
-  // request at the first site fills the KV cache (no time budget), as the
-  // editor's earlier requests would have.
-  if (plan.length > 0 && !process.argv.includes('--no-prime')) {
-    const t = performance.now();
-    const first = plan[0];
-    for await (const _ of native.complete({ path: 'src/engine.ts', chunks: [], ...primeRequest(first.text, first.offset, settings.budget), maxTokens: 1, timeBudgetMs: 600_000, stop: [] }, new AbortController().signal)) break;
-    console.error(`primed the cache with ${native.lastCompletionPrompt.length} prompt tokens in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  }
-  const records: KeyRecord[] = [];
-  let live: AbortController | null = null;
-  const pending: Promise<void>[] = [];
-  for (const [k, key] of plan.entries()) {
-    await sleep(key.pauseMs);
-    // The editor cancels the provider call of the previous keystroke.
-    live?.abort();
-    const ac = new AbortController();
-    live = ac;
-    const rec: KeyRecord = {
-      key: k, site: key.site, t0: performance.now(), fromCache: false, suggested: false, superseded: false, aborted: false,
-      firstTokenMs: null, doneMs: null, promptTokens: null, evaluatedTokens: null, splicedTokens: null, generatedTokens: null, newTokens: null,
+  let server: LlamaServer | null = null;
+  try {
+    if (args.peer) {
+      fs.mkdirSync(PEER_DIR, { recursive: true });
+      server = new LlamaServer({ model, contextTokens: CONTEXT_TOKENS, threads: args.threads, logFile: path.join(PEER_DIR, 'llama-server.log') });
+      await server.start();
+      const srv = server;
+      log(`llama-server pid ${srv.pid} on ${srv.url}`);
+      const warm = await fetch(`${srv.url}/infill`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ input_prefix: 'int main(void) {\n  return', input_suffix: '\n}\n', n_predict: 2 }) });
+      if (!warm.ok) throw new Error(`llama-server /infill warm-up failed: ${warm.status} ${(await warm.text()).slice(0, 300)}`);
+      drivers.push(new LlamaVscodeClient(srv.url, () => srv.cpuMs(), llamaVscodeDefaults(args.tokens)));
+    }
+
+    const runs: Record<string, { result: ReplayResult; figures: LatencyFigures }[]> = {};
+    for (let run = 0; run < args.runs; run++) {
+      for (const d of drivers) {
+        log(`run ${run + 1}/${args.runs}: ${d.name} ...`);
+        const result = await replay(trace, d, { tailMs: TAIL_MS });
+        const figures = latencyFigures(result);
+        (runs[d.name] ??= []).push({ result, figures });
+        log(`  ${runSummary(d.name, result, figures)}`);
+      }
+    }
+    const summary = (name: string): LatencyFigures | null => (runs[name] ? medianFigures(runs[name].map((r) => r.figures)) : null);
+    const out = {
+      machine,
+      model: args.model,
+      tokens: args.tokens,
+      threads: args.threads,
+      runs: args.runs,
+      contextTokens: CONTEXT_TOKENS,
+      trace: { seed: args.seed, keystrokes: traceKeystrokes(trace), jumps, files: files.map((f) => ({ path: f.relPath, lines: f.text.split('\n').length })) },
+      hearth: summary(drivers[0].name) as LatencyFigures,
+      peer: args.peer ? summary(drivers[1].name) : null,
+      records: Object.fromEntries(
+        Object.entries(runs).map(([name, rs]) => [
+          name,
+          rs.map(({ result }) => ({ keys: result.keys, jumps: result.jumps, requests: result.requests, endMs: result.endMs, totalCpuMs: result.totalCpuMs, accepts: result.accepts, errors: result.errors })),
+        ]),
+      ),
     };
-    records.push(rec);
-    debounce.keystroke(Date.now());
-    const doc = { relPath: 'src/engine.ts', text: key.text, offset: key.offset };
-    pending.push(
-      (async () => {
-        const cached = completions.cache.get({ prefix: doc.text.slice(0, doc.offset), suffix: doc.text.slice(doc.offset) });
-        if (cached === undefined) {
-          await sleep(debounce.delayMs());
-          if (ac.signal.aborted) {
-            rec.superseded = true;
-            return;
-          }
-        }
-        current = rec;
-        try {
-          const r = await completions.complete(doc, ac.signal);
-          if (ac.signal.aborted) rec.aborted = true;
-          else {
-            rec.fromCache = r.fromCache;
-            rec.suggested = r.suggestion !== null;
-            rec.doneMs = performance.now() - rec.t0;
-            if (!r.fromCache) debounce.observeLatency(r.ms);
-          }
-        } catch (err) {
-          if (!isAbort(err)) throw err;
-          rec.aborted = true;
-        }
-      })(),
-    );
+    const json = JSON.stringify(out, null, 1) + '\n';
+    if (args.json) fs.writeFileSync(args.json, json);
+    if (args.resultsDir) {
+      fs.mkdirSync(args.resultsDir, { recursive: true });
+      fs.writeFileSync(path.join(args.resultsDir, `latency-${args.model}-${args.tokens}.json`), json);
+      const all = readResults(args.resultsDir);
+      fs.writeFileSync(path.join(args.resultsDir, 'latency.md'), latencyTable(all));
+      fs.writeFileSync(path.join(args.resultsDir, 'latency.svg'), latencyChart(all, `Completion latency on a replayed editing trace (${machine.cpu}, ${args.threads} threads)`));
+      console.log(latencyTable(all));
+    } else {
+      console.log(latencyTable([out]));
+    }
+  } finally {
+    await server?.stop();
+    await native.dispose();
   }
-  await Promise.all(pending);
-  const summary = latencySummary(records);
-  console.log(JSON.stringify(summary, null, 2));
-  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ summary, records }, null, 2) + '\n');
-  await native.dispose();
 }
 
 main().catch((err) => {

@@ -1,10 +1,8 @@
-/** The benchmark harness's pure parts (bench/**): math, flags, table, chart, model layout, typing plan. */
+/** The benchmark harness's pure parts (bench/**): math, flags, table, chart, model layout (the latency trace has its own tests in latency-*.test.ts). */
 import { strict as assert } from 'assert';
 import { parseBenchArgs } from '../../bench/args';
 import { parseChildOutput } from '../../bench/engines/spawn-child';
 import { procStatusBytes, promptIds, type ChildResult, type EngineName } from '../../bench/engines/protocol';
-import { latencySummary, type KeyRecord } from '../../bench/latency/latency-report';
-import { candidateLines, typingSession } from '../../bench/latency/typing-session';
 import { hash2, RowPool } from '../../bench/model/random-pool';
 import { parameterCount, planModel, SHAPES, tensorLayout, type ModelShape } from '../../bench/model/shapes';
 import { padVocab } from '../../bench/model/vocab';
@@ -205,40 +203,5 @@ describe('bench: child protocol', () => {
     assert.deepEqual(a, promptIds(512, 42, 50000, 300));
     assert.equal(a.length, 512);
     assert.ok(a.every((id) => id >= 256 && id < 50000 && id !== 300));
-  });
-});
-
-describe('bench: typing session and latency summary', () => {
-  const source = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? '// comment line that is long enough' : `  const value${i} = compute(${i}, "argument");`)).join('\n');
-  it('retypes lines character by character at sites spread over the file', () => {
-    const plan = typingSession(source, { keystrokes: 60, seed: 3, perSite: 20 });
-    assert.equal(plan.length, 60);
-    assert.deepEqual(new Set(plan.map((k) => k.site)), new Set([0, 1, 2]));
-    assert.ok(!candidateLines(source.split('\n')).includes(0), 'comment lines are not retyped');
-    for (const k of plan) {
-      assert.equal(k.text.length - source.length <= 0, true);
-      assert.ok(k.pauseMs >= 100 && k.pauseMs <= 1500);
-    }
-    // At the end of a site the retyped part is back in place and the cursor after it.
-    const last = plan[19];
-    assert.equal(last.text.slice(0, last.offset), source.slice(0, last.offset));
-    assert.deepEqual(plan, typingSession(source, { keystrokes: 60, seed: 3, perSite: 20 }));
-  });
-  it('summarises served, cached, superseded requests and evaluated tokens', () => {
-    const rec = (o: Partial<KeyRecord>): KeyRecord => ({
-      key: 0, site: 0, t0: 0, fromCache: false, suggested: false, superseded: false, aborted: false, firstTokenMs: null, doneMs: null, promptTokens: null, evaluatedTokens: null, splicedTokens: null, generatedTokens: null, newTokens: null, ...o,
-    });
-    const s = latencySummary([
-      rec({ doneMs: 300, suggested: true, firstTokenMs: 200, promptTokens: 900, evaluatedTokens: 900 }),
-      rec({ doneMs: 100, firstTokenMs: 80, promptTokens: 905, evaluatedTokens: 6, splicedTokens: 190 }),
-      rec({ doneMs: 2, fromCache: true }),
-      rec({ superseded: true }),
-      rec({ aborted: true, promptTokens: 906, evaluatedTokens: 3 }),
-    ]);
-    assert.deepEqual([s.keystrokes, s.served, s.suggested, s.fromCache, s.superseded, s.aborted, s.engineRequests, s.reusedPrefix], [5, 3, 1, 1, 1, 1, 3, 2]);
-    assert.equal(s.firstTokenMs.p50, 80);
-    assert.equal(s.suggestionMs.p95, 300);
-    assert.equal(s.evaluatedTokens.max, 900);
-    assert.deepEqual(s.splicedTokens, { p50: 0, p95: 190 });
   });
 });
