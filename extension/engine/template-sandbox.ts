@@ -3,12 +3,15 @@
  * tokenizer.chat_template is a program from the model file: `{% for i in
  * range(1000000000) %}` would otherwise spin the engine's only JS thread (so a
  * cancel can never land) until V8 aborts the whole process. Renders run in one
- * warm worker thread (template-worker.ts) with capped heaps; a render that
- * overruns its time is ended by terminate(), one that overruns its memory is
- * ended by V8, and either fails with E_TEMPLATE_LIMIT. The next render starts
- * a fresh worker. Jobs run one at a time so each one's clock is its own.
+ * warm child process (template-worker.ts) with a capped heap: not a worker
+ * thread, because a single allocation past a worker's heap cap (range(1e9)
+ * grows one array) is a fatal V8 error that takes the whole process down, not
+ * the worker alone. A render that overruns its time is killed, one that
+ * overruns its memory dies in its own process, and either fails with
+ * E_TEMPLATE_LIMIT. The next render starts a fresh child. Jobs run one at a
+ * time so each one's clock is its own.
  */
-import { Worker } from 'worker_threads';
+import { fork, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EngineError } from './errors';
@@ -31,19 +34,42 @@ const WORKER_START_MS = 30_000;
 export const DEFAULT_TEMPLATE_LIMITS: TemplateLimits = { timeMs: 2000, maxOutputChars: 4 << 20, heapMb: 96 };
 
 /** How to start the worker: the bundled dist/template-worker.js, or the TypeScript source through tsx (tests, dev). */
-function workerSource(): { code: string; evalMode: boolean } {
+function workerSource(): { script: string; execArgv: string[] } {
   const bundled = path.join(__dirname, 'template-worker.js');
-  if (fs.existsSync(bundled)) return { code: bundled, evalMode: false };
-  const source = path.join(__dirname, 'template-worker.ts');
+  if (fs.existsSync(bundled)) return { script: bundled, execArgv: [] };
   // Only reached unbundled (dev/tests, where tsx is installed); a name in a
   // variable keeps the bundler from trying to resolve it.
   const loader = 'tsx/cjs';
-  const tsx = require.resolve(loader);
-  return { code: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, evalMode: true };
+  return { script: path.join(__dirname, 'template-worker.ts'), execArgv: ['--require', require.resolve(loader)] };
+}
+
+/** The child process seen through the few calls the sandbox makes of it. */
+class WorkerProcess {
+  constructor(private readonly child: ChildProcess) {}
+  on(event: 'message' | 'error' | 'exit', fn: (arg: never) => void): void {
+    this.child.on(event, fn as (...a: unknown[]) => void);
+  }
+  off(event: 'message' | 'error' | 'exit', fn: (arg: never) => void): void {
+    this.child.off(event, fn as (...a: unknown[]) => void);
+  }
+  postMessage(job: TemplateJob): void {
+    this.child.send(job);
+  }
+  /** An idle child must not keep the CLI or a test process alive. */
+  unref(): void {
+    this.child.unref();
+    (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+  async terminate(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
 }
 
 export class TemplateSandbox {
-  private worker: { thread: Worker; ready: Promise<void> } | null = null;
+  private worker: { thread: WorkerProcess; ready: Promise<void> } | null = null;
   private seq = 0;
   private tail: Promise<unknown> = Promise.resolve();
   /** Workers started so far (tests: a warm worker is reused). */
@@ -65,15 +91,15 @@ export class TemplateSandbox {
     if (w) await w.thread.terminate();
   }
 
-  private startWorker(): { thread: Worker; ready: Promise<void> } {
+  private startWorker(): { thread: WorkerProcess; ready: Promise<void> } {
     const src = workerSource();
-    const w = new Worker(src.code, {
-      eval: src.evalMode,
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
-      stdout: true,
-      stderr: true,
-    });
-    // An idle worker must not keep the CLI or a test process alive.
+    // process.execPath is VS Code's Electron binary in the engine process: plain Node with ELECTRON_RUN_AS_NODE.
+    const w = new WorkerProcess(fork(src.script, [], {
+      execArgv: [...src.execArgv, `--max-old-space-size=${this.limits.heapMb}`, '--max-semi-space-size=8', '--stack-size=4000'],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      serialization: 'advanced',
+    }));
     w.unref();
     this.workersStarted++;
     // Loading the worker (more so through tsx) is not the template's time.
@@ -148,14 +174,10 @@ export class TemplateSandbox {
         if (reply.ok) finish(null, reply.rendered);
         else finish(new EngineError(reply.code as EngineError['code'], reply.message));
       };
-      const onError = (err: Error & { code?: string }): void => {
-        // ERR_WORKER_OUT_OF_MEMORY: the template outgrew the heap cap.
-        const oom = err.code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory|heap/i.test(err.message);
-        kill(oom
-          ? new EngineError('E_TEMPLATE_LIMIT', `the chat template needed more than ${this.limits.heapMb} MiB of memory to render, so it was stopped`)
-          : new EngineError('E_INTERNAL', `the chat template worker failed: ${err.message}`));
-      };
-      const onExit = (): void => kill(new EngineError('E_TEMPLATE_LIMIT', 'the chat template worker stopped while rendering'));
+      const onError = (err: Error): void => kill(new EngineError('E_INTERNAL', `the chat template worker failed: ${err.message}`));
+      // The child dies of a heap past its cap (V8 aborts it) or of a deep recursion.
+      const onExit = (): void =>
+        kill(new EngineError('E_TEMPLATE_LIMIT', `the chat template needed more than ${this.limits.heapMb} MiB of memory or stack to render, so it was stopped`));
       const onAbort = (): void => kill(new EngineError('E_ABORTED', 'request cancelled'));
       const timer = setTimeout(
         () => kill(new EngineError('E_TEMPLATE_LIMIT', `the chat template took longer than ${this.limits.timeMs} ms to render, so it was stopped`)),

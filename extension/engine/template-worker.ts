@@ -1,11 +1,10 @@
 /**
- * Entry of the chat-template worker thread (dist/template-worker.js): renders
+ * Entry of the chat-template worker process (dist/template-worker.js): renders
  * chats with engine/chat-template.ts on request from template-sandbox.ts. It
- * lives in a worker so a runaway template can be stopped (terminate()) and
- * its memory capped (resourceLimits) without touching the thread that serves
+ * lives in its own process so a runaway template can be killed and its heap
+ * capped (--max-old-space-size) without touching the process that serves
  * cancels and other requests.
  */
-import { parentPort } from 'worker_threads';
 import { renderChat, type ChatMessage, type ChatRenderOptions } from './chat-template';
 
 export interface TemplateJob {
@@ -20,7 +19,11 @@ export type TemplateJobReply =
   /** Sent once, after loading: the job clock starts only then. */
   | { seq: 0; ready: true };
 
-parentPort?.on('message', (job: TemplateJob) => {
+const send = (reply: TemplateJobReply): void => {
+  process.send?.(reply);
+};
+
+process.on('message', (job: TemplateJob) => {
   let reply: TemplateJobReply;
   try {
     reply = { seq: job.seq, ok: true, rendered: renderChat(job.messages, job.options) };
@@ -28,6 +31,8 @@ parentPort?.on('message', (job: TemplateJob) => {
     const code = (err as { code?: unknown } | null)?.code;
     reply = { seq: job.seq, ok: false, code: typeof code === 'string' ? code : 'E_INVALID_ARGUMENT', message: (err as Error)?.message ?? String(err) };
   }
-  parentPort?.postMessage(reply);
+  send(reply);
 });
-parentPort?.postMessage({ seq: 0, ready: true } satisfies TemplateJobReply);
+// The parent going away (its IPC channel closing) ends this process.
+process.on('disconnect', () => process.exit(0));
+send({ seq: 0, ready: true });
