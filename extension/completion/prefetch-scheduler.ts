@@ -100,14 +100,15 @@ export class PrefetchScheduler {
     }
     const controller = new AbortController();
     const done = (async () => {
-      let finished = true;
+      let finished = false;
       try {
         finished = await item.job(controller.signal);
       } catch {
-        // a failed prefetch is only lost time; the request will evaluate it
+        // Stopped (an abort error) or failed: a failed prefetch is only lost
+        // time, the request will evaluate what it would have.
       }
       // Stopped early: stays queued to resume, unless dropped or replaced meanwhile.
-      if (finished || controller.signal.aborted === false) this.queue = this.queue.filter((q) => q !== item);
+      if (finished || !controller.signal.aborted) this.queue = this.queue.filter((q) => q !== item);
       this.running = null;
       this.kick();
     })();

@@ -57,6 +57,30 @@ describe('completion prefetch scheduler', () => {
     assert.deepEqual(log, ['prefetch start@0', `prefetch stopped@${at}`, 'request runs', `prefetch start@${at}`, 'prefetch done']);
   });
 
+  it('resumes a prefetch that ends its stop with an abort error (as the engine stream does); drops one that failed', async () => {
+    const s = new PrefetchScheduler();
+    let runs = 0;
+    let failures = 0;
+    s.prefetch('a.ts', async (signal) => {
+      runs++;
+      if (runs === 1) {
+        await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+        throw Object.assign(new Error('request cancelled'), { code: 'E_ABORTED' });
+      }
+      return true;
+    });
+    s.prefetch('b.ts', async () => {
+      failures++;
+      throw new Error('broken');
+    }, 5);
+    await tick();
+    const release = await s.acquire();
+    release();
+    await s.idle();
+    assert.equal(runs, 2, 'the stopped prefetch ran again');
+    assert.equal(failures, 1, 'the failed one was not retried');
+  });
+
   it('runs requests one after another and starts no prefetch while one waits', async () => {
     const s = new PrefetchScheduler();
     const log: string[] = [];
