@@ -80,7 +80,7 @@ export class CompletionEngine {
   /** Alternatives per context (exact key): cycling back and forth never recomputes them. */
   private readonly alternativeCache = new Map<string, string[]>();
   private inFlight: AbortController | null = null;
-  private readonly alternativesRunning = new Set<string>();
+  private readonly alternativesRunning = new Map<string, Promise<boolean>>();
   /**
    * Busy while the engine computes a suggestion; on the way back to idle,
    * how long the finished one took (status bar).
@@ -150,7 +150,7 @@ export class CompletionEngine {
    * greedy one exists: asked for when the user cycles, so the first
    * suggestion never waits for them.
    */
-  async alternatives(doc: CompletionDocument, signal?: AbortSignal): Promise<AlternativesResult> {
+  async alternatives(doc: CompletionDocument, signal?: AbortSignal, upTo = Infinity): Promise<AlternativesResult> {
     const t0 = Date.now();
     const first = await this.complete(doc, signal);
     const out: Suggestion[] = first.suggestion ? [first.suggestion] : [];
@@ -161,14 +161,15 @@ export class CompletionEngine {
     let texts = this.alternativeCache.get(key);
     if (!texts) {
       texts = [];
-      // Seeds from the slot number: the same context gives the same alternatives.
-      for (let i = 0; i < s.alternatives; i++) {
-        const text = await this.generate(doc, signal, { temperature: s.alternativeTemperature, seed: i + 1 });
-        if (text === null) return { suggestions: out, ms: Date.now() - t0 };
-        texts.push(text);
-      }
       this.alternativeCache.set(key, texts);
       if (this.alternativeCache.size > 32) this.alternativeCache.delete(this.alternativeCache.keys().next().value as string);
+    }
+    // Seeds from the slot number: the same context gives the same alternatives.
+    // Each one is kept as soon as it exists: a later call goes on from there.
+    for (let i = texts.length; i < Math.min(s.alternatives, upTo); i++) {
+      const text = await this.generate(doc, signal, { temperature: s.alternativeTemperature, seed: i + 1 });
+      if (text === null) break;
+      texts.push(text);
     }
     for (const text of texts) {
       const alt = postprocessCompletion(text, ctx);
@@ -185,7 +186,7 @@ export class CompletionEngine {
     const { before, after, ctx } = split(doc);
     const greedy = this.cache.get({ prefix: before, suffix: after });
     const texts = this.alternativeCache.get(`${before}\u0000${after}`);
-    if (greedy === undefined || !texts) return null;
+    if (greedy === undefined || !texts || texts.length < this.settings().alternatives) return null;
     const out: Suggestion[] = [];
     for (const text of [greedy, ...texts]) {
       const sug = postprocessCompletion(text, ctx);
@@ -197,16 +198,19 @@ export class CompletionEngine {
   /**
    * Computes the alternatives for `doc` without anyone waiting (the first
    * suggestion is already shown); a key typed meanwhile cancels them.
+   * Resolves true once all of them are cached.
    */
-  alternativesInBackground(doc: CompletionDocument): void {
+  alternativesInBackground(doc: CompletionDocument): Promise<boolean> {
     const s = this.settings();
-    if (s.alternatives <= 0 || s.alternativeTemperature <= 0) return;
+    if (s.alternatives <= 0 || s.alternativeTemperature <= 0) return Promise.resolve(false);
     const key = `${doc.text.slice(0, doc.offset)}\u0000${doc.text.slice(doc.offset)}`;
-    if (this.alternativesRunning.has(key)) return;
-    this.alternativesRunning.add(key);
-    this.alternatives(doc)
-      .catch(() => undefined)
+    const running = this.alternativesRunning.get(key);
+    if (running) return running;
+    const job = this.alternatives(doc)
+      .then(() => this.readyAlternatives(doc) !== null, () => false)
       .finally(() => this.alternativesRunning.delete(key));
+    this.alternativesRunning.set(key, job);
+    return job;
   }
 
   /** One engine request through the stop rules; null when the caller aborted. */

@@ -94,15 +94,24 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
     };
     try {
       if (invoked) {
-        // Explicit request (Alt+\, or Alt+] / Alt+[ cycling): the alternatives
-        // once computed; until then the greedy suggestion at once, with the
-        // sampled alternatives computed behind it for the next cycle.
+        // Explicit request (Alt+\\, or Alt+] / Alt+[ cycling). Shown at once:
+        // the greedy suggestion (Alt+\\), or with one alternative when the
+        // greedy one is already shown (cycling); the other alternatives are
+        // computed behind it and handed to VS Code by asking again.
         const ready = this.completions.readyAlternatives(doc);
         if (ready) return ready.map(item);
-        const first = await this.completions.complete(doc, abortSignalFor(token));
-        if (!first.suggestion || token.isCancellationRequested) return [];
-        this.completions.alternativesInBackground(doc);
-        return [item(first.suggestion)];
+        const shown = this.completions.cache.get({ prefix: text.slice(0, offset), suffix: text.slice(offset) }) !== undefined;
+        const first = await this.completions.alternatives(doc, abortSignalFor(token), shown ? 1 : 0);
+        if (first.suggestions.length === 0 || token.isCancellationRequested) return [];
+        if (this.completions.readyAlternatives(doc)) return first.suggestions.map(item);
+        const version = document.version;
+        void this.completions.alternativesInBackground(doc).then((all) => {
+          const editor = vscode.window.activeTextEditor;
+          if (all && editor?.document === document && document.version === version && editor.selection.active.isEqual(position)) {
+            void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+          }
+        });
+        return first.suggestions.map(item);
       }
       const result = await this.completions.complete(doc, abortSignalFor(token));
       const s = result.suggestion;

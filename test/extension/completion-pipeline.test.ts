@@ -143,6 +143,17 @@ describe('completion pipeline: requests', () => {
     assert.equal(r.suggestion?.text, Array.from({ length: 8 }, (_, i) => `tok${i}_abcdefg`).join(''));
   });
 
+  it('computes alternatives up to a count and goes on from there later', async () => {
+    const fake = fakeEngine((r) => [r.temperature ? `alt${r.seed}` : 'x + 1']);
+    const c = new CompletionEngine(() => fake.port, new ChunkRing(), () => ({ ...DEFAULT_COMPLETION_SETTINGS, alternatives: 3 }));
+    const one = await c.alternatives(doc, undefined, 1);
+    assert.deepEqual(one.suggestions.map((s) => s.text), ['x + 1', 'alt1']);
+    assert.equal(c.readyAlternatives(doc), null);
+    const all = await c.alternatives(doc);
+    assert.deepEqual(all.suggestions.map((s) => s.text), ['x + 1', 'alt1', 'alt2', 'alt3']);
+    assert.deepEqual(fake.completes.map((r) => r.seed ?? 0), [0, 1, 2, 3], 'no sample computed twice');
+  });
+
   it('computes alternatives behind the first suggestion; cycling then shows them at once', async () => {
     const fake = fakeEngine((r) => [r.temperature ? `alt${r.seed}` : 'x + 1']);
     const c = new CompletionEngine(() => fake.port, new ChunkRing(), () => ({ ...DEFAULT_COMPLETION_SETTINGS, alternatives: 2 }));
