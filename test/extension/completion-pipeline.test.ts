@@ -10,6 +10,7 @@ import { strict as assert } from 'assert';
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../../extension/completion/completion-engine';
 import { ChunkRing } from '../../extension/completion/chunk-ring';
 import type { EnginePort, FimRequest } from '../../extension/host/engine-port';
+import { inProcessEngine } from '../../extension/host/in-process-engine';
 
 interface Fake {
   port: EnginePort;
@@ -62,6 +63,18 @@ describe('completion pipeline: work before the key', () => {
     const { maxTokens: _a, ...pre } = fake.prefetches[0];
     const { maxTokens: _b, ...req } = fake.completes[0];
     assert.deepEqual(pre, req);
+  });
+
+  it('a prefetch crosses the engine protocol to the engine', async () => {
+    const fake = fakeEngine();
+    const client = inProcessEngine(fake.port);
+    const c = new CompletionEngine(() => client, new ChunkRing(), () => ({ ...DEFAULT_COMPLETION_SETTINGS, alternatives: 0 }));
+    c.cursorMoved({ relPath: 'a.ts', text: FILE, offset: offsetOfLine(10) });
+    for (let i = 0; i < 10 && fake.prefetches.length === 0; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(fake.prefetches.length, 1);
+    assert.equal(fake.prefetches[0].path, 'a.ts');
+    assert.ok(fake.prefetches[0].shortWindow, 'with its short window');
+    await client.dispose();
   });
 
   it('sends no prefetch when prefetch is off', () => {
