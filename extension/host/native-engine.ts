@@ -12,7 +12,7 @@ import { buildFimPrompt, detectFim } from '../engine/fim';
 import { chatTokens } from './chat-prompt';
 import { peekGguf } from '../models/gguf-peek';
 import { HostError, isAbort } from './host-errors';
-import { SessionPool, commonPrefix, kvBytesPerToken, poolSize, type PoolEntry } from '../completion/session-pool';
+import { SessionPool, commonPrefix, kvBytesPerToken, poolSize, reusableTokens, type PoolEntry } from '../completion/session-pool';
 import { PrefetchScheduler } from '../completion/prefetch-scheduler';
 import type { GenerationTimings } from '../engine/engine';
 import * as path from 'path';
@@ -136,7 +136,8 @@ export class NativeEngine implements EnginePort {
   prefetch(request: FimRequest): void {
     if (!this.model || !this.info || !this.pool) return;
     const key = request.path;
-    if (request.shortWindow) this.scheduler.prefetch(`${key}\u0000short`, (signal) => this.prefetchJob(shortRequest(request), signal), 0);
+    // The short window only where a request would use it: not when the full one is (nearly) cached.
+    if (request.shortWindow) this.scheduler.prefetch(`${key}\u0000short`, (signal) => (this.fullWindowMissing(request) > this.shortWindowTokens() ? this.prefetchJob(shortRequest(request), signal) : Promise.resolve(true)), 0);
     this.scheduler.prefetch(`${key}\u0000full`, (signal) => this.prefetchJob(request, signal), 1);
   }
 
@@ -202,6 +203,15 @@ export class NativeEngine implements EnginePort {
       // maxTokens 0: evaluation only
     }
     return !signal.aborted;
+  }
+
+  /** Tokens of the request's full window that no completion cache holds. */
+  private fullWindowMissing(request: FimRequest): number {
+    if (!this.model || !this.info || !this.pool) return 0;
+    const prompt = this.fimPrompt(this.model, this.info, request);
+    let reuse = 0;
+    for (const e of this.pool.all()) reuse = Math.max(reuse, reusableTokens(e.tokens, prompt.tokens, request.spliceDrift ?? 0));
+    return prompt.tokens.length - reuse;
   }
 
   /** Prompt tokens the engine can evaluate in SHORT_WINDOW_MS at the measured speed. */

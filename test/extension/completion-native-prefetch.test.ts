@@ -101,6 +101,12 @@ describe('native engine: completion prefetch and windows', function () {
       assert.equal(engine.lastCompletionWindow, 'full');
       const req2 = stats.filter((s) => s.kind === 'request')[1];
       assert.ok(req2.promptTokens > 300 && req2.evaluatedTokens <= 8, `full window, few tokens (${req2.evaluatedTokens} of ${req2.promptTokens})`);
+      // The cursor moves a few characters within the cached window: no short window is evaluated for it.
+      const seen = stats.length;
+      completions.cursorMoved({ relPath: 'calc.py', text: FILE, offset: SITE + 10 });
+      await engine.completionIdle();
+      const after = stats.slice(seen);
+      assert.ok(after.every((st) => st.kind === 'prefetch' && st.promptTokens > 300 && st.evaluatedTokens < 40), JSON.stringify(after));
     } finally {
       await engine.dispose();
     }
