@@ -119,10 +119,14 @@ export class CompletionEngine {
 
   /**
    * A shown suggestion was accepted (`doc` as before the insert): the place
-   * after it is where the next request will come from.
+   * after it is where the next request will come from, so its suggestion is
+   * computed now and cached (llama.vscode's "future suggestion"); a key typed
+   * meanwhile cancels it like any request, keeping the evaluated prompt.
    */
   accepted(doc: CompletionDocument, text: string): void {
-    this.cursorMoved({ relPath: doc.relPath, text: doc.text.slice(0, doc.offset) + text + doc.text.slice(doc.offset), offset: doc.offset + text.length });
+    if (!this.settings().prefetch) return;
+    const after = { relPath: doc.relPath, text: doc.text.slice(0, doc.offset) + text + doc.text.slice(doc.offset), offset: doc.offset + text.length };
+    this.complete(after).catch(() => undefined);
   }
 
   async complete(doc: CompletionDocument, signal?: AbortSignal): Promise<CompletionResult> {

@@ -83,14 +83,19 @@ describe('completion pipeline: work before the key', () => {
     assert.equal(fake.prefetches.length, 0);
   });
 
-  it('accepted prefetches the place after the accepted text', () => {
+  it('accepted computes and caches the suggestion after the accepted text', async () => {
     const fake = fakeEngine();
     const c = engineWith(fake);
     const at = offsetOfLine(100);
     c.accepted({ relPath: 'a.ts', text: FILE, offset: at }, 'foo(');
-    const r = fake.prefetches[0];
+    for (let i = 0; i < 10 && fake.completes.length === 0; i++) await new Promise((r) => setImmediate(r));
+    const r = fake.completes[0];
     assert.ok(r.prefix.endsWith(FILE.slice(0, at).slice(-50) + 'foo('));
     assert.ok(r.suffix.startsWith(FILE.slice(at, at + 50)));
+    await new Promise((res) => setImmediate(res));
+    const next = await c.complete({ relPath: 'a.ts', text: FILE.slice(0, at) + 'foo(' + FILE.slice(at), offset: at + 4 });
+    assert.equal(next.fromCache, true, 'the pause after the accept is answered from the cache');
+    assert.equal(fake.completes.length, 1);
   });
 
   it('anchors the window: near sites and keys along a line share the prompt start byte for byte', () => {
