@@ -11,7 +11,11 @@ import { NativeEngine, type CompletionStats } from '../../extension/host/native-
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../../extension/completion/completion-engine';
 import { ChunkRing } from '../../extension/completion/chunk-ring';
 import { qwenFimModel } from '../helpers/fim-model';
-import { skipWithoutSharedModels } from '../helpers/shared-models';
+import { REPO_ROOT, skipWithoutSharedModels } from '../helpers/shared-models';
+import { EngineProcess } from '../../extension/host/engine-process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 /** A 120-line Python file of distinct lines, the cursor at the start of line 80's body. */
 const LINES = Array.from({ length: 120 }, (_, i) => `    total_${i} = compute_value(items[${i}], scale=${i * 3}) + offset`);
@@ -131,6 +135,33 @@ describe('native engine: completion prefetch and windows', function () {
       assert.ok(stats[stats.length - 1].evaluatedTokens <= 8);
     } finally {
       await engine.dispose();
+    }
+  });
+
+  it('a prefetch from the extension host reaches the engine process (the editor\'s path)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-prefetch-'));
+    const statsFile = path.join(dir, 'stats.jsonl');
+    const proc = new EngineProcess({
+      scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts'),
+      execArgv: ['-r', require.resolve('tsx/cjs')],
+      env: { HEARTH_COMPLETION_STATS_FILE: statsFile },
+      initialDelayMs: 50,
+    });
+    try {
+      await proc.load(modelPath, { contextTokens: 2048, threads: 1 });
+      const completions = new CompletionEngine(() => proc, new ChunkRing(), () => ({ ...SETTINGS, shortWindowTokens: 0 }));
+      completions.cursorMoved({ relPath: 'calc.py', text: FILE, offset: SITE });
+      const read = (): CompletionStats[] => (fs.existsSync(statsFile) ? fs.readFileSync(statsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as CompletionStats) : []);
+      for (let i = 0; i < 200 && !read().some((st) => st.kind === 'prefetch'); i++) await new Promise((r) => setTimeout(r, 50));
+      const pre = read().find((st) => st.kind === 'prefetch');
+      assert.ok(pre && pre.outcome === 'done' && pre.evaluatedTokens > 300, JSON.stringify(read()));
+      await completions.complete(typed(FILE, SITE, 'r'));
+      const req = read().filter((st) => st.kind === 'request');
+      assert.equal(req.length, 1);
+      assert.ok(req[0].evaluatedTokens <= 8, JSON.stringify(req[0]));
+    } finally {
+      await proc.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
