@@ -11,6 +11,7 @@ import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionSettings 
 import { ChunkRing } from '../../extension/completion/chunk-ring';
 import type { EnginePort, FimRequest } from '../../extension/host/engine-port';
 import { inProcessEngine } from '../../extension/host/in-process-engine';
+import { estimateTokens, takeHeadLines, takeTailLines } from '../../extension/completion/fim-prompt';
 
 interface Fake {
   port: EnginePort;
@@ -183,5 +184,39 @@ describe('completion pipeline: requests', () => {
     for (let i = 0; i < 20 && !c.readyAlternatives(doc); i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(c.readyAlternatives(doc)?.map((s) => s.text), ['x + 1', 'alt1', 'alt2']);
     assert.equal(fake.completes.length, 3);
+  });
+});
+
+describe('completion pipeline: window cuts', () => {
+  /** The linear scans the cuts used before (one join per line): the reference. */
+  function tailLinear(text: string, budget: number, step: number): string {
+    if (estimateTokens(text) <= budget) return text;
+    const lines = text.split('\n');
+    let drop = 0;
+    while (drop < lines.length && estimateTokens(lines.slice(drop).join('\n')) > budget) drop++;
+    const aligned = Math.min(lines.length - 1, Math.ceil(drop / step) * step);
+    let kept = lines.slice(aligned).join('\n');
+    while (kept.length > 0 && estimateTokens(kept) > budget) kept = kept.slice(Math.max(1, kept.length >> 3));
+    return kept;
+  }
+  function headLinear(text: string, budget: number): string {
+    if (estimateTokens(text) <= budget) return text;
+    const lines = text.split('\n');
+    let keep = lines.length;
+    while (keep > 0 && estimateTokens(lines.slice(0, keep).join('\n')) > budget) keep--;
+    return lines.slice(0, keep).join('\n');
+  }
+
+  it('cut the same lines as a line-by-line scan', () => {
+    let seed = 5;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let t = 0; t < 40; t++) {
+      const lines = Array.from({ length: 1 + Math.floor(rnd() * 300) }, () => 'x'.repeat(Math.floor(rnd() * 120)));
+      const text = lines.join('\n');
+      for (const budget of [0, 1, 7, 64, 300, 1024, 5000]) {
+        assert.equal(takeTailLines(text, budget, estimateTokens, 4), tailLinear(text, budget, 4));
+        assert.equal(takeHeadLines(text, budget, estimateTokens), headLinear(text, budget));
+      }
+    }
   });
 });
