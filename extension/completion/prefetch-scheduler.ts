@@ -22,6 +22,15 @@ const MAX_QUEUED = 4;
 
 export class PrefetchScheduler {
   private queue: Queued[] = [];
+  private resumeTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * @param resumeDelayMs how long after the last request a stopped prefetch
+   *   resumes: while the user types, keys come closer than this, and a key
+   *   that found a prefetch running would wait for its batch to end.
+   */
+  constructor(private readonly resumeDelayMs = 0) {}
+
   private running: { item: Queued; controller: AbortController; done: Promise<void> } | null = null;
   private foreground = 0;
   private foregroundTail: Promise<void> = Promise.resolve();
@@ -42,6 +51,7 @@ export class PrefetchScheduler {
    */
   async acquire(): Promise<() => void> {
     this.foreground++;
+    this.cancelResumeTimer();
     this.running?.controller.abort();
     const before = this.foregroundTail;
     let release!: () => void;
@@ -54,7 +64,15 @@ export class PrefetchScheduler {
       released = true;
       this.foreground--;
       release();
-      this.kick();
+      if (this.foreground === 0 && this.resumeDelayMs > 0) {
+        this.cancelResumeTimer();
+        this.resumeTimer = setTimeout(() => {
+          this.resumeTimer = null;
+          this.kick();
+        }, this.resumeDelayMs);
+      } else {
+        this.kick();
+      }
     };
   }
 
@@ -70,6 +88,8 @@ export class PrefetchScheduler {
     if (at < 0) this.queue.push(item);
     else this.queue.splice(at, 0, item);
     if (this.queue.length > MAX_QUEUED) this.queue.length = MAX_QUEUED;
+    // New work (the cursor landed somewhere) starts at once; only resuming waits.
+    if (this.foreground === 0) this.cancelResumeTimer();
     this.kick();
   }
 
@@ -81,6 +101,7 @@ export class PrefetchScheduler {
 
   /** Aborts everything in the background (model unloaded). */
   clear(): void {
+    this.cancelResumeTimer();
     this.queue = [];
     this.running?.controller.abort();
   }
@@ -91,8 +112,13 @@ export class PrefetchScheduler {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
+  private cancelResumeTimer(): void {
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.resumeTimer = null;
+  }
+
   private kick(): void {
-    if (this.running || this.foreground > 0) return;
+    if (this.running || this.foreground > 0 || this.resumeTimer) return;
     const item = this.queue[0];
     if (!item) {
       for (const w of this.idleWaiters.splice(0)) w();

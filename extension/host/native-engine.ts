@@ -48,6 +48,12 @@ const MAX_COMPLETION_SESSIONS = 4;
  * while a batch still shares each weight read among 32 tokens.
  */
 const COMPLETION_BATCH_TOKENS = 32;
+/**
+ * A prefetch stopped by a request resumes only this long after the last
+ * request: longer than the gap between keys while typing (about 100-220 ms),
+ * so that a key does not wait for a batch of a prefetch that resumed in the gap.
+ */
+const PREFETCH_RESUME_DELAY_MS = 250;
 /** A new site's first answer should start within about this much prompt time. */
 const SHORT_WINDOW_MS = 600;
 /** Until the prompt speed is measured. */
@@ -64,7 +70,7 @@ export class NativeEngine implements EnginePort {
   private model: Model | null = null;
   private info: ModelInfo | null = null;
   private pool: SessionPool<Session> | null = null;
-  private readonly scheduler = new PrefetchScheduler();
+  private readonly scheduler = new PrefetchScheduler(PREFETCH_RESUME_DELAY_MS);
   private chatSession: Session | null = null;
   private lastTps: number | null = null;
   private promptTps = 0;

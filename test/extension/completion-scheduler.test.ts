@@ -81,6 +81,31 @@ describe('completion prefetch scheduler', () => {
     assert.equal(failures, 1, 'the failed one was not retried');
   });
 
+  it('resumes only a while after the last request, but starts new work at once', async () => {
+    const s = new PrefetchScheduler(40);
+    const log: string[] = [];
+    const p = batches(50, log, 'p');
+    s.prefetch('a.ts', p.job);
+    assert.deepEqual(log, ['p start@0'], 'new work while idle starts at once');
+    await tick();
+    (await s.acquire())();
+    await tick();
+    await tick();
+    const at = p.done();
+    assert.deepEqual(log, ['p start@0', `p stopped@${at}`], 'not resumed right after the request');
+    (await s.acquire())(); // another key within the delay restarts it
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(log.length, 2);
+    await s.idle();
+    assert.deepEqual(log, ['p start@0', `p stopped@${at}`, `p start@${at}`, 'p done']);
+    // New work after a request does not wait for the delay.
+    const q = batches(1, log, 'q');
+    (await s.acquire())();
+    s.prefetch('b.ts', q.job);
+    assert.equal(log[log.length - 1], 'q start@0');
+    await s.idle();
+  });
+
   it('runs requests one after another and starts no prefetch while one waits', async () => {
     const s = new PrefetchScheduler();
     const log: string[] = [];
