@@ -29,8 +29,8 @@ export async function activateHearth(context: vscode.ExtensionContext): Promise<
   const status = sub(new StatusBar(models));
   const inline = sub(new HearthInlineProvider(models, log));
   sub(new RingFeeder(inline.ring, (d) => !inline.blocked(d)));
-  // TODO(l2a onBusy): replace `void status` with the pipeline's busy callback, e.g. inline.onBusy = (busy, lastMs) => status.completionBusy(busy, lastMs);
-  void status;
+  // The status bar spins while a suggestion is computed, then shows how long it took.
+  inline.onBusy = (busy, lastMs) => status.completionBusy(busy, lastMs);
   sub(vscode.languages.registerInlineCompletionItemProvider(INLINE_SELECTOR, inline));
   sub(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chat, { webviewOptions: { retainContextWhenHidden: true } }));
   sub(vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals));

@@ -60,6 +60,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`hearth ${command.name}: ${err.code}: ${err.message}\nusage: ${command.usage}\n`);
+      // --json: the same error on stdout too, as every other error of a command (cli/errors.ts).
+      if (rest.includes('--json')) io.out(JSON.stringify({ error: { code: err.code, message: err.message } }) + '\n');
       return 2;
     }
     io.err(`hearth: unexpected failure: ${(err as Error).stack ?? String(err)}\n`);

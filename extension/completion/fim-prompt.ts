@@ -43,8 +43,10 @@ export function takeTailLines(text: string, budget: number, count: TokenCounter,
   const lines = text.split('\n');
   // Find the fewest lines to drop, then round the cut up to a step boundary so
   // it only moves when the prefix grows by whole steps.
-  let drop = 0;
-  while (drop < lines.length && count(lines.slice(drop).join('\n')) > budget) drop++;
+  // Binary search (the count only falls as lines are dropped): a linear scan
+  // re-joined the rest of the file once per line, quadratic in its length,
+  // and this runs twice per request (full and short window) and per cursor move.
+  const drop = firstIndex(lines.length, (d) => count(lines.slice(d).join('\n')) <= budget);
   const aligned = Math.min(lines.length - 1, Math.ceil(drop / step) * step);
   let kept = lines.slice(aligned).join('\n');
   // The line with the cursor may itself be longer than the budget.
@@ -56,9 +58,21 @@ export function takeTailLines(text: string, budget: number, count: TokenCounter,
 export function takeHeadLines(text: string, budget: number, count: TokenCounter): string {
   if (count(text) <= budget) return text;
   const lines = text.split('\n');
-  let keep = lines.length;
-  while (keep > 0 && count(lines.slice(0, keep).join('\n')) > budget) keep--;
-  return lines.slice(0, keep).join('\n');
+  // The most lines that fit: the first count of dropped lines from the end that fits.
+  const dropEnd = firstIndex(lines.length, (d) => count(lines.slice(0, lines.length - d).join('\n')) <= budget);
+  return lines.slice(0, lines.length - dropEnd).join('\n');
+}
+
+/** The smallest i in [0, n] with ok(i), for ok false then true as i grows; n when none below n is. */
+function firstIndex(n: number, ok: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ok(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 export function buildFimRequest(input: FimInput, budget: FimBudget = DEFAULT_BUDGET, count: TokenCounter = estimateTokens): FimRequest {

@@ -1,20 +1,29 @@
 /**
- * The inline completion provider: gates, adaptive debounce, one request in
- * flight (each keystroke cancels the last: CancellationToken -> AbortSignal),
- * and the repo-level chunk ring (fed by ring-feeder.ts).
+ * The inline completion provider: gates, one request in flight (each
+ * keystroke cancels the last: CancellationToken -> AbortSignal; any debounce
+ * is the completion engine's), work before the key where the cursor lands
+ * (cursorMoved) or after an accepted suggestion, the manual trigger mode, and
+ * the repo-level chunk ring (fed by ring-feeder.ts).
  */
 import * as vscode from 'vscode';
-import { CompletionEngine, type CompletionSettings } from './completion-engine';
+import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionDocument, type CompletionSettings } from './completion-engine';
 import { ChunkRing } from './chunk-ring';
 import { COMPLETION_SCHEMES, completionDocumentFor } from './completion-document';
 import { completionBudget, effectiveOtherFilesShare } from './other-files-share';
-import { AdaptiveDebounce } from './debounce';
 import { completionBlockedReason } from './gates';
 import { readConfig } from '../config';
 import type { ModelManager } from '../models/model-manager';
 import type { EnginePort, ModelInfo } from '../host/engine-port';
 import { isAbort } from '../host/host-errors';
 import type { Log } from '../log';
+
+/** Run by VS Code after a suggestion is accepted (the item's command): not in the palette. */
+const ACCEPTED_COMMAND = 'hearth.internal.completionAccepted';
+
+/** hearth.completion.trigger: 'auto' asks as you type, 'manual' only on Alt+\. */
+function triggerMode(): 'auto' | 'manual' {
+  return vscode.workspace.getConfiguration('hearth').get<string>('completion.trigger', 'auto') === 'manual' ? 'manual' : 'auto';
+}
 
 function relPath(doc: vscode.TextDocument): string {
   return vscode.workspace.asRelativePath(doc.uri, false);
@@ -30,10 +39,11 @@ function abortSignalFor(token: vscode.CancellationToken): AbortSignal {
 export class HearthInlineProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
   /** Fed by ring-feeder.ts (wired in activation). */
   readonly ring = new ChunkRing();
-  private readonly debounce = new AdaptiveDebounce();
   private readonly completions: CompletionEngine;
   private current: { engine: EnginePort; info: ModelInfo } | null = null;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Per document: version and line at the last cursor event (a move without an edit keeps the version). */
+  private lastCursor = new Map<string, { version: number; line: number }>();
 
   constructor(private readonly models: ModelManager, private readonly log: Log) {
     this.completions = new CompletionEngine(
@@ -45,8 +55,15 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
       () => this.settings(),
     );
     this.disposables.push(
-      vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e.textEditor, false)),
+      vscode.window.onDidChangeActiveTextEditor((e) => e && this.onSelection(e, true)),
+      vscode.commands.registerCommand(ACCEPTED_COMMAND, (doc: CompletionDocument, text: string) => this.completions.accepted(doc, text)),
     );
+  }
+
+  /** Busy while a suggestion is computed; when it ends, how long it took (status bar). */
+  set onBusy(fn: ((busy: boolean, lastMs?: number) => void) | undefined) {
+    this.completions.onBusy = fn;
   }
 
   dispose(): void {
@@ -61,27 +78,39 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[]> {
     if (this.blocked(document)) return [];
+    const invoked = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+    // Manual mode: only an explicit request (Alt+\, VS Code's inline-suggest trigger) asks.
+    if (!invoked && triggerMode() === 'manual') return [];
     const doc = completionDocumentFor(document, position);
-    // Typing through a shown suggestion: answer from the cache before any debounce.
-    const cached = this.completions.cache.get({ prefix: doc.text.slice(0, doc.offset), suffix: doc.text.slice(doc.offset) });
-    if (cached === undefined && context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic) {
-      await new Promise((r) => setTimeout(r, this.debounce.delayMs()));
-      if (token.isCancellationRequested) return [];
-    }
     this.current = await this.models.engineFor('completion');
     if (!this.current || token.isCancellationRequested) return [];
-    const item = (s: { text: string; replaceChars: number }): vscode.InlineCompletionItem =>
-      new vscode.InlineCompletionItem(s.text, new vscode.Range(position, position.translate(0, s.replaceChars)));
+    const item = (s: { text: string; replaceChars: number }): vscode.InlineCompletionItem => {
+      const it = new vscode.InlineCompletionItem(s.text, new vscode.Range(position, position.translate(0, s.replaceChars)));
+      it.command = { title: 'accepted', command: ACCEPTED_COMMAND, arguments: [doc, s.text] };
+      return it;
+    };
     try {
-      if (context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke) {
-        // Explicit request (Alt+] / Alt+[ cycling, or Alt+\): the greedy
-        // suggestion, already cached when one is shown, then sampled alternatives.
-        const all = await this.completions.alternatives(doc, abortSignalFor(token));
-        this.log.info(`completion alternatives: ${all.suggestions.length} in ${all.ms} ms`);
-        return token.isCancellationRequested ? [] : all.suggestions.map(item);
+      if (invoked) {
+        // Explicit request (Alt+\\, or Alt+] / Alt+[ cycling). Shown at once:
+        // the greedy suggestion (Alt+\\), or with one alternative when the
+        // greedy one is already shown (cycling); the other alternatives are
+        // computed behind it and handed to VS Code by asking again.
+        const ready = this.completions.readyAlternatives(doc);
+        if (ready) return ready.map(item);
+        const shown = this.completions.cache.get({ prefix: doc.text.slice(0, doc.offset), suffix: doc.text.slice(doc.offset) }) !== undefined;
+        const first = await this.completions.alternatives(doc, abortSignalFor(token), shown ? 1 : 0);
+        if (first.suggestions.length === 0 || token.isCancellationRequested) return [];
+        if (this.completions.readyAlternatives(doc)) return first.suggestions.map(item);
+        const version = document.version;
+        void this.completions.alternativesInBackground(doc).then((all) => {
+          const editor = vscode.window.activeTextEditor;
+          if (all && editor?.document === document && document.version === version && editor.selection.active.isEqual(position)) {
+            void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+          }
+        });
+        return first.suggestions.map(item);
       }
       const result = await this.completions.complete(doc, abortSignalFor(token));
-      if (!result.fromCache) this.debounce.observeLatency(result.ms);
       const s = result.suggestion;
       if (!s || token.isCancellationRequested) return [];
       if (!result.fromCache) this.log.info(`completion: ${result.ms} ms, ${s.text.length} chars`);
@@ -105,7 +134,26 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
       alternativeTemperature: cfg.completionAlternativeTemperature,
       otherFiles: cfg.completionOtherFiles,
       spliceDrift: cfg.completionSpliceDrift,
+      debounceMs: Math.max(0, vscode.workspace.getConfiguration('hearth').get<number>('completion.debounceMs', DEFAULT_COMPLETION_SETTINGS.debounceMs)),
+      shortWindowTokens: DEFAULT_COMPLETION_SETTINGS.shortWindowTokens,
+      prefetch: DEFAULT_COMPLETION_SETTINGS.prefetch,
     };
+  }
+
+  /**
+   * The cursor landed somewhere new without an edit (another line, another
+   * editor): start evaluating that place's window before the first key.
+   */
+  private onSelection(editor: vscode.TextEditor, switched: boolean): void {
+    const document = editor.document;
+    const key = document.uri.toString();
+    const line = editor.selection.active.line;
+    const last = this.lastCursor.get(key);
+    this.lastCursor.set(key, { version: document.version, line });
+    if (!switched && (!last || last.version !== document.version || last.line === line)) return;
+    if (!this.current || !editor.selection.isEmpty || this.blocked(document)) return;
+    if (triggerMode() === 'manual') return;
+    this.completions.cursorMoved(completionDocumentFor(document, editor.selection.active));
   }
 
   /** Public for the ring feeder: files kept from completions are kept from other prompts too. */
@@ -122,10 +170,5 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
       languages: cfg.completionLanguages,
     });
     return reason !== null;
-  }
-
-  private onChange(e: vscode.TextDocumentChangeEvent): void {
-    if (e.contentChanges.length === 0) return;
-    if (e.document === vscode.window.activeTextEditor?.document) this.debounce.keystroke(Date.now());
   }
 }

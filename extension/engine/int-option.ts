@@ -16,8 +16,8 @@ export interface IntRange {
 export const INT_OPTION_RANGES = {
   /** Tokens to generate. */
   n: { min: 0, max: 1 << 20 },
-  /** KV window in tokens; 0: the model's default. */
-  ctx: { min: 0, max: 1 << 24 },
+  /** KV window in tokens; 0: the model's default. The engine's own bound (KV_MAX_CONTEXT, native/src/engine/kv-cache.h). */
+  ctx: { min: 0, max: 1 << 20 },
   /** Compute threads; 0: the physical cores. Above the cores present: clamped with a warning. */
   threads: { min: 0, max: 4096 },
   /** Sampler seed (the engine keeps it as an unsigned 64-bit value; JSON numbers are exact to 2^53). */

@@ -59,6 +59,11 @@ export class EngineClient implements EnginePort {
     return this.stream({ method: 'complete', params: { request } }, signal);
   }
 
+  prefetch(request: FimRequest): void {
+    // Fire and forget: a prefetch that cannot be sent is only lost time.
+    this.call({ method: 'prefetch', params: { request } }).catch(() => undefined);
+  }
+
   chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
     return this.stream({ method: 'chat', params: { messages, options } }, signal);
   }

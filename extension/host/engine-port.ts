@@ -66,6 +66,12 @@ export interface FimRequest {
    * (engine Session splice): tokens typed or removed before it. 0 or absent: exact.
    */
   spliceDrift?: number;
+  /**
+   * The same place cut to a short window (the nearest lines): the engine
+   * answers from it when the full window is not cached and would take too
+   * long to evaluate, and fills the full window in the background.
+   */
+  shortWindow?: { prefix: string; suffix: string };
 }
 
 export type ChatRole = 'system' | 'user' | 'assistant';
@@ -97,6 +103,12 @@ export interface EnginePort {
   load(modelPath: string, options: LoadOptions): Promise<ModelInfo>;
   /** Streams completion text. Aborting the signal ends the stream with E_ABORTED. */
   complete(request: FimRequest, signal: AbortSignal): AsyncIterable<string>;
+  /**
+   * Work before the key: evaluate this request's window in the background,
+   * at low priority (any completion request preempts it). Returns at once;
+   * engines without a KV cache leave it out.
+   */
+  prefetch?(request: FimRequest): void;
   chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string>;
   countTokens(text: string): Promise<number>;
   status(): Promise<EngineStatus>;

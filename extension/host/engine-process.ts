@@ -183,6 +183,11 @@ export class EngineProcess implements EnginePort {
     return this.streamWhenReady((c) => c.complete(request, signal));
   }
 
+  /** Work before the key, only for a running engine: never a reason to start or wait for one. */
+  prefetch(request: FimRequest): void {
+    if (this.client && (this.state === 'ready' || this.state === 'busy')) this.client.prefetch(request);
+  }
+
   chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
     return this.streamWhenReady((c) => c.chat(messages, options, signal));
   }

@@ -44,6 +44,9 @@ export class EngineService {
         return this.engine.load(msg.params.modelPath, msg.params.options);
       case 'complete':
         return this.stream(msg.id, this.engine.complete(msg.params.request, signal), signal);
+      case 'prefetch':
+        this.engine.prefetch?.(msg.params.request);
+        return null;
       case 'chat':
         return this.stream(msg.id, this.engine.chat(msg.params.messages, msg.params.options, signal), signal);
       case 'countTokens':

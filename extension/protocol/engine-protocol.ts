@@ -11,6 +11,7 @@ import type { ChatMessage, EngineStatus, FimRequest, GenerateOptions, LoadOption
 export type EngineRequest =
   | { id: number; method: 'load'; params: { modelPath: string; options: LoadOptions } }
   | { id: number; method: 'complete'; params: { request: FimRequest } }
+  | { id: number; method: 'prefetch'; params: { request: FimRequest } }
   | { id: number; method: 'chat'; params: { messages: ChatMessage[]; options: GenerateOptions } }
   | { id: number; method: 'countTokens'; params: { text: string } }
   | { id: number; method: 'status'; params: Record<string, never> };
@@ -21,6 +22,8 @@ export type EngineMethod = EngineRequest['method'];
 export interface EngineResults {
   load: ModelInfo;
   complete: GenerationStats;
+  /** Answered at once: the work goes on in the engine's background. */
+  prefetch: null;
   chat: GenerationStats;
   countTokens: number;
   status: EngineStatus;
@@ -61,7 +64,7 @@ export function isHostToEngine(v: unknown): v is HostToEngine {
   return (
     typeof m.id === 'number' &&
     typeof m.method === 'string' &&
-    ['load', 'complete', 'chat', 'countTokens', 'status', 'cancel'].includes(m.method) &&
+    ['load', 'complete', 'prefetch', 'chat', 'countTokens', 'status', 'cancel'].includes(m.method) &&
     typeof m.params === 'object' &&
     m.params !== null
   );

@@ -191,6 +191,15 @@ fs.writeFileSync(path.join(WS_DIR, 'edit.js'), ORIGINAL_EDIT);
 const FIB_TAIL = '\n\nprint(fib(10))\n';
 fs.writeFileSync(path.join(WS_DIR, 'fib.py'), FIB_TAIL);
 fs.rmSync(STATUS_FILE, { force: true });
+// A file long enough for a full completion window, with an empty line 60 to jump to.
+const SITES = Array.from({ length: 120 }, (_, i) => (i === 59 ? '' : `total_${i} = compute_value(items[${i}], scale=${i * 3}) + offset`)).join('\n') + '\n';
+fs.writeFileSync(path.join(WS_DIR, 'sites.py'), SITES);
+/** The engine's completion figures so far (NativeEngine.onCompletionStats through HEARTH_COMPLETION_STATS_FILE). */
+const completionStats = () => {
+  const file = process.env.STATS_FILE;
+  if (!file || !fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+};
 
 const udd = fs.mkdtempSync(path.join(RUN_DIR, 'chrome-profile-'));
 const ctx = await chromium.launchPersistentContext(udd, {
@@ -375,6 +384,40 @@ try {
     await page.keyboard.press('Alt+BracketLeft');
     const back = await waitGhostChange(second, 10000);
     assert.equal(back, first, 'Alt+[ cycles back to the first suggestion');
+    await page.keyboard.press('Escape');
+  });
+
+  await step('a cursor jump prefetches: the first key there evaluates only the new tokens', async () => {
+    if (FAKE) return; // the fake engine has no KV cache
+    assert.ok(process.env.STATS_FILE, 'STATS_FILE is set by run-e2e.sh');
+    await openFile('sites.py');
+    await page.locator('.editor-instance .view-line').first().click();
+    // Ctrl+G to the empty line 60: the cursor moves without an edit.
+    const seen = completionStats().length;
+    await page.keyboard.press('Control+g');
+    const qi = page.locator('.quick-input-widget input');
+    await qi.waitFor();
+    await qi.fill(':60');
+    await page.keyboard.press('Enter');
+    // The site's window is evaluated in the background, before any key.
+    let prefetch;
+    for (let i = 0; i < 120 && !prefetch; i++) {
+      await page.waitForTimeout(250);
+      prefetch = completionStats().slice(seen).find((s) => s.kind === 'prefetch' && s.outcome === 'done' && s.evaluatedTokens > 100);
+    }
+    assert.ok(prefetch, `no prefetch after the jump: ${JSON.stringify(completionStats().slice(seen))}`);
+    console.log('prefetch:', JSON.stringify(prefetch));
+    await page.waitForTimeout(500);
+    const before = completionStats().length;
+    const g = await insertAndGetGhost('x', 'first key after a cursor jump');
+    assert.ok(g.trim().length > 0, 'ghost text');
+    const requests = completionStats().slice(before).filter((s) => s.kind === 'request' && s.outcome === 'done');
+    console.log('requests after the key:', JSON.stringify(requests));
+    assert.ok(requests.length > 0, 'the ghost text came from an engine request');
+    for (const r of requests) {
+      assert.ok(r.promptTokens > 100 && r.evaluatedTokens <= 8, `the key re-evaluated ${r.evaluatedTokens} of ${r.promptTokens} prompt tokens`);
+    }
+    await shot('11-prefetched-site');
     await page.keyboard.press('Escape');
   });
 

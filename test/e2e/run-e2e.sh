@@ -38,9 +38,12 @@ const s = {
   "hearth.completion.alternativeTemperature": 30 };
 require("fs").writeFileSync(process.argv[2], JSON.stringify(s, null, 2));' "$MODEL" "$SETTINGS" "$FIM_MODEL"
 export HEARTH_E2E_STATUS_FILE=$RUN_DIR/activated.json
+# The engine's per-run completion figures (NativeEngine.onCompletionStats), one JSON line each.
+export HEARTH_COMPLETION_STATS_FILE=$RUN_DIR/completion-stats.jsonl
+rm -f "$HEARTH_COMPLETION_STATS_FILE"
 bash "$E2E_REPO/test/e2e/start-code-server.sh" "$WS" "$SETTINGS"
 cp "$E2E_REPO/test/e2e/e2e.mjs" "$HARNESS_DIR/e2e.mjs"   # next to its node_modules (playwright-core)
-CS_URL="http://127.0.0.1:$E2E_PORT" WS_DIR="$WS" STATUS_FILE="$HEARTH_E2E_STATUS_FILE" OUT_DIR="$OUT" RUN_DIR="$RUN_DIR" \
+CS_URL="http://127.0.0.1:$E2E_PORT" WS_DIR="$WS" STATUS_FILE="$HEARTH_E2E_STATUS_FILE" STATS_FILE="$HEARTH_COMPLETION_STATS_FILE" OUT_DIR="$OUT" RUN_DIR="$RUN_DIR" \
   MODEL="$MODEL" FIM_MODEL="$FIM_MODEL" BAD_DIR="$BAD" CHROME="$CHROME" HEARTH_CLI="$E2E_REPO/bin/hearth.js" \
   node "$HARNESS_DIR/e2e.mjs"
 echo "[e2e] done in ${SECONDS}s (screenshots: $OUT)"

@@ -179,6 +179,7 @@ function message(level: string) {
 export const window = {
   activeTextEditor: undefined as unknown,
   onDidChangeActiveTextEditor: noEvent,
+  onDidChangeTextEditorSelection: noEvent,
   createOutputChannel: () => ({ appendLine: () => {}, show: () => {}, dispose: () => {} }),
   createStatusBarItem: () => {
     const item = {
