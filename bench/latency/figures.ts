@@ -22,6 +22,9 @@ export interface LatencyFigures {
   pauses: number;
   pausesServed: number;
   pausesServedFraction: number;
+  /** Pauses whose key got the pipeline's answer before the next key, shown or empty. */
+  pausesAnswered: number;
+  pausesAnsweredFraction: number;
   pauseLatencyMs: Quantiles;
   /** The first pause after each cursor jump (and at the start). */
   newSitePauses: number;
@@ -48,6 +51,7 @@ function q(xs: readonly number[]): Quantiles {
 interface PauseSample {
   site: number;
   served: boolean;
+  answered: boolean;
   /** Key to ghost text when served, the whole gap when not (a lower bound). */
   ms: number;
 }
@@ -58,7 +62,8 @@ export function pauseSamples(keys: readonly KeyRecord[], endMs: number): PauseSa
     const gap = (i + 1 < keys.length ? keys[i + 1].t : endMs) - k.t;
     if (gap < PAUSE_MS) return;
     const served = k.shownMs !== null && k.shownMs <= gap;
-    out.push({ site: k.site, served, ms: served ? (k.shownMs as number) : gap });
+    const answered = k.answeredMs !== null && k.answeredMs !== undefined && k.answeredMs <= gap;
+    out.push({ site: k.site, served, answered, ms: served ? (k.shownMs as number) : gap });
   });
   return out;
 }
@@ -76,6 +81,8 @@ export function latencyFigures(r: Pick<ReplayResult, 'keys' | 'endMs' | 'request
     pauses: pauses.length,
     pausesServed: served,
     pausesServedFraction: pauses.length ? served / pauses.length : NaN,
+    pausesAnswered: pauses.filter((p) => p.answered).length,
+    pausesAnsweredFraction: pauses.length ? pauses.filter((p) => p.answered).length / pauses.length : NaN,
     pauseLatencyMs: q(pauses.map((p) => p.ms)),
     newSitePauses: newSite.length,
     newSiteServed: newServed,
@@ -100,6 +107,8 @@ export function medianFigures(runs: readonly LatencyFigures[]): LatencyFigures {
     pauses: m((f) => f.pauses),
     pausesServed: m((f) => f.pausesServed),
     pausesServedFraction: m((f) => f.pausesServedFraction),
+    pausesAnswered: m((f) => f.pausesAnswered),
+    pausesAnsweredFraction: m((f) => f.pausesAnsweredFraction),
     pauseLatencyMs: mq((f) => f.pauseLatencyMs),
     newSitePauses: m((f) => f.newSitePauses),
     newSiteServed: m((f) => f.newSiteServed),

@@ -2,52 +2,23 @@
  * Hearth's completion stack driven by the replay, in this process and
  * without vscode: CompletionEngine (whatever debounce, cache and scheduling
  * the pipeline has live inside it) over NativeEngine as its EnginePort, with
- * a ChunkRing fed as the provider feeds it (file open, save, an edit more
- * than 32 lines from the last one in that file).
- *
- * The pipeline's newer hooks (cursorMoved, accepted, NativeEngine's
- * onCompletionStats) are called through optional chaining, so the harness
- * also runs on a pipeline that lacks them; there the engine figures come
- * from a tap on the completion session's generate (read when each
- * generation has ended, never while one runs).
+ * a ChunkRing fed by the rules of extension/completion/ring-feeder.ts (the
+ * region around the cursor when a file's editor becomes active, the lines
+ * edited since the last save when it is saved or left). Engine figures come
+ * from NativeEngine's onCompletionStats, once each run has ended (never by
+ * reading a session while a generation runs).
  */
-import { NativeEngine } from '../../extension/host/native-engine';
-import type { Session, GenerateOptions, Generation } from '../../extension/engine/engine';
-import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionDocument, type CompletionSettings } from '../../extension/completion/completion-engine';
+import { NativeEngine, type CompletionStats } from '../../extension/host/native-engine';
+import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../../extension/completion/completion-engine';
 import { ChunkRing } from '../../extension/completion/chunk-ring';
+import { EditedRegions, regionInView } from '../../extension/completion/edited-regions';
+import { otherFilesTokens, clampOtherFilesShare } from '../../extension/completion/other-files-share';
 import { isAbort } from '../../extension/host/host-errors';
 import type { CompletionDriver, DriverReport, DriverResult, EditorView, ReplayTimeline, RequestRecord } from './driver';
 import type { EditorDocument } from './editor';
 import { lineOf } from './editor';
-import { prefetchUnused, serialCpu } from './figures';
+import { prefetchUnused } from './figures';
 
-/**
- * The per-request engine figures of the pipeline contract (NativeEngine's
- * onCompletionStats). Declared here so the harness compiles against a
- * pipeline that does not export it yet.
- */
-export interface CompletionStats {
-  kind: 'request' | 'prefetch';
-  promptTokens: number;
-  evaluatedTokens: number;
-  splicedTokens: number;
-  generatedTokens: number;
-  outcome: 'done' | 'aborted' | 'error';
-  promptMs: number;
-  genMs: number;
-  cpuMs: number;
-}
-
-/** The pipeline's optional hooks (contract items 2 and 3). */
-interface PipelineHooks {
-  cursorMoved(doc: CompletionDocument): void;
-  accepted(doc: CompletionDocument, shownText: string): void;
-}
-
-type StatsHost = { onCompletionStats?: (s: CompletionStats) => void };
-
-/** The provider's rule: an edit this many lines from the file's last one is worth remembering. */
-const RING_EDIT_LINES = 32;
 
 /** The harness's completion settings (contract item 5): exactly `tokens` tokens, no alternatives. */
 export function benchSettings(tokens: number): CompletionSettings {
@@ -81,18 +52,14 @@ async function untilIdle(): Promise<void> {
 
 export class HearthDriver implements CompletionDriver {
   readonly name = 'hearth';
-  private completions!: CompletionEngine & Partial<PipelineHooks>;
+  private completions!: CompletionEngine;
   private ring!: ChunkRing;
   private clock: () => number = () => 0;
-  private readonly lastEditLine = new Map<string, number>();
+  private readonly edits = new EditedRegions();
   private hookStats: RequestRecord[] = [];
-  private tapStats: { rec: RequestRecord; startCpuMs: number; endCpuMs: number }[] = [];
   private cpuAtBegin = 0;
-  private untap: (() => void) | null = null;
   /** The engine's own stats sink before the replay, put back after it. */
-  private previousHook: StatsHost['onCompletionStats'] = undefined;
-  /** The signal of the key whose complete() is running (the tap tells cancellation from a stop rule's cut by it). */
-  private keySignal: AbortSignal | null = null;
+  private previousHook: NativeEngine['onCompletionStats'] = undefined;
 
   constructor(
     private readonly native: NativeEngine,
@@ -103,49 +70,50 @@ export class HearthDriver implements CompletionDriver {
     void editor; // Hearth's pipeline learns of the editor only through the calls below.
     this.clock = clock;
     this.ring = new ChunkRing();
-    this.lastEditLine.clear();
+    // The other files' share of the window, as the settings give it (localShare = 1 - share).
+    this.ring.setPromptTokens(this.settings.otherFiles ? otherFilesTokens(this.settings.budget.windowTokens, clampOtherFilesShare(1 - this.settings.budget.localShare)) : 0);
     this.hookStats = [];
-    this.tapStats = [];
-    this.completions = new CompletionEngine(() => this.native, this.ring, () => this.settings) as CompletionEngine & Partial<PipelineHooks>;
-    const host = this.native as unknown as StatsHost;
-    this.previousHook = host.onCompletionStats;
-    host.onCompletionStats = (s) => {
+    this.completions = new CompletionEngine(() => this.native, this.ring, () => this.settings);
+    this.previousHook = this.native.onCompletionStats;
+    this.native.onCompletionStats = (s) => {
       this.hookStats.push(this.fromStats(s));
       this.previousHook?.(s);
     };
-    this.untap = this.tapSession();
     this.cpuAtBegin = cpuMsNow();
   }
 
+  /** A file's editor became active: the region around its cursor enters the ring (no visible range here). */
   fileOpened(doc: EditorDocument): void {
-    this.ring.add(doc.relPath, doc.text, 0);
+    this.ring.add(doc.relPath, doc.text, regionInView(undefined, lineOf(doc.text, doc.offset)));
   }
 
-  activeChanged(): void {
-    // The provider does nothing more on a file switch than on any cursor move.
+  /** Leaving a file with unsaved edits puts them in the ring; the next file's cursor region enters too. */
+  activeChanged(previous: EditorDocument, next: EditorDocument): void {
+    const left = this.edits.peek(previous.relPath);
+    if (left) this.ring.add(previous.relPath, previous.text, left);
+    this.fileOpened(next);
   }
 
   cursorMoved(doc: EditorDocument): void {
-    this.completions.cursorMoved?.(doc);
+    this.completions.cursorMoved(doc);
   }
 
+  /** One key's edit: the line it touched (a key never spans lines but for Enter, which the next key's line covers). */
   edited(doc: EditorDocument): void {
     const line = lineOf(doc.text, doc.offset);
-    const last = this.lastEditLine.get(doc.relPath);
-    if (last === undefined || Math.abs(last - line) > RING_EDIT_LINES) this.ring.add(doc.relPath, doc.text, line);
-    this.lastEditLine.set(doc.relPath, line);
+    this.edits.change(doc.relPath, [{ startLine: line, endLine: line, text: '' }]);
   }
 
   saved(doc: EditorDocument): void {
-    this.ring.add(doc.relPath, doc.text, 0);
+    const region = this.edits.take(doc.relPath);
+    if (region) this.ring.add(doc.relPath, doc.text, region);
   }
 
   accepted(before: EditorDocument, shown: string): void {
-    this.completions.accepted?.(before, shown);
+    this.completions.accepted(before, shown);
   }
 
   async complete(doc: EditorDocument, signal: AbortSignal): Promise<DriverResult> {
-    this.keySignal = signal;
     try {
       const r = await this.completions.complete(doc, signal);
       return { suggestion: r.suggestion ? { text: r.suggestion.text, replaceChars: r.suggestion.replaceChars } : null, fromCache: r.fromCache };
@@ -162,25 +130,12 @@ export class HearthDriver implements CompletionDriver {
     this.completions.cancel();
     await untilIdle();
     const totalCpuMs = cpuMsNow() - this.cpuAtBegin;
-    this.untap?.();
-    (this.native as unknown as StatsHost).onCompletionStats = this.previousHook;
-    // The contract's hook when the pipeline has it, the session tap otherwise.
-    const requests = this.hookStats.length > 0 ? this.hookStats : this.tapRequests();
+    this.native.onCompletionStats = this.previousHook;
+    const requests = this.hookStats;
     for (const r of requests) {
       if (r.kind === 'prefetch' && r.outcome === 'done') r.wasted = prefetchUnused(r.startMs, timeline.keyTimes, timeline.jumpTimes);
     }
     return { requests, totalCpuMs };
-  }
-
-  /**
-   * The tap's records with their CPU time: process CPU time over a
-   * generation's span, where a generation queued behind a cancelled one
-   * (the session runs one at a time) is charged only from that one's end.
-   */
-  private tapRequests(): RequestRecord[] {
-    const byEnd = [...this.tapStats].sort((a, b) => a.rec.endMs - b.rec.endMs);
-    const cpu = serialCpu(byEnd);
-    return byEnd.map((t, i) => ({ ...t.rec, cpuMs: cpu[i] }));
   }
 
   private fromStats(s: CompletionStats): RequestRecord {
@@ -197,50 +152,6 @@ export class HearthDriver implements CompletionDriver {
       generatedTokens: s.generatedTokens,
       cpuMs: s.cpuMs,
       wasted: failed,
-    };
-  }
-
-  /**
-   * Today's pipeline has no stats hook: wrap the completion session's
-   * generate and read each generation's timings once it has ended. Returns
-   * the undo. A pipeline without that private session gets no tap (and has
-   * the hook).
-   */
-  private tapSession(): (() => void) | null {
-    const session = (this.native as unknown as { completionSession?: Session | null }).completionSession;
-    if (!session || typeof session.generate !== 'function') return null;
-    const orig = session.generate;
-    session.generate = (prompt: string | readonly number[], options?: GenerateOptions): Generation => {
-      const startMs = this.clock();
-      const cpu0 = cpuMsNow();
-      const keySignal = this.keySignal;
-      const g = orig.call(session, prompt, options);
-      const record = (outcome: RequestRecord['outcome'], t?: { promptTokens: number; promptTokensEvaluated: number; generatedTokens: number }): void => {
-        this.tapStats.push({
-          rec: {
-            startMs,
-            endMs: this.clock(),
-            kind: 'request',
-            outcome,
-            promptTokens: t?.promptTokens ?? null,
-            evaluatedTokens: t?.promptTokensEvaluated ?? null,
-            generatedTokens: t?.generatedTokens ?? null,
-            cpuMs: 0,
-            wasted: outcome !== 'done',
-          },
-          startCpuMs: cpu0,
-          endCpuMs: cpuMsNow(),
-        });
-      };
-      g.result.then(
-        // The pipeline also aborts to cut at a stop rule: only the key's cancellation is thrown-away work.
-        (r) => record(r.reason === 'abort' && keySignal?.aborted ? 'aborted' : 'done', r.timings),
-        () => record('error'),
-      );
-      return g;
-    };
-    return () => {
-      session.generate = orig;
     };
   }
 }

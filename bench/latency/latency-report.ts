@@ -37,6 +37,7 @@ function row(r: LatencyResult, name: string, f: LatencyFigures): string {
     String(r.tokens),
     name,
     `${pct(f.pausesServedFraction)} (${f.pausesServed}/${f.pauses})`,
+    `${pct(f.pausesAnsweredFraction)} (${f.pausesAnswered}/${f.pauses})`,
     `${ms(f.pauseLatencyMs.p50)} / ${ms(f.pauseLatencyMs.p95)}`,
     `${pct(f.newSiteServedFraction)} (${f.newSiteServed}/${f.newSitePauses})`,
     `${ms(f.newSiteLatencyMs.p50)} / ${ms(f.newSiteLatencyMs.p95)}`,
@@ -46,7 +47,7 @@ function row(r: LatencyResult, name: string, f: LatencyFigures): string {
 }
 
 export function latencyTable(results: readonly LatencyResult[]): string {
-  const head = ['model', 'tokens', 'engine', 'pauses served', 'pause → ghost text p50 / p95 ms', 'new site served', 'new site p50 / p95 ms', 'prompt tokens evaluated / request p50 / p95', 'wasted CPU (share)'];
+  const head = ['model', 'tokens', 'engine', 'pauses served', 'pauses answered (shown or empty)', 'pause → ghost text p50 / p95 ms', 'new site served', 'new site p50 / p95 ms', 'prompt tokens evaluated / request p50 / p95', 'wasted CPU (share)'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of results) {
     lines.push(`| ${row(r, 'Hearth', r.hearth)} |`);
@@ -54,7 +55,7 @@ export function latencyTable(results: readonly LatencyResult[]): string {
   }
   const m = results[0]?.machine;
   const both = results.some((r) => r.peer) ? 'Same trace, model file and threads for both; ' : '';
-  if (m) lines.push('', `${both}${m.cpu}, Hearth kernels ${m.kernelLevel}${results[0].threads ? `, ${results[0].threads} threads` : ''}${results[0].runs && results[0].runs > 1 ? `, median of ${results[0].runs} runs` : ''}. An unserved pause counts at its full gap (a lower bound).`);
+  if (m) lines.push('', `${both}${m.cpu}, Hearth kernels ${m.kernelLevel}${results[0].threads ? `, ${results[0].threads} threads` : ''}${results[0].runs && results[0].runs > 1 ? `, median of ${results[0].runs} runs` : ''}. An unserved pause counts at its full gap (a lower bound). Answered: the engine's answer came before the next key, shown or empty (random weights often generate padding tokens, which are empty text).`);
   return lines.join('\n') + '\n';
 }
 

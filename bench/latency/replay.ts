@@ -22,6 +22,11 @@ export interface KeyRecord {
   offset: number;
   /** Key to ghost text, ms; null: nothing shown before the next key. */
   shownMs: number | null;
+  /**
+   * Key to the pipeline's answer, ms, shown or not (a random-weights model's
+   * suggestion can be empty text: padding tokens); null: no answer before the next key.
+   */
+  answeredMs: number | null;
   fromCache: boolean;
 }
 
@@ -83,14 +88,16 @@ export async function replay(trace: Trace, driver: CompletionDriver, opts: Repla
     screen.live?.ac.abort();
     screen.shown = null;
     const ac = new AbortController();
-    const rec: KeyRecord = { t: now(), site, kind, relPath: doc.relPath, offset: doc.offset, shownMs: null, fromCache: false };
+    const rec: KeyRecord = { t: now(), site, kind, relPath: doc.relPath, offset: doc.offset, shownMs: null, answeredMs: null, fromCache: false };
     keys.push(rec);
     screen.live = { ac, rec };
     driver.edited(doc);
     pending.push(
       driver.complete(doc, ac.signal).then(
         (r) => {
-          if (ac.signal.aborted || !r.suggestion) return;
+          if (ac.signal.aborted) return;
+          rec.answeredMs = now() - rec.t;
+          if (!r.suggestion) return;
           rec.shownMs = now() - rec.t;
           rec.fromCache = r.fromCache;
           screen.shown = { rec, suggestion: r.suggestion };

@@ -5,7 +5,7 @@ import type { KeyRecord } from '../../bench/latency/replay';
 import type { RequestRecord } from '../../bench/latency/driver';
 import { latencyChart, latencyTable, type LatencyResult } from '../../bench/latency/latency-report';
 
-const key = (t: number, site: number, shownMs: number | null): KeyRecord => ({ t, site, kind: 'key', relPath: 'a.ts', offset: 0, shownMs, fromCache: false });
+const key = (t: number, site: number, shownMs: number | null, answeredMs: number | null = shownMs): KeyRecord => ({ t, site, kind: 'key', relPath: 'a.ts', offset: 0, shownMs, answeredMs, fromCache: false });
 const req = (o: Partial<RequestRecord>): RequestRecord => ({
   startMs: 0, endMs: 0, kind: 'request', outcome: 'done', promptTokens: 100, evaluatedTokens: 10, generatedTokens: 8, cpuMs: 0, wasted: false, ...o,
 });
@@ -18,15 +18,22 @@ describe('bench: latency figures', () => {
 
   it('pauses are gaps of at least 400 ms; unserved ones count at their full gap', () => {
     assert.deepEqual(pauseSamples(keys, endMs), [
-      { site: 0, served: true, ms: 300 },
-      { site: 0, served: false, ms: 850 },
-      { site: 1, served: true, ms: 450 },
-      { site: 1, served: true, ms: 50 },
+      { site: 0, served: true, answered: true, ms: 300 },
+      { site: 0, served: false, answered: false, ms: 850 },
+      { site: 1, served: true, answered: true, ms: 450 },
+      { site: 1, served: true, answered: true, ms: 50 },
     ]);
   });
 
+  it('an empty answer in time is answered but not served (nothing shown)', () => {
+    assert.deepEqual(pauseSamples([key(0, 0, null, 120), key(500, 0, null)], 600), [{ site: 0, served: false, answered: true, ms: 500 }]);
+    const f = latencyFigures({ keys: [key(0, 0, null, 120), key(500, 0, 200)], endMs: 1000, requests: [], totalCpuMs: 0 });
+    assert.equal(f.pausesServed, 1);
+    assert.equal(f.pausesAnswered, 2);
+  });
+
   it('ghost text arriving after the next key does not serve the pause', () => {
-    assert.deepEqual(pauseSamples([key(0, 0, 700), key(500, 0, null)], 600), [{ site: 0, served: false, ms: 500 }]);
+    assert.deepEqual(pauseSamples([key(0, 0, 700), key(500, 0, null)], 600), [{ site: 0, served: false, answered: false, ms: 500 }]);
   });
 
   it('fraction served, percentiles, the first pause of each site, prompt tokens and wasted CPU', () => {
@@ -88,7 +95,7 @@ describe('bench: latency figures', () => {
     const f = latencyFigures({ keys, endMs, requests: [req({})], totalCpuMs: 1000 });
     const r: LatencyResult = { machine: { cpu: 'CPU <x>', kernelLevel: 'avx512' }, model: '0.5b-q8_0', tokens: 8, threads: 2, runs: 3, hearth: f, peer: { ...f, pausesServedFraction: 0.5 } };
     const lines = latencyTable([r, { ...r, peer: null, tokens: 24 }]).split('\n');
-    assert.match(lines[2], /^\| 0\.5b-q8_0 \| 8 \| Hearth \| 75% \(3\/4\) \| 300 \/ 850 \|/);
+    assert.match(lines[2], /^\| 0\.5b-q8_0 \| 8 \| Hearth \| 75% \(3\/4\) \| 75% \(3\/4\) \| 300 \/ 850 \|/);
     assert.match(lines[3], /llama\.vscode \+ llama-server \| 50% /);
     assert.match(lines[4], /\| 24 \| Hearth \|/);
     assert.match(lines.join('\n'), /median of 3 runs/);
