@@ -17,6 +17,15 @@ import { CACHE_DIR, randomModel, type RandomModelSpec } from '../helpers/model-f
 import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 import { GPU_BACKENDS, skipWithoutGpu } from './gpu-backends';
 import * as fs from 'fs';
+import { loadBinding } from '../../extension/engine/binding';
+
+/**
+ * BF16 weights on the avx512bf16 level multiply with vdpbf16ps, which rounds
+ * the activations to BF16 as well (2^-9 relative each, as llama.cpp's BF16
+ * path does), where a GPU keeps them in f32: the prompt logits' relative
+ * error then reaches ~5e-3.
+ */
+const BF16_TOL = loadBinding().cpuInfo().selected === 'avx512bf16' ? 1e-2 : 2e-3;
 
 // Rows of 256 so that the K-quants apply everywhere; qwen2 for biases and NeoX RoPE.
 const SPEC: RandomModelSpec = {
@@ -92,7 +101,7 @@ for (const backend of GPU_BACKENDS) {
         it(`${label} ${format}: logits and greedy tokens match at 0, half and all layers`, async () => {
           const file = await modelIn(spec, format);
           const ref = await trace(file, 'cpu', 0);
-          const tol = format === 'F32' || format === 'F16' || format === 'BF16' ? 2e-3 : 4e-2;
+          const tol = format === 'BF16' ? BF16_TOL : format === 'F32' || format === 'F16' ? 2e-3 : 4e-2;
           for (const gpuLayers of [0, spec.nLayer / 2, 'all'] as const) {
             const got = await trace(file, backend, gpuLayers, ref.tokens);
             const ePrompt = relErr(got.prompt, ref.prompt);

@@ -104,7 +104,7 @@ describe('hostile model settings', function () {
       [[{ key: key('rope.dimension_count'), type: 'uint32', value: 6 }], /llama\.rope\.dimension_count = 6 .* 4/],
       [[{ key: key('attention.head_count_kv'), type: 'uint32', value: 3 }], /head_count = 2 is not a multiple of .* 3/],
       [[{ key: key('context_length'), type: 'uint64', value: 2n ** 40n }], /llama\.context_length = 1099511627776 is outside 8\.\.16777216/],
-      [[{ key: key('context_length'), type: 'uint32', value: 2 }], /llama\.context_length = 2 is outside 4\.\./],
+      [[{ key: key('context_length'), type: 'uint32', value: 2 }], /llama\.context_length = 2 is outside 8\.\./],
       [[{ key: key('attention.layer_norm_rms_epsilon'), type: 'float32', value: NaN }], /layer_norm_rms_epsilon = nan/],
       [[{ key: key('rope.freq_base'), type: 'float32', value: -1 }], /llama\.rope\.freq_base = -1/],
     ];
