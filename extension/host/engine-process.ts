@@ -16,7 +16,7 @@ import { isEngineToHost, type GenerationStats } from '../protocol/engine-protoco
 import { HostError } from './host-errors';
 
 export interface EngineEvent {
-  kind: 'crashed' | 'restarted' | 'gave-up' | 'stats';
+  kind: 'crashed' | 'restarted' | 'gave-up' | 'stats' | 'model-reloaded';
   message: string;
   stats?: GenerationStats;
 }
@@ -40,7 +40,9 @@ export interface EngineProcessOptions {
 }
 
 /** What the user does to bring a given-up engine back (the command's title). */
-export const RECOVER_HINT = "Run 'Hearth: Restart Engine' to try again.";
+export /** Wait before reloading a model whose file changed: `cp new.gguf over.gguf` truncates first, then writes. */
+const RELOAD_AFTER_CHANGE_MS = 500;
+const RECOVER_HINT = "Run 'Hearth: Restart Engine' to try again.";
 
 /** A restart in progress: requests wait on `done`. */
 interface Recovery {
@@ -98,6 +100,8 @@ export class EngineProcess implements EnginePort {
   private recovery: Recovery | null = null;
   /** Set when it stopped restarting; cleared only by restart(). */
   private gaveUp: string | null = null;
+  /** A reload of the model after its file changed under the engine (E_MODEL_FILE_CHANGED); requests wait for it. */
+  private reloading: Promise<void> | null = null;
   /** Bumped by each restart(): an older one still awaiting stands down. */
   private restartSeq = 0;
 
@@ -242,15 +246,41 @@ export class EngineProcess implements EnginePort {
 
   private async *streamWhenReady(make: (c: EngineClient) => AsyncIterable<string>): AsyncIterable<string> {
     await this.ensureRunning();
+    if (this.reloading) await this.reloading;
     if (!this.model) {
       throw new HostError('E_NO_MODEL', this.lastLoad && this.lastError ? `no model is loaded (reloading it failed: ${this.lastError})` : 'no model is loaded yet');
     }
     this.state = 'busy';
     try {
       yield* make(this.requireClient());
+    } catch (err) {
+      // The file was truncated or overwritten under the mapping: this request
+      // fails with that code, and the model is loaded again from the new file.
+      if ((err as { code?: unknown } | null)?.code === 'E_MODEL_FILE_CHANGED') this.reloadChangedModel();
+      throw err;
     } finally {
       if (this.state === 'busy') this.state = 'ready';
     }
+  }
+
+  /** Loads lastLoad again, once at a time, after a short wait (a copy over the file may still be writing it). */
+  private reloadChangedModel(): void {
+    const last = this.lastLoad;
+    if (this.reloading || !last) return;
+    this.reloading = (async () => {
+      await new Promise((r) => setTimeout(r, RELOAD_AFTER_CHANGE_MS));
+      try {
+        await this.loadNow(last.modelPath, last.options);
+        this.lastError = null;
+        this.opts.onEvent?.({ kind: 'model-reloaded', message: `The model file changed on disk; Hearth loaded it again (${last.modelPath}).` });
+      } catch (err) {
+        this.model = null;
+        this.lastError = (err as Error).message;
+        this.opts.onEvent?.({ kind: 'model-reloaded', message: `The model file changed on disk and could not be loaded again: ${(err as Error).message}` });
+      } finally {
+        this.reloading = null;
+      }
+    })();
   }
 
   private requireClient(): EngineClient {

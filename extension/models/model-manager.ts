@@ -162,7 +162,7 @@ export class ModelManager implements vscode.Disposable {
       void vscode.window.showErrorMessage(e.message, 'Restart Engine').then((pick) => {
         if (pick) void this.restartEngines();
       });
-    } else if (e.kind === 'restarted') void vscode.window.showInformationMessage(e.message);
+    } else if (e.kind === 'restarted' || e.kind === 'model-reloaded') void vscode.window.showInformationMessage(e.message);
     this.changed.fire();
   }
 
