@@ -5,6 +5,7 @@
 // minP, repeatPenalty, repeatLastN, frequencyPenalty, presencePenalty, seed;
 // history: tokens accepted before (what the penalties look at).
 #include "napi/errors.h"
+#include "napi/js-sampling-params.h"
 #include "napi/js-values.h"
 #include "napi/modules.h"
 #include "sampler/sampler.h"
@@ -12,21 +13,6 @@
 namespace hearth::napi {
 
 namespace {
-
-SamplingParams sampling_params(const Napi::Object & o) {
-    SamplingParams s;
-    constexpr int64_t MAX_COUNT = int64_t(1) << 24;
-    s.temperature = (float)real_option(o, "temperature", 0.0, 0.0, 1e6);
-    s.top_k = (int32_t)int_option(o, "topK", s.top_k, 0, MAX_COUNT);
-    s.top_p = (float)real_option(o, "topP", s.top_p, 0.0, 1.0);
-    s.min_p = (float)real_option(o, "minP", s.min_p, 0.0, 1.0);
-    s.repeat_penalty = (float)real_option(o, "repeatPenalty", s.repeat_penalty, 0.0, 1e6);
-    s.repeat_last_n = (int32_t)int_option(o, "repeatLastN", s.repeat_last_n, 0, MAX_COUNT);
-    s.frequency_penalty = (float)real_option(o, "frequencyPenalty", s.frequency_penalty, -1e6, 1e6);
-    s.presence_penalty = (float)real_option(o, "presencePenalty", s.presence_penalty, -1e6, 1e6);
-    s.seed = (uint64_t)int_option(o, "seed", 1, 0, JS_MAX_SAFE_INTEGER);
-    return s;
-}
 
 Napi::Value sample_logits(const Napi::CallbackInfo & info) {
     Napi::Env env = info.Env();

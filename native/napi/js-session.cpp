@@ -21,6 +21,7 @@
 
 #include "engine/generation.h"
 #include "napi/async-task.h"
+#include "napi/js-sampling-params.h"
 #include "napi/js-values.h"
 
 namespace hearth::napi {
@@ -176,20 +177,10 @@ namespace {
 
 GenerationParams generation_params(const Napi::Object & o) {
     GenerationParams p;
-    constexpr int64_t MAX_COUNT = int64_t(1) << 24;  // tokens: far above any context we allocate
-    p.max_tokens = (int32_t)int_option(o, "maxTokens", 256, 0, MAX_COUNT);
-    SamplingParams & s = p.sampling;
-    s.temperature = (float)real_option(o, "temperature", 0.0, 0.0, 1e6);
-    s.top_k = (int32_t)int_option(o, "topK", s.top_k, 0, MAX_COUNT);
-    s.top_p = (float)real_option(o, "topP", s.top_p, 0.0, 1.0);
-    s.min_p = (float)real_option(o, "minP", s.min_p, 0.0, 1.0);
-    s.repeat_penalty = (float)real_option(o, "repeatPenalty", s.repeat_penalty, 0.0, 1e6);
-    s.repeat_last_n = (int32_t)int_option(o, "repeatLastN", s.repeat_last_n, 0, MAX_COUNT);
-    s.frequency_penalty = (float)real_option(o, "frequencyPenalty", s.frequency_penalty, -1e6, 1e6);
-    s.presence_penalty = (float)real_option(o, "presencePenalty", s.presence_penalty, -1e6, 1e6);
-    s.seed = (uint64_t)int_option(o, "seed", 1, 0, JS_MAX_SAFE_INTEGER);
+    p.max_tokens = (int32_t)int_option(o, "maxTokens", 256, 0, JS_MAX_COUNT);
+    p.sampling = sampling_params(o);
     p.stop_on_eog = bool_option(o, "stopOnEog", true);
-    p.splice_drift = int_option(o, "spliceDrift", 0, 0, MAX_COUNT);
+    p.splice_drift = int_option(o, "spliceDrift", 0, 0, JS_MAX_COUNT);
     Napi::Value stop_tokens = o.Get("stopTokens");
     if (!stop_tokens.IsUndefined() && !stop_tokens.IsNull()) p.stop_tokens = token_array(stop_tokens, "stopTokens");
     Napi::Value stop = o.Get("stop");
