@@ -6,16 +6,15 @@
 # the reproducer lands in build/fuzz/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+FUZZ_NAME=fuzz-gguf
+# shellcheck source=scripts/fuzz-common.sh
+source scripts/fuzz-common.sh
 SECONDS_TO_RUN=${1:-75}
 OUT=build/fuzz
 mkdir -p "$OUT/artifacts"
 rm -rf "$OUT/corpus" && mkdir -p "$OUT/corpus"
 
-CXX=${FUZZ_CXX:-clang++}
-if ! command -v "$CXX" >/dev/null; then
-  echo "fuzz-gguf: $CXX not found (scripts/setup.sh installs clang and libclang-rt-14-dev)" >&2
-  exit 1
-fi
+fuzz_require_cxx
 
 SOURCES=(
   test/native/fuzz/gguf-parse-fuzz.cpp
@@ -25,11 +24,7 @@ SOURCES=(
   native/src/common/status.cpp
   native/src/tensor/ggml-type.cpp
 )
-t0=$SECONDS
-"$CXX" -std=c++17 -O1 -g -fno-omit-frame-pointer \
-  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -Inative/src -Inative "${SOURCES[@]}" -o "$OUT/gguf-parse-fuzz"
-echo "fuzz-gguf: built in $((SECONDS - t0)) s"
+fuzz_link "$OUT/gguf-parse-fuzz" "${SOURCES[@]}"
 
 npx tsx test/native/fuzz/make-seeds.ts "$OUT/corpus"
 
@@ -42,7 +37,7 @@ set +e
 rc=$?
 set -e
 tail -n 25 "$LOG"
-runs=$(grep -Eo 'Done [0-9]+ runs' "$LOG" | grep -Eo '[0-9]+' || true)
+runs=$(fuzz_executions "$LOG")
 if [ "$rc" -ne 0 ]; then
   echo "fuzz-gguf: FAILED (exit $rc); see $LOG and $OUT/artifacts/" >&2
   exit 1

@@ -11,16 +11,15 @@
 # build/fuzz-hparams/artifacts/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+FUZZ_NAME=fuzz-hparams
+# shellcheck source=scripts/fuzz-common.sh
+source scripts/fuzz-common.sh
 SECONDS_TO_RUN=${1:-45}
 OUT=build/fuzz-hparams
 mkdir -p "$OUT/artifacts" "$OUT/obj"
 rm -rf "$OUT/corpus" && mkdir -p "$OUT/corpus"
 
-CXX=${FUZZ_CXX:-clang++}
-if ! command -v "$CXX" >/dev/null; then
-  echo "fuzz-hparams: $CXX not found (scripts/setup.sh installs clang and libclang-rt-14-dev)" >&2
-  exit 1
-fi
+fuzz_require_cxx
 
 FUZZED=(
   test/native/fuzz/hparams-fuzz.cpp
@@ -81,10 +80,8 @@ for src in "${PLAIN[@]}"; do
   fi
   OBJS+=("$obj")
 done
-"$CXX" -std=c++17 -O1 -g -fno-omit-frame-pointer \
-  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -Inative/src -Inative "${FUZZED[@]}" "${OBJS[@]}" -lpthread -o "$OUT/hparams-fuzz"
-echo "fuzz-hparams: built in $((SECONDS - t0)) s"
+fuzz_link "$OUT/hparams-fuzz" "${FUZZED[@]}" "${OBJS[@]}" -lpthread
+echo "fuzz-hparams: objects and link in $((SECONDS - t0)) s"
 
 # The committed seeds, plus ones generated from the current writer.
 cp test/native/fuzz/hparams-seeds/* "$OUT/corpus/"
@@ -114,7 +111,7 @@ set +e
 rc=$?
 set -e
 tail -n 25 "$LOG"
-runs=$(grep -Eo 'number_of_executed_units: *[0-9]+' "$LOG" | grep -Eo '[0-9]+$' || true)
+runs=$(fuzz_executions "$LOG")
 crashes=$(find "$OUT/artifacts" -type f -newer "$OUT/hparams-fuzz" | wc -l)
 echo "fuzz-hparams: ${runs:-?} executions in ${SECONDS_TO_RUN} s ($(( ${runs:-0} / SECONDS_TO_RUN ))/s), ${crashes} crashes found"
 if [ "$rc" -ne 0 ]; then

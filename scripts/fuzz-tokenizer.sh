@@ -9,17 +9,16 @@
 # sanitizer report, leak, timeout or OOM (reproducers in build/fuzz-tokenizer/artifacts/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+FUZZ_NAME=fuzz-tokenizer
+# shellcheck source=scripts/fuzz-common.sh
+source scripts/fuzz-common.sh
 SECONDS_PER_TYPE=${1:-10}
 VOCABS=${2:-../shared/models/llama.cpp-vocab}
 OUT=build/fuzz-tokenizer
 SEEDS=test/native/fuzz/tokenizer-seeds
 mkdir -p "$OUT/artifacts"
 
-CXX=${FUZZ_CXX:-clang++}
-if ! command -v "$CXX" >/dev/null; then
-  echo "fuzz-tokenizer: $CXX not found (scripts/setup.sh installs clang and libclang-rt-14-dev)" >&2
-  exit 1
-fi
+fuzz_require_cxx
 if [ ! -d "$VOCABS" ]; then
   echo "fuzz-tokenizer: $VOCABS not found (the shared test models)" >&2
   exit 1
@@ -41,11 +40,7 @@ SOURCES=(
   native/src/common/status.cpp
   native/src/tensor/ggml-type.cpp
 )
-t0=$SECONDS
-"$CXX" -std=c++17 -O1 -g -fno-omit-frame-pointer \
-  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -Inative/src -Inative "${SOURCES[@]}" -o "$OUT/tokenizer-fuzz"
-echo "fuzz-tokenizer: built in $((SECONDS - t0)) s"
+fuzz_link "$OUT/tokenizer-fuzz" "${SOURCES[@]}"
 
 # type name, vocab file, round trip promised (1) or not (0). WPM lowercases
 # and splits punctuation, so it never promises one.
@@ -74,7 +69,7 @@ for entry in "${TYPES[@]}"; do
     -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$name-" >"$log" 2>&1
   rc=$?
   set -e
-  runs=$(grep -Eo 'Done [0-9]+ runs' "$log" | grep -Eo '[0-9]+' || true)
+  runs=$(fuzz_executions "$log")
   crashes=0
   if [ "$rc" -ne 0 ]; then
     crashes=1
