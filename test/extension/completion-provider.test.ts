@@ -5,29 +5,21 @@
  * and a cursor landing on another line without an edit prefetches there.
  */
 import { strict as assert } from 'assert';
-import Module from 'module';
+import { useFakeVscode } from './helpers/with-fake-vscode';
 import type * as FakeVscode from './helpers/fake-vscode';
 import type { EnginePort, FimRequest, ModelInfo } from '../../extension/host/engine-port';
 
-type ResolveFn = (...a: unknown[]) => string;
 
 describe('completion provider', () => {
   let vscode: typeof FakeVscode;
   let Provider: typeof import('../../extension/completion/provider').HearthInlineProvider;
-  const resolveOrig = (Module as unknown as { _resolveFilename: ResolveFn })._resolveFilename;
 
   before(() => {
-    const fakePath = require.resolve('./helpers/fake-vscode');
-    (Module as unknown as { _resolveFilename: ResolveFn })._resolveFilename = function (this: unknown, request: unknown, ...rest: unknown[]) {
-      if (request === 'vscode') return fakePath;
-      return resolveOrig.call(this, request, ...rest);
-    };
-    vscode = require('vscode') as typeof FakeVscode;
+    vscode = useFakeVscode();
     Provider = (require('../../extension/completion/provider') as typeof import('../../extension/completion/provider')).HearthInlineProvider;
   });
 
   after(() => {
-    (Module as unknown as { _resolveFilename: unknown })._resolveFilename = resolveOrig;
     vscode.recorded.settings.clear();
   });
 

@@ -17,13 +17,13 @@ const https = require('https') as typeof import('https');
 const dns = require('dns') as typeof import('dns');
 const tls = require('tls') as typeof import('tls');
 /* eslint-enable @typescript-eslint/no-require-imports */
-import Module from 'module';
+import { useFakeVscode } from './helpers/with-fake-vscode';
 import { tempDir, writeGguf } from './helpers/gguf-fixture';
 import type * as FakeVscode from './helpers/fake-vscode';
 import type { ToWebview } from '../../extension/protocol/webview-protocol';
 import { spawn } from 'child_process';
 import { EngineProcess } from '../../extension/host/engine-process';
-import { REPO_ROOT } from '../helpers/shared-models';
+import { REPO_ROOT, sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 import { SocketWatch, networkSockets, socketInodes, type SocketFinding } from './helpers/socket-watch';
 
 type Patch = { obj: Record<string, unknown>; key: string; orig: unknown };
@@ -60,15 +60,9 @@ describe('no network at run time', function () {
   let vscode: typeof FakeVscode;
   const dir = tempDir('nonet');
   const subscriptions: { dispose(): unknown }[] = [];
-  const resolveOrig = (Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename;
 
   before(() => {
-    const fakePath = require.resolve('./helpers/fake-vscode');
-    (Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename = function (this: unknown, request: unknown, ...rest: unknown[]) {
-      if (request === 'vscode') return fakePath;
-      return resolveOrig.call(this, request, ...rest);
-    };
-    vscode = require('vscode') as typeof FakeVscode;
+    vscode = useFakeVscode();
     process.env.HEARTH_ENGINE_IN_PROCESS = '1';
     patches = hookNetwork(hits);
   });
@@ -76,7 +70,6 @@ describe('no network at run time', function () {
   after(async () => {
     for (const s of subscriptions.splice(0)) await s.dispose();
     for (const p of patches.reverse()) p.obj[p.key] = p.orig;
-    (Module as unknown as { _resolveFilename: unknown })._resolveFilename = resolveOrig;
     delete process.env.HEARTH_ENGINE_IN_PROCESS;
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -149,10 +142,14 @@ describe('no network at run time', function () {
 
 describe('no network at run time: the real engine process, seen from the OS', function () {
   this.timeout(120000);
-  const MODEL = path.join(REPO_ROOT, '..', 'shared', 'models', 'tiny-llama', 'tinyllamas-stories-260k-f32.gguf');
+  const MODEL = sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf');
 
   before(function () {
-    if (!SocketWatch.supported() || !fs.existsSync(MODEL)) this.skip();
+    skipWithoutSharedModels(this);
+    if (!SocketWatch.supported()) {
+      console.log('    skipped: no /proc to watch sockets in (Linux only)'); // eslint-disable-line no-console
+      this.skip();
+    }
   });
 
   it('loads, completes and chats on the native engine with no socket but the IPC pair, in host or engine process', async () => {

@@ -4,18 +4,16 @@
  * generations and waits for them to end before the model goes.
  */
 import { strict as assert } from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import { NativeEngine } from '../../extension/host/native-engine';
-import { REPO_ROOT } from '../helpers/shared-models';
+import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 
-const MODEL = path.join(REPO_ROOT, '..', 'shared', 'models', 'tiny-llama', 'tinyllamas-stories-260k-f32.gguf');
+const MODEL = sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf');
 
 describe('NativeEngine.load while a chat streams (host)', function () {
   this.timeout(60000);
 
   it('aborts the running chat and waits for it before disposing the old model', async function () {
-    if (!fs.existsSync(MODEL)) this.skip();
+    skipWithoutSharedModels(this);
     const engine = new NativeEngine();
     try {
       await engine.load(MODEL, { contextTokens: 256, threads: 1 });

@@ -7,7 +7,7 @@
  * Accept/Reject name, and a changed document is refused with a message.
  */
 import { strict as assert } from 'assert';
-import Module from 'module';
+import { useFakeVscode } from '../extension/helpers/with-fake-vscode';
 import type * as FakeVscode from '../extension/helpers/fake-vscode';
 
 type Doc = ReturnType<typeof FakeVscode.fakeDocument> & { version: number };
@@ -15,23 +15,17 @@ type Doc = ReturnType<typeof FakeVscode.fakeDocument> & { version: number };
 describe('rewrite proposals (host)', function () {
   this.timeout(30000);
   let vscode: typeof FakeVscode;
-  const resolveOrig = (Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename;
   let commands: typeof import('../../extension/commands/edit-commands');
   let proposals: typeof import('../../extension/commands/proposals');
 
   before(() => {
-    const fakePath = require.resolve('../extension/helpers/fake-vscode');
-    (Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename = function (this: unknown, request: unknown, ...rest: unknown[]) {
-      return request === 'vscode' ? fakePath : resolveOrig.call(this, request, ...rest);
-    };
     /* eslint-disable @typescript-eslint/no-require-imports */
-    vscode = require('vscode') as typeof FakeVscode;
+    vscode = useFakeVscode();
     commands = require('../../extension/commands/edit-commands');
     proposals = require('../../extension/commands/proposals');
     /* eslint-enable @typescript-eslint/no-require-imports */
   });
   after(() => {
-    (Module as unknown as { _resolveFilename: unknown })._resolveFilename = resolveOrig;
     vscode.resetFake();
     vscode.recorded.answer = null;
   });

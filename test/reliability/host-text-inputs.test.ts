@@ -8,7 +8,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import Module from 'module';
+import { useFakeVscode } from '../extension/helpers/with-fake-vscode';
 import { tokenizeCommand } from '../../extension/cli/commands/tokenize';
 import { generateCommand } from '../../extension/cli/commands/generate';
 import { firstInvalidUtf8 } from '../../extension/cli/read-text';
@@ -72,16 +72,10 @@ describe('text inputs: CLI files and chat attachments (host)', function () {
 
   describe('chat attachments (pickFile)', () => {
     let vscode: typeof FakeVscode;
-    const resolveOrig = (Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename;
     before(() => {
-      const fakePath = require.resolve('../extension/helpers/fake-vscode');
-      (Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename = function (this: unknown, request: unknown, ...rest: unknown[]) {
-        return request === 'vscode' ? fakePath : resolveOrig.call(this, request, ...rest);
-      };
-      vscode = require('vscode') as typeof FakeVscode;
+      vscode = useFakeVscode();
     });
     after(() => {
-      (Module as unknown as { _resolveFilename: unknown })._resolveFilename = resolveOrig;
       vscode.resetFake();
     });
 

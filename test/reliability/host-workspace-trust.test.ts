@@ -9,7 +9,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import Module from 'module';
+import { useFakeVscode } from '../extension/helpers/with-fake-vscode';
 import { REPO_ROOT } from '../helpers/shared-models';
 import type * as FakeVscode from '../extension/helpers/fake-vscode';
 
@@ -22,19 +22,13 @@ const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json')
 describe('workspace trust (host)', () => {
   let vscode: typeof FakeVscode;
   let config: typeof import('../../extension/config');
-  const resolveOrig = (Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename;
   before(() => {
-    const fakePath = require.resolve('../extension/helpers/fake-vscode');
-    (Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename = function (this: unknown, request: unknown, ...rest: unknown[]) {
-      return request === 'vscode' ? fakePath : resolveOrig.call(this, request, ...rest);
-    };
     /* eslint-disable @typescript-eslint/no-require-imports */
-    vscode = require('vscode') as typeof FakeVscode;
+    vscode = useFakeVscode();
     config = require('../../extension/config');
     /* eslint-enable @typescript-eslint/no-require-imports */
   });
   after(() => {
-    (Module as unknown as { _resolveFilename: unknown })._resolveFilename = resolveOrig;
     vscode.resetFake();
     vscode.workspace.isTrusted = true;
     for (const k of ['hearth.model', 'hearth.chat.model', 'hearth.completion.model']) {

@@ -6,7 +6,7 @@
  * effect, and every accepted one is handled without error.
  */
 import { strict as assert } from 'assert';
-import Module from 'module';
+import { useFakeVscode } from '../extension/helpers/with-fake-vscode';
 import { SeededRandom, fuzzSeed } from './helpers/seeded-random';
 import { isFromWebview, MAX_WEBVIEW_TEXT } from '../../extension/protocol/webview-protocol';
 import type * as FakeVscode from '../extension/helpers/fake-vscode';
@@ -18,16 +18,10 @@ const BUDGET_MS = 8000;
 describe('js fuzz: webview messages', function () {
   this.timeout(60000);
   let vscode: typeof FakeVscode;
-  const resolveOrig = (Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename;
   before(() => {
-    const fakePath = require.resolve('../extension/helpers/fake-vscode');
-    (Module as unknown as { _resolveFilename: (...a: unknown[]) => string })._resolveFilename = function (this: unknown, request: unknown, ...rest: unknown[]) {
-      return request === 'vscode' ? fakePath : resolveOrig.call(this, request, ...rest);
-    };
-    vscode = require('vscode') as typeof FakeVscode; // eslint-disable-line @typescript-eslint/no-require-imports
+    vscode = useFakeVscode();
   });
   after(() => {
-    (Module as unknown as { _resolveFilename: unknown })._resolveFilename = resolveOrig;
     vscode.resetFake();
   });
 
