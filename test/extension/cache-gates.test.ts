@@ -1,6 +1,5 @@
 import { strict as assert } from 'assert';
 import { CompletionCache } from '../../extension/completion/cache';
-import { AdaptiveDebounce } from '../../extension/completion/debounce';
 import { completionBlockedReason, globToRegExp, isExcluded, isSecretFile } from '../../extension/completion/gates';
 
 describe('completion cache', () => {
@@ -21,19 +20,6 @@ describe('completion cache', () => {
     assert.equal(c.get({ prefix: 'let total = ite', suffix: '\n}' }), 'ms.length;');
     assert.equal(c.get({ prefix: 'let total = itx', suffix: '\n}' }), undefined);
     assert.equal(c.get({ prefix: 'let total = ite', suffix: '\nother' }), undefined);
-  });
-});
-
-describe('adaptive debounce', () => {
-  it('waits longer for slow typists and less for fast ones, within bounds', () => {
-    const fast = new AdaptiveDebounce();
-    for (let t = 0; t < 1000; t += 50) fast.keystroke(t);
-    const slow = new AdaptiveDebounce();
-    for (let t = 0; t < 5000; t += 250) slow.keystroke(t);
-    assert.ok(fast.delayMs() < slow.delayMs(), `${fast.delayMs()} vs ${slow.delayMs()}`);
-    assert.ok(fast.delayMs() >= 75 && slow.delayMs() <= 600);
-    slow.observeLatency(400);
-    assert.ok(slow.delayMs() < 500);
   });
 });
 
