@@ -8,7 +8,8 @@
 // Values (keep in step with bench/model/random-pool.ts and write-model.ts):
 // a pool of N(0,1) floats from mulberry32(1234) through Box-Muller, each row
 // a window of it at hash2(tensorIndex, row) % span, scaled to
-// mean + 0.02 * N(0,1) with mean 1 for norms and 0 otherwise. The JS does
+// mean + 0.02 * N(0,1) with mean 1 for norms and 0 otherwise; rows of a
+// vocab tensor from the plan's textTokens on use 0.02 * 0.1. The JS does
 // this arithmetic in doubles and rounds each value to f32 once; so does this
 // (build with -ffp-contract=off so no FMA changes a rounding). Only libm
 // versus V8's log/sin/cos may differ by an ulp in rare pool entries.
@@ -41,6 +42,7 @@ namespace {
 constexpr uint32_t POOL_SEED = 1234;
 constexpr uint32_t POOL_SPAN = 1u << 20;
 constexpr double WEIGHT_STD = 0.02;
+constexpr double QUIET_ROW_SCALE = 0.1;
 // f32 values drawn per work item (4 MiB): small enough that 16 threads
 // share even the 0.5b model's tensors evenly.
 constexpr int64_t ITEM_VALUES = 1 << 20;
@@ -59,6 +61,7 @@ struct PlanTensor {
 struct Plan {
     uint64_t file_size = 0;
     uint64_t data_offset = 0;
+    int64_t text_tokens = 0;
     std::vector<PlanTensor> tensors;
 };
 
@@ -112,10 +115,13 @@ Plan read_plan(const std::string & path) {
     int version = 0;
     size_t n = 0;
     Plan plan;
-    if (!(head >> magic >> version >> plan.file_size >> plan.data_offset >> n) || magic != "hearth-skeleton") {
-        throw Failure{"plan " + path + ": first line is not 'hearth-skeleton 1 <fileSize> <dataOffset> <nTensors>'"};
+    if (!(head >> magic >> version) || magic != "hearth-skeleton") {
+        throw Failure{"plan " + path + ": first line is not 'hearth-skeleton 2 <fileSize> <dataOffset> <nTensors> <textTokens>'"};
     }
-    if (version != 1) throw Failure{"plan " + path + ": version " + std::to_string(version) + " (this reads 1)"};
+    if (version != 2) throw Failure{"plan " + path + ": version " + std::to_string(version) + " (this reads 2; rerun write-skeleton.ts)"};
+    if (!(head >> plan.file_size >> plan.data_offset >> n >> plan.text_tokens) || plan.text_tokens < 0) {
+        throw Failure{"plan " + path + ": first line is not 'hearth-skeleton 2 <fileSize> <dataOffset> <nTensors> <textTokens>'"};
+    }
     uint64_t end_prev = plan.data_offset;
     for (size_t i = 0; i < n; ++i) {
         if (!std::getline(in, line)) throw Failure{"plan " + path + ": " + std::to_string(n) + " tensors promised, " + std::to_string(i) + " found"};
@@ -124,7 +130,7 @@ Plan read_plan(const std::string & path) {
         const std::string where = "plan " + path + " line " + std::to_string(i + 2);
         if (!(ls >> t.index >> t.type >> t.cols >> t.rows >> t.offset >> t.role >> t.name)) throw Failure{where + ": malformed: " + line};
         if (t.index != (int64_t)i) throw Failure{where + ": tensor index " + std::to_string(t.index) + ", expected " + std::to_string(i)};
-        if (t.role != "matrix" && t.role != "norm" && t.role != "bias") throw Failure{where + ": unknown role " + t.role};
+        if (t.role != "matrix" && t.role != "vocab" && t.role != "norm" && t.role != "bias") throw Failure{where + ": unknown role " + t.role};
         const hearth::GgmlType type = (hearth::GgmlType)t.type;
         if (t.type != hearth::GGML_TYPE_F32 && !hearth::tensor_type_has_ref(type)) {
             throw Failure{where + ": no reference quantizer for type id " + std::to_string(t.type)};
@@ -217,7 +223,9 @@ private:
             const uint32_t off = hash2((uint32_t)t.index, (uint32_t)(it.row0 + r)) % POOL_SPAN;
             const float * src = pool_.data() + off;
             float * dst = x.data() + r * cols;
-            for (int64_t c = 0; c < cols; ++c) dst[c] = (float)(mean + WEIGHT_STD * (double)src[c]);
+            const bool quiet = t.role == "vocab" && it.row0 + r >= plan_.text_tokens;
+            const double sd = quiet ? WEIGHT_STD * QUIET_ROW_SCALE : WEIGHT_STD;
+            for (int64_t c = 0; c < cols; ++c) dst[c] = (float)(mean + sd * (double)src[c]);
         }
         const uint64_t n_bytes = t.row_bytes * (uint64_t)it.n_rows;
         const void * data = x.data();

@@ -9,8 +9,9 @@
  *   npx tsx bench/gpu/write-skeleton.ts --shape 1.5b --format q4_k_m,q8_0 --out DIR
  *
  * Plan format (one line each, space separated; names have no spaces):
- *   hearth-skeleton 1 <fileSize> <dataOffset> <nTensors>
- *   <tensorIndex> <ggml type id> <cols> <rows> <absolute data offset> <matrix|norm|bias> <name>
+ *   hearth-skeleton 2 <fileSize> <dataOffset> <nTensors> <textTokens>
+ *   <tensorIndex> <ggml type id> <cols> <rows> <absolute data offset> <matrix|vocab|norm|bias> <name>
+ * (rows of a vocab tensor from textTokens on are drawn quieter: write-model.ts's rowStd)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -42,8 +43,8 @@ export interface Skeleton {
 /** Writes DIR/<name>.head and DIR/<name>.plan for one shape and format. */
 export async function writeSkeleton(s: ModelShape, format: string, vocabFile: string, outDir: string): Promise<Skeleton> {
   const name = modelFileName(s, format, vocabFile);
-  const { tensors, layout } = await benchModelLayout(s, format, vocabFile);
-  const lines = [`hearth-skeleton 1 ${layout.fileSize} ${layout.dataOffset} ${tensors.length}`];
+  const { tensors, layout, textTokens } = await benchModelLayout(s, format, vocabFile);
+  const lines = [`hearth-skeleton 2 ${layout.fileSize} ${layout.dataOffset} ${tensors.length} ${textTokens}`];
   for (const [ti, t] of tensors.entries()) {
     const geom = ggmlType(t.type);
     if (!geom) throw new Error(`no geometry for ${t.type}`);

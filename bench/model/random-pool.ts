@@ -34,14 +34,16 @@ export class RowPool {
     }
   }
 
-  /** Writes rows [row0, row0 + nRows) of tensor `tensorIndex` into out ([nRows][cols]) as mean + std * N(0,1). */
-  fill(out: Float32Array, tensorIndex: number, row0: number, nRows: number, cols: number, std: number, mean = 0): void {
+  /** Writes rows [row0, row0 + nRows) of tensor `tensorIndex` into out ([nRows][cols]) as mean + std(row) * N(0,1). */
+  fill(out: Float32Array, tensorIndex: number, row0: number, nRows: number, cols: number, std: number | ((row: number) => number), mean = 0): void {
     if (cols > this.pool.length - this.span) throw new Error(`row of ${cols} is longer than the pool allows`);
+    const stdOf = typeof std === 'number' ? () => std : std;
     for (let r = 0; r < nRows; r++) {
+      const sd = stdOf(row0 + r);
       const off = hash2(tensorIndex, row0 + r) % this.span;
       const src = this.pool.subarray(off, off + cols);
       const dst = out.subarray(r * cols, (r + 1) * cols);
-      for (let c = 0; c < cols; c++) dst[c] = mean + std * src[c];
+      for (let c = 0; c < cols; c++) dst[c] = mean + sd * src[c];
     }
   }
 }

@@ -36,8 +36,13 @@ export const FORMATS: Readonly<Record<string, string>> = {
   bf16: 'BF16',
 };
 
-/** What a tensor holds, which decides how its values are drawn. */
-export type TensorRole = 'matrix' | 'norm' | 'bias';
+/**
+ * What a tensor holds, which decides how its values are drawn. 'vocab' is a
+ * matrix with one row per token (the embedding, and the output head when it
+ * is not tied): its rows past the text tokens are drawn quieter (see
+ * write-model.ts).
+ */
+export type TensorRole = 'matrix' | 'vocab' | 'norm' | 'bias';
 
 export interface PlannedTensor {
   name: string;
@@ -56,9 +61,9 @@ export function tensorLayout(s: ModelShape): { name: string; shape: number[]; ro
   const q = s.nHead * D;
   const kv = s.nHeadKv * D;
   const out: { name: string; shape: number[]; role: TensorRole }[] = [];
-  out.push({ name: 'token_embd.weight', shape: [E, s.nVocab], role: 'matrix' });
+  out.push({ name: 'token_embd.weight', shape: [E, s.nVocab], role: 'vocab' });
   out.push({ name: 'output_norm.weight', shape: [E], role: 'norm' });
-  if (!s.tiedEmbeddings) out.push({ name: 'output.weight', shape: [E, s.nVocab], role: 'matrix' });
+  if (!s.tiedEmbeddings) out.push({ name: 'output.weight', shape: [E, s.nVocab], role: 'vocab' });
   for (let l = 0; l < s.nLayer; l++) {
     const p = `blk.${l}.`;
     out.push({ name: p + 'attn_norm.weight', shape: [E], role: 'norm' });

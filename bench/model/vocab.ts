@@ -12,6 +12,7 @@ import { inspectModel } from '../../extension/engine/gguf';
 import { metadataEntry } from '../../extension/engine/gguf-metadata';
 import type { GgufMetadataEntry } from '../../extension/gguf/writer';
 
+const NORMAL = 1;
 const CONTROL = 3;
 const UNUSED = 5;
 export const QWEN_MARKERS = ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>', '<|im_start|>', '<|im_end|>'];
@@ -36,12 +37,18 @@ export function padVocab(tokens: readonly string[], types: readonly number[], nV
   return { tokens: outTokens, types: outTypes };
 }
 
-/** The tokenizer.* metadata entries of the benchmark vocab. */
-export async function qwenShapedVocab(nVocab: number, vocabFile = gpt2VocabPath()): Promise<GgufMetadataEntry[]> {
+/** How many tokens, from the first, are ordinary text (type NORMAL): the rows a random model should pick from. */
+export function leadingTextTokens(types: readonly number[]): number {
+  const i = types.findIndex((t) => t !== NORMAL);
+  return i < 0 ? types.length : i;
+}
+
+/** The tokenizer.* metadata entries of the benchmark vocab, and its count of leading text tokens. */
+export async function qwenShapedVocab(nVocab: number, vocabFile = gpt2VocabPath()): Promise<{ entries: GgufMetadataEntry[]; textTokens: number }> {
   const info = await inspectModel(vocabFile);
   const tokens = info.metadata['tokenizer.ggml.tokens'] as string[];
   const types = info.metadata['tokenizer.ggml.token_type'] as number[] | undefined;
-  const padded = padVocab(tokens, types ?? tokens.map(() => 1), nVocab);
+  const padded = padVocab(tokens, types ?? tokens.map(() => NORMAL), nVocab);
   const out: GgufMetadataEntry[] = [];
   for (const [key, value] of Object.entries(info.metadata)) {
     if (!key.startsWith('tokenizer.') || key === 'tokenizer.ggml.pre') continue;
@@ -57,5 +64,5 @@ export async function qwenShapedVocab(nVocab: number, vocabFile = gpt2VocabPath(
   }
   if (!types) out.push({ key: 'tokenizer.ggml.token_type', type: 'array', value: { itemType: 'int32', items: padded.types } });
   out.push({ key: 'tokenizer.ggml.pre', type: 'string', value: 'qwen2' });
-  return out;
+  return { entries: out, textTokens: leadingTextTokens(padded.types) };
 }

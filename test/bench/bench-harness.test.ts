@@ -83,7 +83,7 @@ describe('bench: model layout', () => {
   });
   it('plain formats keep every matrix in that type; unknown formats are refused', () => {
     for (const [f, type] of [['f16', 'F16'], ['bf16', 'BF16'], ['q8_0', 'Q8_0']]) {
-      const m = planModel(TINY, f).filter((t) => t.role === 'matrix');
+      const m = planModel(TINY, f).filter((t) => t.role === 'matrix' || t.role === 'vocab');
       assert.ok(m.every((t) => t.type === type), f);
     }
     assert.throws(() => planModel(TINY, 'q3_xs'), /unknown format q3_xs/);

@@ -7,10 +7,13 @@ import { inspectModel } from '../../extension/engine/gguf';
 import { loadModel } from '../../extension/engine/engine';
 import { planModel, type ModelShape } from '../../bench/model/shapes';
 import { writeBenchModel } from '../../bench/model/write-model';
+import { leadingTextTokens } from '../../bench/model/vocab';
 import { skipWithoutSharedModels } from '../helpers/shared-models';
 
 // The vocab is GPT-2's 50257 tokens + 8 markers, so nVocab must be at least 50265.
 const SMALL: ModelShape = { id: 'small', nEmbd: 64, nLayer: 2, nHead: 4, nHeadKv: 2, nFf: 128, nVocab: 50304, nCtxTrain: 2048, tiedEmbeddings: true };
+// Qwen's vocab size: two thirds of the rows are padding past GPT-2's text tokens.
+const WIDE: ModelShape = { ...SMALL, id: 'wide', nVocab: 151936 };
 
 describe('bench: model writer (tiny shape)', function () {
   this.timeout(120000);
@@ -50,4 +53,38 @@ describe('bench: model writer (tiny shape)', function () {
       }
     });
   }
+
+  it('a Qwen-sized vocab: rows past the text tokens are drawn at a tenth of the spread (so greedy picks are text)', async () => {
+    const file = path.join(dir, 'wide-bf16.gguf');
+    await writeBenchModel(WIDE, 'bf16', file);
+    const info = await inspectModel(file);
+    const textTokens = leadingTextTokens(info.metadata['tokenizer.ggml.token_type'] as number[]);
+    assert.equal(textTokens, 50256, 'GPT-2 has 50256 text tokens before <|endoftext|>');
+    const embd = info.tensors.find((t) => t.name === 'token_embd.weight');
+    assert.ok(embd && embd.type === 'BF16');
+    const cols = WIDE.nEmbd;
+    const fd = fs.openSync(file, 'r');
+    // RMS over a run of 512 rows starting at row0 (bf16: the high half of an f32).
+    const rms = (row0: number): number => {
+      const buf = Buffer.alloc(512 * cols * 2);
+      fs.readSync(fd, buf, 0, buf.length, info.dataOffset + embd.offset + row0 * cols * 2);
+      const f = new Float32Array(1);
+      const u = new Uint32Array(f.buffer);
+      let sum = 0;
+      for (let i = 0; i < buf.length / 2; i++) {
+        u[0] = buf.readUInt16LE(2 * i) << 16;
+        sum += f[0] * f[0];
+      }
+      return Math.sqrt(sum / (buf.length / 2));
+    };
+    try {
+      const text = rms(1000);
+      const quiet = rms(100000);
+      assert.ok(Math.abs(text - 0.02) < 0.002, `text rows RMS ${text}`);
+      assert.ok(Math.abs(quiet / text - 0.1) < 0.01, `quiet rows RMS ${quiet} vs text ${text}`);
+      assert.ok(Math.abs(rms(textTokens - 512) - text) < 0.002, 'the last text rows are not quiet');
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
 });

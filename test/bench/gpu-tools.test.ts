@@ -61,7 +61,7 @@ describe('bench: Node-less tools (fill-model, model-check, llama-ref)', function
 
   it('fill-model: a plan that does not match its header is refused, no file left', () => {
     const plan = path.join(dir, 'bad.plan'), head = path.join(dir, 'bad.head'), out = path.join(dir, 'bad.gguf');
-    fs.writeFileSync(plan, 'hearth-skeleton 1 4096 64 0\n');
+    fs.writeFileSync(plan, 'hearth-skeleton 2 4096 64 0 0\n');
     fs.writeFileSync(head, Buffer.alloc(32));
     const r = run(path.join(ROOT, 'build', 'fill-model'), [plan, head, out]);
     assert.equal(r.status, 1, r.out);
