@@ -1,11 +1,15 @@
 /**
  * The latency benchmark's figures from a replay's records. Pure.
  *
- * A pause is a gap of at least PAUSE_MS between a key and the next (the
- * last key's gap runs to the end of the replay). A pause is served when
- * ghost text for that key showed before the next key; its latency is key to
- * ghost text. An unserved pause counts in the percentiles at its full gap: a
- * lower bound on what the user would have waited.
+ * A pause is a gap of at least PAUSE_MS between a key and the user's next
+ * action: the next key or a cursor jump, whichever comes first (the last
+ * key's gap runs to the end of the replay). A jump hides ghost text and
+ * cancels its request like a key does, so time after it is no time the user
+ * waited at that key; counting to the next key instead made the last key of
+ * every site a "pause" as long as the jump plus the new site's first gap.
+ * A pause is served when ghost text for that key showed before that action;
+ * its latency is key to ghost text. An unserved pause counts in the
+ * percentiles at its full gap: a lower bound on what the user would have waited.
  */
 import { median, percentile } from '../report/stats';
 import { PAUSE_MS } from './trace';
@@ -56,10 +60,12 @@ interface PauseSample {
   ms: number;
 }
 
-export function pauseSamples(keys: readonly KeyRecord[], endMs: number): PauseSample[] {
+export function pauseSamples(keys: readonly KeyRecord[], endMs: number, jumpTimes: readonly number[] = []): PauseSample[] {
   const out: PauseSample[] = [];
   keys.forEach((k, i) => {
-    const gap = (i + 1 < keys.length ? keys[i + 1].t : endMs) - k.t;
+    const nextKey = i + 1 < keys.length ? keys[i + 1].t : endMs;
+    const nextJump = jumpTimes.find((t) => t > k.t) ?? Infinity;
+    const gap = Math.min(nextKey, nextJump) - k.t;
     if (gap < PAUSE_MS) return;
     const served = k.shownMs !== null && k.shownMs <= gap;
     const answered = k.answeredMs !== null && k.answeredMs !== undefined && k.answeredMs <= gap;
@@ -68,8 +74,8 @@ export function pauseSamples(keys: readonly KeyRecord[], endMs: number): PauseSa
   return out;
 }
 
-export function latencyFigures(r: Pick<ReplayResult, 'keys' | 'endMs' | 'requests' | 'totalCpuMs'>): LatencyFigures {
-  const pauses = pauseSamples(r.keys, r.endMs);
+export function latencyFigures(r: Pick<ReplayResult, 'keys' | 'endMs' | 'requests' | 'totalCpuMs'> & { jumps?: ReplayResult['jumps'] }): LatencyFigures {
+  const pauses = pauseSamples(r.keys, r.endMs, (r.jumps ?? []).map((j) => j.t));
   const firstPerSite = new Map<number, PauseSample>();
   for (const p of pauses) if (!firstPerSite.has(p.site)) firstPerSite.set(p.site, p);
   const newSite = [...firstPerSite.values()];

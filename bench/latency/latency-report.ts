@@ -6,7 +6,7 @@
 import { escapeXml } from '../report/chart';
 import type { LatencyFigures } from './figures';
 
-/** What bench/results/latency-<model>-<tokens>.json holds (the parts the report reads). */
+/** What bench/results/latency-<kernel level>-<model>-<tokens>.json holds (the parts the report reads). */
 export interface LatencyResult {
   machine: { cpu: string; kernelLevel: string };
   model: string;
@@ -31,8 +31,14 @@ function tok(x: number): string {
   return Number.isFinite(x) ? String(Math.round(x)) : '–';
 }
 
+/** The results file of one case: one per CPU level, model and token count. */
+export function latencyResultFile(r: Pick<LatencyResult, 'machine' | 'model' | 'tokens'>): string {
+  return `latency-${r.machine.kernelLevel}-${r.model}-${r.tokens}.json`;
+}
+
 function row(r: LatencyResult, name: string, f: LatencyFigures): string {
   return [
+    r.machine.kernelLevel,
     r.model,
     String(r.tokens),
     name,
@@ -47,15 +53,18 @@ function row(r: LatencyResult, name: string, f: LatencyFigures): string {
 }
 
 export function latencyTable(results: readonly LatencyResult[]): string {
-  const head = ['model', 'tokens', 'engine', 'pauses served', 'pauses answered (shown or empty)', 'pause → ghost text p50 / p95 ms', 'new site served', 'new site p50 / p95 ms', 'prompt tokens evaluated / request p50 / p95', 'wasted CPU (share)'];
+  const head = ['CPU level', 'model', 'tokens', 'engine', 'pauses served', 'pauses answered (shown or empty)', 'pause → ghost text p50 / p95 ms', 'new site served', 'new site p50 / p95 ms', 'prompt tokens evaluated / request p50 / p95', 'wasted CPU (share)'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of results) {
     lines.push(`| ${row(r, 'Hearth', r.hearth)} |`);
     if (r.peer) lines.push(`| ${row(r, PEER_LABEL, r.peer)} |`);
   }
-  const m = results[0]?.machine;
-  const both = results.some((r) => r.peer) ? 'Same trace, model file and threads for both; ' : '';
-  if (m) lines.push('', `${both}${m.cpu}, Hearth kernels ${m.kernelLevel}${results[0].threads ? `, ${results[0].threads} threads` : ''}${results[0].runs && results[0].runs > 1 ? `, median of ${results[0].runs} runs` : ''}. An unserved pause counts at its full gap (a lower bound). Answered: the engine's answer came before the next key, shown or empty (random weights often generate padding tokens, which are empty text).`);
+  const machines = [...new Map(results.map((r) => [`${r.machine.cpu} ${r.machine.kernelLevel}`, r])).values()];
+  const both = results.some((r) => r.peer) ? 'Same trace, model file, machine and threads for both engines. ' : '';
+  if (machines.length > 0) {
+    const where = machines.map((r) => `${r.machine.cpu} with Hearth's ${r.machine.kernelLevel} kernels${r.threads ? `, ${r.threads} threads` : ''}${r.runs && r.runs > 1 ? `, median of ${r.runs} runs` : ''}`).join('; ');
+    lines.push('', `${both}CPU level: ${where}. A pause is a gap of at least 400 ms before the next key or cursor jump; an unserved pause counts at its full gap (a lower bound). Answered: the engine's answer came within the pause, shown or empty.`);
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -117,7 +126,7 @@ export function latencyChart(results: readonly LatencyResult[], title: string): 
       });
       const mid = gx + (sides.length * barW) / 2 - 2;
       out.push(`<text x="${mid}" y="${base + 14}" text-anchor="middle">${escapeXml(r.model)}</text>`);
-      out.push(`<text x="${mid}" y="${base + 27}" text-anchor="middle">${escapeXml(`${r.tokens} tokens`)}</text>`);
+      out.push(`<text x="${mid}" y="${base + 27}" text-anchor="middle">${escapeXml(`${r.tokens} tok, ${r.machine.kernelLevel}`)}</text>`);
     });
   });
   out.push('</svg>');

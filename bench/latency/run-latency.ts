@@ -22,7 +22,7 @@ import { replay, type ReplayResult } from './replay';
 import { latencyFigures, medianFigures, type LatencyFigures } from './figures';
 import { HearthDriver, benchSettings } from './hearth-driver';
 import { LATENCY_MODELS, parseLatencyArgs } from './latency-args';
-import { latencyChart, latencyTable, type LatencyResult } from './latency-report';
+import { latencyChart, latencyResultFile, latencyTable, type LatencyResult } from './latency-report';
 import { LlamaServer, PEER_DIR } from '../peer/llama-server';
 import { LlamaVscodeClient, llamaVscodeDefaults } from '../peer/llama-vscode-client';
 import type { CompletionDriver } from './driver';
@@ -125,10 +125,10 @@ async function main(): Promise<void> {
     if (args.json) fs.writeFileSync(args.json, json);
     if (args.resultsDir) {
       fs.mkdirSync(args.resultsDir, { recursive: true });
-      fs.writeFileSync(path.join(args.resultsDir, `latency-${args.model}-${args.tokens}.json`), json);
+      fs.writeFileSync(path.join(args.resultsDir, latencyResultFile(out)), json);
       const all = readResults(args.resultsDir);
       fs.writeFileSync(path.join(args.resultsDir, 'latency.md'), latencyTable(all));
-      fs.writeFileSync(path.join(args.resultsDir, 'latency.svg'), latencyChart(all, `Completion latency on a replayed editing trace (${machine.cpu}, ${args.threads} threads)`));
+      fs.writeFileSync(path.join(args.resultsDir, 'latency.svg'), latencyChart(all, `Completion latency on a replayed editing trace (${args.threads} threads)`));
       console.log(latencyTable(all));
     } else {
       console.log(latencyTable([out]));

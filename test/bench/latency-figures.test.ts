@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import { latencyFigures, medianFigures, pauseSamples, prefetchUnused, serialCpu } from '../../bench/latency/figures';
 import type { KeyRecord } from '../../bench/latency/replay';
 import type { RequestRecord } from '../../bench/latency/driver';
-import { latencyChart, latencyTable, type LatencyResult } from '../../bench/latency/latency-report';
+import { latencyChart, latencyResultFile, latencyTable, type LatencyResult } from '../../bench/latency/latency-report';
 
 const key = (t: number, site: number, shownMs: number | null, answeredMs: number | null = shownMs): KeyRecord => ({ t, site, kind: 'key', relPath: 'a.ts', offset: 0, shownMs, answeredMs, fromCache: false });
 const req = (o: Partial<RequestRecord>): RequestRecord => ({
@@ -30,6 +30,19 @@ describe('bench: latency figures', () => {
     const f = latencyFigures({ keys: [key(0, 0, null, 120), key(500, 0, 200)], endMs: 1000, requests: [], totalCpuMs: 0 });
     assert.equal(f.pausesServed, 1);
     assert.equal(f.pausesAnswered, 2);
+  });
+
+  it('a pause ends at a cursor jump as at a key: the jump hides ghost text', () => {
+    // Site 0's key 1150 is followed by a jump at 1500 (350 ms: no pause) before site 1's first key at 2000.
+    assert.deepEqual(pauseSamples(keys, endMs, [1500]), [
+      { site: 0, served: true, answered: true, ms: 300 },
+      { site: 1, served: true, answered: true, ms: 450 },
+      { site: 1, served: true, answered: true, ms: 50 },
+    ]);
+    // A jump 600 ms after a key: a pause of 600 ms, and ghost text at 700 ms came too late.
+    assert.deepEqual(pauseSamples([key(0, 0, 700), key(2000, 1, null)], 2100, [600]), [{ site: 0, served: false, answered: false, ms: 600 }]);
+    const f = latencyFigures({ keys, endMs, jumps: [{ t: 1500, site: 1, kind: 'near' }], requests: [], totalCpuMs: 0 });
+    assert.equal(f.pauses, 3);
   });
 
   it('ghost text arriving after the next key does not serve the pause', () => {
@@ -95,10 +108,11 @@ describe('bench: latency figures', () => {
     const f = latencyFigures({ keys, endMs, requests: [req({})], totalCpuMs: 1000 });
     const r: LatencyResult = { machine: { cpu: 'CPU <x>', kernelLevel: 'avx512' }, model: '0.5b-q8_0', tokens: 8, threads: 2, runs: 3, hearth: f, peer: { ...f, pausesServedFraction: 0.5 } };
     const lines = latencyTable([r, { ...r, peer: null, tokens: 24 }]).split('\n');
-    assert.match(lines[2], /^\| 0\.5b-q8_0 \| 8 \| Hearth \| 75% \(3\/4\) \| 75% \(3\/4\) \| 300 \/ 850 \|/);
+    assert.match(lines[2], /^\| avx512 \| 0\.5b-q8_0 \| 8 \| Hearth \| 75% \(3\/4\) \| 75% \(3\/4\) \| 300 \/ 850 \|/);
     assert.match(lines[3], /llama\.vscode \+ llama-server \| 50% /);
     assert.match(lines[4], /\| 24 \| Hearth \|/);
     assert.match(lines.join('\n'), /median of 3 runs/);
+    assert.equal(latencyResultFile(r), 'latency-avx512-0.5b-q8_0-8.json');
     const svg = latencyChart([r], 'A <title>');
     assert.match(svg, /^<svg /);
     assert.match(svg, /A &lt;title&gt;/);
