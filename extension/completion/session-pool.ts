@@ -61,6 +61,15 @@ export function poolSize(bytesPerToken: number, contextTokens: number, budgetByt
 export class SessionPool<S> {
   private readonly entries: PoolEntry<S>[] = [];
   private clock = 0;
+  /**
+   * The cache the latest ghost-text request used: where the user types now.
+   * Background work that would overwrite it counts its whole loss, not a
+   * quarter: measured on the latency trace, a site's full-window prefetch
+   * (no shared prefix with the short window) kept picking the short window's
+   * cache, the smallest to lose, so the next key after a pause found nothing
+   * cached and missed the pause (4 of the 5 unserved pauses on AVX2).
+   */
+  private active: PoolEntry<S> | null = null;
 
   constructor(
     private readonly create: () => S,
@@ -79,15 +88,17 @@ export class SessionPool<S> {
   /**
    * The cache for `prompt`: each candidate scores the tokens it keeps minus a
    * quarter of the cached tokens it would lose (what another window will want
-   * back); a new empty cache scores 0 while there is room; ties go to the
-   * least recently used. Does not mark it used (see touch()).
+   * back), all of them for the active cache (see `active`); a new empty cache
+   * scores 0 while there is room; ties go to the least recently used. Does
+   * not mark it used (see touch(), activate()).
    */
   pick(prompt: readonly number[], spliceDrift = 0): { entry: PoolEntry<S>; reuse: number } {
     let best: { entry: PoolEntry<S> | null; reuse: number; score: number; lastUsed: number } = { entry: null, reuse: 0, score: -Infinity, lastUsed: Infinity };
     if (this.entries.length < this.capacity) best = { entry: null, reuse: 0, score: 0, lastUsed: -1 };
     for (const e of this.entries) {
       const reuse = reusableTokens(e.tokens, prompt, spliceDrift);
-      const score = reuse - 0.25 * Math.max(0, e.tokens.length - reuse);
+      const lossWeight = e === this.active ? 1 : 0.25;
+      const score = reuse - lossWeight * Math.max(0, e.tokens.length - reuse);
       if (score > best.score || (score === best.score && e.lastUsed < best.lastUsed)) best = { entry: e, reuse, score, lastUsed: e.lastUsed };
     }
     if (best.entry) return { entry: best.entry, reuse: best.reuse };
@@ -101,8 +112,15 @@ export class SessionPool<S> {
     entry.lastUsed = ++this.clock;
   }
 
+  /** Marks the entry a ghost-text request (not background work) runs on: the one to keep. */
+  activate(entry: PoolEntry<S>): void {
+    this.active = entry;
+    this.touch(entry);
+  }
+
   /** Drops every cache (model unloaded). */
   clear(): void {
+    this.active = null;
     for (const e of this.entries.splice(0)) this.destroy(e.session);
   }
 }

@@ -40,6 +40,15 @@ export interface CompletionStats {
 
 /** KV memory the completion caches may take together (each holds one window). */
 const COMPLETION_KV_BUDGET_BYTES = 128 * 1024 * 1024;
+/**
+ * Positions a completion cache is counted at against that budget. A cache
+ * is allocated for the whole context but its pages are committed only as
+ * positions are written (calloc, position-major: native/src/engine/kv-cache.h),
+ * and a completion window is about 1.5k tokens plus what it generates.
+ * Counting the whole 4k context left the 1.5B model one cache, which the
+ * short window, the full one and every prefetch fought over.
+ */
+const COMPLETION_RESIDENT_TOKENS = 2048;
 const MAX_COMPLETION_SESSIONS = 4;
 /**
  * Prompt tokens per forward pass in completion sessions: a request stops a
@@ -114,7 +123,7 @@ export class NativeEngine implements EnginePort {
     }
     this.model = model;
     const ctx = Math.min(options.contextTokens ?? mi.contextLengthTrain, mi.contextLengthTrain || Number.MAX_SAFE_INTEGER);
-    const sessions = poolSize(kvBytesPerToken(mi), ctx, COMPLETION_KV_BUDGET_BYTES, MAX_COMPLETION_SESSIONS);
+    const sessions = poolSize(kvBytesPerToken(mi), Math.min(ctx, COMPLETION_RESIDENT_TOKENS), COMPLETION_KV_BUDGET_BYTES, MAX_COMPLETION_SESSIONS);
     this.pool = new SessionPool(() => model.createSession({ contextLength: ctx, batchSize: COMPLETION_BATCH_TOKENS }), sessions, (s) => s.dispose());
     this.promptTps = 0;
     this.chatSession = model.createSession({ contextLength: ctx });
@@ -186,6 +195,7 @@ export class NativeEngine implements EnginePort {
       this.scheduler.drop(`${key}\u0000short`);
       if (window === 'short') this.scheduler.prefetch(`${key}\u0000full`, (s) => this.prefetchJob(request, s), 1);
       else this.scheduler.drop(`${key}\u0000full`);
+      pool.activate(pick.entry);
       this.lastCompletionPrompt = prompt.tokens;
       this.lastCompletionWindow = window;
       // Alternatives: top-k then temperature, without top-p/min-p, which run

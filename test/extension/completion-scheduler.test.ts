@@ -189,6 +189,22 @@ describe('completion session pool', () => {
     assert.equal(c.entry, b, 'b was used longest ago');
   });
 
+  it('background work does not take the cache the user types in, though it is the cheapest to lose', () => {
+    const p = pool(2);
+    // The full window of a site that has nothing in common with either cache.
+    const full = [7, 7, 7, 7, 7, 7];
+    const old = p.pick([1, 1, 1, 1, 1, 1, 1, 1]).entry;
+    old.tokens = [1, 1, 1, 1, 1, 1, 1, 1];
+    p.touch(old);
+    const short = p.pick([2, 2, 2]).entry;
+    short.tokens = [2, 2, 2];
+    assert.equal(p.pick(full).entry, short, 'without an active cache, the smaller loss wins');
+    p.activate(short);
+    assert.equal(p.pick(full).entry, old, 'the short window the last request used is kept');
+    // A request that shares the active cache still gets it.
+    assert.equal(p.pick([2, 2, 2, 3]).entry, short);
+  });
+
   it('counts the suffix run a splice can move as reusable', () => {
     // cached: P1 P2 <suf> S1 S2 S3 <mid> g1 g2 ; prompt: P1 P2 X <suf> S1 S2 S3 <mid>
     const cached = [1, 2, 100, 11, 12, 13, 200, 50, 51];
