@@ -35,6 +35,9 @@ FUZZED=(
   native/src/model/llama-decoder.cpp
   native/src/model/arch-llama.cpp
   native/src/model/arch-qwen2.cpp
+  native/src/model/arch-qwen3.cpp
+  native/src/model/arch-qwen3moe.cpp
+  native/src/model/moe-ffn.cpp
   native/src/model/arch-registry.cpp
   native/src/engine/kv-cache.cpp
   native/src/backend/registry.cpp

@@ -3,11 +3,12 @@
  *
  * Which tensors change follows llama.cpp's llama-quant rules (our own code):
  * - only 2-D+ tensors named *.weight are converted; norms, biases and other
- *   1-D tensors keep their type (F32);
+ *   1-D tensors keep their type (F32), and so does a MoE router
+ *   (ffn_gate_inp.weight), which picks the experts;
  * - for a quantized target, output.weight (or token_embd.weight when the
  *   embeddings are tied) becomes Q6_K (Q8_0 when its rows do not fit 256-element
  *   blocks; unchanged for a Q8_0 target);
- * - Q4_K_M / Q5_K_M: base Q4_K / Q5_K; attn_v.weight and ffn_down.weight of
+ * - Q4_K_M / Q5_K_M: base Q4_K / Q5_K; attn_v.weight and ffn_down.weight (or a MoE's ffn_down_exps.weight) of
  *   the layers where use_more_bits(i, n) holds (the first and last eighth and
  *   every third layer in between) become Q6_K;
  * - a row length that is not a multiple of the chosen block size falls back:
@@ -62,13 +63,14 @@ export function planQuantization(tensors: readonly TensorInfo[], target: string)
   }
   const hasOutput = tensors.some((t) => t.name === 'output.weight');
   const nAttnV = tensors.filter((t) => t.name.endsWith('attn_v.weight')).length;
-  const nFfnDown = tensors.filter((t) => t.name.endsWith('ffn_down.weight')).length;
+  const isFfnDown = (name: string): boolean => name.endsWith('ffn_down.weight') || name.endsWith('ffn_down_exps.weight');
+  const nFfnDown = tensors.filter((t) => isFfnDown(t.name)).length;
   let iAttnV = 0;
   let iFfnDown = 0;
   const plan = new Map<string, string>();
   for (const t of tensors) {
     const rowLength = t.shape[0];
-    if (!t.name.endsWith('.weight') || t.shape.length < 2) {
+    if (!t.name.endsWith('.weight') || t.shape.length < 2 || t.name.endsWith('ffn_gate_inp.weight')) {
       plan.set(t.name, t.type);
       continue;
     }
@@ -81,7 +83,7 @@ export function planQuantization(tensors: readonly TensorInfo[], target: string)
       } else if (t.name.endsWith('attn_v.weight')) {
         if (spec.mix && useMoreBits(iAttnV, nAttnV)) type = 'Q6_K';
         iAttnV++;
-      } else if (t.name.endsWith('ffn_down.weight')) {
+      } else if (isFfnDown(t.name)) {
         if (spec.mix && useMoreBits(iFfnDown, nFfnDown)) type = 'Q6_K';
         iFfnDown++;
       }

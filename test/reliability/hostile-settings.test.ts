@@ -96,6 +96,24 @@ describe('hostile model settings', function () {
     }
   });
 
+  it('mixture-of-experts settings (qwen3moe) are believed only where the router and experts agree', async () => {
+    const moe = { arch: 'qwen3moe' as const, nExpert: 4, nExpertUsed: 2, nFfExp: 8 };
+    const run = await generate(write(tinyModel(moe), 'moe-valid'));
+    assert.equal(run.status, 0, describeRun(run));
+    const k = (s: string): string => `qwen3moe.${s}`;
+    const cases: [MetaEdit[], RegExp][] = [
+      [[{ key: k('expert_used_count'), type: 'uint32', value: 5 }], /expert_used_count = 5 is more than qwen3moe\.expert_count = 4/],
+      [[{ key: k('expert_count'), type: 'uint64', value: 2n ** 40n }], /expert_count = 1099511627776 but tensor blk\.0\.ffn_gate_inp\.weight has 4 rows/],
+      [[{ key: k('expert_feed_forward_length'), type: 'uint32', value: 9 }], /expert_feed_forward_length = 9 but tensor blk\.0\.ffn_up_exps\.weight has 8 rows per expert/],
+      [[{ key: k('expert_used_count'), type: 'uint32', value: 0 }], /expert_used_count = 0 must be positive/],
+      [[{ key: k('expert_count'), drop: true }], /lacks qwen3moe\.expert_count/],
+    ];
+    for (const [edits, pattern] of cases) {
+      const msg = assertCoded(await generate(write(tinyModel(moe, edits))), /lacks/.test(pattern.source) ? 'E_GGUF_KEY_MISSING' : 'E_MODEL_BAD_HPARAMS');
+      assert.match(msg, pattern);
+    }
+  });
+
   it('each setting that disagrees with the tensors is named with both numbers', async () => {
     const cases: [MetaEdit[], RegExp][] = [
       [[{ key: key('embedding_length'), type: 'uint32', value: 16 }], /llama\.embedding_length = 16 .* 8/],

@@ -1,6 +1,6 @@
 /**
  * Differential tests against llama.cpp (node-llama-cpp, CPU): for random
- * llama and qwen2 models in every weight format `hearth quantize` writes,
+ * llama, qwen2, qwen3 and qwen3moe models in every weight format `hearth quantize` writes,
  * and for the shared tiny models, tokenization, last-position logits and
  * the 32-token greedy continuation must agree.
  *
@@ -84,6 +84,40 @@ const ARCH_CASES: ArchCase[] = [
       ropeFreqBase: 1000000, seed: 12,
     },
     prompts: ['import numpy as np\nx = np.zeros(3)'],
+  },
+  {
+    label: 'qwen3 (QK-norm, heads of 128 on a 256-wide model, GQA 4/2, no biases, tied)',
+    spec: {
+      arch: 'qwen3', vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+      nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 128, nFf: 512, nCtx: 256, tiedEmbeddings: true,
+      ropeFreqBase: 1000000, seed: 15,
+    },
+    prompts: ['import numpy as np\nx = np.zeros(3)'],
+  },
+  {
+    // A top-k choice flips where a token's k-th and (k+1)-th experts are
+    // within rounding of each other, and the flipped expert's share then moves
+    // the logits by 1e-3..1e-1: seeds 15-17, 19 and 21 have such a token in
+    // some format; 18 and 20 have none in any (scanned), and the all-experts
+    // case below checks the weighted FFN without any choice.
+    label: 'qwen3moe (QK-norm, 16 experts of 256, top 4 renormalized, GQA 4/2, tied)',
+    spec: {
+      arch: 'qwen3moe', vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+      nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 128, nFf: 1024, nCtx: 256, tiedEmbeddings: true,
+      nExpert: 16, nExpertUsed: 4, nFfExp: 256, ropeFreqBase: 1000000, seed: 18,
+    },
+    prompts: ['import numpy as np\nx = np.zeros(3)'],
+  },
+  {
+    // Every expert used: the router's choice cannot differ, so this pins the expert FFN and weighting alone.
+    label: 'qwen3moe all experts (8 of 8: the weighted sum without a top-k choice)',
+    spec: {
+      arch: 'qwen3moe', vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+      nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 128, nFf: 1024, nCtx: 256, tiedEmbeddings: true,
+      nExpert: 8, nExpertUsed: 8, nFfExp: 256, ropeFreqBase: 1000000, seed: 21,
+    },
+    prompts: ['import numpy as np\nx = np.zeros(3)'],
+    formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
   },
   {
     label: 'llama+rope_freqs (Llama 3 style per-pair rope divisors)',

@@ -60,6 +60,7 @@ enum hearth_op {
     HEARTH_OP_ADD,
     HEARTH_OP_MUL,
     HEARTH_OP_SWIGLU,
+    HEARTH_OP_HEAD_RMS_NORM, // RMSNorm of each Q/K head before RoPE (qwen3's QK-norm)
     HEARTH_OP_COUNT
 };
 
@@ -71,13 +72,16 @@ struct hearth_weight {
     int64_t cols;  // ggml ne0
 };
 
-// One decoder layer of the llama-like family (llama, qwen2). Vectors are f32.
+// One decoder layer of the llama-like family (llama, qwen2, qwen3). Vectors are f32.
 struct hearth_layer_desc {
     const float * attn_norm;                // [n_embd]
     hearth_weight wq, wk, wv, wo;
     const float * bq, * bk, * bv;           // [n_head*head_dim], [n_head_kv*head_dim] x2, or null
     const float * ffn_norm;                 // [n_embd]
     hearth_weight ffn_gate, ffn_up, ffn_down;
+    // [head_dim] each, or null: every Q and K head RMS-normed with these
+    // weights after the biases and before RoPE (HEARTH_OP_HEAD_RMS_NORM).
+    const float * q_norm, * k_norm;
 };
 
 struct hearth_decoder_desc {

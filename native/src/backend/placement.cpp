@@ -30,11 +30,13 @@ uint64_t layer_bytes(const hearth_decoder_desc & d, const hearth_layer_desc & L,
            weight_bytes(L.ffn_gate) + weight_bytes(L.ffn_up) + weight_bytes(L.ffn_down) + vec + kv;
 }
 
-bool layer_supported(const hearth_backend * b, int dev, const hearth_layer_desc & L) {
+// "" when the backend runs every op and weight format of the layer, else what it lacks.
+std::string layer_unsupported(const hearth_backend * b, int dev, const hearth_layer_desc & L) {
     for (const hearth_weight * w : {&L.wq, &L.wk, &L.wv, &L.wo, &L.ffn_gate, &L.ffn_up, &L.ffn_down}) {
-        if (!b->supports(dev, HEARTH_OP_MATMUL, w->type)) return false;
+        if (!b->supports(dev, HEARTH_OP_MATMUL, w->type)) return "a weight format it cannot run";
     }
-    return true;
+    if ((L.q_norm || L.k_norm) && !b->supports(dev, HEARTH_OP_HEAD_RMS_NORM, 0)) return "QK-norm, which it does not run yet";
+    return "";
 }
 
 std::string mib(uint64_t b) { return std::to_string(b >> 20) + " MiB"; }
@@ -205,9 +207,10 @@ Placement placement_decide(const hearth_decoder_desc * desc, const PlacementRequ
     // Layers whose weight formats the backend cannot run stay on the CPU (and all before them).
     int64_t begin = L - n_gpu;
     for (int64_t il = L - 1; il >= begin; --il) {
-        if (!layer_supported(chosen->backend, 0, desc->layers[il])) {
+        const std::string lacks = layer_unsupported(chosen->backend, 0, desc->layers[il]);
+        if (!lacks.empty()) {
             p.reasons.push_back(std::string(backend_display_name(chosen->name)) + ": layer " + std::to_string(il) +
-                                " has a weight format it cannot run; layers up to it stay on the CPU");
+                                " has " + lacks + "; layers up to it stay on the CPU");
             begin = il + 1;
             break;
         }

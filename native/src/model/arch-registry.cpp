@@ -17,9 +17,11 @@ struct ArchEntry {
 const ArchEntry ARCHES[] = {
     {"llama", arch_llama_create},
     {"qwen2", arch_qwen2_create},
+    {"qwen3", arch_qwen3_create},
+    {"qwen3moe", arch_qwen3moe_create},
 };
 
-const char * const ARCH_NAMES[] = {"llama", "qwen2", nullptr};
+const char * const ARCH_NAMES[] = {"llama", "qwen2", "qwen3", "qwen3moe", nullptr};
 
 } // namespace
 

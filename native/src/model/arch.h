@@ -70,5 +70,7 @@ const char * const * arch_supported_names();
 // One line per architecture file.
 std::unique_ptr<ModelArch> arch_llama_create(const GgufFile & file);  // arch-llama.cpp
 std::unique_ptr<ModelArch> arch_qwen2_create(const GgufFile & file);  // arch-qwen2.cpp
+std::unique_ptr<ModelArch> arch_qwen3_create(const GgufFile & file);  // arch-qwen3.cpp
+std::unique_ptr<ModelArch> arch_qwen3moe_create(const GgufFile & file);  // arch-qwen3moe.cpp
 
 } // namespace hearth

@@ -41,14 +41,14 @@ void DecoderScratch::reserve(const hearth_decoder_desc & d, int64_t n) {
     grow(up, "decoder scratch", n, d.n_ff);
 }
 
-void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,
-                       float * x, int64_t n, int64_t pos0, uint16_t * kc, uint16_t * vc, DecoderScratch & s) {
+void decoder_attention_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,
+                           float * x, int64_t n, int64_t pos0, uint16_t * kc, uint16_t * vc, DecoderScratch & s) {
     const int64_t E = d.n_embd, D = d.head_dim, H = d.n_head, HKV = d.n_head_kv;
-    const int64_t Q = H * D, KV = HKV * D, F = d.n_ff;
+    const int64_t Q = H * D, KV = HKV * D;
     const bool neox = d.rope_neox != 0;
     s.reserve(d, n);
     float * h = s.h.data(), * q = s.q.data(), * k = s.k.data(), * v = s.v.data();
-    float * att = s.att.data(), * o = s.o.data(), * gate = s.gate.data(), * up = s.up.data();
+    float * att = s.att.data(), * o = s.o.data();
 
     for (int64_t t = 0; t < n; ++t) cpu_rms_norm(ctx, x + t * E, L.attn_norm, E, d.rms_eps, h + t * E);
     matmul(ctx, L.wq, h, n, q);
@@ -57,6 +57,9 @@ void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, co
     add_bias_rows(ctx, q, L.bq, n, Q);
     add_bias_rows(ctx, k, L.bk, n, KV);
     add_bias_rows(ctx, v, L.bv, n, KV);
+    // QK-norm (qwen3): each head of each token on its own, in place.
+    if (L.q_norm) for (int64_t r = 0; r < n * H; ++r) cpu_rms_norm(ctx, q + r * D, L.q_norm, D, d.rms_eps, q + r * D);
+    if (L.k_norm) for (int64_t r = 0; r < n * HKV; ++r) cpu_rms_norm(ctx, k + r * D, L.k_norm, D, d.rms_eps, k + r * D);
 
     for (int64_t t = 0; t < n; ++t) {
         const int64_t pos = pos0 + t;
@@ -82,13 +85,25 @@ void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, co
 
     matmul(ctx, L.wo, att, n, o);
     cpu_add(ctx, x, o, x, n * E);
+}
 
+void decoder_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L, float * x,
+                     int64_t n, DecoderScratch & s) {
+    const int64_t E = d.n_embd, F = d.n_ff;
+    s.reserve(d, n);
+    float * h = s.h.data(), * o = s.o.data(), * gate = s.gate.data(), * up = s.up.data();
     for (int64_t t = 0; t < n; ++t) cpu_rms_norm(ctx, x + t * E, L.ffn_norm, E, d.rms_eps, h + t * E);
     matmul(ctx, L.ffn_gate, h, n, gate);
     matmul(ctx, L.ffn_up, h, n, up);
     cpu_swiglu(ctx, gate, up, gate, n * F);
     matmul(ctx, L.ffn_down, gate, n, o);
     cpu_add(ctx, x, o, x, n * E);
+}
+
+void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,
+                       float * x, int64_t n, int64_t pos0, uint16_t * kc, uint16_t * vc, DecoderScratch & s) {
+    decoder_attention_cpu(ctx, d, L, x, n, pos0, kc, vc, s);
+    decoder_ffn_cpu(ctx, d, L, x, n, s);
 }
 
 void decoder_head_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const float * x, int64_t rows,

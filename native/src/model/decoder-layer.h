@@ -17,8 +17,17 @@ struct DecoderScratch {
     void reserve(const hearth_decoder_desc & d, int64_t n);
 };
 
-// x[n][n_embd] in place: attention (appending rows pos0.. to the F16 caches
-// k_cache/v_cache [n_ctx][n_head_kv][head_dim]) then the FFN.
+// x[n][n_embd] in place: x += attention(attn_norm(x)), appending rows pos0..
+// to the F16 caches k_cache/v_cache [n_ctx][n_head_kv][head_dim].
+void decoder_attention_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,
+                           float * x, int64_t n, int64_t pos0, uint16_t * k_cache, uint16_t * v_cache,
+                           DecoderScratch & s);
+
+// x[n][n_embd] in place: x += SwiGLU FFN(ffn_norm(x)).
+void decoder_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L, float * x,
+                     int64_t n, DecoderScratch & s);
+
+// Both: one whole dense layer.
 void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,
                        float * x, int64_t n, int64_t pos0, uint16_t * k_cache, uint16_t * v_cache,
                        DecoderScratch & s);

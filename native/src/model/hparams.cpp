@@ -30,6 +30,42 @@ int64_t optional_int(const GgufFile & f, const std::string & key, int64_t dflt) 
 
 } // namespace
 
+void hparams_read_moe(const GgufFile & f, ModelHparams & h, const char * gate_inp, const char * up_exps) {
+    const std::string a = h.arch;
+    h.n_expert = require_int(f, hparams_key(a, "expert_count"));
+    h.n_expert_used = require_int(f, hparams_key(a, "expert_used_count"));
+    if (h.n_expert_used > h.n_expert) {
+        throw_error(STATUS_E_MODEL_BAD_HPARAMS, "%s = %lld is more than %s = %lld", hparams_key(a, "expert_used_count").c_str(),
+                    (long long)h.n_expert_used, hparams_key(a, "expert_count").c_str(), (long long)h.n_expert);
+    }
+    h.n_ff_exp = optional_int(f, hparams_key(a, "expert_feed_forward_length"), h.n_ff / h.n_expert_used);
+    if (h.n_ff_exp <= 0) {
+        throw_error(STATUS_E_MODEL_BAD_HPARAMS, "%s is 0: feed_forward_length %lld / expert_used_count %lld",
+                    hparams_key(a, "expert_feed_forward_length").c_str(), (long long)h.n_ff, (long long)h.n_expert_used);
+    }
+    if (auto s = f.get_float(hparams_key(a, "expert_weights_scale"))) h.expert_weights_scale = (float)*s;
+    if (!std::isfinite(h.expert_weights_scale) || h.expert_weights_scale < 0.0f) {
+        throw_error(STATUS_E_MODEL_BAD_HPARAMS, "%s = %g must be finite and not negative",
+                    hparams_key(a, "expert_weights_scale").c_str(), (double)h.expert_weights_scale);
+    }
+    // The router's rows and the experts' sizes bound every per-token buffer:
+    // they must be what the tensors hold (the binder then checks every layer's shapes).
+    const std::string router = std::string("blk.0.") + gate_inp, up = std::string("blk.0.") + up_exps;
+    const GgufTensorInfo * r = f.find_tensor(router);
+    if (!r) throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s is missing", router.c_str());
+    if (r->ne[1] != (uint64_t)h.n_expert) {
+        throw_error(STATUS_E_MODEL_BAD_HPARAMS, "%s = %lld but tensor %s has %llu rows", hparams_key(a, "expert_count").c_str(),
+                    (long long)h.n_expert, router.c_str(), (unsigned long long)r->ne[1]);
+    }
+    const GgufTensorInfo * u = f.find_tensor(up);
+    if (!u) throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s is missing", up.c_str());
+    if (u->ne[1] != (uint64_t)h.n_ff_exp) {
+        throw_error(STATUS_E_MODEL_BAD_HPARAMS, "%s = %lld but tensor %s has %llu rows per expert",
+                    hparams_key(a, "expert_feed_forward_length").c_str(), (long long)h.n_ff_exp, up.c_str(),
+                    (unsigned long long)u->ne[1]);
+    }
+}
+
 ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch, const HparamsTensorNames * names) {
     ModelHparams h;
     h.arch = arch;

@@ -24,6 +24,11 @@ struct ModelHparams {
     float rope_freq_base = 10000.0f;  // <arch>.rope.freq_base
     float rope_freq_scale = 1.0f;     // 1 / linear scaling factor
     bool rope_neox = false;           // pairs (i, i+n_rot/2) instead of (2i, 2i+1)
+    // Mixture of experts (hparams_read_moe); 0 experts: a dense FFN.
+    int64_t n_expert = 0;             // <arch>.expert_count
+    int64_t n_expert_used = 0;        // <arch>.expert_used_count (top-k per token)
+    int64_t n_ff_exp = 0;             // <arch>.expert_feed_forward_length (default n_ff / n_expert_used)
+    float expert_weights_scale = 0.0f;// <arch>.expert_weights_scale (0 or 1: none)
 };
 
 struct HparamsTensorNames;
@@ -36,6 +41,13 @@ struct HparamsTensorNames;
 // out of range or disagrees with the tensors.
 ModelHparams hparams_read_common(const GgufFile & file, const std::string & arch,
                                  const HparamsTensorNames * names = nullptr);
+
+// The mixture-of-experts keys, checked against blk.0's router
+// (<gate_inp>: [n_embd, expert_count]) and expert tensor (<up_exps>:
+// [n_embd, expert_feed_forward_length, expert_count]) before anything is
+// sized from them: E_MODEL_BAD_HPARAMS naming the key and both numbers.
+void hparams_read_moe(const GgufFile & file, ModelHparams & h, const char * gate_inp = "ffn_gate_inp.weight",
+                      const char * up_exps = "ffn_up_exps.weight");
 
 // Key name helper: "<arch>.<suffix>".
 std::string hparams_key(const std::string & arch, const char * suffix);

@@ -9,6 +9,8 @@
 #include "engine/kv-cache.h"
 #include "gguf/gguf-reader.h"
 #include "model/decoder-layer.h"
+#include "model/hparams-check.h"
+#include "model/moe-ffn.h"
 #include "model/weights.h"
 
 namespace hearth {
@@ -23,11 +25,14 @@ struct LayerWeights {
     const float * bq = nullptr;         // [n_head * head_dim] (qwen2)
     const float * bk = nullptr;         // [n_head_kv * head_dim]
     const float * bv = nullptr;         // [n_head_kv * head_dim]
+    const float * q_norm = nullptr;     // [head_dim] (qwen3)
+    const float * k_norm = nullptr;     // [head_dim]
     WeightMatrix wo;                    // [n_embd][n_head * head_dim]
     const float * ffn_norm = nullptr;   // [n_embd]
     WeightMatrix ffn_gate;              // [n_ff][n_embd]
     WeightMatrix ffn_up;                // [n_ff][n_embd]
     WeightMatrix ffn_down;              // [n_embd][n_ff]
+    MoeFfnWeights moe;                  // instead of the three above (qwen3moe)
 };
 
 
@@ -38,8 +43,16 @@ public:
         // list or any product below is formed: n_vocab comes from the
         // embedding, the layer count from the blocks present, and the head
         // products equal the Q/K rows, so none of them can overflow.
-        hp_ = hparams_read_common(file, arch);
+        // A MoE file has no dense ffn_up: its feed_forward_length is checked by hparams_read_moe's rule.
+        HparamsTensorNames names;
+        if (opt.moe) names.ffn_up = nullptr;
+        hp_ = hparams_read_common(file, arch, &names);
+        if (opt.moe) hparams_read_moe(file, hp_);
         hp_.rope_neox = opt.rope_neox;
+        moe_ = opt.moe;
+        moe_opt_.n_expert_used = hp_.n_expert_used;
+        moe_opt_.normalize_weights = opt.moe_normalize_weights;
+        moe_opt_.weights_scale = hp_.expert_weights_scale;
         WeightBinder bind(file);
 
         const int64_t E = hp_.n_embd, D = hp_.head_dim, Q = hp_.n_head * D, KV = hp_.n_head_kv * D, F = hp_.n_ff;
@@ -65,11 +78,23 @@ public:
                 L.bk = bind.vector(name("attn_k.bias"), KV, optional);
                 L.bv = bind.vector(name("attn_v.bias"), KV, optional);
             }
+            if (opt.qk_norm) {
+                L.q_norm = bind.vector(name("attn_q_norm.weight"), D);
+                L.k_norm = bind.vector(name("attn_k_norm.weight"), D);
+            }
             L.wo = bind.matrix(name("attn_output.weight"), E, Q);
             L.ffn_norm = bind.vector(name("ffn_norm.weight"), E);
-            L.ffn_gate = bind.matrix(name("ffn_gate.weight"), F, E);
-            L.ffn_up = bind.matrix(name("ffn_up.weight"), F, E);
-            L.ffn_down = bind.matrix(name("ffn_down.weight"), E, F);
+            if (opt.moe) {
+                const int64_t X = hp_.n_expert, FX = hp_.n_ff_exp;
+                L.moe.router = bind.matrix(name("ffn_gate_inp.weight"), X, E);
+                L.moe.gate = bind.experts(name("ffn_gate_exps.weight"), X, FX, E);
+                L.moe.up = bind.experts(name("ffn_up_exps.weight"), X, FX, E);
+                L.moe.down = bind.experts(name("ffn_down_exps.weight"), X, E, FX);
+            } else {
+                L.ffn_gate = bind.matrix(name("ffn_gate.weight"), F, E);
+                L.ffn_up = bind.matrix(name("ffn_up.weight"), F, E);
+                L.ffn_down = bind.matrix(name("ffn_down.weight"), E, F);
+            }
         }
         storage_ = bind.take_storage();
         fill_desc();
@@ -79,7 +104,8 @@ public:
 
     void rope_shift_keys(float * k, int64_t delta) const override { decoder_rope_shift_keys(desc_, k, delta); }
 
-    const hearth_decoder_desc * backend_desc() const override { return &desc_; }
+    // The backends run dense layers only: a MoE model stays on the CPU (placement says why).
+    const hearth_decoder_desc * backend_desc() const override { return moe_ ? nullptr : &desc_; }
 
     void forward(const CpuContext & ctx, const ForwardBatch & b) const override {
         const int64_t n = b.n_tokens;
@@ -102,8 +128,18 @@ public:
         }
 
         DecoderScratch s;
+        MoeScratch ms;
         for (int64_t il = 0; il < n_cpu; ++il) {
-            decoder_layer_cpu(ctx, desc_, layer_desc_[(size_t)il], x.data(), n, b.pos0, kv.k(il), kv.v(il), s);
+            const hearth_layer_desc & L = layer_desc_[(size_t)il];
+            if (!moe_) {
+                decoder_layer_cpu(ctx, desc_, L, x.data(), n, b.pos0, kv.k(il), kv.v(il), s);
+                continue;
+            }
+            decoder_attention_cpu(ctx, desc_, L, x.data(), n, b.pos0, kv.k(il), kv.v(il), s);
+            float * h = s.h.data(), * o = s.o.data();  // [n][E] each (reserved by the attention)
+            for (int64_t t = 0; t < n; ++t) cpu_rms_norm(ctx, x.data() + t * E, L.ffn_norm, E, hp_.rms_eps, h + t * E);
+            moe_ffn_cpu(ctx, layers_[(size_t)il].moe, moe_opt_, h, n, E, o, ms);
+            cpu_add(ctx, x.data(), o, x.data(), n * E);
         }
 
         // Only the rows whose logits are wanted go through the output head.
@@ -142,6 +178,8 @@ private:
             o.bq = L.bq;
             o.bk = L.bk;
             o.bv = L.bv;
+            o.q_norm = L.q_norm;
+            o.k_norm = L.k_norm;
             o.ffn_norm = L.ffn_norm;
             o.ffn_gate = weight(L.ffn_gate);
             o.ffn_up = weight(L.ffn_up);
@@ -166,6 +204,8 @@ private:
     }
 
     ModelHparams hp_;
+    bool moe_ = false;
+    MoeFfnOptions moe_opt_;
     WeightMatrix tok_embd_;              // [n_vocab][n_embd]
     const float * output_norm_ = nullptr;// [n_embd]
     WeightMatrix output_;                // [n_vocab][n_embd] (token_embd when tied)

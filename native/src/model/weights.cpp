@@ -67,4 +67,30 @@ const float * WeightBinder::vector(const std::string & name, int64_t n, bool opt
     return out;
 }
 
+ExpertMatrices WeightBinder::experts(const std::string & name, int64_t n_expert, int64_t rows, int64_t cols) {
+    const GgufTensorInfo * t = file_.find_tensor(name);
+    if (!t) throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s is missing", name.c_str());
+    if ((int64_t)t->ne[0] != cols || (int64_t)t->ne[1] != rows || (int64_t)t->ne[2] != n_expert || t->ne[3] != 1) {
+        throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s has shape %s, expected [%lld, %lld, %lld]", name.c_str(),
+                    shape_string(*t).c_str(), (long long)cols, (long long)rows, (long long)n_expert);
+    }
+    const GgmlTypeInfo * info = ggml_type_info(t->type);
+    if (!info || !info->computable) {
+        throw_error(STATUS_E_MODEL_UNSUPPORTED_TYPE, "tensor %s has type %s (id %u), which Hearth cannot compute with",
+                    name.c_str(), type_name(t->type), t->type);
+    }
+    ExpertMatrices m;
+    // rows * n_expert: both equal the tensor's own dimensions, whose product the loader bounded by the file.
+    m.all = {file_.tensor_data(*t), (GgmlType)t->type, rows * n_expert, cols};
+    m.n_expert = n_expert;
+    m.rows = rows;
+    return m;
+}
+
+WeightMatrix ExpertMatrices::expert(int64_t e) const {
+    // The type was checked computable (so known) when the tensor was bound.
+    const uint64_t bytes = ggml_row_bytes(*ggml_type_info(all.type), (uint64_t)all.cols) * (uint64_t)rows;
+    return {static_cast<const uint8_t *>(all.data) + bytes * (uint64_t)e, all.type, rows, all.cols};
+}
+
 } // namespace hearth

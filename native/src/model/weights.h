@@ -22,6 +22,17 @@ struct WeightMatrix {
     explicit operator bool() const { return data != nullptr; }
 };
 
+// One tensor holding every expert's W[rows][cols], stacked (GGUF shape
+// [cols, rows, n_expert]); bound in place, so an expert's bytes are read
+// only when a token is routed to it.
+struct ExpertMatrices {
+    WeightMatrix all;      // [n_expert * rows][cols]
+    int64_t n_expert = 0;
+    int64_t rows = 0;      // per expert
+    // Expert e's matrix: a view into the mapping.
+    WeightMatrix expert(int64_t e) const;
+};
+
 class WeightBinder {
 public:
     explicit WeightBinder(const GgufFile & file) : file_(file) {}
@@ -32,6 +43,9 @@ public:
     // An f32 vector of n: points into the mapping when stored as F32,
     // otherwise converted into storage the binder keeps. nullptr if optional and absent.
     const float * vector(const std::string & name, int64_t n, bool optional = false);
+    // n_expert stacked W[rows][cols] (GGUF shape [cols, rows, n_expert]); the
+    // same errors as matrix().
+    ExpertMatrices experts(const std::string & name, int64_t n_expert, int64_t rows, int64_t cols);
 
     // Converted vectors; the model keeps this alive as long as the views.
     std::vector<std::unique_ptr<std::vector<float>>> take_storage() { return std::move(storage_); }

@@ -9,8 +9,14 @@ import type { GgufFileSpec, GgufMetadataEntry, GgufTensorSpec } from '../../../e
 
 /** The shape of a tiny model; every default is a valid, loadable model. */
 export interface TinyShape {
-  /** general.architecture; qwen2 adds the Q/K/V biases it requires. */
-  arch: 'llama' | 'qwen2';
+  /**
+   * general.architecture; qwen2 adds the Q/K/V biases it requires; qwen3moe
+   * adds QK-norm and replaces the FFN by nExpert experts of nFfExp.
+   */
+  arch: 'llama' | 'qwen2' | 'qwen3moe';
+  nExpert?: number;
+  nExpertUsed?: number;
+  nFfExp?: number;
   nEmbd: number;
   nLayer: number;
   nHead: number;
@@ -78,8 +84,17 @@ export function tinyTensors(s: TinyShape): GgufTensorSpec[] {
     out.push(
       t(p + 'attn_norm.weight', [E], 1), t(p + 'attn_q.weight', [E, Q]), t(p + 'attn_k.weight', [E, KV]),
       t(p + 'attn_v.weight', [E, KV]), t(p + 'attn_output.weight', [Q, E]), t(p + 'ffn_norm.weight', [E], 1),
-      t(p + 'ffn_gate.weight', [E, F]), t(p + 'ffn_up.weight', [E, F]), t(p + 'ffn_down.weight', [F, E]),
     );
+    if (s.arch === 'qwen3moe') {
+      const X = s.nExpert ?? 4, FX = s.nFfExp ?? F;
+      out.push(
+        t(p + 'attn_q_norm.weight', [s.headDim], 1), t(p + 'attn_k_norm.weight', [s.headDim], 1),
+        t(p + 'ffn_gate_inp.weight', [E, X]), t(p + 'ffn_gate_exps.weight', [E, FX, X]),
+        t(p + 'ffn_up_exps.weight', [E, FX, X]), t(p + 'ffn_down_exps.weight', [FX, E, X]),
+      );
+    } else {
+      out.push(t(p + 'ffn_gate.weight', [E, F]), t(p + 'ffn_up.weight', [E, F]), t(p + 'ffn_down.weight', [F, E]));
+    }
     if (s.arch === 'qwen2') out.push(t(p + 'attn_q.bias', [Q]), t(p + 'attn_k.bias', [KV]), t(p + 'attn_v.bias', [KV]));
   }
   return out;
@@ -101,6 +116,13 @@ export function tinySettings(s: TinyShape): GgufMetadataEntry[] {
     { key: key('rope.dimension_count'), type: 'uint32', value: s.headDim },
     { key: key('rope.freq_base'), type: 'float32', value: 10000 },
     { key: key('attention.layer_norm_rms_epsilon'), type: 'float32', value: 1e-5 },
+    ...(s.arch === 'qwen3moe'
+      ? ([
+          { key: key('expert_count'), type: 'uint32', value: s.nExpert ?? 4 },
+          { key: key('expert_used_count'), type: 'uint32', value: s.nExpertUsed ?? 2 },
+          { key: key('expert_feed_forward_length'), type: 'uint32', value: s.nFfExp ?? s.nFf },
+        ] as GgufMetadataEntry[])
+      : []),
   ];
 }
 

@@ -171,6 +171,7 @@ int cu_probe(hearth_device_info * out, int max, char * why) {
 int cu_supports(int, int op, int type) {
     if (op == HEARTH_OP_MATMUL) return matmul_supports(type) ? 1 : 0;
     if (op == HEARTH_OP_GET_ROW) return 0;  // embeddings are looked up on the host
+    if (op == HEARTH_OP_HEAD_RMS_NORM) return 0;  // no kernel yet: such layers stay on the CPU
     return op < HEARTH_OP_COUNT ? 1 : 0;
 }
 
@@ -228,6 +229,9 @@ int stage_create_impl(int device, const hearth_decoder_desc * desc, int64_t begi
     if (d.head_dim % 32 != 0 || d.head_dim > 256 || d.n_rot % 2 != 0 || d.n_rot > d.head_dim ||
         d.n_head % d.n_head_kv != 0 || d.n_embd % 8 != 0 || d.n_ff % 8 != 0) {
         return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, "model shape not handled (head_dim must be a multiple of 32, <= 256)");
+    }
+    for (int64_t il = begin; il < end; ++il) {
+        if (d.layers[il].q_norm || d.layers[il].k_norm) return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, "QK-norm is not handled yet");
     }
     // Plan one allocation: each piece aligned, in upload order.
     struct Piece { const void * src; uint64_t bytes; uint64_t off; };

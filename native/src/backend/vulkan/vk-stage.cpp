@@ -45,6 +45,7 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
     for (int64_t il = begin; il < end; ++il) {
         const hearth_layer_desc & L = d.layers[il];
         if (!L.attn_norm || !L.ffn_norm) fail(HEARTH_BK_E_INTERNAL, "Vulkan: layer %lld lacks a norm", (long long)il);
+        if (L.q_norm || L.k_norm) fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: layer %lld has QK-norm, which this backend does not run", (long long)il);
         StageLayer s;
         s.attn_norm = vec(L.attn_norm, n_embd_);
         s.ffn_norm = vec(L.ffn_norm, n_embd_);

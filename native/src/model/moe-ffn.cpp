@@ -1,0 +1,92 @@
+#include "model/moe-ffn.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/checked-size.h"
+
+namespace hearth {
+
+namespace {
+
+void grow(std::vector<float> & v, int64_t rows, int64_t width) {
+    const size_t n = checked_size("MoE scratch", {rows, width}, sizeof(float));
+    if (v.size() < n) v.resize(n);
+}
+
+// Top-k of one token's probabilities p[n_expert], largest first (ties: the
+// lower expert index), and their weights.
+void pick_experts(const float * p, int64_t n_expert, const MoeFfnOptions & opt, int32_t * picked, float * weight) {
+    const int64_t k = opt.n_expert_used;
+    for (int64_t j = 0; j < k; ++j) picked[j] = -1;
+    for (int64_t e = 0; e < n_expert; ++e) {
+        // Insertion into the sorted top-k: k is small (8 of 128 for Qwen3-Coder).
+        int64_t at = k;
+        while (at > 0 && (picked[at - 1] < 0 || p[e] > p[picked[at - 1]])) --at;
+        if (at >= k) continue;
+        for (int64_t j = k - 1; j > at; --j) picked[j] = picked[j - 1];
+        picked[at] = (int32_t)e;
+    }
+    float sum = 0.0f;
+    for (int64_t j = 0; j < k; ++j) {
+        weight[j] = p[picked[j]];
+        sum += weight[j];
+    }
+    if (opt.normalize_weights) {
+        // The floor keeps a row of underflowed probabilities finite (llama.cpp clamps at F16's smallest normal).
+        sum = std::max(sum, 6.103515625e-5f);
+        for (int64_t j = 0; j < k; ++j) weight[j] /= sum;
+    }
+    if (opt.weights_scale != 0.0f && opt.weights_scale != 1.0f) {
+        for (int64_t j = 0; j < k; ++j) weight[j] *= opt.weights_scale;
+    }
+}
+
+} // namespace
+
+void moe_ffn_cpu(const CpuContext & ctx, const MoeFfnWeights & w, const MoeFfnOptions & opt, const float * h,
+                 int64_t n, int64_t E, float * out, MoeScratch & s) {
+    const int64_t X = w.router.rows, K = opt.n_expert_used, F = w.gate.rows;
+    grow(s.logits, n, X);
+    const size_t nk = checked_size("MoE scratch", {n, K}, sizeof(int32_t));
+    if (s.picked.size() < nk) s.picked.resize(nk);
+    if (s.weight.size() < nk) s.weight.resize(nk);
+
+    // Router: logits[n][X], softmax per token, top-K.
+    cpu_matmul(ctx, w.router.type, w.router.data, X, E, h, n, s.logits.data());
+    for (int64_t t = 0; t < n; ++t) {
+        float * p = s.logits.data() + t * X;
+        cpu_softmax(ctx, p, X);
+        pick_experts(p, X, opt, s.picked.data() + t * K, s.weight.data() + t * K);
+    }
+
+    std::memset(out, 0, sizeof(float) * (size_t)(n * E));
+    // Per expert: gather the rows routed to it, one FFN over them, scatter-add weighted.
+    for (int64_t e = 0; e < X; ++e) {
+        s.rows.clear();
+        for (int64_t i = 0; i < n * K; ++i) {
+            if (s.picked[(size_t)i] == e) s.rows.push_back((int32_t)i);  // i = token * K + slot
+        }
+        const int64_t m = (int64_t)s.rows.size();
+        if (m == 0) continue;
+        grow(s.x, m, E);
+        grow(s.gate, m, F);
+        grow(s.up, m, F);
+        grow(s.y, m, E);
+        for (int64_t r = 0; r < m; ++r) std::memcpy(s.x.data() + r * E, h + (s.rows[(size_t)r] / K) * E, sizeof(float) * (size_t)E);
+        const WeightMatrix g = w.gate.expert(e), u = w.up.expert(e), d = w.down.expert(e);
+        cpu_matmul(ctx, g.type, g.data, g.rows, g.cols, s.x.data(), m, s.gate.data());
+        cpu_matmul(ctx, u.type, u.data, u.rows, u.cols, s.x.data(), m, s.up.data());
+        cpu_swiglu(ctx, s.gate.data(), s.up.data(), s.gate.data(), m * F);
+        cpu_matmul(ctx, d.type, d.data, d.rows, d.cols, s.gate.data(), m, s.y.data());
+        for (int64_t r = 0; r < m; ++r) {
+            const int32_t i = s.rows[(size_t)r];
+            const float wt = s.weight[(size_t)i];
+            float * o = out + (i / K) * E;
+            const float * y = s.y.data() + r * E;
+            for (int64_t c = 0; c < E; ++c) o[c] += wt * y[c];
+        }
+    }
+}
+
+} // namespace hearth
