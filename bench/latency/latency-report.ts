@@ -41,6 +41,7 @@ function row(r: LatencyResult, name: string, f: LatencyFigures): string {
     r.machine.kernelLevel,
     r.model,
     String(r.tokens),
+    String(r.runs ?? 1),
     name,
     `${pct(f.pausesServedFraction)} (${f.pausesServed}/${f.pauses})`,
     `${pct(f.pausesAnsweredFraction)} (${f.pausesAnswered}/${f.pauses})`,
@@ -53,7 +54,7 @@ function row(r: LatencyResult, name: string, f: LatencyFigures): string {
 }
 
 export function latencyTable(results: readonly LatencyResult[]): string {
-  const head = ['CPU level', 'model', 'tokens', 'engine', 'pauses served', 'pauses answered (shown or empty)', 'pause → ghost text p50 / p95 ms', 'new site served', 'new site p50 / p95 ms', 'prompt tokens evaluated / request p50 / p95', 'wasted CPU (share)'];
+  const head = ['CPU level', 'model', 'tokens', 'runs (median)', 'engine', 'pauses served', 'pauses answered (shown or empty)', 'pause → ghost text p50 / p95 ms', 'new site served', 'new site p50 / p95 ms', 'prompt tokens evaluated / request p50 / p95', 'wasted CPU (share)'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of results) {
     lines.push(`| ${row(r, 'Hearth', r.hearth)} |`);
@@ -62,7 +63,7 @@ export function latencyTable(results: readonly LatencyResult[]): string {
   const machines = [...new Map(results.map((r) => [`${r.machine.cpu} ${r.machine.kernelLevel}`, r])).values()];
   const both = results.some((r) => r.peer) ? 'Same trace, model file, machine and threads for both engines. ' : '';
   if (machines.length > 0) {
-    const where = machines.map((r) => `${r.machine.cpu} with Hearth's ${r.machine.kernelLevel} kernels${r.threads ? `, ${r.threads} threads` : ''}${r.runs && r.runs > 1 ? `, median of ${r.runs} runs` : ''}`).join('; ');
+    const where = machines.map((r) => `${r.machine.cpu} with Hearth's ${r.machine.kernelLevel} kernels${r.threads ? `, ${r.threads} threads` : ''}`).join('; ');
     lines.push('', `${both}CPU level: ${where}. A pause is a gap of at least 400 ms before the next key or cursor jump; an unserved pause counts at its full gap (a lower bound). Answered: the engine's answer came within the pause, shown or empty.`);
   }
   return lines.join('\n') + '\n';

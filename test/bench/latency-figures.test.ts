@@ -108,10 +108,9 @@ describe('bench: latency figures', () => {
     const f = latencyFigures({ keys, endMs, requests: [req({})], totalCpuMs: 1000 });
     const r: LatencyResult = { machine: { cpu: 'CPU <x>', kernelLevel: 'avx512' }, model: '0.5b-q8_0', tokens: 8, threads: 2, runs: 3, hearth: f, peer: { ...f, pausesServedFraction: 0.5 } };
     const lines = latencyTable([r, { ...r, peer: null, tokens: 24 }]).split('\n');
-    assert.match(lines[2], /^\| avx512 \| 0\.5b-q8_0 \| 8 \| Hearth \| 75% \(3\/4\) \| 75% \(3\/4\) \| 300 \/ 850 \|/);
+    assert.match(lines[2], /^\| avx512 \| 0\.5b-q8_0 \| 8 \| 3 \| Hearth \| 75% \(3\/4\) \| 75% \(3\/4\) \| 300 \/ 850 \|/);
     assert.match(lines[3], /llama\.vscode \+ llama-server \| 50% /);
-    assert.match(lines[4], /\| 24 \| Hearth \|/);
-    assert.match(lines.join('\n'), /median of 3 runs/);
+    assert.match(lines[4], /\| 24 \| 3 \| Hearth \|/);
     assert.equal(latencyResultFile(r), 'latency-avx512-0.5b-q8_0-8.json');
     const svg = latencyChart([r], 'A <title>');
     assert.match(svg, /^<svg /);
