@@ -121,7 +121,11 @@ describe('chat template limits (host)', function () {
 
 describe('chat template limits in the engine process (host)', function () {
   this.timeout(180000);
-  const HOSTILE = '{% for i in range(1000000000) %}{{ i }}{% endfor %}';
+  // Endless work that neither prints nor keeps memory: only the 2 s time
+  // limit stops it, so a cancel 1 s in always lands mid-render. (A loop that
+  // printed could reach the output or heap limit within that second on a fast
+  // machine, and the cancel then met a finished E_TEMPLATE_LIMIT.)
+  const HOSTILE = '{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}';
 
   /** The FIM test model with a hostile tokenizer.chat_template (cached by template). */
   async function hostileModel(): Promise<string> {
