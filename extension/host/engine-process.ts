@@ -40,9 +40,9 @@ export interface EngineProcessOptions {
 }
 
 /** What the user does to bring a given-up engine back (the command's title). */
-export /** Wait before reloading a model whose file changed: `cp new.gguf over.gguf` truncates first, then writes. */
+export const RECOVER_HINT = "Run 'Hearth: Restart Engine' to try again.";
+/** Wait before reloading a model whose file changed: `cp new.gguf over.gguf` truncates first, then writes. */
 const RELOAD_AFTER_CHANGE_MS = 500;
-const RECOVER_HINT = "Run 'Hearth: Restart Engine' to try again.";
 
 /** A restart in progress: requests wait on `done`. */
 interface Recovery {

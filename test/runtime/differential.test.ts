@@ -67,6 +67,12 @@ function vocab(name: string): string {
   return sharedModel(`llama.cpp-vocab/${name}`);
 }
 
+/** The qwen3 family's test shape: heads of 128 on a 256-wide model (not width / heads), GQA 4/2, tied head. */
+const QWEN3_SHAPE = {
+  vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+  nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 128, nCtx: 256, tiedEmbeddings: true, ropeFreqBase: 1000000,
+};
+
 const ARCH_CASES: ArchCase[] = [
   {
     label: 'llama (llama-spm vocab, GQA 8/4, separate output)',
@@ -87,11 +93,7 @@ const ARCH_CASES: ArchCase[] = [
   },
   {
     label: 'qwen3 (QK-norm, heads of 128 on a 256-wide model, GQA 4/2, no biases, tied)',
-    spec: {
-      arch: 'qwen3', vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
-      nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 128, nFf: 512, nCtx: 256, tiedEmbeddings: true,
-      ropeFreqBase: 1000000, seed: 15,
-    },
+    spec: { ...QWEN3_SHAPE, arch: 'qwen3', nFf: 512, seed: 15 },
     prompts: ['import numpy as np\nx = np.zeros(3)'],
   },
   {
@@ -101,21 +103,13 @@ const ARCH_CASES: ArchCase[] = [
     // some format; 18 and 20 have none in any (scanned), and the all-experts
     // case below checks the weighted FFN without any choice.
     label: 'qwen3moe (QK-norm, 16 experts of 256, top 4 renormalized, GQA 4/2, tied)',
-    spec: {
-      arch: 'qwen3moe', vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
-      nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 128, nFf: 1024, nCtx: 256, tiedEmbeddings: true,
-      nExpert: 16, nExpertUsed: 4, nFfExp: 256, ropeFreqBase: 1000000, seed: 18,
-    },
+    spec: { ...QWEN3_SHAPE, arch: 'qwen3moe', nFf: 1024, nExpert: 16, nExpertUsed: 4, nFfExp: 256, seed: 18 },
     prompts: ['import numpy as np\nx = np.zeros(3)'],
   },
   {
     // Every expert used: the router's choice cannot differ, so this pins the expert FFN and weighting alone.
     label: 'qwen3moe all experts (8 of 8: the weighted sum without a top-k choice)',
-    spec: {
-      arch: 'qwen3moe', vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
-      nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 128, nFf: 1024, nCtx: 256, tiedEmbeddings: true,
-      nExpert: 8, nExpertUsed: 8, nFfExp: 256, ropeFreqBase: 1000000, seed: 21,
-    },
+    spec: { ...QWEN3_SHAPE, arch: 'qwen3moe', nFf: 1024, nExpert: 8, nExpertUsed: 8, nFfExp: 256, seed: 15 },
     prompts: ['import numpy as np\nx = np.zeros(3)'],
     formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
   },

@@ -17,6 +17,13 @@ void matmul(const CpuContext & ctx, const hearth_weight & w, const float * x, in
     cpu_matmul(ctx, (GgmlType)w.type, w.data, w.rows, w.cols, x, n, y);
 }
 
+// h[n][n_embd] = ffn_norm(x): the input of either FFN.
+void ffn_norm_rows(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L, const float * x,
+                   int64_t n, float * h) {
+    const int64_t E = d.n_embd;
+    for (int64_t t = 0; t < n; ++t) cpu_rms_norm(ctx, x + t * E, L.ffn_norm, E, d.rms_eps, h + t * E);
+}
+
 // v holds at least rows * width floats; the product is checked because the
 // batch size comes from a caller and the widths from a model file.
 void grow(std::vector<float> & v, const char * what, int64_t rows, int64_t width) {
@@ -92,11 +99,21 @@ void decoder_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, cons
     const int64_t E = d.n_embd, F = d.n_ff;
     s.reserve(d, n);
     float * h = s.h.data(), * o = s.o.data(), * gate = s.gate.data(), * up = s.up.data();
-    for (int64_t t = 0; t < n; ++t) cpu_rms_norm(ctx, x + t * E, L.ffn_norm, E, d.rms_eps, h + t * E);
+    ffn_norm_rows(ctx, d, L, x, n, h);
     matmul(ctx, L.ffn_gate, h, n, gate);
     matmul(ctx, L.ffn_up, h, n, up);
     cpu_swiglu(ctx, gate, up, gate, n * F);
     matmul(ctx, L.ffn_down, gate, n, o);
+    cpu_add(ctx, x, o, x, n * E);
+}
+
+void decoder_moe_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,
+                         const MoeFfnWeights & w, const MoeFfnOptions & opt, float * x, int64_t n, DecoderScratch & s) {
+    const int64_t E = d.n_embd;
+    s.reserve(d, n);
+    float * h = s.h.data(), * o = s.o.data();
+    ffn_norm_rows(ctx, d, L, x, n, h);
+    moe_ffn_cpu(ctx, w, opt, h, n, E, o, s.moe);
     cpu_add(ctx, x, o, x, n * E);
 }
 

@@ -8,12 +8,14 @@
 
 #include "backend/backend.h"
 #include "cpu/cpu-ops.h"
+#include "model/moe-ffn.h"
 
 namespace hearth {
 
 // Activations of one batch of n tokens, reused across layers.
 struct DecoderScratch {
     std::vector<float> h, q, k, v, att, o, gate, up;
+    MoeScratch moe;
     void reserve(const hearth_decoder_desc & d, int64_t n);
 };
 
@@ -26,6 +28,10 @@ void decoder_attention_cpu(const CpuContext & ctx, const hearth_decoder_desc & d
 // x[n][n_embd] in place: x += SwiGLU FFN(ffn_norm(x)).
 void decoder_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L, float * x,
                      int64_t n, DecoderScratch & s);
+
+// x[n][n_embd] in place: x += mixture-of-experts FFN(ffn_norm(x)) (qwen3moe).
+void decoder_moe_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,
+                         const MoeFfnWeights & w, const MoeFfnOptions & opt, float * x, int64_t n, DecoderScratch & s);
 
 // Both: one whole dense layer.
 void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,

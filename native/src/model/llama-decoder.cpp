@@ -10,7 +10,6 @@
 #include "gguf/gguf-reader.h"
 #include "model/decoder-layer.h"
 #include "model/hparams-check.h"
-#include "model/moe-ffn.h"
 #include "model/weights.h"
 
 namespace hearth {
@@ -128,18 +127,11 @@ public:
         }
 
         DecoderScratch s;
-        MoeScratch ms;
         for (int64_t il = 0; il < n_cpu; ++il) {
             const hearth_layer_desc & L = layer_desc_[(size_t)il];
-            if (!moe_) {
-                decoder_layer_cpu(ctx, desc_, L, x.data(), n, b.pos0, kv.k(il), kv.v(il), s);
-                continue;
-            }
             decoder_attention_cpu(ctx, desc_, L, x.data(), n, b.pos0, kv.k(il), kv.v(il), s);
-            float * h = s.h.data(), * o = s.o.data();  // [n][E] each (reserved by the attention)
-            for (int64_t t = 0; t < n; ++t) cpu_rms_norm(ctx, x.data() + t * E, L.ffn_norm, E, hp_.rms_eps, h + t * E);
-            moe_ffn_cpu(ctx, layers_[(size_t)il].moe, moe_opt_, h, n, E, o, ms);
-            cpu_add(ctx, x.data(), o, x.data(), n * E);
+            if (moe_) decoder_moe_ffn_cpu(ctx, desc_, L, layers_[(size_t)il].moe, moe_opt_, x.data(), n, s);
+            else decoder_ffn_cpu(ctx, desc_, L, x.data(), n, s);
         }
 
         // Only the rows whose logits are wanted go through the output head.

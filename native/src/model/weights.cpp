@@ -22,6 +22,16 @@ std::string shape_string(const GgufTensorInfo & t) {
     return s + "]";
 }
 
+// A bound weight's type must be one Hearth has kernels for.
+GgmlType computable_type(const std::string & name, const GgufTensorInfo & t) {
+    const GgmlTypeInfo * info = ggml_type_info(t.type);
+    if (!info || !info->computable) {
+        throw_error(STATUS_E_MODEL_UNSUPPORTED_TYPE, "tensor %s has type %s (id %u), which Hearth cannot compute with",
+                    name.c_str(), type_name(t.type), t.type);
+    }
+    return (GgmlType)t.type;
+}
+
 } // namespace
 
 WeightMatrix WeightBinder::matrix(const std::string & name, int64_t rows, int64_t cols, bool optional) {
@@ -34,12 +44,7 @@ WeightMatrix WeightBinder::matrix(const std::string & name, int64_t rows, int64_
         throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s has shape %s, expected [%lld, %lld]", name.c_str(),
                     shape_string(*t).c_str(), (long long)cols, (long long)rows);
     }
-    const GgmlTypeInfo * info = ggml_type_info(t->type);
-    if (!info || !info->computable) {
-        throw_error(STATUS_E_MODEL_UNSUPPORTED_TYPE, "tensor %s has type %s (id %u), which Hearth cannot compute with",
-                    name.c_str(), type_name(t->type), t->type);
-    }
-    return {file_.tensor_data(*t), (GgmlType)t->type, rows, cols};
+    return {file_.tensor_data(*t), computable_type(name, *t), rows, cols};
 }
 
 const float * WeightBinder::vector(const std::string & name, int64_t n, bool optional) {
@@ -74,14 +79,9 @@ ExpertMatrices WeightBinder::experts(const std::string & name, int64_t n_expert,
         throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s has shape %s, expected [%lld, %lld, %lld]", name.c_str(),
                     shape_string(*t).c_str(), (long long)cols, (long long)rows, (long long)n_expert);
     }
-    const GgmlTypeInfo * info = ggml_type_info(t->type);
-    if (!info || !info->computable) {
-        throw_error(STATUS_E_MODEL_UNSUPPORTED_TYPE, "tensor %s has type %s (id %u), which Hearth cannot compute with",
-                    name.c_str(), type_name(t->type), t->type);
-    }
     ExpertMatrices m;
     // rows * n_expert: both equal the tensor's own dimensions, whose product the loader bounded by the file.
-    m.all = {file_.tensor_data(*t), (GgmlType)t->type, rows * n_expert, cols};
+    m.all = {file_.tensor_data(*t), computable_type(name, *t), rows * n_expert, cols};
     m.n_expert = n_expert;
     m.rows = rows;
     return m;
