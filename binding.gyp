@@ -20,7 +20,9 @@
     "native/gyp/core.gypi",
     "native/gyp/cpu.gypi",
     "native/gyp/tokenizer.gypi",
+    "native/gyp/backend.gypi",
     "native/gyp/model.gypi",
+    "native/gyp/engine.gypi",
     "native/gyp/cuda.gypi",
     "native/gyp/vulkan.gypi",
     "native/gyp/platform.gypi"
@@ -28,7 +30,7 @@
   "targets": [
     {
       "target_name": "hearth",
-      "dependencies": ["hearth_core", "hearth_cpu", "hearth_tokenizer", "hearth_model", "hearth_vulkan"],
+      "dependencies": ["hearth_engine", "hearth_model", "hearth_backend", "hearth_vulkan", "hearth_tokenizer", "hearth_cpu", "hearth_core"],
       "conditions": [
         # Not a dependency: hearth.node opens the CUDA companion at run time.
         ["hearth_cuda==1", { "libraries": ["-ldl"] }]

@@ -31,15 +31,21 @@ FUZZED=(
   native/src/model/hparams.cpp
   native/src/model/hparams-check.cpp
   native/src/model/weights.cpp
-  native/src/model/decoder-layer.cpp
-  native/src/model/llama-decoder.cpp
+  native/src/backend/cpu/decoder-layer.cpp
+  native/src/model/decoder.cpp
   native/src/model/arch-llama.cpp
   native/src/model/arch-qwen2.cpp
   native/src/model/arch-qwen3.cpp
   native/src/model/arch-qwen3moe.cpp
-  native/src/model/moe-ffn.cpp
+  native/src/model/arch-gemma3.cpp
+  native/src/model/arch-starcoder2.cpp
+  native/src/model/arch-gemma2.cpp
+  native/src/model/arch-granite.cpp
+  native/src/model/arch-mellum.cpp
+  native/src/model/arch-phi3.cpp
+  native/src/backend/cpu/moe-ffn.cpp
   native/src/model/arch-registry.cpp
-  native/src/engine/kv-cache.cpp
+  native/src/model/kv-cache.cpp
   native/src/backend/registry.cpp
 )
 # Linked, not fuzzed: the CPU ops and kernels, and the backends the registry lists.

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 R=build/Release
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(gpu-check model-check fill-model dequant-check)
-libs=("$R/hearth_model.a" "$R/hearth_vulkan.a" "$R/hearth_tokenizer.a" "$R/hearth_cpu.a")
+libs=("$R/hearth_engine.a" "$R/hearth_model.a" "$R/hearth_backend.a" "$R/hearth_vulkan.a" "$R/hearth_tokenizer.a" "$R/hearth_cpu.a")
 for f in "$R"/hearth_cpu_*.a; do libs+=("$f"); done
 libs+=("$R/hearth_core.a")
 link=(-Wl,--start-group "${libs[@]}" -ldl -Wl,--end-group -lpthread)

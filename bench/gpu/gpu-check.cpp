@@ -186,6 +186,8 @@ void build(Model & m, const Shape & sh, const Mix & mix) {
         L.bq = sh.bias ? m.bq.data() : nullptr;
         L.bk = sh.bias ? m.bk.data() : nullptr;
         L.bv = sh.bias ? m.bv.data() : nullptr;
+        L.rope_freq_base = sh.neox ? 1000000.0f : 10000.0f;  // the decoder's, below
+        L.rope_freq_scale = 1.0f;
     }
     hearth_decoder_desc & d = m.d;
     d.n_embd = E;
@@ -196,10 +198,15 @@ void build(Model & m, const Shape & sh, const Mix & mix) {
     d.head_dim = sh.D;
     d.n_rot = sh.D;
     d.n_vocab = sh.V;
-    d.rms_eps = 1e-6f;
+    d.norm_eps = 1e-6f;
     d.rope_freq_base = sh.neox ? 1000000.0f : 10000.0f;
     d.rope_freq_scale = 1.0f;
     d.rope_neox = sh.neox ? 1 : 0;
+    d.norm_type = HEARTH_NORM_RMS;
+    d.ffn_type = HEARTH_FFN_SWIGLU;
+    d.attn_scale = 1.0f / std::sqrt((float)sh.D);
+    d.residual_scale = 1.0f;
+    d.logit_scale = 1.0f;
     d.rope_freqs = nullptr;
     d.layers = m.layers.data();
     d.output_norm = m.out_norm.data();

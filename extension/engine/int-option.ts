@@ -16,7 +16,7 @@ export interface IntRange {
 export const INT_OPTION_RANGES = {
   /** Tokens to generate. */
   n: { min: 0, max: 1 << 20 },
-  /** KV window in tokens; 0: the model's default. The engine's own bound (KV_MAX_CONTEXT, native/src/engine/kv-cache.h). */
+  /** KV window in tokens; 0: the model's default. The engine's own bound (KV_MAX_CONTEXT, native/src/model/kv-cache.h). */
   ctx: { min: 0, max: 1 << 20 },
   /** Compute threads; 0: the physical cores. Above the cores present: clamped with a warning. */
   threads: { min: 0, max: 4096 },

@@ -43,7 +43,7 @@ const COMPLETION_KV_BUDGET_BYTES = 128 * 1024 * 1024;
 /**
  * Positions a completion cache is counted at against that budget. A cache
  * is allocated for the whole context but its pages are committed only as
- * positions are written (calloc, position-major: native/src/engine/kv-cache.h),
+ * positions are written (calloc, position-major: native/src/model/kv-cache.h),
  * and a completion window is about 1.5k tokens plus what it generates.
  * Counting the whole 4k context left the 1.5B model one cache, which the
  * short window, the full one and every prefetch fought over.

@@ -12,7 +12,9 @@ import { HostError } from '../host/host-errors';
  * asks the engine for it (its unsupported-architecture error names them) and
  * fails when the two differ.
  */
-export const SUPPORTED_ARCHITECTURES: ReadonlySet<string> = new Set(['llama', 'qwen2', 'qwen3', 'qwen3moe']);
+export const SUPPORTED_ARCHITECTURES: ReadonlySet<string> = new Set([
+  'llama', 'qwen2', 'qwen3', 'qwen3moe', 'gemma2', 'gemma3', 'starcoder2', 'phi3', 'granite', 'mellum',
+]);
 
 export interface ModelLimits {
   /** Largest file we agree to map, bytes (default: 60% of RAM). */

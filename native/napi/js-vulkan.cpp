@@ -11,7 +11,7 @@
 #include "backend/backend.h"
 #include "backend/vulkan/vk-testing.h"
 #include "cpu/cpu-ops.h"
-#include "engine/kv-cache.h"
+#include "model/kv-cache.h"
 #include "gguf/gguf-reader.h"
 #include "model/model.h"
 #include "model/weights.h"
@@ -286,7 +286,7 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
             for (int64_t l = 0; l < kv.n_layer(); ++l) {
                 for (int64_t p = sh_dst; p < sh_dst + sh_n; ++p) {
                     cpu_f16_to_f32(kv.k(l) + p * row, buf.data(), row);
-                    m.arch().rope_shift_keys(buf.data(), sh_dst - sh_src);
+                    m.arch().rope_shift_keys(l, buf.data(), sh_dst - sh_src);
                     cpu_f32_to_f16(buf.data(), kv.k(l) + p * row, row);
                 }
             }

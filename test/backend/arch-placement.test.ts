@@ -1,10 +1,12 @@
 /**
  * Architectures whose layers the GPU backends cannot run yet: qwen3's QK-norm
- * (no GPU kernel) and qwen3moe's experts (no GPU expert FFN). Asked to
- * offload, each GPU backend keeps those layers on the CPU and says why,
- * instead of running them without the op. The CPU backend's stages run the
- * CPU layer code, QK-norm included, so there the offload path must give the
- * same greedy tokens as no offload.
+ * (no GPU kernel), the mixture-of-experts FFN of qwen3moe and mellum (no GPU
+ * expert FFN), and the block ops of gemma2/3, starcoder2 and granite
+ * (backend/layer-ops.h). Asked to offload, each GPU
+ * backend keeps those layers on the CPU and says which op it lacks, instead
+ * of running them without it. The CPU backend's stages run the CPU layer
+ * code, every op included, so there the offload path must give the same
+ * greedy tokens as no offload.
  */
 import { strict as assert } from 'assert';
 import { loadModel } from '../../extension/engine/engine';
@@ -18,6 +20,24 @@ const QWEN3: RandomModelSpec = {
   ropeFreqBase: 1000000, seed: 15,
 };
 const QWEN3MOE: RandomModelSpec = { ...QWEN3, arch: 'qwen3moe', nFf: 1024, nExpert: 16, nExpertUsed: 4, nFfExp: 256 };
+// Layer 0 slides over 8 positions with its own RoPE base; layer 1 sees everything.
+const GEMMA3: RandomModelSpec = {
+  arch: 'gemma3', vocabFrom: '', nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 1, headDim: 64, nFf: 512, nCtx: 256,
+  tiedEmbeddings: true, ropeFreqBase: 1000000, slidingWindow: 8, slidingWindowPattern: 2, ropeFreqBaseSwa: 10000, seed: 21,
+};
+const STARCODER2: RandomModelSpec = {
+  arch: 'starcoder2', vocabFrom: '', nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, nFf: 1024, nCtx: 256,
+  tiedEmbeddings: true, ropeFreqBase: 100000, seed: 23,
+};
+const GEMMA2: RandomModelSpec = { ...GEMMA3, arch: 'gemma2', attnSoftcap: 3, logitSoftcap: 50, seed: 34 };
+const GRANITE: RandomModelSpec = {
+  arch: 'granite', vocabFrom: '', nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false,
+  granite: { logitScale: 4, residualScale: 0.5, embeddingScale: 2, attentionScale: 0.1 }, seed: 42,
+};
+const MELLUM: RandomModelSpec = { ...QWEN3MOE, arch: 'mellum', tiedEmbeddings: false, slidingWindow: 8 };
+const SPECS: Record<string, RandomModelSpec> = {
+  qwen3: QWEN3, qwen3moe: QWEN3MOE, gemma3: GEMMA3, starcoder2: STARCODER2, gemma2: GEMMA2, granite: GRANITE, mellum: MELLUM,
+};
 
 describe('backend: placement of architectures the GPU backends do not run', function () {
   this.timeout(120000);
@@ -25,12 +45,19 @@ describe('backend: placement of architectures the GPU backends do not run', func
   before(async function () {
     skipWithoutSharedModels(this);
     const vocabFrom = sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf');
-    files.qwen3 = await randomModelAs({ ...QWEN3, vocabFrom }, 'F32');
-    files.qwen3moe = await randomModelAs({ ...QWEN3MOE, vocabFrom }, 'F32');
+    for (const [arch, spec] of Object.entries(SPECS)) files[arch] = await randomModelAs({ ...spec, vocabFrom }, 'F32');
   });
 
   for (const backend of GPU_BACKENDS.filter((b) => b !== 'cpu')) {
-    for (const [arch, reason] of [['qwen3', /QK-norm/], ['qwen3moe', /runs on the CPU only/]] as const) {
+    const cases = [
+      ['qwen3', /QK-norm, which it does not run/], ['qwen3moe', /has QK-norm and a mixture-of-experts FFN, which it does not run/],
+      ['gemma3', /layer 1 has QK-norm and post-norms and GeGLU, which it does not run/],
+      ['starcoder2', /has LayerNorm and output and FFN biases and a GELU MLP, which it does not run/],
+      ['gemma2', /layer 1 has post-norms and GeGLU and attention soft-capping, which it does not run/],
+      ['granite', /has a custom attention scale and a residual multiplier, which it does not run/],
+      ['mellum', /has QK-norm and sliding-window attention and a mixture-of-experts FFN, which it does not run/],
+    ] as const;
+    for (const [arch, reason] of cases) {
       it(`${backend}: every ${arch} layer stays on the CPU, with the reason`, async function () {
         skipWithoutGpu(this, backend);
         const model = await loadModel(files[arch], { threads: 1, backend, gpuLayers: 'all' });
@@ -44,17 +71,20 @@ describe('backend: placement of architectures the GPU backends do not run', func
     }
   }
 
-  it('cpu stages (the offload path) run QK-norm: same greedy tokens as no stage', async () => {
-    const tokens = async (gpuLayers: 'all' | 0): Promise<number[]> => {
-      const model = await loadModel(files.qwen3, { threads: 1, backend: 'cpu', gpuLayers });
-      try {
-        assert.equal(model.info.gpuLayers, gpuLayers === 'all' ? QWEN3.nLayer : 0);
-        const s = model.createSession({ contextLength: 64 });
-        return (await s.generate([100, 200, 300], { maxTokens: 8, stopOnEog: false }).result).tokens;
-      } finally {
-        model.dispose();
-      }
-    };
-    assert.deepEqual(await tokens('all'), await tokens(0));
-  });
+  for (const arch of ['qwen3', 'qwen3moe', 'gemma3', 'starcoder2', 'gemma2', 'granite', 'mellum']) {
+    it(`cpu stages (the offload path) run ${arch}'s ops: same greedy tokens as no stage`, async () => {
+      const tokens = async (gpuLayers: 'all' | 0): Promise<number[]> => {
+        const model = await loadModel(files[arch], { threads: 1, backend: 'cpu', gpuLayers });
+        try {
+          assert.equal(model.info.gpuLayers, gpuLayers === 'all' ? SPECS[arch].nLayer : 0);
+          const s = model.createSession({ contextLength: 64 });
+          // 3 + 16 positions: past gemma3's window of 8.
+          return (await s.generate([100, 200, 300], { maxTokens: 16, stopOnEog: false }).result).tokens;
+        } finally {
+          model.dispose();
+        }
+      };
+      assert.deepEqual(await tokens('all'), await tokens(0));
+    });
+  }
 });

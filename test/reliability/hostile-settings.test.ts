@@ -114,6 +114,31 @@ describe('hostile model settings', function () {
     }
   });
 
+  it('gemma3, starcoder2 and phi3 settings: sliding window, its pattern, soft-cap, epsilon and fused shapes are checked', async () => {
+    for (const arch of ['gemma3', 'starcoder2', 'phi3'] as const) {
+      const run = await generate(write(tinyModel({ arch }), `${arch}-valid`));
+      assert.equal(run.status, 0, describeRun(run));
+    }
+    const g = (s: string): string => `gemma3.${s}`;
+    const cases: [Partial<typeof TINY>, MetaEdit[], RegExp][] = [
+      [{ arch: 'gemma3' }, [{ key: g('attention.sliding_window'), type: 'int32', value: -4 }], /gemma3\.attention\.sliding_window = -4 must not be negative/],
+      [{ arch: 'gemma3' }, [{ key: g('attention.sliding_window_pattern'), type: 'array', value: { itemType: 'bool', items: [true, false, true] } }],
+        /sliding_window_pattern lists 3 layers, block_count is 2/],
+      [{ arch: 'gemma3' }, [{ key: g('attention.sliding_window_pattern'), type: 'int32', value: -2 }], /sliding_window_pattern = -2 must not be negative/],
+      [{ arch: 'gemma3' }, [{ key: g('final_logit_softcapping'), type: 'float32', value: NaN }], /final_logit_softcapping = nan/],
+      [{ arch: 'gemma3' }, [{ key: g('rope.freq_base_swa'), type: 'float32', value: -1 }], /rope\.freq_base_swa = -1/],
+      [{ arch: 'starcoder2' }, [{ key: 'starcoder2.attention.layer_norm_epsilon', type: 'float32', value: 0 }], /starcoder2\.attention\.layer_norm_epsilon = 0/],
+    ];
+    for (const [shape, edits, pattern] of cases) {
+      const msg = assertCoded(await generate(write(tinyModel(shape, edits))), 'E_MODEL_BAD_HPARAMS');
+      assert.match(msg, pattern);
+    }
+    // phi3's fused attn_qkv pins no head count by itself: heads that do not add up to its rows are refused by shape.
+    const fused = assertCoded(await generate(write(tinyModel({ arch: 'phi3' }, [{ key: 'phi3.attention.head_count_kv', type: 'uint32', value: 2 }]))),
+                              'E_MODEL_BAD_TENSOR');
+    assert.match(fused, /blk\.0\.attn_qkv\.weight has shape \[8, 16\], expected \[8, 24\]/);
+  });
+
   it('each setting that disagrees with the tensors is named with both numbers', async () => {
     const cases: [MetaEdit[], RegExp][] = [
       [[{ key: key('embedding_length'), type: 'uint32', value: 16 }], /llama\.embedding_length = 16 .* 8/],

@@ -1,6 +1,6 @@
 /**
  * Differential tests against llama.cpp (node-llama-cpp, CPU): for random
- * llama, qwen2, qwen3 and qwen3moe models in every weight format `hearth quantize` writes,
+ * llama, qwen2, qwen3, qwen3moe, gemma3 and starcoder2 models in every weight format `hearth quantize` writes,
  * and for the shared tiny models, tokenization, last-position logits and
  * the 32-token greedy continuation must agree.
  *
@@ -73,12 +73,18 @@ const QWEN3_SHAPE = {
   nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 128, nCtx: 256, tiedEmbeddings: true, ropeFreqBase: 1000000,
 };
 
+/** gemma3's test shape: heads of 64 on a 256-wide model, GQA 4/1 (as in the 1B), tied head. */
+const GEMMA3_SHAPE = {
+  arch: 'gemma3' as const, vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
+  nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 1, headDim: 64, nFf: 512, nCtx: 256, tiedEmbeddings: true, ropeFreqBase: 1000000,
+};
+
 const ARCH_CASES: ArchCase[] = [
   {
     label: 'llama (llama-spm vocab, GQA 8/4, separate output)',
     spec: {
       arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
-      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 11,
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 44,
     },
     prompts: ['Once upon a time, in a café', 'for (let i = 0; i < n; i++) {'],
   },
@@ -114,10 +120,75 @@ const ARCH_CASES: ArchCase[] = [
     formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
   },
   {
+    // Layer 0 slides (window 8, its own RoPE base), layer 1 sees everything:
+    // the prompt plus 32 generated tokens run well past the window.
+    label: 'gemma3 (sliding window 8 on layer 0 of 2, post-norms, QK-norm, GeGLU, scaled embeddings, tied)',
+    spec: { ...GEMMA3_SHAPE, slidingWindow: 8, slidingWindowPattern: 2, ropeFreqBaseSwa: 10000, seed: 21 },
+    prompts: ['Once upon a time, in a café, there was a cat'],
+  },
+  {
+    // No sliding_window key: every layer global; and the final logit soft-cap.
+    // The cap is set near these random models' logits (hundreds) so tanh bends them without flattening the top.
+    label: 'gemma3 without a window, logit soft-cap 50',
+    spec: { ...GEMMA3_SHAPE, logitSoftcap: 50, seed: 26 },
+    prompts: ['Once upon a time, in a café, there was a cat'],
+    formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
+  },
+  {
+    label: 'starcoder2 (LayerNorm with biases, GELU MLP with biases, QKV and output biases, GQA 4/2, tied)',
+    spec: {
+      arch: 'starcoder2', vocabFrom: vocab('ggml-vocab-starcoder.gguf'),
+      nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, nFf: 1024, nCtx: 256, tiedEmbeddings: true,
+      ropeFreqBase: 100000, seed: 23,
+    },
+    prompts: ['def fibonacci(n):\n    if n < 2:'],
+  },
+  {
+    // Layer 0 slides over 8 positions (gemma2's pattern: every other layer), attention and logits soft-capped.
+    label: 'gemma2 (sliding window 8 on layer 0 of 2, attention soft-cap 3 (these random scores run to ~10), logit soft-cap 50, post-norms, GeGLU, tied)',
+    spec: { ...GEMMA3_SHAPE, arch: 'gemma2', slidingWindow: 8, attnSoftcap: 3, logitSoftcap: 50, seed: 34 },
+    prompts: ['Once upon a time, in a café, there was a cat'],
+  },
+  {
+    label: 'granite (embedding x2, residual x0.5, attention scale 0.1, logits / 4; llama block otherwise)',
+    spec: {
+      arch: 'granite', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 42,
+      granite: { logitScale: 4, residualScale: 0.5, embeddingScale: 2, attentionScale: 0.1 },
+    },
+    prompts: ['Once upon a time, in a café'],
+  },
+  {
+    // Two layers, both sliding (mellum's pattern: three of every four) over 8 positions.
+    label: 'mellum (QK-norm, 16 experts of 256, top 4 renormalized, sliding window 8, GQA 4/2)',
+    spec: {
+      ...QWEN3_SHAPE, arch: 'mellum', nFf: 1024, nExpert: 16, nExpertUsed: 4, nFfExp: 256, tiedEmbeddings: false,
+      slidingWindow: 8, seed: 18,
+    },
+    prompts: ['import numpy as np\nx = np.zeros(3)'],
+  },
+  {
+    label: 'phi3 (fused QKV and gate-up, NeoX RoPE, GQA 8/4)',
+    spec: {
+      arch: 'phi3', vocabFrom: vocab('ggml-vocab-phi-3.gguf'), fusedQkv: true,
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 44,
+    },
+    prompts: ['Once upon a time, in a café'],
+  },
+  {
+    label: 'phi3 with separate Q, K, V',
+    spec: {
+      arch: 'phi3', vocabFrom: vocab('ggml-vocab-phi-3.gguf'),
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 44,
+    },
+    prompts: ['Once upon a time, in a café'],
+    formats: ['F32', 'Q8_0'],
+  },
+  {
     label: 'llama+rope_freqs (Llama 3 style per-pair rope divisors)',
     spec: {
       arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
-      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 11,
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 44,
       ropeFreqBase: 500000, ropeFreqFactors: true,
     },
     prompts: ['Once upon a time, in a café, there was a cat who liked to sit by the window and watch the rain'],
@@ -127,7 +198,7 @@ const ARCH_CASES: ArchCase[] = [
     label: 'llama+linear (rope.scaling.type linear, factor 4)',
     spec: {
       arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
-      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 11,
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 44,
       ropeLinearFactor: 4,
     },
     prompts: ['Once upon a time, in a café, there was a cat who liked to sit by the window and watch the rain'],

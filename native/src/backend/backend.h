@@ -61,7 +61,34 @@ enum hearth_op {
     HEARTH_OP_MUL,
     HEARTH_OP_SWIGLU,
     HEARTH_OP_HEAD_RMS_NORM, // RMSNorm of each Q/K head before RoPE (qwen3's QK-norm)
+    // The block features beyond the llama block. A layer lists the ones it
+    // uses (backend/layer-ops.h); a backend that lacks one keeps that layer
+    // on the CPU and placement says which.
+    HEARTH_OP_LAYER_NORM,    // mean-centred norm with a bias (starcoder2) instead of RMSNorm
+    HEARTH_OP_POST_NORM,     // a norm of each sub-block's output before the residual add (gemma2/3)
+    HEARTH_OP_LINEAR_BIAS,   // biases on the attention output and the FFN matrices (starcoder2)
+    HEARTH_OP_GELU,          // GELU MLP: down(gelu(up x)) (starcoder2)
+    HEARTH_OP_GEGLU,         // down(gelu(gate x) * up x) (gemma)
+    HEARTH_OP_SLIDING_WINDOW,// attention to the last n_swa positions only (gemma2/3)
+    HEARTH_OP_LAYER_ROPE,    // a layer's own RoPE base/scale (gemma3's sliding layers)
+    HEARTH_OP_ATTN_SCALE,    // a softmax scale other than 1/sqrt(head_dim)
+    HEARTH_OP_LOGIT_SOFTCAP, // logits = c * tanh(logits / c) at the head (gemma2)
+    HEARTH_OP_ATTN_SOFTCAP,  // attention scores = c * tanh(scores / c) before the softmax (gemma2)
+    HEARTH_OP_RESIDUAL_SCALE,// each sub-block's output times a constant before the residual add (granite)
+    HEARTH_OP_LOGIT_SCALE,   // logits times a constant at the head (granite)
+    HEARTH_OP_MOE,           // a mixture-of-experts FFN: router, top-k experts, weighted sum (qwen3moe, mellum)
     HEARTH_OP_COUNT
+};
+
+enum hearth_norm_type {
+    HEARTH_NORM_RMS = 0,     // x / rms(x) * w
+    HEARTH_NORM_LAYER = 1,   // (x - mean) / std(x) * w + b
+};
+
+enum hearth_ffn_type {
+    HEARTH_FFN_SWIGLU = 0,   // down(silu(gate x) * up x)
+    HEARTH_FFN_GEGLU = 1,    // down(gelu(gate x) * up x)
+    HEARTH_FFN_GELU = 2,     // down(gelu(up x + up_b)) + down_b, no gate
 };
 
 // A weight matrix W[rows][cols] in its GGUF format, pointing into the mapping.
@@ -72,25 +99,64 @@ struct hearth_weight {
     int64_t cols;  // ggml ne0
 };
 
-// One decoder layer of the llama-like family (llama, qwen2, qwen3). Vectors are f32.
+// n_expert matrices W[rows][cols] stacked in one tensor (GGUF shape
+// [cols, rows, n_expert]), pointing into the mapping: an expert's bytes are
+// read only when a token is routed to it.
+struct hearth_experts {
+    hearth_weight all;  // [n_expert * rows][cols]
+    int64_t n_expert;
+    int64_t rows;       // per expert
+};
+
+// One pre-norm decoder layer: x += attention(norm(x)); x += ffn(norm(x)).
+// The features past the llama block are each optional and each map to an op
+// (backend/layer-ops.h lists a layer's). Vectors are f32; null: absent.
 struct hearth_layer_desc {
-    const float * attn_norm;                // [n_embd]
+    const float * attn_norm, * attn_norm_b; // [n_embd]; the bias with HEARTH_NORM_LAYER
     hearth_weight wq, wk, wv, wo;
-    const float * bq, * bk, * bv;           // [n_head*head_dim], [n_head_kv*head_dim] x2, or null
-    const float * ffn_norm;                 // [n_embd]
-    hearth_weight ffn_gate, ffn_up, ffn_down;
-    // [head_dim] each, or null: every Q and K head RMS-normed with these
-    // weights after the biases and before RoPE (HEARTH_OP_HEAD_RMS_NORM).
+    const float * bq, * bk, * bv;           // [n_head*head_dim], [n_head_kv*head_dim] x2
+    const float * bo;                       // [n_embd] (HEARTH_OP_LINEAR_BIAS)
+    // [head_dim] each: every Q and K head RMS-normed with these weights after
+    // the biases and before RoPE (HEARTH_OP_HEAD_RMS_NORM).
     const float * q_norm, * k_norm;
+    const float * attn_post_norm;           // [n_embd]: norm of the attention output (HEARTH_OP_POST_NORM)
+    const float * ffn_norm, * ffn_norm_b;   // [n_embd]
+    hearth_weight ffn_gate, ffn_up, ffn_down;  // no ffn_gate with HEARTH_FFN_GELU
+    const float * ffn_gate_b, * ffn_up_b, * ffn_down_b;  // [n_ff] x2, [n_embd] (HEARTH_OP_LINEAR_BIAS)
+    // A mixture-of-experts FFN instead of the three matrices above
+    // (HEARTH_OP_MOE) when ffn_router.data is set: a softmax over
+    // ffn_router [n_expert][n_embd] picks the decoder's n_expert_used experts
+    // per token, each a SwiGLU FFN (gate/up [n_ff_exp][n_embd], down [n_embd][n_ff_exp]).
+    hearth_weight ffn_router;
+    hearth_experts ffn_gate_exps, ffn_up_exps, ffn_down_exps;
+    const float * ffn_post_norm;            // [n_embd]: norm of the FFN output (HEARTH_OP_POST_NORM)
+    // Sliding window: a query at position p sees keys p-n_swa+1 .. p; 0: all (HEARTH_OP_SLIDING_WINDOW).
+    int64_t n_swa;
+    // This layer's RoPE; equal to the decoder's except where a family gives
+    // its sliding layers their own (HEARTH_OP_LAYER_ROPE).
+    float rope_freq_base, rope_freq_scale;
 };
 
 struct hearth_decoder_desc {
     int64_t n_embd, n_layer, n_ff, n_head, n_head_kv, head_dim, n_rot, n_vocab;
-    float rms_eps, rope_freq_base, rope_freq_scale;
+    float norm_eps;                         // epsilon of every norm (RMS or layer)
+    float rope_freq_base, rope_freq_scale;  // the full-attention layers' RoPE
     int rope_neox;                          // 1: pairs (i, i + n_rot/2)
+    int norm_type;                          // hearth_norm_type
+    int ffn_type;                           // hearth_ffn_type
+    float attn_scale;                       // softmax scale of q.k (usually 1/sqrt(head_dim))
+    float attn_softcap;                     // 0: none (HEARTH_OP_ATTN_SOFTCAP)
+    float residual_scale;                   // 1: none (HEARTH_OP_RESIDUAL_SCALE)
+    float logit_scale;                      // 1: none (HEARTH_OP_LOGIT_SCALE)
+    float logit_softcap;                    // 0: none (HEARTH_OP_LOGIT_SOFTCAP)
+    // Mixture of experts (layers with ffn_router): experts per token, whether
+    // their probabilities are renormalized to sum to 1, and a factor on them (0 or 1: none).
+    int64_t n_expert_used;
+    int moe_normalize;
+    float moe_weights_scale;
     const float * rope_freqs;               // [n_rot/2] or null (Llama 3 scaling)
     const hearth_layer_desc * layers;       // [n_layer]
-    const float * output_norm;              // [n_embd]
+    const float * output_norm, * output_norm_b;  // [n_embd]
     hearth_weight output;                   // [n_vocab][n_embd] (token_embd when tied)
 };
 

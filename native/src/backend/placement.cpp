@@ -7,10 +7,11 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "backend/layer-ops.h"
 #include "backend/registry.h"
 #include "cpu/cpu-ops.h"
 #include "cpu/thread-pool.h"
-#include "model/decoder-layer.h"
+#include "backend/cpu/decoder-layer.h"
 #include "common/status.h"
 #include "tensor/ggml-type.h"
 
@@ -31,12 +32,28 @@ uint64_t layer_bytes(const hearth_decoder_desc & d, const hearth_layer_desc & L,
 }
 
 // "" when the backend runs every op and weight format of the layer, else what it lacks.
-std::string layer_unsupported(const hearth_backend * b, int dev, const hearth_layer_desc & L) {
+std::string layer_unsupported(const hearth_backend * b, int dev, const hearth_decoder_desc & d, const hearth_layer_desc & L) {
     for (const hearth_weight * w : {&L.wq, &L.wk, &L.wv, &L.wo, &L.ffn_gate, &L.ffn_up, &L.ffn_down}) {
-        if (!b->supports(dev, HEARTH_OP_MATMUL, w->type)) return "a weight format it cannot run";
+        if (w->data && !b->supports(dev, HEARTH_OP_MATMUL, w->type)) return "a weight format it cannot run";
     }
-    if ((L.q_norm || L.k_norm) && !b->supports(dev, HEARTH_OP_HEAD_RMS_NORM, 0)) return "QK-norm, which it does not run yet";
-    return "";
+    int ops[HEARTH_OP_COUNT];
+    const int n = hearth_layer_ops(&d, &L, ops);
+    std::string lacks;  // every op it lacks: "QK-norm and a mixture-of-experts FFN"
+    for (int i = 0; i < n; ++i) {
+        if (!b->supports(dev, ops[i], 0)) lacks += std::string(lacks.empty() ? "" : " and ") + hearth_op_name(ops[i]);
+    }
+    return lacks.empty() ? "" : lacks + ", which it does not run yet";
+}
+
+// Whether the backend runs the output norm and head.
+bool head_supported(const hearth_backend * b, int dev, const hearth_decoder_desc & d) {
+    if (!b->supports(dev, HEARTH_OP_MATMUL, d.output.type)) return false;
+    int ops[HEARTH_OP_COUNT];
+    const int n = hearth_head_ops(&d, ops);
+    for (int i = 0; i < n; ++i) {
+        if (!b->supports(dev, ops[i], 0)) return false;
+    }
+    return true;
 }
 
 std::string mib(uint64_t b) { return std::to_string(b >> 20) + " MiB"; }
@@ -204,10 +221,10 @@ Placement placement_decide(const hearth_decoder_desc * desc, const PlacementRequ
                                 std::to_string(L) + " layers fit in " + mib(budget) + " free (after a margin)");
         }
     }
-    // Layers whose weight formats the backend cannot run stay on the CPU (and all before them).
+    // Layers with a weight format or an op the backend cannot run stay on the CPU (and all before them).
     int64_t begin = L - n_gpu;
     for (int64_t il = L - 1; il >= begin; --il) {
-        const std::string lacks = layer_unsupported(chosen->backend, 0, desc->layers[il]);
+        const std::string lacks = layer_unsupported(chosen->backend, 0, *desc, desc->layers[il]);
         if (!lacks.empty()) {
             p.reasons.push_back(std::string(backend_display_name(chosen->name)) + ": layer " + std::to_string(il) +
                                 " has " + lacks + "; layers up to it stay on the CPU");
@@ -224,7 +241,7 @@ Placement placement_decide(const hearth_decoder_desc * desc, const PlacementRequ
         }
         return p;
     }
-    bool with_output = n_gpu == L && chosen->backend->supports(0, HEARTH_OP_MATMUL, desc->output.type);
+    bool with_output = n_gpu == L && head_supported(chosen->backend, 0, *desc);
     if (with_output && !is_cpu && req.gpu_layers == GPU_LAYERS_AUTO) {
         const uint64_t free_b = dev.free_memory ? dev.free_memory : dev.total_memory;
         const uint64_t margin = std::max<uint64_t>(512ull << 20, free_b / 10);

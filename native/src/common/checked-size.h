@@ -16,6 +16,8 @@ namespace hearth {
 
 // a * b into *out; false when the product does not fit in int64.
 inline bool checked_mul(int64_t a, int64_t b, int64_t * out) { return !__builtin_mul_overflow(a, b, out); }
+// a + b into *out; false when the sum does not fit in int64.
+inline bool checked_add(int64_t a, int64_t b, int64_t * out) { return !__builtin_add_overflow(a, b, out); }
 
 // The element count dims[0] * dims[1] * ..., checked so that the count times
 // elem_bytes fits in a signed 64-bit byte count (and so in size_t and

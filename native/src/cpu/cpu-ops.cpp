@@ -111,6 +111,24 @@ void cpu_rms_norm(const CpuContext & ctx, const float * x, const float * w, int6
     kt.scale_mul(x, 1.0f / std::sqrt(mean + eps), w, out, n);
 }
 
+void cpu_layer_norm(const float * x, const float * w, const float * b, int64_t n, float eps, float * out) {
+    if (n <= 0) return;
+    // Sums in double: a row of thousands of floats, and the variance is taken
+    // of centred values so a large mean does not cancel it away.
+    double sum = 0;
+    for (int64_t i = 0; i < n; ++i) sum += x[i];
+    const float mean = (float)(sum / (double)n);
+    double sq = 0;
+    for (int64_t i = 0; i < n; ++i) sq += (double)(x[i] - mean) * (double)(x[i] - mean);
+    const float inv = 1.0f / std::sqrt((float)(sq / (double)n) + eps);
+    for (int64_t i = 0; i < n; ++i) {
+        float v = (x[i] - mean) * inv;
+        if (w) v *= w[i];
+        if (b) v += b[i];
+        out[i] = v;
+    }
+}
+
 void cpu_softmax(const CpuContext & ctx, float * x, int64_t n) {
     if (n <= 0) return;
     const CpuKernels & kt = kernels_of(ctx);
@@ -170,9 +188,34 @@ void cpu_silu(const CpuContext & ctx, const float * x, float * out, int64_t n) {
     const CpuKernels & kt = kernels_of(ctx);
     elementwise(ctx, n, [&](int64_t o, int64_t c) { kt.silu(x + o, out + o, c); });
 }
+namespace {
+// GELU (tanh form) of every f16 value, rounded to f16: ggml's CPU GELU reads
+// its input as f16 and looks the result up in such a table. Using the same
+// table keeps GELU models token-identical to the oracle and costs a lookup
+// instead of a tanh per element.
+const float * gelu_f16_table() {
+    static const std::vector<float> table = [] {
+        std::vector<float> t(65536);
+        const float c = 0.7978845608028654f;  // sqrt(2/pi)
+        for (uint32_t h = 0; h < 65536; ++h) {
+            const float v = fp16_to_f32((uint16_t)h);
+            t[h] = fp16_to_f32(fp16_from_f32(0.5f * v * (1.0f + std::tanh(c * v * (1.0f + 0.044715f * v * v)))));
+        }
+        return t;
+    }();
+    return table.data();
+}
+} // namespace
+
 void cpu_gelu(const CpuContext & ctx, const float * x, float * out, int64_t n) {
-    const CpuKernels & kt = kernels_of(ctx);
-    elementwise(ctx, n, [&](int64_t o, int64_t c) { kt.gelu(x + o, out + o, c); });
+    const float * table = gelu_f16_table();
+    elementwise(ctx, n, [&](int64_t o, int64_t c) {
+        for (int64_t i = o; i < o + c; ++i) {
+            const float v = x[i];
+            // Beyond +-10 GELU is x or 0 to float precision (and f16 would clip the input).
+            out[i] = v <= -10.0f ? 0.0f : v >= 10.0f ? v : table[fp16_from_f32(v)];
+        }
+    });
 }
 void cpu_swiglu(const CpuContext & ctx, const float * gate, const float * up, float * out, int64_t n) {
     const CpuKernels & kt = kernels_of(ctx);
@@ -207,11 +250,16 @@ void cpu_attention(const CpuContext & ctx, const AttentionArgs & p) {
             float * out = p.out + (t * p.n_head + h) * p.head_dim;
             int64_t visible = p.pos0 + t + 1;
             if (visible > p.n_kv) visible = p.n_kv;
+            // A sliding window starts late: keys more than window-1 positions back are not seen.
+            const int64_t first = p.window > 0 && p.pos0 + t + 1 > p.window ? p.pos0 + t + 1 - p.window : 0;
             float run_max = -INFINITY, run_sum = 0.0f;
             std::fill(acc.begin(), acc.end(), 0.0f);
-            for (int64_t p0 = 0; p0 < visible; p0 += ATTENTION_TILE) {
+            for (int64_t p0 = first; p0 < visible; p0 += ATTENTION_TILE) {
                 const int64_t np = visible - p0 < ATTENTION_TILE ? visible - p0 : ATTENTION_TILE;
                 kt.dot_rows_f16(p.k + p0 * kv_stride + hk * p.head_dim, kv_stride, np, q, p.head_dim, p.scale, scores.data());
+                if (p.softcap > 0.0f) {
+                    for (int64_t i = 0; i < np; ++i) scores[(size_t)i] = p.softcap * std::tanh(scores[(size_t)i] / p.softcap);
+                }
                 const float tile_max = kt.max(scores.data(), np);
                 const float new_max = tile_max > run_max ? tile_max : run_max;
                 if (run_max != -INFINITY && new_max != run_max) {

@@ -37,6 +37,9 @@ void cpu_get_row(GgmlType wtype, const void * W, int64_t k, int64_t r, float * d
 // out[n] = x[n] / rms(x) * w[n]   (w may be nullptr: no scale)
 void cpu_rms_norm(const CpuContext & ctx, const float * x, const float * w, int64_t n, float eps, float * out);
 
+// out[n] = (x[n] - mean(x)) / sqrt(var(x) + eps) * w[n] + b[n]   (w, b may be nullptr)
+void cpu_layer_norm(const float * x, const float * w, const float * b, int64_t n, float eps, float * out);
+
 // x[n] = softmax(x[n]) in place.
 void cpu_softmax(float * x, int64_t n);
 
@@ -68,6 +71,8 @@ struct AttentionArgs {
     int64_t n_kv;           // cached positions present (0 .. n_kv-1)
     int64_t pos0;           // position of query token 0; token t sees positions <= pos0 + t
     float scale;            // usually 1/sqrt(head_dim)
+    int64_t window = 0;     // > 0: the query at position p sees only p-window+1 .. p (sliding window)
+    float softcap = 0.0f;   // > 0: scores become softcap * tanh(score / softcap) before the softmax
 };
 void cpu_attention(const CpuContext & ctx, const AttentionArgs & args);
 

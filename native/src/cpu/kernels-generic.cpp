@@ -70,15 +70,6 @@ void silu(const float * x, float * out, int64_t n) {
     for (int64_t i = 0; i < n; ++i) out[i] = x[i] / (1.0f + std::exp(-x[i]));
 }
 
-// tanh approximation, as ggml and GPT-2 use it.
-void gelu(const float * x, float * out, int64_t n) {
-    const float c = 0.7978845608028654f;  // sqrt(2/pi)
-    for (int64_t i = 0; i < n; ++i) {
-        const float v = x[i];
-        out[i] = 0.5f * v * (1.0f + std::tanh(c * (v + 0.044715f * v * v * v)));
-    }
-}
-
 void swiglu(const float * gate, const float * up, float * out, int64_t n) {
     for (int64_t i = 0; i < n; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
 }
@@ -147,7 +138,6 @@ CpuKernels make_table() {
     t.add = add;
     t.mul = mul;
     t.silu = silu;
-    t.gelu = gelu;
     t.swiglu = swiglu;
     t.max = max;
     t.exp_sum = exp_sum;

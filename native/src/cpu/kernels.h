@@ -48,7 +48,6 @@ struct CpuKernels {
     void (*add)(const float * a, const float * b, float * out, int64_t n);
     void (*mul)(const float * a, const float * b, float * out, int64_t n);
     void (*silu)(const float * x, float * out, int64_t n);
-    void (*gelu)(const float * x, float * out, int64_t n);
     void (*swiglu)(const float * gate, const float * up, float * out, int64_t n);
     float (*max)(const float * x, int64_t n);
     float (*exp_sum)(float * x, float sub, int64_t n);  // x = exp(x - sub) in place; returns Σ

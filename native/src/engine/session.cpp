@@ -279,7 +279,7 @@ void Session::move_cells_locked(int64_t src, int64_t dst, int64_t n) {
         uint16_t * k = kv_->k(l);
         for (int64_t p = dst; p < dst + n; ++p) {
             cpu_f16_to_f32(k + p * row, buf.data(), row);
-            model_->arch().rope_shift_keys(buf.data(), dst - src);
+            model_->arch().rope_shift_keys(l, buf.data(), dst - src);
             cpu_f32_to_f16(buf.data(), k + p * row, row);
         }
     }

@@ -36,7 +36,7 @@
 #include <vector>
 
 #include "backend/backend.h"
-#include "engine/kv-cache.h"
+#include "model/kv-cache.h"
 #include "tokenizer/tokenizer.h"
 
 namespace hearth {

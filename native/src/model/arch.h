@@ -1,8 +1,8 @@
 // The architecture registry's contract. Each architecture lives in one file
-// (arch-<name>.cpp) that reads its hparams, binds its tensors by name from
-// the mapping and runs its forward pass; arch-registry.cpp maps
-// general.architecture to it. Adding starcoder2, gemma2, phi3 or qwen3 is one
-// more file plus one registry line.
+// (arch-<name>.cpp) that reads and checks its hparams and states its block as
+// options of the one decoder (model/decoder.h), which binds the tensors and
+// runs the forward pass; arch-registry.cpp maps general.architecture to it.
+// Adding an architecture is one more file plus one registry line.
 #pragma once
 
 #include <cstdint>
@@ -54,9 +54,10 @@ public:
     virtual const ModelHparams & hparams() const = 0;
     // Runs the batch, appends its keys/values to the cache at pos0.., writes logits.
     virtual void forward(const CpuContext & ctx, const ForwardBatch & batch) const = 0;
-    // Rotates cached keys k[n_head_kv][head_dim] of one position by delta
-    // positions (context shift: the rotation composes, so -n moves them back).
-    virtual void rope_shift_keys(float * k, int64_t delta) const = 0;
+    // Rotates layer `layer`'s cached keys k[n_head_kv][head_dim] of one
+    // position by delta positions (context shift: the rotation composes, so
+    // -n moves them back). Per layer: sliding layers may have their own base.
+    virtual void rope_shift_keys(int64_t layer, float * k, int64_t delta) const = 0;
     // The layers as backend descriptors (pointers into the mapping), or
     // nullptr when this architecture cannot be offloaded.
     virtual const hearth_decoder_desc * backend_desc() const { return nullptr; }
@@ -72,5 +73,11 @@ std::unique_ptr<ModelArch> arch_llama_create(const GgufFile & file);  // arch-ll
 std::unique_ptr<ModelArch> arch_qwen2_create(const GgufFile & file);  // arch-qwen2.cpp
 std::unique_ptr<ModelArch> arch_qwen3_create(const GgufFile & file);  // arch-qwen3.cpp
 std::unique_ptr<ModelArch> arch_qwen3moe_create(const GgufFile & file);  // arch-qwen3moe.cpp
+std::unique_ptr<ModelArch> arch_gemma3_create(const GgufFile & file);  // arch-gemma3.cpp
+std::unique_ptr<ModelArch> arch_starcoder2_create(const GgufFile & file);  // arch-starcoder2.cpp
+std::unique_ptr<ModelArch> arch_gemma2_create(const GgufFile & file);  // arch-gemma2.cpp
+std::unique_ptr<ModelArch> arch_granite_create(const GgufFile & file);  // arch-granite.cpp
+std::unique_ptr<ModelArch> arch_mellum_create(const GgufFile & file);  // arch-mellum.cpp
+std::unique_ptr<ModelArch> arch_phi3_create(const GgufFile & file);  // arch-phi3.cpp
 
 } // namespace hearth

@@ -7,7 +7,7 @@
 
 #include "common/checked-size.h"
 #include "common/status.h"
-#include "engine/kv-cache.h"
+#include "model/kv-cache.h"
 #include "gguf/gguf-reader.h"
 
 namespace hearth {
@@ -84,7 +84,7 @@ void check_positive_finite(const std::string & key, float v) {
 
 } // namespace
 
-void hparams_check(const GgufFile & file, ModelHparams & h, const HparamsTensorNames & names) {
+void hparams_check(const GgufFile & file, ModelHparams & h, const HparamsNames & names) {
     const std::string & a = h.arch;
     // Every count is at least 1 (defaults derived from other keys included:
     // n_embd / n_head is 0 when the heads outnumber the embedding).
@@ -150,7 +150,7 @@ void hparams_check(const GgufFile & file, ModelHparams & h, const HparamsTensorN
         throw_error(STATUS_E_MODEL_BAD_HPARAMS, "%s = %lld is outside %lld..%lld", hparams_key(a, "context_length").c_str(),
                     (long long)h.n_ctx_train, (long long)KV_MIN_CONTEXT, (long long)HPARAMS_MAX_CONTEXT_TRAIN);
     }
-    check_positive_finite(hparams_key(a, "attention.layer_norm_rms_epsilon"), h.rms_eps);
+    check_positive_finite(hparams_key(a, names.norm_eps), h.norm_eps);
     check_positive_finite(hparams_key(a, "rope.freq_base"), h.rope_freq_base);
     check_positive_finite(hparams_key(a, "rope.scaling.factor"), h.rope_freq_scale);
 }

@@ -24,7 +24,10 @@ constexpr int64_t HPARAMS_MAX_CONTEXT_TRAIN = int64_t(1) << 24;
 // "blk.<i>."; nullptr: the architecture has no such tensor, and its binder
 // checks the shape instead (a fused QKV, say). The defaults are the llama
 // family's names.
-struct HparamsTensorNames {
+struct HparamsNames {
+    // The key of the norms' epsilon after "<arch>.": RMSNorm families state
+    // this one, LayerNorm families (starcoder2) "attention.layer_norm_epsilon".
+    const char * norm_eps = "attention.layer_norm_rms_epsilon";
     const char * token_embd = "token_embd.weight";  // [n_embd, n_vocab]
     const char * output = "output.weight";          // [n_embd, n_vocab] when present
     const char * attn_q = "attn_q.weight";          // [n_embd, n_head * head_dim]
@@ -42,6 +45,6 @@ struct HparamsTensorNames {
 // HPARAMS_MAX_CONTEXT_TRAIN; epsilon, rope base and rope scale are finite and
 // positive. Throws E_MODEL_BAD_HPARAMS naming the GGUF key and both numbers
 // (E_MODEL_BAD_TENSOR when the embedding itself is missing).
-void hparams_check(const GgufFile & file, ModelHparams & h, const HparamsTensorNames & names = {});
+void hparams_check(const GgufFile & file, ModelHparams & h, const HparamsNames & names = {});
 
 } // namespace hearth

@@ -66,7 +66,53 @@ void hparams_read_moe(const GgufFile & f, ModelHparams & h, const char * gate_in
     }
 }
 
-ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch, const HparamsTensorNames * names) {
+float hparams_read_nonnegative(const GgufFile & f, const std::string & key, float dflt) {
+    auto v = f.get_float(key);
+    if (!v) return dflt;
+    if (!std::isfinite(*v) || *v < 0) {
+        throw_error(STATUS_E_MODEL_BAD_HPARAMS, "model metadata %s = %g must be finite and not negative", key.c_str(), *v);
+    }
+    return (float)*v;
+}
+
+float hparams_read_positive(const GgufFile & f, const std::string & key, float dflt) {
+    const float v = hparams_read_nonnegative(f, key, dflt);
+    if (!(v > 0.0f)) throw_error(STATUS_E_MODEL_BAD_HPARAMS, "model metadata %s = %g must be positive", key.c_str(), (double)v);
+    return v;
+}
+
+SlidingWindow hparams_read_swa(const GgufFile & f, const ModelHparams & h, int64_t default_window,
+                               int64_t default_period) {
+    SlidingWindow w;
+    w.n_swa = default_window;
+    const std::string window_key = hparams_key(h.arch, "attention.sliding_window");
+    const std::string pattern_key = hparams_key(h.arch, "attention.sliding_window_pattern");
+    if (auto n = f.get_int(window_key)) {
+        if (*n < 0) throw_error(STATUS_E_MODEL_BAD_HPARAMS, "model metadata %s = %lld must not be negative", window_key.c_str(), (long long)*n);
+        w.n_swa = *n;
+    }
+    if (w.n_swa == 0) return w;
+    w.layers.assign((size_t)h.n_layer, false);
+    const GgufKv * pattern = f.find(pattern_key);
+    if (pattern && pattern->value.type == GGUF_TYPE_ARRAY) {
+        const GgufArray * per_layer = pattern->value.arr.get();
+        if (per_layer->count != (uint64_t)h.n_layer) {
+            throw_error(STATUS_E_MODEL_BAD_HPARAMS, "model metadata %s lists %llu layers, block_count is %lld",
+                        pattern_key.c_str(), (unsigned long long)per_layer->count, (long long)h.n_layer);
+        }
+        for (int64_t il = 0; il < h.n_layer; ++il) w.layers[(size_t)il] = per_layer->int_at((uint64_t)il) != 0;
+        return w;
+    }
+    int64_t period = default_period;
+    if (auto p = f.get_int(pattern_key)) {
+        if (*p < 0) throw_error(STATUS_E_MODEL_BAD_HPARAMS, "model metadata %s = %lld must not be negative", pattern_key.c_str(), (long long)*p);
+        period = *p;
+    }
+    for (int64_t il = 0; il < h.n_layer; ++il) w.layers[(size_t)il] = period == 0 || il % period < period - 1;
+    return w;
+}
+
+ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch, const HparamsNames * names) {
     ModelHparams h;
     h.arch = arch;
     h.n_embd = require_int(f, hparams_key(arch, "embedding_length"));
@@ -78,7 +124,8 @@ ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch, c
     // Defaults derived from other keys are checked like stated ones (hparams_check).
     h.head_dim = optional_int(f, hparams_key(arch, "attention.key_length"), h.n_embd / h.n_head);
     h.n_rot = optional_int(f, hparams_key(arch, "rope.dimension_count"), h.head_dim);
-    if (auto eps = f.get_float(hparams_key(arch, "attention.layer_norm_rms_epsilon"))) h.rms_eps = (float)*eps;
+    const HparamsNames layout = names ? *names : HparamsNames{};
+    if (auto eps = f.get_float(hparams_key(arch, layout.norm_eps))) h.norm_eps = (float)*eps;
     if (auto base = f.get_float(hparams_key(arch, "rope.freq_base"))) h.rope_freq_base = (float)*base;
 
     // Linear rope scaling: positions are compressed by the factor. Llama 3
@@ -100,7 +147,7 @@ ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch, c
     }
     if (factor > 0.0f) h.rope_freq_scale = 1.0f / factor;
 
-    hparams_check(f, h, names ? *names : HparamsTensorNames{});
+    hparams_check(f, h, layout);
     return h;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace hearth {
 
@@ -20,7 +21,7 @@ struct ModelHparams {
     int64_t n_head_kv = 0;   // <arch>.attention.head_count_kv (default n_head)
     int64_t head_dim = 0;    // <arch>.attention.key_length (default n_embd / n_head)
     int64_t n_rot = 0;       // <arch>.rope.dimension_count (default head_dim)
-    float rms_eps = 1e-5f;   // <arch>.attention.layer_norm_rms_epsilon
+    float norm_eps = 1e-5f;  // <arch>.attention.layer_norm_rms_epsilon (or layer_norm_epsilon)
     float rope_freq_base = 10000.0f;  // <arch>.rope.freq_base
     float rope_freq_scale = 1.0f;     // 1 / linear scaling factor
     bool rope_neox = false;           // pairs (i, i+n_rot/2) instead of (2i, 2i+1)
@@ -31,7 +32,7 @@ struct ModelHparams {
     float expert_weights_scale = 0.0f;// <arch>.expert_weights_scale (0 or 1: none)
 };
 
-struct HparamsTensorNames;
+struct HparamsNames;
 
 // Reads the common keys and checks them against the file's tensors
 // (hparams_check, model/hparams-check.h, with `names`; nullptr: the llama
@@ -40,7 +41,7 @@ struct HparamsTensorNames;
 // required key is absent, E_MODEL_BAD_HPARAMS naming the key when a value is
 // out of range or disagrees with the tensors.
 ModelHparams hparams_read_common(const GgufFile & file, const std::string & arch,
-                                 const HparamsTensorNames * names = nullptr);
+                                 const HparamsNames * names = nullptr);
 
 // The mixture-of-experts keys, checked against blk.0's router
 // (<gate_inp>: [n_embd, expert_count]) and expert tensor (<up_exps>:
@@ -48,6 +49,27 @@ ModelHparams hparams_read_common(const GgufFile & file, const std::string & arch
 // sized from them: E_MODEL_BAD_HPARAMS naming the key and both numbers.
 void hparams_read_moe(const GgufFile & file, ModelHparams & h, const char * gate_inp = "ffn_gate_inp.weight",
                       const char * up_exps = "ffn_up_exps.weight");
+
+// Sliding-window attention (gemma2/3): which layers attend only to the last
+// n_swa positions.
+struct SlidingWindow {
+    int64_t n_swa = 0;        // <arch>.attention.sliding_window; 0 or absent: no layer slides
+    std::vector<bool> layers; // [n_layer] when n_swa > 0
+};
+
+// Reads <arch>.attention.sliding_window (absent: default_window) and
+// .sliding_window_pattern: either a period p (layer il slides unless
+// il % p == p - 1, so every p-th layer sees everything; p = 0: every layer
+// slides), absent meaning default_period, or one bool per layer. Throws
+// E_MODEL_BAD_HPARAMS naming the key when the window or period is negative or
+// the per-layer list is not n_layer long.
+SlidingWindow hparams_read_swa(const GgufFile & file, const ModelHparams & h, int64_t default_window,
+                               int64_t default_period);
+
+// An optional float key that must be finite and >= 0 (or > 0) when present;
+// dflt when absent. E_MODEL_BAD_HPARAMS naming the key otherwise.
+float hparams_read_nonnegative(const GgufFile & file, const std::string & key, float dflt);
+float hparams_read_positive(const GgufFile & file, const std::string & key, float dflt);
 
 // Key name helper: "<arch>.<suffix>".
 std::string hparams_key(const std::string & arch, const char * suffix);

@@ -87,10 +87,13 @@ ExpertMatrices WeightBinder::experts(const std::string & name, int64_t n_expert,
     return m;
 }
 
-WeightMatrix ExpertMatrices::expert(int64_t e) const {
-    // The type was checked computable (so known) when the tensor was bound.
-    const uint64_t bytes = ggml_row_bytes(*ggml_type_info(all.type), (uint64_t)all.cols) * (uint64_t)rows;
-    return {static_cast<const uint8_t *>(all.data) + bytes * (uint64_t)e, all.type, rows, all.cols};
+WeightMatrix WeightMatrix::row_slice(int64_t begin, int64_t count) const {
+    if (begin < 0 || count < 0 || begin > rows || count > rows - begin) {
+        throw_error(STATUS_E_INTERNAL, "row slice %lld+%lld of a %lld-row matrix", (long long)begin, (long long)count,
+                    (long long)rows);
+    }
+    const uint64_t row = ggml_row_bytes(*ggml_type_info(type), (uint64_t)cols);
+    return {static_cast<const uint8_t *>(data) + row * (uint64_t)begin, type, count, cols};
 }
 
 } // namespace hearth

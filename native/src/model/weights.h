@@ -20,6 +20,10 @@ struct WeightMatrix {
     int64_t rows = 0;
     int64_t cols = 0;
     explicit operator bool() const { return data != nullptr; }
+    // Rows [begin, begin + count): a view into the same bytes, for tensors
+    // that hold several matrices stacked by rows (phi3's attn_qkv, its
+    // ffn_up holding the gate and up halves). The caller keeps it in range.
+    WeightMatrix row_slice(int64_t begin, int64_t count) const;
 };
 
 // One tensor holding every expert's W[rows][cols], stacked (GGUF shape
@@ -29,8 +33,6 @@ struct ExpertMatrices {
     WeightMatrix all;      // [n_expert * rows][cols]
     int64_t n_expert = 0;
     int64_t rows = 0;      // per expert
-    // Expert e's matrix: a view into the mapping.
-    WeightMatrix expert(int64_t e) const;
 };
 
 class WeightBinder {

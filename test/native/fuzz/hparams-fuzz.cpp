@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "common/status.h"
-#include "engine/kv-cache.h"
+#include "model/kv-cache.h"
 #include "gguf/gguf-reader.h"
 #include "model/arch.h"
-#include "model/decoder-layer.h"
+#include "backend/cpu/decoder-layer.h"
 
 namespace {
 
@@ -46,8 +46,9 @@ void fuzz_size_session(const hearth::ModelArch & arch) {
     if (d == nullptr || d->n_layer != h.n_layer) __builtin_trap();
     for (int64_t il = 0; il < d->n_layer; il++) {
         const hearth_layer_desc & L = d->layers[il];
-        // Bound means every matrix a layer multiplies with is present.
-        if (!L.wq.data || !L.wk.data || !L.wv.data || !L.wo.data || !L.ffn_down.data) __builtin_trap();
+        // Bound means every matrix a layer multiplies with is present: a dense FFN's or the experts'.
+        const bool ffn = L.ffn_router.data ? L.ffn_down_exps.all.data != nullptr : L.ffn_down.data != nullptr;
+        if (!L.wq.data || !L.wk.data || !L.wv.data || !L.wo.data || !ffn) __builtin_trap();
     }
     hearth::KvCache kv(h.n_layer, 16, h.n_head_kv, h.head_dim);
     volatile uint16_t sink = kv.k(h.n_layer - 1)[0];

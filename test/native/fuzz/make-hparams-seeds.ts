@@ -2,8 +2,9 @@
  * Writes the persistent seed corpus of the hparams fuzz target
  * (test/native/fuzz/hparams-fuzz.cpp) into argv[2] (default:
  * test/native/fuzz/hparams-seeds, which is committed): GGUF headers of tiny
- * valid models (llama, tied and untied, qwen2 with biases, a head size that
- * is not n_embd / n_head, more layers) and the head-count wrap of issue 15.
+ * valid models (llama, tied and untied, qwen2 with biases, gemma3 with a
+ * sliding window, starcoder2 with LayerNorm, phi3 with fused weights, a head size that is not
+ * n_embd / n_head, more layers) and the head-count wrap of issue 15.
  * Headers only: the fuzz target supplies zero bytes for the tensor data.
  *   npx tsx test/native/fuzz/make-hparams-seeds.ts [dir]
  */
@@ -19,6 +20,9 @@ const SEEDS: Record<string, GgufFileSpec> = {
   'llama-head8': tinyModel({ nHead: 1, nHeadKv: 1, headDim: 8 }),
   'llama-3-layers-gqa': tinyModel({ nLayer: 3, nHead: 4, nHeadKv: 2, headDim: 2 }),
   'qwen2-tiny': tinyModel({ arch: 'qwen2' }),
+  'gemma3-tiny': tinyModel({ arch: 'gemma3' }),
+  'starcoder2-tiny': tinyModel({ arch: 'starcoder2' }),
+  'phi3-tiny': tinyModel({ arch: 'phi3' }),
   'llama-head-count-wrap': headCountWrap(),
 };
 

@@ -11,9 +11,12 @@ import type { GgufFileSpec, GgufMetadataEntry, GgufTensorSpec } from '../../../e
 export interface TinyShape {
   /**
    * general.architecture; qwen2 adds the Q/K/V biases it requires; qwen3moe
-   * adds QK-norm and replaces the FFN by nExpert experts of nFfExp.
+   * adds QK-norm and replaces the FFN by nExpert experts of nFfExp; gemma3
+   * adds QK-norm, post-norms and a sliding window of 4 on every other layer;
+   * starcoder2 has LayerNorm biases, every linear bias and no FFN gate;
+   * phi3 fuses Q, K, V in attn_qkv and the gate and up in ffn_up.
    */
-  arch: 'llama' | 'qwen2' | 'qwen3moe';
+  arch: 'llama' | 'qwen2' | 'qwen3moe' | 'gemma3' | 'starcoder2' | 'phi3';
   nExpert?: number;
   nExpertUsed?: number;
   nFfExp?: number;
@@ -78,13 +81,23 @@ export function tinyTensors(s: TinyShape): GgufTensorSpec[] {
     name, type: 'F32', shape, data: pattern(shape.reduce((a, b) => a * b, 1), ++seed, mean),
   });
   const out: GgufTensorSpec[] = [t('token_embd.weight', [E, s.nVocab]), t('output_norm.weight', [E], 1)];
+  const sc2 = s.arch === 'starcoder2';
+  if (sc2) out.push(t('output_norm.bias', [E]));
   if (s.outputTensor) out.push(t('output.weight', [E, s.outputRows ?? s.nVocab]));
   for (let l = 0; l < s.nLayer; l++) {
     const p = `blk.${l}.`;
-    out.push(
-      t(p + 'attn_norm.weight', [E], 1), t(p + 'attn_q.weight', [E, Q]), t(p + 'attn_k.weight', [E, KV]),
-      t(p + 'attn_v.weight', [E, KV]), t(p + 'attn_output.weight', [Q, E]), t(p + 'ffn_norm.weight', [E], 1),
-    );
+    out.push(t(p + 'attn_norm.weight', [E], 1));
+    if (s.arch === 'phi3') out.push(t(p + 'attn_qkv.weight', [E, Q + 2 * KV]));
+    else out.push(t(p + 'attn_q.weight', [E, Q]), t(p + 'attn_k.weight', [E, KV]), t(p + 'attn_v.weight', [E, KV]));
+    out.push(t(p + 'attn_output.weight', [Q, E]), t(p + 'ffn_norm.weight', [E], 1));
+    if (sc2) {
+      out.push(t(p + 'attn_norm.bias', [E]), t(p + 'ffn_norm.bias', [E]), t(p + 'attn_output.bias', [E]),
+               t(p + 'ffn_up.bias', [F]), t(p + 'ffn_down.bias', [E]));
+    }
+    if (s.arch === 'gemma3') {
+      out.push(t(p + 'attn_q_norm.weight', [s.headDim], 1), t(p + 'attn_k_norm.weight', [s.headDim], 1),
+               t(p + 'post_attention_norm.weight', [E], 1), t(p + 'post_ffw_norm.weight', [E], 1));
+    }
     if (s.arch === 'qwen3moe') {
       const X = s.nExpert ?? 4, FX = s.nFfExp ?? F;
       out.push(
@@ -92,10 +105,13 @@ export function tinyTensors(s: TinyShape): GgufTensorSpec[] {
         t(p + 'ffn_gate_inp.weight', [E, X]), t(p + 'ffn_gate_exps.weight', [E, FX, X]),
         t(p + 'ffn_up_exps.weight', [E, FX, X]), t(p + 'ffn_down_exps.weight', [FX, E, X]),
       );
+    } else if (s.arch === 'phi3') {
+      out.push(t(p + 'ffn_up.weight', [E, 2 * F]), t(p + 'ffn_down.weight', [F, E]));
     } else {
-      out.push(t(p + 'ffn_gate.weight', [E, F]), t(p + 'ffn_up.weight', [E, F]), t(p + 'ffn_down.weight', [F, E]));
+      if (!sc2) out.push(t(p + 'ffn_gate.weight', [E, F]));
+      out.push(t(p + 'ffn_up.weight', [E, F]), t(p + 'ffn_down.weight', [F, E]));
     }
-    if (s.arch === 'qwen2') out.push(t(p + 'attn_q.bias', [Q]), t(p + 'attn_k.bias', [KV]), t(p + 'attn_v.bias', [KV]));
+    if (s.arch === 'qwen2' || sc2) out.push(t(p + 'attn_q.bias', [Q]), t(p + 'attn_k.bias', [KV]), t(p + 'attn_v.bias', [KV]));
   }
   return out;
 }
@@ -115,7 +131,15 @@ export function tinySettings(s: TinyShape): GgufMetadataEntry[] {
     { key: key('attention.key_length'), type: 'uint32', value: s.headDim },
     { key: key('rope.dimension_count'), type: 'uint32', value: s.headDim },
     { key: key('rope.freq_base'), type: 'float32', value: 10000 },
-    { key: key('attention.layer_norm_rms_epsilon'), type: 'float32', value: 1e-5 },
+    s.arch === 'starcoder2'
+      ? { key: key('attention.layer_norm_epsilon'), type: 'float32', value: 1e-5 }
+      : { key: key('attention.layer_norm_rms_epsilon'), type: 'float32', value: 1e-5 },
+    ...(s.arch === 'gemma3'
+      ? ([
+          { key: key('attention.sliding_window'), type: 'uint32', value: 4 },
+          { key: key('attention.sliding_window_pattern'), type: 'uint32', value: 2 },
+        ] as GgufMetadataEntry[])
+      : []),
     ...(s.arch === 'qwen3moe'
       ? ([
           { key: key('expert_count'), type: 'uint32', value: s.nExpert ?? 4 },

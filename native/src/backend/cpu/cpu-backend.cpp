@@ -31,7 +31,7 @@
 #include "common/checked-size.h"
 #include "cpu/cpu-ops.h"
 #include "cpu/thread-pool.h"
-#include "model/decoder-layer.h"
+#include "backend/cpu/decoder-layer.h"
 
 struct hearth_buffer {
     std::vector<uint8_t> bytes;
@@ -175,7 +175,7 @@ int cpu_kv_shift(hearth_kv * kv, int64_t src, int64_t dst, int64_t n, char * err
         uint16_t * k = kv->k(l);
         for (int64_t p = dst; p < dst + n; ++p) {
             cpu_f16_to_f32(k + p * kv->row, buf.data(), kv->row);
-            decoder_rope_shift_keys(st.desc, buf.data(), dst - src);
+            decoder_rope_shift_keys(st.desc, st.layers[(size_t)l], buf.data(), dst - src);
             cpu_f32_to_f16(buf.data(), k + p * kv->row, kv->row);
         }
     }

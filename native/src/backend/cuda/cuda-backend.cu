@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "backend/layer-ops.h"
 #include "backend/cuda/cuda-kernels.h"
 
 namespace {
@@ -171,8 +172,9 @@ int cu_probe(hearth_device_info * out, int max, char * why) {
 int cu_supports(int, int op, int type) {
     if (op == HEARTH_OP_MATMUL) return matmul_supports(type) ? 1 : 0;
     if (op == HEARTH_OP_GET_ROW) return 0;  // embeddings are looked up on the host
-    if (op == HEARTH_OP_HEAD_RMS_NORM) return 0;  // no kernel yet: such layers stay on the CPU
-    return op < HEARTH_OP_COUNT ? 1 : 0;
+    // The llama block's ops; QK-norm and the later features have no kernels
+    // yet, so layers that use them stay on the CPU (backend/layer-ops.h).
+    return op <= HEARTH_OP_SWIGLU ? 1 : 0;
 }
 
 int cu_buffer_alloc(int device, uint64_t bytes, hearth_buffer ** out, char * err) {
@@ -231,7 +233,15 @@ int stage_create_impl(int device, const hearth_decoder_desc * desc, int64_t begi
         return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, "model shape not handled (head_dim must be a multiple of 32, <= 256)");
     }
     for (int64_t il = begin; il < end; ++il) {
-        if (d.layers[il].q_norm || d.layers[il].k_norm) return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, "QK-norm is not handled yet");
+        int ops[HEARTH_OP_COUNT];
+        const int n_ops = hearth_layer_ops(&d, &d.layers[il], ops);
+        for (int i = 0; i < n_ops; ++i) {
+            if (!cu_supports(device, ops[i], 0)) {
+                char msg[128];
+                std::snprintf(msg, sizeof msg, "layer %lld has %s, which is not handled yet", (long long)il, hearth_op_name(ops[i]));
+                return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, msg);
+            }
+        }
     }
     // Plan one allocation: each piece aligned, in upload order.
     struct Piece { const void * src; uint64_t bytes; uint64_t off; };
@@ -264,6 +274,8 @@ int stage_create_impl(int device, const hearth_decoder_desc * desc, int64_t begi
     int64_t on = -1, ow = -1;
     if (with_output) {
         if (!matmul_supports(d.output.type)) return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, "output format not handled");
+        int ops[HEARTH_OP_COUNT];
+        if (hearth_head_ops(&d, ops) > 0) return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, hearth_op_name(ops[0]));
         on = add(d.output_norm, E4);
         ow = add(d.output.data, weight_bytes(d.output));
     }
@@ -428,7 +440,7 @@ void enqueue_forward(hearth_stage * st, hearth_kv * kv, int64_t n, int64_t logit
     const float scale = 1.0f / std::sqrt((float)d.head_dim);
     for (size_t l = 0; l < st->layers.size(); ++l) {
         const DevLayer & L = st->layers[l];
-        rms_norm(s, st->x, L.attn_norm, st->h, n, E, d.rms_eps);
+        rms_norm(s, st->x, L.attn_norm, st->h, n, E, d.norm_eps);
         matmul(s, L.wq.type, L.wq.data, Q, E, st->h, n, st->q, false);
         matmul(s, L.wk.type, L.wk.data, KV, E, st->h, n, st->k, false);
         matmul(s, L.wv.type, L.wv.data, KV, E, st->h, n, st->v, false);
@@ -439,14 +451,14 @@ void enqueue_forward(hearth_stage * st, hearth_kv * kv, int64_t n, int64_t logit
         attention(s, st->q, kv->k((int64_t)l), kv->v((int64_t)l), st->att, n, (int)d.n_head, (int)d.n_head_kv,
                   (int)d.head_dim, scale, st->d_pos);
         matmul(s, L.wo.type, L.wo.data, E, Q, st->att, n, st->x, true);
-        rms_norm(s, st->x, L.ffn_norm, st->h, n, E, d.rms_eps);
+        rms_norm(s, st->x, L.ffn_norm, st->h, n, E, d.norm_eps);
         matmul(s, L.gate.type, L.gate.data, F, E, st->h, n, st->gate, false);
         matmul(s, L.up.type, L.up.data, F, E, st->h, n, st->up, false);
         swiglu(s, st->gate, st->up, st->gate, n * F);
         matmul(s, L.down.type, L.down.data, E, F, st->gate, n, st->x, true);
     }
     if (logits_rows > 0) {
-        rms_norm(s, st->x + (n - logits_rows) * E, st->output_norm, st->h, logits_rows, E, d.rms_eps);
+        rms_norm(s, st->x + (n - logits_rows) * E, st->output_norm, st->h, logits_rows, E, d.norm_eps);
         matmul(s, st->output.type, st->output.data, d.n_vocab, E, st->h, logits_rows, st->logits, false);
     }
 }
@@ -514,7 +526,7 @@ int cu_stage_forward(hearth_stage * st, hearth_kv * kv, float * x, int64_t n, in
         for (int64_t r0 = 0; r0 < rows_here; r0 += kMaxLogitRows) {
             const int64_t rr = rows_here - r0 < kMaxLogitRows ? rows_here - r0 : kMaxLogitRows;
             const int64_t local = nb - rows_here + r0;  // row inside this pass
-            rms_norm(s, st->x + local * E, st->output_norm, st->h, rr, E, st->d.rms_eps);
+            rms_norm(s, st->x + local * E, st->output_norm, st->h, rr, E, st->d.norm_eps);
             matmul(s, st->output.type, st->output.data, V, E, st->h, rr, st->logits, false);
             const int64_t out_row = t0 + local - first_logit;
             CU_TRY(cudaMemcpyAsync(logits + out_row * V, st->logits, (size_t)(rr * V) * 4, cudaMemcpyDeviceToHost, s),

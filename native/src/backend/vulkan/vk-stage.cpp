@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "backend/layer-ops.h"
 #include "tensor/fp16.h"
 
 namespace hearth::vk {
@@ -20,7 +21,7 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
     head_dim_ = d.head_dim;
     n_rot_ = d.n_rot;
     n_vocab_ = d.n_vocab;
-    rms_eps_ = d.rms_eps;
+    rms_eps_ = d.norm_eps;
     rope_base_ = d.rope_freq_base;
     rope_scale_ = d.rope_freq_scale;
     neox_ = d.rope_neox != 0;
@@ -45,7 +46,13 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
     for (int64_t il = begin; il < end; ++il) {
         const hearth_layer_desc & L = d.layers[il];
         if (!L.attn_norm || !L.ffn_norm) fail(HEARTH_BK_E_INTERNAL, "Vulkan: layer %lld lacks a norm", (long long)il);
-        if (L.q_norm || L.k_norm) fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: layer %lld has QK-norm, which this backend does not run", (long long)il);
+        int ops[HEARTH_OP_COUNT];
+        const int n_ops = hearth_layer_ops(&d, &L, ops);
+        // This backend runs none of the ops past the llama block (vk-backend.cpp's supports()).
+        if (n_ops > 0) {
+            fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: layer %lld has %s, which this backend does not run", (long long)il,
+                 hearth_op_name(ops[0]));
+        }
         StageLayer s;
         s.attn_norm = vec(L.attn_norm, n_embd_);
         s.ffn_norm = vec(L.ffn_norm, n_embd_);
@@ -68,6 +75,8 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
     }
     if (with_output) {
         if (!d.output_norm || !d.output.data) fail(HEARTH_BK_E_INTERNAL, "Vulkan: output head requested without weights");
+        int ops[HEARTH_OP_COUNT];
+        if (hearth_head_ops(&d, ops) > 0) fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: the head has %s", hearth_op_name(ops[0]));
         out_norm_ = vec(d.output_norm, n_embd_);
         output_ = mat(d.output);
         if (output_.rows != n_vocab_ || output_.cols != n_embd_) fail(HEARTH_BK_E_INTERNAL, "Vulkan: output head shape");

@@ -1,9 +1,10 @@
-#include "model/moe-ffn.h"
+#include "backend/cpu/moe-ffn.h"
 
 #include <algorithm>
 #include <cstring>
 
 #include "common/checked-size.h"
+#include "tensor/ggml-type.h"
 
 namespace hearth {
 
@@ -14,10 +15,21 @@ void grow(std::vector<float> & v, int64_t rows, int64_t width) {
     if (v.size() < n) v.resize(n);
 }
 
+// Expert e's matrix: a view into the stacked tensor.
+hearth_weight expert(const hearth_experts & x, int64_t e) {
+    // The type was checked computable (so known) when the tensor was bound.
+    const uint64_t bytes = ggml_row_bytes(*ggml_type_info((uint32_t)x.all.type), (uint64_t)x.all.cols) * (uint64_t)x.rows;
+    return {static_cast<const uint8_t *>(x.all.data) + bytes * (uint64_t)e, x.all.type, x.rows, x.all.cols};
+}
+
+void matmul(const CpuContext & ctx, const hearth_weight & w, const float * x, int64_t n, float * y) {
+    cpu_matmul(ctx, (GgmlType)w.type, w.data, w.rows, w.cols, x, n, y);
+}
+
 // Top-k of one token's probabilities p[n_expert], largest first (ties: the
 // lower expert index), and their weights.
-void pick_experts(const float * p, int64_t n_expert, const MoeFfnOptions & opt, int32_t * picked, float * weight) {
-    const int64_t k = opt.n_expert_used;
+void pick_experts(const float * p, int64_t n_expert, const hearth_decoder_desc & d, int32_t * picked, float * weight) {
+    const int64_t k = d.n_expert_used;
     for (int64_t j = 0; j < k; ++j) picked[j] = -1;
     for (int64_t e = 0; e < n_expert; ++e) {
         // Insertion into the sorted top-k: k is small (8 of 128 for Qwen3-Coder).
@@ -32,32 +44,32 @@ void pick_experts(const float * p, int64_t n_expert, const MoeFfnOptions & opt, 
         weight[j] = p[picked[j]];
         sum += weight[j];
     }
-    if (opt.normalize_weights) {
+    if (d.moe_normalize) {
         // The floor keeps a row of underflowed probabilities finite (llama.cpp clamps at F16's smallest normal).
         sum = std::max(sum, 6.103515625e-5f);
         for (int64_t j = 0; j < k; ++j) weight[j] /= sum;
     }
-    if (opt.weights_scale != 0.0f && opt.weights_scale != 1.0f) {
-        for (int64_t j = 0; j < k; ++j) weight[j] *= opt.weights_scale;
+    if (d.moe_weights_scale != 0.0f && d.moe_weights_scale != 1.0f) {
+        for (int64_t j = 0; j < k; ++j) weight[j] *= d.moe_weights_scale;
     }
 }
 
 } // namespace
 
-void moe_ffn_cpu(const CpuContext & ctx, const MoeFfnWeights & w, const MoeFfnOptions & opt, const float * h,
-                 int64_t n, int64_t E, float * out, MoeScratch & s) {
-    const int64_t X = w.router.rows, K = opt.n_expert_used, F = w.gate.rows;
+void moe_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L, const float * h,
+                 int64_t n, float * out, MoeScratch & s) {
+    const int64_t E = d.n_embd, X = L.ffn_router.rows, K = d.n_expert_used, F = L.ffn_gate_exps.rows;
     grow(s.logits, n, X);
     const size_t nk = checked_size("MoE scratch", {n, K}, sizeof(int32_t));
     if (s.picked.size() < nk) s.picked.resize(nk);
     if (s.weight.size() < nk) s.weight.resize(nk);
 
     // Router: logits[n][X], softmax per token, top-K.
-    cpu_matmul(ctx, w.router.type, w.router.data, X, E, h, n, s.logits.data());
+    matmul(ctx, L.ffn_router, h, n, s.logits.data());
     for (int64_t t = 0; t < n; ++t) {
         float * p = s.logits.data() + t * X;
         cpu_softmax(ctx, p, X);
-        pick_experts(p, X, opt, s.picked.data() + t * K, s.weight.data() + t * K);
+        pick_experts(p, X, d, s.picked.data() + t * K, s.weight.data() + t * K);
     }
 
     std::memset(out, 0, sizeof(float) * (size_t)(n * E));
@@ -74,11 +86,10 @@ void moe_ffn_cpu(const CpuContext & ctx, const MoeFfnWeights & w, const MoeFfnOp
         grow(s.up, m, F);
         grow(s.y, m, E);
         for (int64_t r = 0; r < m; ++r) std::memcpy(s.x.data() + r * E, h + (s.rows[(size_t)r] / K) * E, sizeof(float) * (size_t)E);
-        const WeightMatrix g = w.gate.expert(e), u = w.up.expert(e), d = w.down.expert(e);
-        cpu_matmul(ctx, g.type, g.data, g.rows, g.cols, s.x.data(), m, s.gate.data());
-        cpu_matmul(ctx, u.type, u.data, u.rows, u.cols, s.x.data(), m, s.up.data());
+        matmul(ctx, expert(L.ffn_gate_exps, e), s.x.data(), m, s.gate.data());
+        matmul(ctx, expert(L.ffn_up_exps, e), s.x.data(), m, s.up.data());
         cpu_swiglu(ctx, s.gate.data(), s.up.data(), s.gate.data(), m * F);
-        cpu_matmul(ctx, d.type, d.data, d.rows, d.cols, s.gate.data(), m, s.y.data());
+        matmul(ctx, expert(L.ffn_down_exps, e), s.gate.data(), m, s.y.data());
         for (int64_t r = 0; r < m; ++r) {
             const int32_t i = s.rows[(size_t)r];
             const float wt = s.weight[(size_t)i];

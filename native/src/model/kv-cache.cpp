@@ -1,4 +1,4 @@
-#include "engine/kv-cache.h"
+#include "model/kv-cache.h"
 
 #include <cstring>
 

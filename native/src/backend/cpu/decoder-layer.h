@@ -1,4 +1,4 @@
-// One llama-like decoder layer and the output head on the CPU, written over
+// One pre-norm decoder layer and the output head on the CPU, written over
 // the backend contract's descriptors (backend/backend.h) so that the decoder
 // (layers it keeps on the CPU) and the CPU backend's stages run the same code.
 #pragma once
@@ -8,7 +8,7 @@
 
 #include "backend/backend.h"
 #include "cpu/cpu-ops.h"
-#include "model/moe-ffn.h"
+#include "backend/cpu/moe-ffn.h"
 
 namespace hearth {
 
@@ -25,15 +25,15 @@ void decoder_attention_cpu(const CpuContext & ctx, const hearth_decoder_desc & d
                            float * x, int64_t n, int64_t pos0, uint16_t * k_cache, uint16_t * v_cache,
                            DecoderScratch & s);
 
-// x[n][n_embd] in place: x += SwiGLU FFN(ffn_norm(x)).
+// x[n][n_embd] in place: x += FFN(ffn_norm(x)) (SwiGLU, GeGLU or GELU MLP, by d.ffn_type).
 void decoder_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L, float * x,
                      int64_t n, DecoderScratch & s);
 
-// x[n][n_embd] in place: x += mixture-of-experts FFN(ffn_norm(x)) (qwen3moe).
-void decoder_moe_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,
-                         const MoeFfnWeights & w, const MoeFfnOptions & opt, float * x, int64_t n, DecoderScratch & s);
+// x[n][n_embd] in place: x += mixture-of-experts FFN(ffn_norm(x)) (layers with ffn_router).
+void decoder_moe_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L, float * x,
+                         int64_t n, DecoderScratch & s);
 
-// Both: one whole dense layer.
+// Attention then the layer's FFN (dense or mixture of experts): one whole layer.
 void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const hearth_layer_desc & L,
                        float * x, int64_t n, int64_t pos0, uint16_t * k_cache, uint16_t * v_cache,
                        DecoderScratch & s);
@@ -42,7 +42,7 @@ void decoder_layer_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, co
 void decoder_head_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const float * x, int64_t rows,
                       float * logits, DecoderScratch & s);
 
-// Rotates keys k[n_head_kv][head_dim] of one position by delta positions.
-void decoder_rope_shift_keys(const hearth_decoder_desc & d, float * k, int64_t delta);
+// Rotates layer L's keys k[n_head_kv][head_dim] of one position by delta positions.
+void decoder_rope_shift_keys(const hearth_decoder_desc & d, const hearth_layer_desc & L, float * k, int64_t delta);
 
 } // namespace hearth
