@@ -1,5 +1,5 @@
 /** `npm run bench` flags, parsed without dependencies. Pure. */
-import { FORMATS, SHAPES } from './model/shapes';
+import { FORMATS, SHAPES, shapeById } from './model/shapes';
 import type { BackendName } from './engines/protocol';
 
 export interface BenchArgs {
@@ -24,14 +24,15 @@ export interface BenchArgs {
 
 export const BACKENDS: readonly BackendName[] = ['cpu', 'cuda', 'vulkan', 'auto'];
 
-export const USAGE = `npm run bench -- [--models 0.5b,1.5b] [--formats q4_0,q8_0,q4_k_m,f16,bf16] [--runs 3]
+export const USAGE = `npm run bench -- [--models 0.5b,1.5b,0.6b-qwen3,1.7b-qwen3,30b-a3b-qwen3moe-d4 (any -d<layers>)]
+  [--formats q4_0,q8_0,q4_k_m,f16,bf16] [--runs 3]
   [--threads N (default: physical cores)] [--backend cpu|cuda|vulkan|auto] [--ctx 1024]
   [--json out.json] [--results-dir bench/results | --no-save] [--cache-dir .cache/bench] [--no-cold] [--no-raw]`;
 
-function list(value: string, allowed: readonly string[], flag: string, noun: string): string[] {
+function list(value: string, allowed: readonly string[], flag: string, noun: string, known = (i: string) => allowed.includes(i)): string[] {
   const items = value.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
   if (items.length === 0) throw new Error(`--${flag} needs at least one value`);
-  for (const i of items) if (!allowed.includes(i)) throw new Error(`unknown ${noun} '${i}' (one of ${allowed.join(', ')})`);
+  for (const i of items) if (!known(i)) throw new Error(`unknown ${noun} '${i}' (one of ${allowed.join(', ')})`);
   return items;
 }
 
@@ -72,7 +73,8 @@ export function parseBenchArgs(argv: readonly string[], defaults: { resultsDir: 
       return v;
     };
     switch (flag) {
-      case '--models': a.models = list(need(), Object.keys(SHAPES), 'models', 'model'); break;
+      // Any depth of the MoE shape is accepted too (30b-a3b-qwen3moe-d48: the full model).
+      case '--models': a.models = list(need(), Object.keys(SHAPES), 'models', 'model', (i) => shapeById(i) !== undefined); break;
       case '--formats': a.formats = list(need(), Object.keys(FORMATS), 'formats', 'format'); break;
       case '--runs': a.runs = positiveInt(need(), flag); break;
       case '--threads': a.threads = positiveInt(need(), flag, true); break;

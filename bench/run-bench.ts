@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Hearth vs llama.cpp (node-llama-cpp, prebuilt CPU build)
- * on generated Qwen2.5-Coder-shaped models. See bench/README.md for what is
- * measured and how; flags in args.ts (USAGE).
+ * on generated models shaped like Qwen2.5-Coder, Qwen3 and Qwen3-Coder-30B-A3B.
+ * See bench/README.md for what is measured and how; flags in args.ts (USAGE).
  *
  * Order per model/format and run: Hearth then llama.cpp (A B A B ...), and
  * per engine a cold child (file evicted, load to first token only) then a
@@ -16,7 +16,7 @@ import type { ChildRequest, EngineName } from './engines/protocol';
 import { ensureLlamaRef } from './engines/raw-llama';
 import { runChild } from './engines/spawn-child';
 import { machineInfo, measureLimits } from './machine';
-import { planModel, SHAPES } from './model/shapes';
+import { planModel, shapeById } from './model/shapes';
 import { benchModel } from './model/write-model';
 import { bounds, weightBytesPerToken } from './report/stats';
 import { summarizeCase, type EngineRun } from './report/summary';
@@ -95,13 +95,18 @@ async function main(): Promise<void> {
   };
   const modelsDir = path.join(args.cacheDir, 'models');
   for (const m of args.models) {
-    const shape = SHAPES[m];
+    const shape = shapeById(m);
+    if (!shape) throw new Error(`unknown model ${m}`);
     for (const f of args.formats) {
       log(`${m} ${f}:`);
       const file = await benchModel(modelsDir, shape, f, undefined, log);
       const tensors = planModel(shape, f);
+      const fileBytes = fs.statSync(file).size;
+      const perToken = weightBytesPerToken(shape, tensors);
+      const bound = bounds(shape, tensors, limits, args.ppTokens);
+      log(`  file ${(fileBytes / 1048576).toFixed(0)} MiB, weights read per token ${(perToken / 1048576).toFixed(0)} MiB: tg bound ${bound.tgTokPerSec.toFixed(1)} tok/s`);
       const runs = await runCase(args, engines, threads, file);
-      const summary = summarizeCase(m, f, fs.statSync(file).size, weightBytesPerToken(tensors), bounds(shape, tensors, limits, args.ppTokens), runs);
+      const summary = summarizeCase(m, f, fileBytes, perToken, bound, runs);
       report.cases.push(summary);
       report.raw.push({ model: m, format: f, file: path.basename(file), runs });
       log(`  median ratio Hearth/llama.cpp: pp ${summary.ratio.ppTokPerSec.toFixed(2)}, tg ${summary.ratio.tgTokPerSec.toFixed(2)}` +

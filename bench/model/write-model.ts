@@ -20,7 +20,7 @@ import * as path from 'path';
 import { encodeGgufHeader, type GgufLayout, type GgufMetadataEntry } from '../../extension/gguf/writer';
 import { ggmlType } from '../../extension/gguf/ggml-types';
 import { loadBinding } from '../../extension/engine/binding';
-import { fileTypeOf, planModel, type ModelShape, type PlannedTensor } from './shapes';
+import { fileTypeOf, moeOf, planModel, type ModelShape, type PlannedTensor } from './shapes';
 import { RowPool } from './random-pool';
 import { gpt2VocabPath, qwenShapedVocab } from './vocab';
 
@@ -34,29 +34,59 @@ export const POOL_SEED = 1234;
 /** f32 values per chunk (16 MiB). */
 const CHUNK_VALUES = 4 << 20;
 
+/**
+ * The name a shape's files and general.name carry: the Qwen2.5-Coder shapes
+ * keep the one they had before other arches existed, so their cached files
+ * stay valid; the newer ids already name their arch.
+ */
+export function shapeLabel(s: ModelShape): string {
+  return s.arch === 'qwen2' ? `qwen2.5-coder-${s.id}` : s.id;
+}
+
 export function modelMetadata(s: ModelShape, format: string, vocab: GgufMetadataEntry[]): GgufMetadataEntry[] {
-  const a = 'qwen2';
-  return [
+  const a = s.arch;
+  const u32 = (key: string, value: number): GgufMetadataEntry => ({ key: `${a}.${key}`, type: 'uint32', value });
+  const out: GgufMetadataEntry[] = [
     { key: 'general.architecture', type: 'string', value: a },
-    { key: 'general.name', type: 'string', value: `hearth-bench-qwen2.5-coder-${s.id}-shape-${format}` },
+    { key: 'general.name', type: 'string', value: `hearth-bench-${shapeLabel(s)}-shape-${format}` },
     { key: 'general.file_type', type: 'uint32', value: fileTypeOf(format) },
-    { key: `${a}.context_length`, type: 'uint32', value: s.nCtxTrain },
-    { key: `${a}.embedding_length`, type: 'uint32', value: s.nEmbd },
-    { key: `${a}.block_count`, type: 'uint32', value: s.nLayer },
-    { key: `${a}.feed_forward_length`, type: 'uint32', value: s.nFf },
-    { key: `${a}.attention.head_count`, type: 'uint32', value: s.nHead },
-    { key: `${a}.attention.head_count_kv`, type: 'uint32', value: s.nHeadKv },
+    u32('context_length', s.nCtxTrain),
+    u32('embedding_length', s.nEmbd),
+    u32('block_count', s.nLayer),
+    u32('feed_forward_length', s.nFf),
+    u32('attention.head_count', s.nHead),
+    u32('attention.head_count_kv', s.nHeadKv),
     { key: `${a}.rope.freq_base`, type: 'float32', value: 1000000 },
     { key: `${a}.attention.layer_norm_rms_epsilon`, type: 'float32', value: 1e-6 },
-    ...vocab,
   ];
+  // qwen2 files stay as they were (same bytes, same cache key): their head
+  // size is nEmbd / nHead, which readers assume when these keys are absent.
+  if (a !== 'qwen2') {
+    out.push(u32('attention.key_length', s.headDim), u32('attention.value_length', s.headDim), u32('rope.dimension_count', s.headDim));
+  }
+  if (a === 'qwen3moe') {
+    const moe = moeOf(s);
+    out.push(u32('expert_count', moe.nExpert), u32('expert_used_count', moe.nExpertUsed), u32('expert_feed_forward_length', moe.nFfExp));
+  }
+  return [...out, ...vocab];
+}
+
+/**
+ * What of a shape goes into the cache key. A qwen2 shape leaves out arch and
+ * headDim (implied before they were fields), so files already cached keep
+ * their names.
+ */
+function shapeKey(s: ModelShape): object {
+  if (s.arch !== 'qwen2') return s;
+  const { arch: _arch, headDim: _headDim, ...rest } = s;
+  return rest;
 }
 
 /** Cache file name: shape, format and a hash of everything that decides the bytes. */
 export function modelFileName(s: ModelShape, format: string, vocabFile: string): string {
-  const key = JSON.stringify({ v: WRITER_VERSION, s, format, vocab: path.basename(vocabFile) });
+  const key = JSON.stringify({ v: WRITER_VERSION, s: shapeKey(s), format, vocab: path.basename(vocabFile) });
   const h = crypto.createHash('sha256').update(key).digest('hex').slice(0, 10);
-  return `qwen2.5-coder-${s.id}-shape-${format}-${h}.gguf`;
+  return `${shapeLabel(s)}-shape-${format}-${h}.gguf`;
 }
 
 /**
@@ -97,7 +127,8 @@ export async function writeBenchModel(
   const binding = loadBinding();
   const { tensors, layout, textTokens } = await benchModelLayout(s, format, vocabFile);
   const total = tensors.reduce((n, t) => n + t.nBytes, 0);
-  const pool = new RowPool(POOL_SEED, Math.max(s.nEmbd, s.nFf));
+  // Sized by the longest row in the file: windows start within a fixed span, so the bytes do not depend on it.
+  const pool = new RowPool(POOL_SEED, Math.max(...tensors.map((t) => t.shape[0])));
   const fh = await fs.promises.open(outPath, 'w');
   let done = 0;
   try {

@@ -2,7 +2,7 @@
  * The benchmark's arithmetic, pure: medians, ratios, and the physical
  * bounds (bytes read per generated token, FLOPs per prompt token).
  */
-import type { ModelShape, PlannedTensor } from '../model/shapes';
+import { moeOf, type ModelShape, type PlannedTensor } from '../model/shapes';
 
 export function median(xs: readonly number[]): number {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -25,31 +25,40 @@ export function ratio(a: number, b: number): number {
 }
 
 /**
- * Weight bytes one generated token reads: every 2-D weight once, except an
- * untied token_embd (only one row is gathered); with tied embeddings the
- * head's matmul reads all of token_embd.
+ * Weight bytes one generated token reads: every weight tensor once, except
+ * - an untied token_embd, of which only the token's row is gathered (with
+ *   tied embeddings the head's matmul reads all of token_embd);
+ * - stacked experts (*_exps, expert index last), of which the router picks
+ *   nExpertUsed: a MoE reads a fraction of its file per token, and its
+ *   bandwidth bound is this figure's, not the file's.
  */
-export function weightBytesPerToken(tensors: readonly PlannedTensor[]): number {
+export function weightBytesPerToken(s: ModelShape, tensors: readonly PlannedTensor[]): number {
   const hasOutput = tensors.some((t) => t.name === 'output.weight');
   let n = 0;
   for (const t of tensors) {
-    if (t.name === 'token_embd.weight' && hasOutput) continue;
-    n += t.nBytes;
+    if (t.name === 'token_embd.weight' && hasOutput) n += t.nBytes / t.shape[1];
+    else if (t.name.endsWith('_exps.weight')) n += (t.nBytes / t.shape[2]) * moeOf(s).nExpertUsed;
+    else n += t.nBytes;
   }
   return n;
 }
 
 /**
  * Multiply-adds x 2 per prompt token for a prompt of nPrompt tokens from an
- * empty cache: the matmuls (2 * weight elements, the tied head included) plus
- * attention's QK^T and PV over on average (nPrompt + 1) / 2 positions.
+ * empty cache: the matmuls (2 * weight elements, the tied head included; for
+ * a MoE the router and only the experts the token uses) plus attention's
+ * QK^T and PV over on average (nPrompt + 1) / 2 positions.
  */
 export function flopsPerPromptToken(s: ModelShape, nPrompt: number): number {
-  const D = s.nEmbd / s.nHead;
-  const q = s.nHead * D;
-  const kv = s.nHeadKv * D;
-  const perLayer = s.nEmbd * q + 2 * s.nEmbd * kv + q * s.nEmbd + 3 * s.nEmbd * s.nFf;
-  const matmul = 2 * (s.nLayer * perLayer + s.nEmbd * s.nVocab);
+  const q = s.nHead * s.headDim;
+  const kv = s.nHeadKv * s.headDim;
+  const attnWeights = s.nEmbd * q + 2 * s.nEmbd * kv + q * s.nEmbd;
+  let ffnWeights = 3 * s.nEmbd * s.nFf;
+  if (s.arch === 'qwen3moe') {
+    const moe = moeOf(s);
+    ffnWeights = s.nEmbd * moe.nExpert + moe.nExpertUsed * 3 * s.nEmbd * moe.nFfExp;
+  }
+  const matmul = 2 * (s.nLayer * (attnWeights + ffnWeights) + s.nEmbd * s.nVocab);
   const avgKv = (nPrompt + 1) / 2;
   const attention = s.nLayer * 2 * 2 * q * avgKv;
   return matmul + attention;
@@ -62,10 +71,10 @@ export interface Limits {
   fmaFlopsPerSec: number;
 }
 
-/** tg bound (tokens/s) from bandwidth, and pp bound from the FMA peak. */
+/** tg bound (tokens/s) from bandwidth over the bytes a token reads, and pp bound from the FMA peak. */
 export function bounds(s: ModelShape, tensors: readonly PlannedTensor[], limits: Limits, nPrompt: number): { tgTokPerSec: number; ppTokPerSec: number } {
   return {
-    tgTokPerSec: limits.readBytesPerSec / weightBytesPerToken(tensors),
+    tgTokPerSec: limits.readBytesPerSec / weightBytesPerToken(s, tensors),
     ppTokPerSec: limits.fmaFlopsPerSec / flopsPerPromptToken(s, nPrompt),
   };
 }

@@ -14,16 +14,19 @@ function pct(x: number): string {
 }
 
 /**
- * One row per model/format; each cell "Hearth / llama.cpp (ratio)", L being
+ * One row per model/format: the file size and the weight bytes one generated
+ * token reads (about the file for a dense model with tied embeddings; for a
+ * MoE only the experts the router picks, a fraction of it; the BW bound is
+ * bandwidth over this), then each cell "Hearth / llama.cpp (ratio)", L being
  * llama.cpp through node-llama-cpp. When raw llama.cpp (R: libllama from
  * C++) ran, three more cells: pp and tg "R (Hearth / R)", and its load and RSS.
  */
 export function resultsTable(cases: readonly CaseSummary[]): string {
   const withRaw = cases.some((c) => c.llamaRaw);
   const head = [
-    '| model | format | pp512 tok/s H / L (×) | tg128 tok/s H / L (×) | load warm ms H / L | load cold ms H / L | peak RSS MiB H / L | tg % of BW bound H / L | pp % of FMA bound H / L |' +
+    '| model | format | file MiB / read per token MiB | pp512 tok/s H / L (×) | tg128 tok/s H / L (×) | load warm ms H / L | load cold ms H / L | peak RSS MiB H / L | tg % of BW bound H / L | pp % of FMA bound H / L |' +
       (withRaw ? ' pp512 raw R (H/R ×) | tg128 raw R (H/R ×) | raw R: load warm ms, peak RSS MiB, tg % BW |' : ''),
-    '|---|---|---|---|---|---|---|---|---|' + (withRaw ? '---|---|---|' : ''),
+    '|---|---|---|---|---|---|---|---|---|---|' + (withRaw ? '---|---|---|' : ''),
   ];
   const rows = cases.map((c) => {
     const h = c.hearth;
@@ -31,6 +34,7 @@ export function resultsTable(cases: readonly CaseSummary[]): string {
     const row = [
       c.model,
       c.format,
+      `${mib(c.fileBytes)} / ${mib(c.weightBytesPerToken)}`,
       `${fmt(h.ppTokPerSec, 1)} / ${fmt(l.ppTokPerSec, 1)} (${fmt(c.ratio.ppTokPerSec, 2)})`,
       `${fmt(h.tgTokPerSec, 1)} / ${fmt(l.tgTokPerSec, 1)} (${fmt(c.ratio.tgTokPerSec, 2)})`,
       `${fmt(h.loadWarmMs, 0)} / ${fmt(l.loadWarmMs, 0)}`,

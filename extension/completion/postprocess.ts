@@ -2,6 +2,8 @@
  * Last checks on a finished completion before it becomes ghost text.
  * Returns null where nothing should be shown.
  */
+import { stripReasoning } from '../engine/reasoning';
+
 export interface PostprocessContext {
   linePrefix: string;
   lineSuffix: string;
@@ -16,7 +18,8 @@ export interface Suggestion {
 }
 
 export function postprocessCompletion(raw: string, ctx: PostprocessContext): Suggestion | null {
-  let text = raw.replace(/[ \t]+$/gm, '').replace(/\n+$/, '');
+  // A thinking model's reasoning is never code to insert.
+  let text = stripReasoning(raw).replace(/[ \t]+$/gm, '').replace(/\n+$/, '');
   if (text.trim() === '') return null;
   const firstLine = text.split('\n')[0];
   const nextNonEmpty = ctx.nextLines.find((l) => l.trim() !== '')?.trim();

@@ -12,6 +12,7 @@
  * rewrite here.
  */
 import type { RenderedChat } from '../engine/chat-template';
+import { stripReasoning } from '../engine/reasoning';
 import { renderChatBounded } from '../engine/template-sandbox';
 import type { ChatMessage } from './engine-port';
 import { chatPrompt, detectChatFormat } from './chat-format';
@@ -64,7 +65,9 @@ function splitAtPlaceholders(text: string, count: number): string[] | null {
  * time and memory limits (engine/template-sandbox.ts): a runaway one fails
  * with E_TEMPLATE_LIMIT, and aborting `signal` ends the render.
  */
-export async function chatTokens(tok: ChatTokenizer, messages: readonly ChatMessage[], signal?: AbortSignal): Promise<ChatTokens> {
+export async function chatTokens(tok: ChatTokenizer, history: readonly ChatMessage[], signal?: AbortSignal): Promise<ChatTokens> {
+  // Earlier answers go back without their reasoning (engine/reasoning.ts).
+  const messages = history.map((m) => (m.role === 'assistant' ? { ...m, content: stripReasoning(m.content) } : m));
   const bos = tok.bos !== null ? tok.tokenText(tok.bos) : '';
   const rendered = await renderChatBounded(messages.map((m, i) => ({ role: m.role, content: placeholder(i) })), {
     template: tok.chatTemplate,

@@ -4,14 +4,22 @@ import { parseBenchArgs } from '../../bench/args';
 import { parseChildOutput } from '../../bench/engines/spawn-child';
 import { procStatusBytes, promptIds, type ChildResult, type EngineName } from '../../bench/engines/protocol';
 import { hash2, RowPool } from '../../bench/model/random-pool';
-import { parameterCount, planModel, SHAPES, tensorLayout, type ModelShape } from '../../bench/model/shapes';
+import { parameterCount, planModel, shapeById, SHAPES, tensorLayout, type ModelShape } from '../../bench/model/shapes';
+import { modelMetadata } from '../../bench/model/write-model';
 import { padVocab } from '../../bench/model/vocab';
 import { escapeXml, resultsChart } from '../../bench/report/chart';
 import { bounds, flopsPerPromptToken, median, percentile, ratio, weightBytesPerToken } from '../../bench/report/stats';
 import { summarizeCase, type EngineRun } from '../../bench/report/summary';
 import { resultsTable } from '../../bench/report/table';
 
-export const TINY: ModelShape = { id: 'tiny', nEmbd: 256, nLayer: 8, nHead: 4, nHeadKv: 2, nFf: 512, nVocab: 320, nCtxTrain: 2048, tiedEmbeddings: true };
+export const TINY: ModelShape = { id: 'tiny', arch: 'qwen2', nEmbd: 256, nLayer: 8, nHead: 4, nHeadKv: 2, headDim: 64, nFf: 512, nVocab: 320, nCtxTrain: 2048, tiedEmbeddings: true };
+// qwen3: a head size that is not nEmbd / nHead, as in the real models (1024 / 16 heads, head_dim 128).
+const TINY_QWEN3: ModelShape = { ...TINY, id: 'tiny-qwen3', arch: 'qwen3', headDim: 128 };
+// qwen3moe: 8 experts, 2 used, untied head; expert width 256 so Q4_K fits its rows.
+const TINY_MOE: ModelShape = { ...TINY, id: 'tiny-moe', arch: 'qwen3moe', nLayer: 4, nHeadKv: 1, tiedEmbeddings: false, nExpert: 8, nExpertUsed: 2, nFfExp: 256 };
+
+/** Bytes of a tensor of `elems` values in Q8_0 (32 values in 34 bytes). */
+const q8 = (elems: number): number => (elems / 32) * 34;
 
 function child(engine: EngineName, pp: number, tg: number, load: number, rss: number): ChildResult {
   return { engine, loadToFirstTokenMs: load, ppTokPerSec: pp, tgTokPerSec: tg, tgTokens: 128, peakRssBytes: rss, baseRssBytes: 0, backendNote: 'cpu' };
@@ -35,14 +43,26 @@ describe('bench: statistics', () => {
     assert.ok(Number.isNaN(ratio(1, 0)));
     assert.ok(Number.isNaN(ratio(NaN, 2)));
   });
-  it('weight bytes per token: a tied embedding is read whole, an untied one is not', () => {
+  it('weight bytes per token: a tied embedding is read whole, of an untied one only the token\'s row', () => {
     const tied = planModel(TINY, 'f16');
     const all = tied.reduce((n, t) => n + t.nBytes, 0);
-    assert.equal(weightBytesPerToken(tied), all);
-    const untied = planModel({ ...TINY, tiedEmbeddings: false }, 'f16');
+    assert.equal(weightBytesPerToken(TINY, tied), all);
+    const untiedShape = { ...TINY, tiedEmbeddings: false };
+    const untied = planModel(untiedShape, 'f16');
     const embd = untied.find((t) => t.name === 'token_embd.weight');
     assert.ok(embd);
-    assert.equal(weightBytesPerToken(untied), untied.reduce((n, t) => n + t.nBytes, 0) - embd.nBytes);
+    assert.equal(weightBytesPerToken(untiedShape, untied), untied.reduce((n, t) => n + t.nBytes, 0) - embd.nBytes + 256 * 2);
+  });
+  it('weight bytes per token of a MoE: the used experts only, the router and attention whole', () => {
+    const plan = planModel(TINY_MOE, 'q8_0');
+    const exps = plan.filter((t) => t.name.endsWith('_exps.weight')).reduce((n, t) => n + t.nBytes, 0);
+    const rest = plan.filter((t) => !t.name.endsWith('_exps.weight') && t.name !== 'token_embd.weight').reduce((n, t) => n + t.nBytes, 0);
+    assert.equal(weightBytesPerToken(TINY_MOE, plan), rest + (exps * 2) / 8 + q8(256));
+    // per layer: 2 of 8 experts of gate, up and down, 256 x 256 each
+    assert.equal(exps * 2 / 8, 4 * 2 * 3 * q8(256 * 256));
+    const b = bounds(TINY_MOE, plan, { readBytesPerSec: 1e9, fmaFlopsPerSec: 1e11 }, 512);
+    assert.equal(b.tgTokPerSec, 1e9 / weightBytesPerToken(TINY_MOE, plan));
+    assert.ok(b.tgTokPerSec > 1e9 / plan.reduce((n, t) => n + t.nBytes, 0) * 2, 'a MoE token reads far less than its file');
   });
   it('FLOPs per prompt token: 2 per weight of the matmuls plus attention over the average position', () => {
     // per layer: q 256x256, k and v 256x128, o 256x256, 3 FFN 256x512
@@ -51,7 +71,15 @@ describe('bench: statistics', () => {
     assert.equal(flopsPerPromptToken(TINY, 512), expect);
     const b = bounds(TINY, planModel(TINY, 'f16'), { readBytesPerSec: 1e9, fmaFlopsPerSec: 1e11 }, 512);
     assert.equal(b.ppTokPerSec, 1e11 / expect);
-    assert.equal(b.tgTokPerSec, 1e9 / weightBytesPerToken(planModel(TINY, 'f16')));
+    assert.equal(b.tgTokPerSec, 1e9 / weightBytesPerToken(TINY, planModel(TINY, 'f16')));
+  });
+  it('FLOPs per prompt token: qwen3 sizes Q/K/V by head_dim, a MoE counts its router and used experts', () => {
+    // q and o 256x512, k and v 256x256 (4 and 2 heads of 128)
+    const q3Layer = 2 * 256 * 512 + 2 * 256 * 256 + 3 * 256 * 512;
+    assert.equal(flopsPerPromptToken(TINY_QWEN3, 512), 2 * (8 * q3Layer + 256 * 320) + 8 * 4 * 512 * ((512 + 1) / 2));
+    // q and o 256x256, k and v 256x64, router 256x8, 2 experts of 3 256x256 matrices
+    const moeLayer = 2 * 256 * 256 + 2 * 256 * 64 + 256 * 8 + 2 * 3 * 256 * 256;
+    assert.equal(flopsPerPromptToken(TINY_MOE, 512), 2 * (4 * moeLayer + 256 * 320) + 4 * 4 * 256 * ((512 + 1) / 2));
   });
 });
 
@@ -61,12 +89,101 @@ describe('bench: model layout', () => {
     assert.ok(Math.abs(parameterCount(SHAPES['0.5b']) / 1e9 - 0.494) < 0.01, String(parameterCount(SHAPES['0.5b'])));
     assert.ok(Math.abs(parameterCount(SHAPES['1.5b']) / 1e9 - 1.543) < 0.01, String(parameterCount(SHAPES['1.5b'])));
   });
+  it('the Qwen3 and Qwen3-Coder-30B-A3B shapes have their published parameter counts', () => {
+    // Qwen3-0.6B: 0.6B (0.44B without the embedding); 1.7B: 1.7B (1.4B); 30B-A3B: 30.5B, 3.3B activated.
+    const embd = 151936 * SHAPES['0.6b-qwen3'].nEmbd;
+    assert.ok(Math.abs((parameterCount(SHAPES['0.6b-qwen3']) - embd) / 1e9 - 0.44) < 0.01);
+    assert.ok(Math.abs((parameterCount(SHAPES['1.7b-qwen3']) - 2 * embd) / 1e9 - 1.41) < 0.01);
+    const full = shapeById('30b-a3b-qwen3moe-d48');
+    assert.ok(full);
+    assert.equal(full.nLayer, 48);
+    assert.ok(Math.abs(parameterCount(full) / 1e9 - 30.5) < 0.05, String(parameterCount(full)));
+    // Activated at F16 (2 bytes a weight): the used experts, attention, router, the head and one embedding row.
+    const active = weightBytesPerToken(full, planModel(full, 'f16')) / 2;
+    assert.ok(Math.abs(active / 1e9 - 3.04) < 0.02, String(active));
+    assert.deepEqual(shapeById('30b-a3b-qwen3moe-d4'), SHAPES['30b-a3b-qwen3moe-d4']);
+    assert.equal(shapeById('30b-a3b-qwen3moe-d0'), undefined);
+    assert.equal(shapeById('7b'), undefined);
+  });
   it('qwen2 tensors: biases on q/k/v, no output.weight when tied', () => {
     const names = tensorLayout(TINY).map((t) => t.name);
     assert.equal(names.length, 2 + 12 * 8);
     assert.ok(names.includes('blk.3.attn_k.bias'));
     assert.ok(!names.includes('output.weight'));
     assert.ok(tensorLayout({ ...TINY, tiedEmbeddings: false }).some((t) => t.name === 'output.weight'));
+  });
+  it('qwen3 tensors: QK-norm of head_dim, no biases, Q/K/V/O sized by head_dim; metadata under qwen3.*', () => {
+    const plan = planModel(TINY_QWEN3, 'q8_0');
+    const layer = plan.filter((t) => t.name.startsWith('blk.3.')).map((t) => [t.name.slice(6), t.shape.join('x'), t.type, t.nBytes]);
+    assert.deepEqual(layer, [
+      ['attn_norm.weight', '256', 'F32', 1024],
+      ['attn_q.weight', '256x512', 'Q8_0', q8(256 * 512)],
+      ['attn_k.weight', '256x256', 'Q8_0', q8(256 * 256)],
+      ['attn_v.weight', '256x256', 'Q8_0', q8(256 * 256)],
+      ['attn_q_norm.weight', '128', 'F32', 512],
+      ['attn_k_norm.weight', '128', 'F32', 512],
+      ['attn_output.weight', '512x256', 'Q8_0', q8(512 * 256)],
+      ['ffn_norm.weight', '256', 'F32', 1024],
+      ['ffn_gate.weight', '256x512', 'Q8_0', q8(256 * 512)],
+      ['ffn_up.weight', '256x512', 'Q8_0', q8(256 * 512)],
+      ['ffn_down.weight', '512x256', 'Q8_0', q8(512 * 256)],
+    ]);
+    assert.equal(plan.length, 2 + 11 * 8);
+    assert.equal(plan[0].name, 'token_embd.weight');
+    assert.ok(!plan.some((t) => t.name === 'output.weight'));
+    const meta = new Map(modelMetadata(TINY_QWEN3, 'q8_0', []).map((e) => [e.key, e.value]));
+    assert.equal(meta.get('general.architecture'), 'qwen3');
+    assert.equal(meta.get('qwen3.attention.key_length'), 128);
+    assert.equal(meta.get('qwen3.attention.value_length'), 128);
+    assert.equal(meta.get('qwen3.rope.dimension_count'), 128);
+    assert.equal(meta.get('qwen3.embedding_length'), 256);
+    assert.equal(meta.get('qwen3.attention.layer_norm_rms_epsilon'), 1e-6);
+    assert.ok(![...meta.keys()].some((k) => k.startsWith('qwen2.') || k.includes('expert')));
+    // qwen2 files keep the keys they always had: no head size written.
+    assert.ok(!modelMetadata(TINY, 'q8_0', []).some((e) => e.key.endsWith('key_length')));
+  });
+  it('qwen3moe tensors: router in F32, stacked experts [E, F, X] / [F, E, X] with every expert in the byte size, untied head', () => {
+    const plan = planModel(TINY_MOE, 'q8_0');
+    assert.deepEqual(plan.slice(0, 3).map((t) => [t.name, t.shape.join('x'), t.type]), [
+      ['token_embd.weight', '256x320', 'Q8_0'],
+      ['output_norm.weight', '256', 'F32'],
+      ['output.weight', '256x320', 'Q8_0'],
+    ]);
+    const layer = plan.filter((t) => t.name.startsWith('blk.1.')).map((t) => [t.name.slice(6), t.shape.join('x'), t.type, t.nBytes]);
+    assert.deepEqual(layer, [
+      ['attn_norm.weight', '256', 'F32', 1024],
+      ['attn_q.weight', '256x256', 'Q8_0', q8(256 * 256)],
+      ['attn_k.weight', '256x64', 'Q8_0', q8(256 * 64)],
+      ['attn_v.weight', '256x64', 'Q8_0', q8(256 * 64)],
+      ['attn_q_norm.weight', '64', 'F32', 256],
+      ['attn_k_norm.weight', '64', 'F32', 256],
+      ['attn_output.weight', '256x256', 'Q8_0', q8(256 * 256)],
+      ['ffn_norm.weight', '256', 'F32', 1024],
+      ['ffn_gate_inp.weight', '256x8', 'F32', 256 * 8 * 4],
+      ['ffn_gate_exps.weight', '256x256x8', 'Q8_0', q8(256 * 256 * 8)],
+      ['ffn_up_exps.weight', '256x256x8', 'Q8_0', q8(256 * 256 * 8)],
+      ['ffn_down_exps.weight', '256x256x8', 'Q8_0', q8(256 * 256 * 8)],
+    ]);
+    assert.equal(plan.length, 3 + 12 * 4);
+    assert.ok(!plan.some((t) => /ffn_(gate|up|down)\.weight$/.test(t.name)), 'no dense FFN');
+    // Q4_K_M: Q6_K on the head and on ffn_down_exps of the use_more_bits layers (2 and 3 of 4), router still F32.
+    const km = new Map(planModel(TINY_MOE, 'q4_k_m').map((t) => [t.name, t.type]));
+    assert.equal(km.get('output.weight'), 'Q6_K');
+    assert.equal(km.get('token_embd.weight'), 'Q4_K');
+    assert.deepEqual([0, 1, 2, 3].map((l) => km.get(`blk.${l}.ffn_down_exps.weight`)), ['Q4_K', 'Q4_K', 'Q6_K', 'Q6_K']);
+    assert.equal(km.get('blk.0.ffn_gate_exps.weight'), 'Q4_K');
+    assert.equal(km.get('blk.0.ffn_gate_inp.weight'), 'F32');
+    const meta = new Map(modelMetadata(TINY_MOE, 'q4_k_m', []).map((e) => [e.key, e.value]));
+    assert.equal(meta.get('general.architecture'), 'qwen3moe');
+    assert.equal(meta.get('general.file_type'), 15);
+    assert.equal(meta.get('qwen3moe.expert_count'), 8);
+    assert.equal(meta.get('qwen3moe.expert_used_count'), 2);
+    assert.equal(meta.get('qwen3moe.expert_feed_forward_length'), 256);
+    assert.equal(meta.get('qwen3moe.feed_forward_length'), 512);
+    assert.equal(meta.get('qwen3moe.attention.head_count_kv'), 1);
+    assert.equal(meta.get('qwen3moe.attention.key_length'), 64);
+    assert.equal(meta.get('qwen3moe.block_count'), 4);
+    assert.throws(() => planModel({ ...TINY_MOE, nExpert: undefined }, 'q8_0'), /lacks nExpert/);
   });
   it('Q4_K_M: Q6_K on attn_v/ffn_down of the use_more_bits layers and on the tied embedding', () => {
     const plan = new Map(planModel(TINY, 'q4_k_m').map((t) => [t.name, t.type]));
@@ -120,9 +237,12 @@ describe('bench: flags', () => {
     assert.deepEqual([a.models, a.formats, a.runs, a.threads, a.backend, a.resultsDir], [['0.5b'], ['q4_0', 'q8_0'], 3, 0, 'cpu', '/r']);
     const b = parseBenchArgs(['--models', '0.5b,1.5b', '--formats=q4_k_m,bf16', '--runs', '5', '--threads', '2', '--backend', 'vulkan', '--json', 'o.json', '--no-save', '--no-cold'], d);
     assert.deepEqual([b.models, b.formats, b.runs, b.threads, b.backend, b.json, b.resultsDir, b.cold], [['0.5b', '1.5b'], ['q4_k_m', 'bf16'], 5, 2, 'vulkan', 'o.json', null, false]);
+    const ids = '0.6b-qwen3,1.7b-qwen3,30b-a3b-qwen3moe-d4,30b-a3b-qwen3moe-d48';
+    assert.deepEqual(parseBenchArgs(['--models', ids], d).models, ids.split(','));
   });
   it('bad values name what was wrong', () => {
     assert.throws(() => parseBenchArgs(['--models', '7b'], d), /unknown model '7b'/);
+    assert.throws(() => parseBenchArgs(['--models', '30b-a3b-qwen3moe-d0'], d), /unknown model/);
     assert.throws(() => parseBenchArgs(['--runs', '0'], d), /--runs needs a positive integer/);
     assert.throws(() => parseBenchArgs(['--backend', 'metal'], d), /unknown backend 'metal'/);
     assert.throws(() => parseBenchArgs(['--frobnicate'], d), /unknown flag '--frobnicate'/);
@@ -156,7 +276,7 @@ describe('bench: report', () => {
     const t = resultsTable([c]);
     const lines = t.trim().split('\n');
     assert.equal(lines.length, 3);
-    assert.match(lines[2], /^\| 0\.5b \| q8_0 \| 110\.0 \/ 55\.0 \(2\.00\) \| 21\.0 \/ 11\.0 \(1\.91\) \| 55 \/ 105 \| 510 \/ 950 \| 605 \/ 705 \| 53% \/ 28% \| 50% \/ 25% \|$/);
+    assert.match(lines[2], /^\| 0\.5b \| q8_0 \| 954 \/ 477 \| 110\.0 \/ 55\.0 \(2\.00\) \| 21\.0 \/ 11\.0 \(1\.91\) \| 55 \/ 105 \| 510 \/ 950 \| 605 \/ 705 \| 53% \/ 28% \| 50% \/ 25% \|$/);
     assert.match(resultsTable([{ ...c, hearth: { ...c.hearth, tgTokPerSec: NaN } }]), /– \/ 11\.0/);
     assert.equal(c.llamaRaw, null);
   });

@@ -1,4 +1,4 @@
-/** bench/model/write-model.ts on a tiny shape: the streamed file matches the plan and both header readers agree. */
+/** bench/model/write-model.ts on tiny shapes of each arch: the streamed file matches the plan and both header readers agree. */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -11,11 +11,15 @@ import { leadingTextTokens } from '../../bench/model/vocab';
 import { skipWithoutSharedModels } from '../helpers/shared-models';
 
 // The vocab is GPT-2's 50257 tokens + 8 markers, so nVocab must be at least 50265.
-const SMALL: ModelShape = { id: 'small', nEmbd: 64, nLayer: 2, nHead: 4, nHeadKv: 2, nFf: 128, nVocab: 50304, nCtxTrain: 2048, tiedEmbeddings: true };
+const SMALL: ModelShape = { id: 'small', arch: 'qwen2', nEmbd: 64, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 16, nFf: 128, nVocab: 50304, nCtxTrain: 2048, tiedEmbeddings: true };
+// qwen3 with a head size other than nEmbd / nHead, as the real ones have.
+const SMALL_QWEN3: ModelShape = { ...SMALL, id: 'small-qwen3', arch: 'qwen3', headDim: 32 };
+// qwen3moe: 8 experts of width 64, 2 used per token, untied head.
+const SMALL_MOE: ModelShape = { ...SMALL_QWEN3, id: 'small-moe', arch: 'qwen3moe', tiedEmbeddings: false, nExpert: 8, nExpertUsed: 2, nFfExp: 64 };
 // Qwen's vocab size: two thirds of the rows are padding past GPT-2's text tokens.
 const WIDE: ModelShape = { ...SMALL, id: 'wide', nVocab: 151936 };
 
-describe('bench: model writer (tiny shape)', function () {
+describe('bench: model writer (tiny shapes)', function () {
   this.timeout(120000);
   let dir: string;
   before(function () {
@@ -26,28 +30,32 @@ describe('bench: model writer (tiny shape)', function () {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const format of ['q8_0', 'bf16']) {
-    it(`${format}: tensors, types, metadata and size as planned; Hearth loads and generates`, async () => {
-      const file = path.join(dir, `small-${format}.gguf`);
-      const { fileSize } = await writeBenchModel(SMALL, format, file);
+  const cases: [ModelShape, string][] = [[SMALL, 'q8_0'], [SMALL, 'bf16'], [SMALL_QWEN3, 'q8_0'], [SMALL_MOE, 'q8_0'], [SMALL_MOE, 'q4_k_m']];
+  for (const [shape, format] of cases) {
+    it(`${shape.arch} ${format}: tensors, types, metadata and size as planned; Hearth loads and generates`, async () => {
+      const file = path.join(dir, `${shape.id}-${format}.gguf`);
+      const { fileSize } = await writeBenchModel(shape, format, file);
       assert.equal(fs.statSync(file).size, fileSize);
       const info = await inspectModel(file);
-      const plan = planModel(SMALL, format);
+      const plan = planModel(shape, format);
       assert.deepEqual(
         info.tensors.map((t) => [t.name, t.type, t.shape.join('x')]),
         plan.map((t) => [t.name, t.type, t.shape.join('x')]),
       );
-      assert.equal(info.metadata['general.architecture'], 'qwen2');
-      assert.equal(info.metadata['qwen2.block_count'], 2);
+      const a = shape.arch;
+      assert.equal(info.metadata['general.architecture'], a);
+      assert.equal(info.metadata[`${a}.block_count`], 2);
+      assert.equal(info.metadata[`${a}.attention.key_length`], a === 'qwen2' ? undefined : 32);
+      assert.equal(info.metadata[`${a}.expert_used_count`], a === 'qwen3moe' ? 2 : undefined);
       assert.equal(info.metadata['tokenizer.ggml.pre'], 'qwen2');
-      assert.equal((info.metadata['tokenizer.ggml.tokens'] as string[]).length, SMALL.nVocab);
+      assert.equal((info.metadata['tokenizer.ggml.tokens'] as string[]).length, shape.nVocab);
       const model = await loadModel(file, { threads: 1 });
       try {
-        assert.equal(model.info.nVocab, SMALL.nVocab);
+        assert.equal(model.info.nVocab, shape.nVocab);
         const s = model.createSession({ contextLength: 64 });
         const r = await s.generate([1212, 3303], { maxTokens: 3, stopOnEog: false }).result;
         assert.equal(r.tokens.length, 3);
-        assert.ok(r.tokens.every((t) => t >= 0 && t < SMALL.nVocab));
+        assert.ok(r.tokens.every((t) => t >= 0 && t < shape.nVocab));
       } finally {
         model.dispose();
       }

@@ -18,7 +18,7 @@ import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 import { skipWithoutVulkan } from '../backend-vulkan/vulkan-binding';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SMALL: ModelShape = { id: 'small', nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, nFf: 512, nVocab: 50304, nCtxTrain: 2048, tiedEmbeddings: true };
+const SMALL: ModelShape = { id: 'small', arch: 'qwen2', nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 64, nFf: 512, nVocab: 50304, nCtxTrain: 2048, tiedEmbeddings: true };
 
 function run(cmd: string, args: string[]): { status: number | null; out: string } {
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', timeout: 180000 });

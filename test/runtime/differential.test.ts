@@ -84,7 +84,7 @@ const ARCH_CASES: ArchCase[] = [
     label: 'llama (llama-spm vocab, GQA 8/4, separate output)',
     spec: {
       arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
-      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 44,
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 11,
     },
     prompts: ['Once upon a time, in a café', 'for (let i = 0; i < n; i++) {'],
   },
@@ -171,7 +171,7 @@ const ARCH_CASES: ArchCase[] = [
     label: 'phi3 (fused QKV and gate-up, NeoX RoPE, GQA 8/4)',
     spec: {
       arch: 'phi3', vocabFrom: vocab('ggml-vocab-phi-3.gguf'), fusedQkv: true,
-      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 44,
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 51,
     },
     prompts: ['Once upon a time, in a café'],
   },
@@ -179,7 +179,7 @@ const ARCH_CASES: ArchCase[] = [
     label: 'phi3 with separate Q, K, V',
     spec: {
       arch: 'phi3', vocabFrom: vocab('ggml-vocab-phi-3.gguf'),
-      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 44,
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 52,
     },
     prompts: ['Once upon a time, in a café'],
     formats: ['F32', 'Q8_0'],
@@ -188,7 +188,7 @@ const ARCH_CASES: ArchCase[] = [
     label: 'llama+rope_freqs (Llama 3 style per-pair rope divisors)',
     spec: {
       arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
-      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 44,
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 11,
       ropeFreqBase: 500000, ropeFreqFactors: true,
     },
     prompts: ['Once upon a time, in a café, there was a cat who liked to sit by the window and watch the rain'],
@@ -198,7 +198,7 @@ const ARCH_CASES: ArchCase[] = [
     label: 'llama+linear (rope.scaling.type linear, factor 4)',
     spec: {
       arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
-      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 44,
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 11,
       ropeLinearFactor: 4,
     },
     prompts: ['Once upon a time, in a café, there was a cat who liked to sit by the window and watch the rain'],
