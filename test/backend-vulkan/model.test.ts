@@ -45,7 +45,7 @@ const REL_TOL: Record<string, number> = {
  * every row with a margin.
  */
 const KERNEL_REL_TOL = 1e-4;
-/** Every format on llama; on qwen2 (bias, NeoX, tied head) and phi3 (fused weights) a few (each case costs ~3-5 s on lavapipe). */
+/** Every format on llama; on qwen2 (bias, NeoX, tied head), qwen3 (QK-norm) and phi3 (fused weights) a few (each case costs ~3-5 s on lavapipe). */
 const QWEN2_FORMATS = ['F32', 'Q8_0', 'Q6_K'];
 const minCosine = (relTol: number): number => (relTol <= STORIES_TOL ? 0.99999 : 0.995);
 
@@ -200,6 +200,15 @@ describe('vulkan whole-model parity with the CPU engine', function () {
         spec: () => ({
           arch: 'qwen2', vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
           nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, nFf: 512, nCtx: 256, tiedEmbeddings: true, seed: 5,
+        }),
+      },
+      {
+        // QK-norm on the device (heads of 128 on a 256-wide model).
+        label: 'qwen3 QK-norm, GQA 4/2, NeoX',
+        spec: () => ({
+          arch: 'qwen3', vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+          nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 128, nFf: 512, nCtx: 256, tiedEmbeddings: true,
+          ropeFreqBase: 1000000, seed: 15,
         }),
       },
       {

@@ -88,6 +88,7 @@ struct DevWeight {
 struct DevLayer {
     const float * attn_norm = nullptr, * ffn_norm = nullptr;
     const float * bq = nullptr, * bk = nullptr, * bv = nullptr;
+    const float * q_norm = nullptr, * k_norm = nullptr;  // [head_dim] or null (QK-norm)
     DevWeight wq, wk, wv, wo, gate, up, down;
 };
 
@@ -172,9 +173,9 @@ int cu_probe(hearth_device_info * out, int max, char * why) {
 int cu_supports(int, int op, int type) {
     if (op == HEARTH_OP_MATMUL) return matmul_supports(type) ? 1 : 0;
     if (op == HEARTH_OP_GET_ROW) return 0;  // embeddings are looked up on the host
-    // The llama block's ops; QK-norm and the later features have no kernels
+    // The llama block's ops and QK-norm; the later features have no kernels
     // yet, so layers that use them stay on the CPU (backend/layer-ops.h).
-    return op <= HEARTH_OP_SWIGLU ? 1 : 0;
+    return op <= HEARTH_OP_HEAD_RMS_NORM ? 1 : 0;
 }
 
 int cu_buffer_alloc(int device, uint64_t bytes, hearth_buffer ** out, char * err) {
@@ -255,7 +256,8 @@ int stage_create_impl(int device, const hearth_decoder_desc * desc, int64_t begi
     };
     const uint64_t E4 = (uint64_t)d.n_embd * 4, Q4 = (uint64_t)(d.n_head * d.head_dim) * 4,
                    KV4 = (uint64_t)(d.n_head_kv * d.head_dim) * 4;
-    struct LayerIdx { int64_t an, fn, bq, bk, bv, w[7]; };
+    struct LayerIdx { int64_t an, fn, bq, bk, bv, qn, kn, w[7]; };
+    const uint64_t D4 = (uint64_t)d.head_dim * 4;
     std::vector<LayerIdx> idx((size_t)(end - begin));
     for (int64_t il = begin; il < end; ++il) {
         const hearth_layer_desc & L = d.layers[il];
@@ -265,6 +267,8 @@ int stage_create_impl(int device, const hearth_decoder_desc * desc, int64_t begi
         x.bq = add(L.bq, Q4);
         x.bk = add(L.bk, KV4);
         x.bv = add(L.bv, KV4);
+        x.qn = add(L.q_norm, D4);
+        x.kn = add(L.k_norm, D4);
         const hearth_weight * ws[7] = {&L.wq, &L.wk, &L.wv, &L.wo, &L.ffn_gate, &L.ffn_up, &L.ffn_down};
         for (int i = 0; i < 7; ++i) {
             if (!matmul_supports(ws[i]->type)) return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, "weight format not handled");
@@ -315,6 +319,8 @@ int stage_create_impl(int device, const hearth_decoder_desc * desc, int64_t begi
         o.bq = (const float *)dev(x.bq);
         o.bk = (const float *)dev(x.bk);
         o.bv = (const float *)dev(x.bv);
+        o.q_norm = (const float *)dev(x.qn);
+        o.k_norm = (const float *)dev(x.kn);
         o.wq = devw(x.w[0], L.wq);
         o.wk = devw(x.w[1], L.wk);
         o.wv = devw(x.w[2], L.wv);
@@ -447,6 +453,16 @@ void enqueue_forward(hearth_stage * st, hearth_kv * kv, int64_t n, int64_t logit
         if (L.bq) add_bias(s, st->q, L.bq, n, Q);
         if (L.bk) add_bias(s, st->k, L.bk, n, KV);
         if (L.bv) add_bias(s, st->v, L.bv, n, KV);
+        // QK-norm: each head a row of head_dim. The norm kernel's input and
+        // output are __restrict__, so it writes to att (free until attention) and copies back.
+        if (L.q_norm) {
+            rms_norm(s, st->q, L.q_norm, st->att, n * d.n_head, d.head_dim, d.norm_eps);
+            cudaMemcpyAsync(st->q, st->att, (size_t)(n * Q) * sizeof(float), cudaMemcpyDeviceToDevice, s);
+        }
+        if (L.k_norm) {
+            rms_norm(s, st->k, L.k_norm, st->att, n * d.n_head_kv, d.head_dim, d.norm_eps);
+            cudaMemcpyAsync(st->k, st->att, (size_t)(n * KV) * sizeof(float), cudaMemcpyDeviceToDevice, s);
+        }
         rope_store_kv(s, rp, st->q, st->k, st->v, kv->k((int64_t)l), kv->v((int64_t)l), n, st->d_pos);
         attention(s, st->q, kv->k((int64_t)l), kv->v((int64_t)l), st->att, n, (int)d.n_head, (int)d.n_head_kv,
                   (int)d.head_dim, scale, st->d_pos);

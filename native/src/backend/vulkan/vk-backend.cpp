@@ -66,7 +66,7 @@ int supports(int device, int op, int type) {
     case HEARTH_OP_ADD:
     case HEARTH_OP_MUL:
     case HEARTH_OP_SWIGLU: return 1;
-    default: return 0;
+    default: return stage_runs_op(op) ? 1 : 0;
     }
 }
 

@@ -8,6 +8,8 @@
 
 namespace hearth::vk {
 
+bool stage_runs_op(int op) { return op == HEARTH_OP_HEAD_RMS_NORM; }
+
 Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t end, bool with_output)
     : dev_(Device::get(device)), begin_(begin), end_(end), with_output_(with_output) {
     if (begin < 0 || end > d.n_layer || begin > end) {
@@ -48,10 +50,11 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
         if (!L.attn_norm || !L.ffn_norm) fail(HEARTH_BK_E_INTERNAL, "Vulkan: layer %lld lacks a norm", (long long)il);
         int ops[HEARTH_OP_COUNT];
         const int n_ops = hearth_layer_ops(&d, &L, ops);
-        // This backend runs none of the ops past the llama block (vk-backend.cpp's supports()).
-        if (n_ops > 0) {
-            fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: layer %lld has %s, which this backend does not run", (long long)il,
-                 hearth_op_name(ops[0]));
+        for (int i = 0; i < n_ops; ++i) {
+            if (!stage_runs_op(ops[i])) {
+                fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: layer %lld has %s, which this backend does not run", (long long)il,
+                     hearth_op_name(ops[i]));
+            }
         }
         StageLayer s;
         s.attn_norm = vec(L.attn_norm, n_embd_);
@@ -63,6 +66,8 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
         s.bq = vec(L.bq, Q);
         s.bk = vec(L.bk, KV);
         s.bv = vec(L.bv, KV);
+        s.q_norm = vec(L.q_norm, head_dim_);
+        s.k_norm = vec(L.k_norm, head_dim_);
         s.ffn_gate = mat(L.ffn_gate);
         s.ffn_up = mat(L.ffn_up);
         s.ffn_down = mat(L.ffn_down);
@@ -153,6 +158,10 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
         if (L.bk) rec_eltwise(dev_, ELT_ADD, *k_, *L.bk, KV, *k_, n * KV);
         if (L.bv) rec_eltwise(dev_, ELT_ADD, *v_, *L.bv, KV, *v_, n * KV);
         if (L.bq || L.bk || L.bv) dev_.barrier();
+        // QK-norm: every head of every token is a row of head_dim (normed in place).
+        if (L.q_norm) rec_rms_norm(dev_, *q_, 0, n * n_head_, head_dim_, L.q_norm.get(), rms_eps_, *q_);
+        if (L.k_norm) rec_rms_norm(dev_, *k_, 0, n * n_head_kv_, head_dim_, L.k_norm.get(), rms_eps_, *k_);
+        if (L.q_norm || L.k_norm) dev_.barrier();
         rec_rope(dev_, *q_, *cs_, n, n_head_, head_dim_, n_rot_, neox_);
         rec_rope(dev_, *k_, *cs_, n, n_head_kv_, head_dim_, n_rot_, neox_);
         dev_.barrier();

@@ -20,8 +20,13 @@ struct StageLayer {
     BufferPtr attn_norm, ffn_norm;   // [n_embd]
     GpuMatrix wq, wk, wv, wo;        // [Q][E], [KV][E] x2, [E][Q]
     BufferPtr bq, bk, bv;            // [Q], [KV] x2 or null
+    BufferPtr q_norm, k_norm;        // [head_dim] or null (QK-norm)
     GpuMatrix ffn_gate, ffn_up, ffn_down;  // [F][E] x2, [E][F]
 };
+
+// The ops past the llama block that Stage runs (backend/layer-ops.h): the
+// one list both supports() and the stage's own check read.
+bool stage_runs_op(int op);
 
 class Stage {
 public:
