@@ -1,8 +1,9 @@
 /**
- * Architectures whose layers the GPU backends cannot run yet: the
- * mixture-of-experts FFN of qwen3moe and mellum (no GPU expert FFN), and the
- * block ops of gemma2/3, starcoder2 and granite (backend/layer-ops.h); qwen3's
- * QK-norm they do run. Asked to offload, each GPU
+ * Which architectures' layers each GPU backend runs, from the ops it declares
+ * (backend/layer-ops.h): Vulkan runs every block op but the
+ * mixture-of-experts FFN (qwen3moe, mellum); CUDA runs QK-norm (qwen3) and
+ * none of the later ops yet. Where a backend lacks an op it keeps the layers
+ * on the CPU and says which ops, instead of running them without. Asked to offload, each GPU
  * backend keeps those layers on the CPU and says which op it lacks, instead
  * of running them without it. The CPU backend's stages run the CPU layer
  * code, every op included, so there the offload path must give the same
@@ -48,31 +49,38 @@ describe('backend: placement of architectures the GPU backends do not run', func
     for (const [arch, spec] of Object.entries(SPECS)) files[arch] = await randomModelAs({ ...spec, vocabFrom }, 'F32');
   });
 
-  for (const backend of GPU_BACKENDS.filter((b) => b !== 'cpu')) {
-    it(`${backend}: every qwen3 layer offloads (QK-norm runs on the device)`, async function () {
-      skipWithoutGpu(this, backend);
-      const model = await loadModel(files.qwen3, { threads: 1, backend, gpuLayers: 'all' });
-      try {
-        assert.equal(model.info.gpuLayers, QWEN3.nLayer, model.info.reasons.join(' | '));
-      } finally {
-        model.dispose();
-      }
-    });
-    const cases = [
-      ['qwen3moe', /layer 1 has a mixture-of-experts FFN, which it does not run/],
-      ['gemma3', /layer 1 has post-norms and GeGLU, which it does not run/],
-      ['starcoder2', /has LayerNorm and output and FFN biases and a GELU MLP, which it does not run/],
-      ['gemma2', /layer 1 has post-norms and GeGLU and attention soft-capping, which it does not run/],
-      ['granite', /has a custom attention scale and a residual multiplier, which it does not run/],
-      ['mellum', /has sliding-window attention and a mixture-of-experts FFN, which it does not run/],
-    ] as const;
-    for (const [arch, reason] of cases) {
-      it(`${backend}: every ${arch} layer stays on the CPU, with the reason`, async function () {
+  // What each GPU backend does with each architecture: 'all' layers on the
+  // device, or every layer on the CPU with a reason naming the ops it lacks.
+  const EXPECT: Record<'cuda' | 'vulkan', Record<string, 'all' | RegExp>> = {
+    vulkan: {
+      qwen3: 'all', gemma3: 'all', gemma2: 'all', starcoder2: 'all', granite: 'all',
+      qwen3moe: /layer 1 has a mixture-of-experts FFN, which it does not run/,
+      mellum: /layer 1 has a mixture-of-experts FFN, which it does not run/,
+    },
+    cuda: {
+      qwen3: 'all',
+      qwen3moe: /layer 1 has a mixture-of-experts FFN, which it does not run/,
+      gemma3: /layer 1 has post-norms and GeGLU, which it does not run/,
+      starcoder2: /has LayerNorm and output and FFN biases and a GELU MLP, which it does not run/,
+      gemma2: /layer 1 has post-norms and GeGLU and attention soft-capping, which it does not run/,
+      granite: /has a custom attention scale and a residual multiplier, which it does not run/,
+      mellum: /has sliding-window attention and a mixture-of-experts FFN, which it does not run/,
+    },
+  };
+  for (const backend of GPU_BACKENDS.filter((b): b is 'cuda' | 'vulkan' => b !== 'cpu')) {
+    for (const [arch, expected] of Object.entries(EXPECT[backend])) {
+      const what = expected === 'all' ? 'offloads' : 'stays on the CPU, with the reason';
+      it(`${backend}: every ${arch} layer ${what}`, async function () {
         skipWithoutGpu(this, backend);
         const model = await loadModel(files[arch], { threads: 1, backend, gpuLayers: 'all' });
         try {
-          assert.equal(model.info.gpuLayers, 0);
-          assert.ok(model.info.reasons.some((r) => reason.test(r)), model.info.reasons.join(' | '));
+          const why = model.info.reasons.join(' | ');
+          if (expected === 'all') {
+            assert.equal(model.info.gpuLayers, SPECS[arch].nLayer, why);
+          } else {
+            assert.equal(model.info.gpuLayers, 0, why);
+            assert.ok(model.info.reasons.some((r) => expected.test(r)), why);
+          }
         } finally {
           model.dispose();
         }

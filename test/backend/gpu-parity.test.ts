@@ -38,6 +38,30 @@ const LLAMA_SPEC: RandomModelSpec = {
 };
 
 const FORMATS = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_K_M', 'Q6_K'] as const;
+
+/**
+ * The block features past the llama block, each on a backend that declares
+ * its op (backend/layer-ops.h): QK-norm, sliding window with its own RoPE
+ * base, post-norms, GeGLU, soft-capping, LayerNorm, a GELU MLP, biases and
+ * multipliers. The prompt (17) plus 12 steps run past the window of 8.
+ */
+const GEMMA = {
+  vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
+  nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 1, headDim: 64, nFf: 512, nCtx: 512, tiedEmbeddings: true, ropeFreqBase: 1000000,
+};
+const ARCH_SPECS: [string, RandomModelSpec][] = [
+  ['qwen3', { ...SPEC, arch: 'qwen3', headDim: 128, nLayer: 2, seed: 15 }],
+  ['gemma3', { ...GEMMA, arch: 'gemma3', slidingWindow: 8, slidingWindowPattern: 2, ropeFreqBaseSwa: 10000, logitSoftcap: 50, seed: 21 }],
+  ['gemma2', { ...GEMMA, arch: 'gemma2', slidingWindow: 8, attnSoftcap: 3, logitSoftcap: 50, seed: 34 }],
+  ['starcoder2', {
+    arch: 'starcoder2', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-starcoder.gguf'),
+    nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, nFf: 1024, nCtx: 512, tiedEmbeddings: true, ropeFreqBase: 100000, seed: 23,
+  }],
+  ['granite', {
+    ...LLAMA_SPEC, arch: 'granite', nLayer: 2, ropeFreqFactors: false, tiedEmbeddings: false, seed: 42,
+    granite: { logitScale: 4, residualScale: 0.5, embeddingScale: 2, attentionScale: 0.1 },
+  }],
+];
 const PROMPT = [100, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 11000, 12000, 13000, 14000, 15000, 16000, 17000];
 
 function relErr(a: Float32Array, b: Float32Array): number {
@@ -64,7 +88,7 @@ async function modelIn(spec: RandomModelSpec, format: string): Promise<string> {
   return out;
 }
 
-interface Trace { prompt: Float32Array; steps: Float32Array[]; tokens: number[] }
+interface Trace { prompt: Float32Array; steps: Float32Array[]; tokens: number[]; offloaded: number }
 
 /** Prompt logits, then 12 steps fed with `forced` tokens (or its own greedy picks). */
 async function trace(file: string, backend: 'cpu' | 'cuda' | 'vulkan', gpuLayers: GpuLayers, forced?: number[]): Promise<Trace> {
@@ -73,7 +97,7 @@ async function trace(file: string, backend: 'cpu' | 'cuda' | 'vulkan', gpuLayers
     const session = model.createSession({ contextLength: 64, batchSize: 16 });
     const seq = [...PROMPT];
     const first = await session.evaluate(seq);
-    const out: Trace = { prompt: Float32Array.from(first.logits), steps: [], tokens: [] };
+    const out: Trace = { prompt: Float32Array.from(first.logits), steps: [], tokens: [], offloaded: model.info.gpuLayers };
     let next = argmax(first.logits);
     for (let i = 0; i < 12; i++) {
       out.tokens.push(next);
@@ -104,6 +128,30 @@ for (const backend of GPU_BACKENDS) {
           const tol = format === 'BF16' ? BF16_TOL : format === 'F32' || format === 'F16' ? 2e-3 : 4e-2;
           for (const gpuLayers of [0, spec.nLayer / 2, 'all'] as const) {
             const got = await trace(file, backend, gpuLayers, ref.tokens);
+            const ePrompt = relErr(got.prompt, ref.prompt);
+            assert.ok(ePrompt < tol, `${format} gpuLayers ${gpuLayers}: prompt logits rel-err ${ePrompt} >= ${tol}`);
+            for (let i = 0; i < ref.steps.length; i++) {
+              const e = relErr(got.steps[i], ref.steps[i]);
+              assert.ok(e < tol, `${format} gpuLayers ${gpuLayers}: step ${i} logits rel-err ${e} >= ${tol}`);
+            }
+            const same = got.tokens.filter((t, i) => t === ref.tokens[i]).length;
+            assert.ok(same >= ref.tokens.length - 1, `${format} gpuLayers ${gpuLayers}: greedy tokens ${same}/${ref.tokens.length}`);
+          }
+        });
+      }
+    }
+
+    // CUDA runs QK-norm but none of the later ops yet: it keeps the other
+    // architectures' layers on the CPU, which arch-placement.test.ts asserts with the reasons.
+    for (const [label, spec] of ARCH_SPECS.filter(([l]) => backend !== 'cuda' || l === 'qwen3')) {
+      for (const format of ['F32', 'Q8_0']) {
+        it(`${label} ${format}: every layer offloads; logits and greedy tokens match at 0, half and all layers`, async () => {
+          const file = await modelIn(spec, format);
+          const ref = await trace(file, 'cpu', 0);
+          const tol = format === 'F32' ? 2e-3 : 4e-2;
+          for (const gpuLayers of [0, spec.nLayer / 2, 'all'] as const) {
+            const got = await trace(file, backend, gpuLayers, ref.tokens);
+            assert.equal(got.offloaded, gpuLayers === 'all' ? spec.nLayer : gpuLayers, `${label} gpuLayers ${gpuLayers}: layers on the device`);
             const ePrompt = relErr(got.prompt, ref.prompt);
             assert.ok(ePrompt < tol, `${format} gpuLayers ${gpuLayers}: prompt logits rel-err ${ePrompt} >= ${tol}`);
             for (let i = 0; i < ref.steps.length; i++) {

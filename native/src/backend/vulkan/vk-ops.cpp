@@ -113,10 +113,16 @@ void rec_matmul(Device & dev, const GpuMatrix & W, const Buffer & x, int64_t n, 
     }
 }
 
+void rec_norm(Device & dev, const Buffer & x, int64_t in_row0, int64_t rows, int64_t n, const Buffer * w, const Buffer * b,
+              bool layer, float eps, const Buffer & out) {
+    struct { uint32_t n; float eps; uint32_t in_row0, has_w, layer, has_b; } push{
+        u32(n, "n"), eps, u32(in_row0, "row"), w ? 1u : 0u, layer ? 1u : 0u, b ? 1u : 0u};
+    dev.dispatch("rms_norm", {&x, w ? w : &x, &out, b ? b : &x}, &push, sizeof push, u32(rows, "rows"));
+}
+
 void rec_rms_norm(Device & dev, const Buffer & x, int64_t in_row0, int64_t rows, int64_t n, const Buffer * w, float eps,
                   const Buffer & out) {
-    struct { uint32_t n; float eps; uint32_t in_row0; uint32_t has_w; } push{u32(n, "n"), eps, u32(in_row0, "row"), w ? 1u : 0u};
-    dev.dispatch("rms_norm", {&x, w ? w : &x, &out}, &push, sizeof push, u32(rows, "rows"));
+    rec_norm(dev, x, in_row0, rows, n, w, nullptr, false, eps, out);
 }
 
 void rec_eltwise(Device & dev, EltOp op, const Buffer & a, const Buffer & b, int64_t b_len, const Buffer & out, int64_t n) {
@@ -144,13 +150,15 @@ void rec_kv_store(Device & dev, const Buffer & src, const Buffer & cache, int64_
 }
 
 void rec_attention(Device & dev, const Buffer & q, const Buffer & k, const Buffer & v, const Buffer & out, int64_t n,
-                   int64_t n_head, int64_t n_head_kv, int64_t head_dim, int64_t pos0, float scale) {
+                   int64_t n_head, int64_t n_head_kv, int64_t head_dim, int64_t pos0, float scale, int64_t window,
+                   float softcap) {
     if (head_dim > 256 || head_dim % 2 != 0 || n_head_kv <= 0 || n_head % n_head_kv != 0) {
         fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: attention with head_dim %lld, %lld/%lld heads is not supported",
              (long long)head_dim, (long long)n_head, (long long)n_head_kv);
     }
-    struct { uint32_t n_head, n_head_kv, head_dim, pos0; float scale; } push{
-        u32(n_head, "n_head"), u32(n_head_kv, "n_head_kv"), u32(head_dim, "head_dim"), u32(pos0, "pos"), scale};
+    struct { uint32_t n_head, n_head_kv, head_dim, pos0; float scale; uint32_t window; float softcap; } push{
+        u32(n_head, "n_head"), u32(n_head_kv, "n_head_kv"), u32(head_dim, "head_dim"), u32(pos0, "pos"), scale,
+        u32(window, "window"), softcap};
     dev.dispatch("attention", {&q, &k, &v, &out}, &push, sizeof push, u32(n_head, "n_head"), u32(n, "n"));
 }
 

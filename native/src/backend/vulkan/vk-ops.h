@@ -34,10 +34,14 @@ BufferPtr upload_f32(Device & dev, const float * data, int64_t n);
 
 // y[n][W.rows] = x[n][W.cols] . W^T
 void rec_matmul(Device & dev, const GpuMatrix & W, const Buffer & x, int64_t n, const Buffer & y);
-// out[r][0..n) = rms_norm(x[in_row0 + r]) * w, r < rows (w may be null)
+// out[r][0..n) = rms_norm(x[in_row0 + r]) * w, r < rows (w may be null); out may be x.
 void rec_rms_norm(Device & dev, const Buffer & x, int64_t in_row0, int64_t rows, int64_t n, const Buffer * w, float eps,
                   const Buffer & out);
-enum EltOp { ELT_ADD = 0, ELT_MUL = 1, ELT_SWIGLU = 2 };
+// The same, or with layer: LayerNorm (mean-centred) plus the bias b (may be null).
+void rec_norm(Device & dev, const Buffer & x, int64_t in_row0, int64_t rows, int64_t n, const Buffer * w, const Buffer * b,
+              bool layer, float eps, const Buffer & out);
+// ELT_GEGLU: gelu(a) * b; ELT_GELU: gelu(a); ELT_SOFTCAP: b * tanh(a / b). GELU rounds like the CPU's (eltwise.comp).
+enum EltOp { ELT_ADD = 0, ELT_MUL = 1, ELT_SWIGLU = 2, ELT_GEGLU = 3, ELT_GELU = 4, ELT_SOFTCAP = 5 };
 // out[i] = op(a[i], b[i % b_len]), i < n; out may be a.
 void rec_eltwise(Device & dev, EltOp op, const Buffer & a, const Buffer & b, int64_t b_len, const Buffer & out, int64_t n);
 // x[n_tok][n_head][head_dim] rotated in place by cs[n_tok][n_rot/2] (cos, sin): see rope_table.
@@ -45,9 +49,11 @@ void rec_rope(Device & dev, const Buffer & x, const Buffer & cs, int64_t n_tok, 
               int64_t n_rot, bool neox);
 // cache[pos0 + t][0..row) = f16(src[t][0..row)), t < n
 void rec_kv_store(Device & dev, const Buffer & src, const Buffer & cache, int64_t n, int64_t row, int64_t pos0);
-// out[t][h] = causal GQA attention of q[t][h] over the F16 caches (positions 0 .. pos0 + t)
+// out[t][h] = causal GQA attention of q[t][h] over the F16 caches (positions 0 .. pos0 + t;
+// window > 0: only the last window of them), scores soft-capped when softcap > 0
 void rec_attention(Device & dev, const Buffer & q, const Buffer & k, const Buffer & v, const Buffer & out, int64_t n,
-                   int64_t n_head, int64_t n_head_kv, int64_t head_dim, int64_t pos0, float scale);
+                   int64_t n_head, int64_t n_head_kv, int64_t head_dim, int64_t pos0, float scale, int64_t window = 0,
+                   float softcap = 0.0f);
 // x[rows][n] = softmax per row, in place
 void rec_softmax(Device & dev, const Buffer & x, int64_t rows, int64_t n);
 

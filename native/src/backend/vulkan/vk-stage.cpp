@@ -8,7 +8,24 @@
 
 namespace hearth::vk {
 
-bool stage_runs_op(int op) { return op == HEARTH_OP_HEAD_RMS_NORM; }
+bool stage_runs_op(int op) {
+    switch (op) {
+    case HEARTH_OP_HEAD_RMS_NORM:
+    case HEARTH_OP_LAYER_NORM:
+    case HEARTH_OP_POST_NORM:
+    case HEARTH_OP_LINEAR_BIAS:
+    case HEARTH_OP_GELU:
+    case HEARTH_OP_GEGLU:
+    case HEARTH_OP_SLIDING_WINDOW:
+    case HEARTH_OP_LAYER_ROPE:
+    case HEARTH_OP_ATTN_SCALE:
+    case HEARTH_OP_ATTN_SOFTCAP:
+    case HEARTH_OP_RESIDUAL_SCALE:
+    case HEARTH_OP_LOGIT_SCALE:
+    case HEARTH_OP_LOGIT_SOFTCAP: return true;
+    default: return false;  // the experts (HEARTH_OP_MOE) stay on the CPU
+    }
+}
 
 Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t end, bool with_output)
     : dev_(Device::get(device)), begin_(begin), end_(end), with_output_(with_output) {
@@ -23,9 +40,11 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
     head_dim_ = d.head_dim;
     n_rot_ = d.n_rot;
     n_vocab_ = d.n_vocab;
-    rms_eps_ = d.norm_eps;
-    rope_base_ = d.rope_freq_base;
-    rope_scale_ = d.rope_freq_scale;
+    norm_eps_ = d.norm_eps;
+    layer_norm_ = d.norm_type == HEARTH_NORM_LAYER;
+    ffn_type_ = d.ffn_type;
+    attn_scale_ = d.attn_scale;
+    attn_softcap_ = d.attn_softcap;
     neox_ = d.rope_neox != 0;
     if (d.rope_freqs) rope_freqs_.assign(d.rope_freqs, d.rope_freqs + n_rot_ / 2);
     if (head_dim_ > 256 || head_dim_ % 2 != 0 || n_head_kv_ <= 0 || n_head_ % n_head_kv_ != 0 || n_rot_ > head_dim_ ||
@@ -59,6 +78,20 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
         StageLayer s;
         s.attn_norm = vec(L.attn_norm, n_embd_);
         s.ffn_norm = vec(L.ffn_norm, n_embd_);
+        s.attn_norm_b = vec(L.attn_norm_b, n_embd_);
+        s.ffn_norm_b = vec(L.ffn_norm_b, n_embd_);
+        s.bo = vec(L.bo, n_embd_);
+        s.attn_post_norm = vec(L.attn_post_norm, n_embd_);
+        s.ffn_post_norm = vec(L.ffn_post_norm, n_embd_);
+        s.ffn_gate_b = vec(L.ffn_gate_b, n_ff_);
+        s.ffn_up_b = vec(L.ffn_up_b, n_ff_);
+        s.ffn_down_b = vec(L.ffn_down_b, n_embd_);
+        s.n_swa = L.n_swa;
+        s.rope = ropes_.size();
+        for (size_t r = 0; r < ropes_.size(); ++r) {
+            if (ropes_[r].base == L.rope_freq_base && ropes_[r].scale == L.rope_freq_scale) s.rope = r;
+        }
+        if (s.rope == ropes_.size()) ropes_.push_back({L.rope_freq_base, L.rope_freq_scale});
         s.wq = mat(L.wq);
         s.wk = mat(L.wk);
         s.wv = mat(L.wv);
@@ -68,10 +101,11 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
         s.bv = vec(L.bv, KV);
         s.q_norm = vec(L.q_norm, head_dim_);
         s.k_norm = vec(L.k_norm, head_dim_);
-        s.ffn_gate = mat(L.ffn_gate);
+        const bool gated = ffn_type_ != HEARTH_FFN_GELU;
+        if (gated) s.ffn_gate = mat(L.ffn_gate);
         s.ffn_up = mat(L.ffn_up);
         s.ffn_down = mat(L.ffn_down);
-        if (s.wq.rows != Q || s.wk.rows != KV || s.wv.rows != KV || s.wo.rows != n_embd_ || s.ffn_gate.rows != n_ff_ ||
+        if (s.wq.rows != Q || s.wk.rows != KV || s.wv.rows != KV || s.wo.rows != n_embd_ || (gated && s.ffn_gate.rows != n_ff_) ||
             s.ffn_up.rows != n_ff_ || s.ffn_down.rows != n_embd_ || s.wq.cols != n_embd_ || s.wo.cols != Q ||
             s.ffn_down.cols != n_ff_) {
             fail(HEARTH_BK_E_INTERNAL, "Vulkan: layer %lld weights do not match the hyperparameters", (long long)il);
@@ -81,11 +115,18 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
     if (with_output) {
         if (!d.output_norm || !d.output.data) fail(HEARTH_BK_E_INTERNAL, "Vulkan: output head requested without weights");
         int ops[HEARTH_OP_COUNT];
-        if (hearth_head_ops(&d, ops) > 0) fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: the head has %s", hearth_op_name(ops[0]));
+        const int n_ops = hearth_head_ops(&d, ops);
+        for (int i = 0; i < n_ops; ++i) {
+            if (!stage_runs_op(ops[i])) fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: the head has %s", hearth_op_name(ops[i]));
+        }
         out_norm_ = vec(d.output_norm, n_embd_);
+        out_norm_b_ = vec(d.output_norm_b, n_embd_);
+        if (d.logit_scale != 1.0f) logit_scale_ = vec(&d.logit_scale, 1);
+        if (d.logit_softcap != 0.0f) logit_softcap_ = vec(&d.logit_softcap, 1);
         output_ = mat(d.output);
         if (output_.rows != n_vocab_ || output_.cols != n_embd_) fail(HEARTH_BK_E_INTERNAL, "Vulkan: output head shape");
     }
+    if (d.residual_scale != 1.0f) residual_scale_ = vec(&d.residual_scale, 1);
     ensure_scratch(1, with_output ? 1 : 0);
 }
 
@@ -103,7 +144,8 @@ void Stage::ensure_scratch(int64_t n, int64_t logits_rows) {
         o_ = f32(cap * E);
         gate_ = f32(cap * F);
         up_ = f32(cap * F);
-        cs_ = f32(cap * std::max<int64_t>(n_rot_, 2));
+        cs_.clear();
+        for (size_t r = 0; r < std::max<size_t>(ropes_.size(), 1); ++r) cs_.push_back(f32(cap * std::max<int64_t>(n_rot_, 2)));
         cap_ = cap;
     }
     if (logits_rows > logits_cap_) {
@@ -133,22 +175,35 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
                                        : 0;
     ensure_scratch(n, group);
 
-    std::vector<float> cs;
-    rope_table(cs, pos0, n, n_rot_, rope_base_, rope_scale_, rope_freqs_.empty() ? nullptr : rope_freqs_.data());
-    const uint64_t x_bytes = (uint64_t)(n * E * 4), cs_bytes = cs.size() * 4;
+    // One cos/sin table per distinct RoPE of the stage's layers (two with sliding layers of their own base).
+    const float * freqs = rope_freqs_.empty() ? nullptr : rope_freqs_.data();
+    std::vector<std::vector<float>> cs(ropes_.size());
+    uint64_t cs_bytes = 0;
+    for (size_t r = 0; r < ropes_.size(); ++r) {
+        rope_table(cs[r], pos0, n, n_rot_, ropes_[r].base, ropes_[r].scale, freqs);
+        cs_bytes += cs[r].size() * 4;
+    }
+    const uint64_t x_bytes = (uint64_t)(n * E * 4);
     const uint64_t out_bytes = head ? (uint64_t)(logits_rows * V * 4) : x_bytes;
     Buffer & st = dev_.staging(std::max(x_bytes + cs_bytes, out_bytes));
     std::memcpy(st.mapped, x, x_bytes);
-    std::memcpy((char *)st.mapped + x_bytes, cs.data(), cs_bytes);
+    uint64_t at = x_bytes;
+    for (const std::vector<float> & t : cs) {
+        std::memcpy((char *)st.mapped + at, t.data(), t.size() * 4);
+        at += t.size() * 4;
+    }
 
     dev_.begin();
     dev_.copy(st, 0, *x_, 0, x_bytes);
-    dev_.copy(st, x_bytes, *cs_, 0, cs_bytes);
+    at = x_bytes;
+    for (size_t r = 0; r < cs.size(); ++r) {
+        dev_.copy(st, at, *cs_[r], 0, cs[r].size() * 4);
+        at += cs[r].size() * 4;
+    }
     dev_.barrier();
-    const float scale = 1.0f / std::sqrt((float)head_dim_);
     for (size_t il = 0; il < layers_.size(); ++il) {
         const StageLayer & L = layers_[il];
-        rec_rms_norm(dev_, *x_, 0, n, E, L.attn_norm.get(), rms_eps_, *h_);
+        rec_norm(dev_, *x_, 0, n, E, L.attn_norm.get(), L.attn_norm_b.get(), layer_norm_, norm_eps_, *h_);
         dev_.barrier();
         rec_matmul(dev_, L.wq, *h_, n, *q_);
         rec_matmul(dev_, L.wk, *h_, n, *k_);
@@ -159,41 +214,63 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
         if (L.bv) rec_eltwise(dev_, ELT_ADD, *v_, *L.bv, KV, *v_, n * KV);
         if (L.bq || L.bk || L.bv) dev_.barrier();
         // QK-norm: every head of every token is a row of head_dim (normed in place).
-        if (L.q_norm) rec_rms_norm(dev_, *q_, 0, n * n_head_, head_dim_, L.q_norm.get(), rms_eps_, *q_);
-        if (L.k_norm) rec_rms_norm(dev_, *k_, 0, n * n_head_kv_, head_dim_, L.k_norm.get(), rms_eps_, *k_);
+        if (L.q_norm) rec_rms_norm(dev_, *q_, 0, n * n_head_, head_dim_, L.q_norm.get(), norm_eps_, *q_);
+        if (L.k_norm) rec_rms_norm(dev_, *k_, 0, n * n_head_kv_, head_dim_, L.k_norm.get(), norm_eps_, *k_);
         if (L.q_norm || L.k_norm) dev_.barrier();
-        rec_rope(dev_, *q_, *cs_, n, n_head_, head_dim_, n_rot_, neox_);
-        rec_rope(dev_, *k_, *cs_, n, n_head_kv_, head_dim_, n_rot_, neox_);
+        rec_rope(dev_, *q_, *cs_[L.rope], n, n_head_, head_dim_, n_rot_, neox_);
+        rec_rope(dev_, *k_, *cs_[L.rope], n, n_head_kv_, head_dim_, n_rot_, neox_);
         dev_.barrier();
         rec_kv_store(dev_, *k_, *kv.k[il], n, KV, pos0);
         rec_kv_store(dev_, *v_, *kv.v[il], n, KV, pos0);
         dev_.barrier();
-        rec_attention(dev_, *q_, *kv.k[il], *kv.v[il], *att_, n, n_head_, n_head_kv_, head_dim_, pos0, scale);
+        rec_attention(dev_, *q_, *kv.k[il], *kv.v[il], *att_, n, n_head_, n_head_kv_, head_dim_, pos0, attn_scale_, L.n_swa,
+                      attn_softcap_);
         dev_.barrier();
         rec_matmul(dev_, L.wo, *att_, n, *o_);
         dev_.barrier();
-        rec_eltwise(dev_, ELT_ADD, *x_, *o_, n * E, *x_, n * E);
+        if (L.bo) {
+            rec_eltwise(dev_, ELT_ADD, *o_, *L.bo, E, *o_, n * E);
+            dev_.barrier();
+        }
+        add_block_output(L.attn_post_norm, n);
+        rec_norm(dev_, *x_, 0, n, E, L.ffn_norm.get(), L.ffn_norm_b.get(), layer_norm_, norm_eps_, *h_);
         dev_.barrier();
-        rec_rms_norm(dev_, *x_, 0, n, E, L.ffn_norm.get(), rms_eps_, *h_);
-        dev_.barrier();
-        rec_matmul(dev_, L.ffn_gate, *h_, n, *gate_);
+        if (ffn_type_ != HEARTH_FFN_GELU) rec_matmul(dev_, L.ffn_gate, *h_, n, *gate_);
         rec_matmul(dev_, L.ffn_up, *h_, n, *up_);
         dev_.barrier();
-        rec_eltwise(dev_, ELT_SWIGLU, *gate_, *up_, n * F, *gate_, n * F);
+        if (L.ffn_gate_b) rec_eltwise(dev_, ELT_ADD, *gate_, *L.ffn_gate_b, F, *gate_, n * F);
+        if (L.ffn_up_b) rec_eltwise(dev_, ELT_ADD, *up_, *L.ffn_up_b, F, *up_, n * F);
+        if (L.ffn_gate_b || L.ffn_up_b) dev_.barrier();
+        // The FFN's middle goes to gate_: silu(gate) * up, gelu(gate) * up, or gelu(up).
+        const EltOp mid = ffn_type_ == HEARTH_FFN_GELU ? ELT_GELU : ffn_type_ == HEARTH_FFN_GEGLU ? ELT_GEGLU : ELT_SWIGLU;
+        if (mid == ELT_GELU) rec_eltwise(dev_, ELT_GELU, *up_, *up_, n * F, *gate_, n * F);
+        else rec_eltwise(dev_, mid, *gate_, *up_, n * F, *gate_, n * F);
         dev_.barrier();
         rec_matmul(dev_, L.ffn_down, *gate_, n, *o_);
         dev_.barrier();
-        rec_eltwise(dev_, ELT_ADD, *x_, *o_, n * E, *x_, n * E);
-        dev_.barrier();
+        if (L.ffn_down_b) {
+            rec_eltwise(dev_, ELT_ADD, *o_, *L.ffn_down_b, E, *o_, n * E);
+            dev_.barrier();
+        }
+        add_block_output(L.ffn_post_norm, n);
     }
     if (head) {
         // The last logits_rows rows of x: output norm, then the head, group by group.
         for (int64_t r0 = 0; r0 < logits_rows; r0 += group) {
             const int64_t rows = std::min(group, logits_rows - r0);
-            rec_rms_norm(dev_, *x_, n - logits_rows + r0, rows, E, out_norm_.get(), rms_eps_, *h_);
+            rec_norm(dev_, *x_, n - logits_rows + r0, rows, E, out_norm_.get(), out_norm_b_.get(), layer_norm_, norm_eps_,
+                     *h_);
             dev_.barrier();
             rec_matmul(dev_, output_, *h_, rows, *logits_);
             dev_.barrier();
+            if (logit_scale_) {
+                rec_eltwise(dev_, ELT_MUL, *logits_, *logit_scale_, 1, *logits_, rows * V);
+                dev_.barrier();
+            }
+            if (logit_softcap_) {
+                rec_eltwise(dev_, ELT_SOFTCAP, *logits_, *logit_softcap_, 1, *logits_, rows * V);
+                dev_.barrier();
+            }
             dev_.copy(*logits_, 0, st, (uint64_t)(r0 * V * 4), (uint64_t)(rows * V * 4));
             dev_.barrier();
         }
@@ -203,6 +280,20 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
     dev_.submit_wait();
     if (head) std::memcpy(logits, st.mapped, out_bytes);
     else std::memcpy(x, st.mapped, x_bytes);
+}
+
+void Stage::add_block_output(const BufferPtr & post_norm, int64_t n) {
+    const int64_t E = n_embd_;
+    if (post_norm) {
+        rec_norm(dev_, *o_, 0, n, E, post_norm.get(), nullptr, layer_norm_, norm_eps_, *o_);
+        dev_.barrier();
+    }
+    if (residual_scale_) {
+        rec_eltwise(dev_, ELT_MUL, *o_, *residual_scale_, 1, *o_, n * E);
+        dev_.barrier();
+    }
+    rec_eltwise(dev_, ELT_ADD, *x_, *o_, n * E, *x_, n * E);
+    dev_.barrier();
 }
 
 void Stage::shift(StageKv & kv, int64_t src, int64_t dst, int64_t n) {
@@ -219,8 +310,10 @@ void Stage::shift(StageKv & kv, int64_t src, int64_t dst, int64_t n) {
     const uint64_t bytes = (uint64_t)(n * row * 2);
     std::vector<uint16_t> h((size_t)(n * row));
     std::vector<float> cs;
-    rope_table(cs, dst - src, 1, n_rot_, rope_base_, rope_scale_, rope_freqs_.empty() ? nullptr : rope_freqs_.data());
     for (size_t il = 0; il < kv.k.size(); ++il) {
+        // Each layer turns by its own RoPE (sliding layers may have another base).
+        const RopeSet & r = ropes_[layers_[il].rope];
+        rope_table(cs, dst - src, 1, n_rot_, r.base, r.scale, rope_freqs_.empty() ? nullptr : rope_freqs_.data());
         dev_.download(*kv.k[il], (uint64_t)(src * row * 2), h.data(), bytes);
         for (int64_t p = 0; p < n; ++p) {
             for (int64_t hd = 0; hd < n_head_kv_; ++hd) {

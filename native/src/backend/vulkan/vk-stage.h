@@ -18,10 +18,15 @@ namespace hearth::vk {
 
 struct StageLayer {
     BufferPtr attn_norm, ffn_norm;   // [n_embd]
+    BufferPtr attn_norm_b, ffn_norm_b;  // [n_embd] or null (LayerNorm)
     GpuMatrix wq, wk, wv, wo;        // [Q][E], [KV][E] x2, [E][Q]
-    BufferPtr bq, bk, bv;            // [Q], [KV] x2 or null
+    BufferPtr bq, bk, bv, bo;        // [Q], [KV] x2, [E] or null
     BufferPtr q_norm, k_norm;        // [head_dim] or null (QK-norm)
-    GpuMatrix ffn_gate, ffn_up, ffn_down;  // [F][E] x2, [E][F]
+    BufferPtr attn_post_norm, ffn_post_norm;  // [n_embd] or null
+    GpuMatrix ffn_gate, ffn_up, ffn_down;  // [F][E] x2, [E][F]; no gate in a GELU MLP
+    BufferPtr ffn_gate_b, ffn_up_b, ffn_down_b;  // [F] x2, [E] or null
+    int64_t n_swa = 0;               // sliding window; 0: all positions
+    size_t rope = 0;                 // index into Stage::ropes_
 };
 
 // The ops past the llama block that Stage runs (backend/layer-ops.h): the
@@ -48,19 +53,31 @@ private:
     Device & dev_;
     int64_t begin_, end_;
     bool with_output_;
+    // x += block(norm(x)): a sub-block's output o through its post-norm and
+    // the residual multiplier, then into x.
+    void add_block_output(const BufferPtr & post_norm, int64_t n);
+
     int64_t n_embd_, n_ff_, n_head_, n_head_kv_, head_dim_, n_rot_, n_vocab_;
-    float rms_eps_, rope_base_, rope_scale_;
+    float norm_eps_;
+    bool layer_norm_;                // LayerNorm with biases instead of RMSNorm
+    int ffn_type_;                   // hearth_ffn_type
+    float attn_scale_, attn_softcap_;
     bool neox_;
     std::vector<float> rope_freqs_;  // [n_rot/2] or empty
+    struct RopeSet { float base, scale; };
+    std::vector<RopeSet> ropes_;     // the distinct (base, scale) of the stage's layers
     std::vector<StageLayer> layers_;
-    BufferPtr out_norm_;
+    BufferPtr residual_scale_;       // [1] or null
+    BufferPtr out_norm_, out_norm_b_;
+    BufferPtr logit_scale_, logit_softcap_;  // [1] or null
     GpuMatrix output_;
     uint64_t bytes_ = 0;
 
     // Scratch for up to cap_ tokens: x, h [n][E]; q, att [n][Q]; k, v [n][KV];
-    // o [n][E]; gate, up [n][F]; cs [n][n_rot/2][2]; logits [rows][V].
+    // o [n][E]; gate, up [n][F]; cs per rope set [n][n_rot/2][2]; logits [rows][V].
     int64_t cap_ = 0, logits_cap_ = 0;
-    BufferPtr x_, h_, q_, k_, v_, att_, o_, gate_, up_, cs_, logits_;
+    BufferPtr x_, h_, q_, k_, v_, att_, o_, gate_, up_, logits_;
+    std::vector<BufferPtr> cs_;
 };
 
 class StageKv {

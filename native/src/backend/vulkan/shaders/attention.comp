@@ -1,6 +1,8 @@
 // Causal grouped-query attention over the F16 cache, one workgroup per
 // (head h, query token t): out[t][h] = softmax(scale * q.K^T) V over cached
-// positions 0 .. pos0 + t. Keys are scored a tile of WG positions at a time
+// positions 0 .. pos0 + t, or only the last `window` of them (sliding window);
+// with softcap > 0 each score becomes softcap * tanh(score / softcap).
+// Keys are scored a tile of WG positions at a time
 // with an online softmax (running max m and sum l), so any context length
 // runs in fixed shared memory. Each thread owns output dims tid + WG*i.
 #version 450
@@ -12,7 +14,7 @@ layout(std430, binding = 0) readonly buffer Qbuf { float q[]; };      // [n][n_h
 layout(std430, binding = 1) readonly buffer Kbuf { uint kc[]; };      // f16 pairs [n_ctx][n_head_kv][head_dim]
 layout(std430, binding = 2) readonly buffer Vbuf { uint vc[]; };
 layout(std430, binding = 3) writeonly buffer Obuf { float o[]; };     // [n][n_head][head_dim]
-layout(push_constant) uniform Params { uint n_head; uint n_head_kv; uint head_dim; uint pos0; float scale; } p;
+layout(push_constant) uniform Params { uint n_head; uint n_head_kv; uint head_dim; uint pos0; float scale; uint window; float softcap; } p;
 
 shared float qs[MAX_D];
 shared float ps[WG];
@@ -28,6 +30,7 @@ void main() {
     const uint kh = h / (p.n_head / p.n_head_kv);
     const uint kv_row = p.n_head_kv * D;
     const uint n_kv = p.pos0 + t + 1;
+    const uint first = p.window > 0 && n_kv > p.window ? n_kv - p.window : 0;
     const uint qo = (t * p.n_head + h) * D;
     for (uint d = tid; d < D; d += WG) qs[d] = q[qo + d];
     barrier();
@@ -35,7 +38,7 @@ void main() {
     float acc[DPT];
     for (uint i = 0; i < DPT; ++i) acc[i] = 0.0;
     float m = -1.0e30, l = 0.0;
-    for (uint j0 = 0; j0 < n_kv; j0 += WG) {
+    for (uint j0 = first; j0 < n_kv; j0 += WG) {
         const uint j = j0 + tid;
         float s = -1.0e30;
         if (j < n_kv) {
@@ -46,6 +49,7 @@ void main() {
                 s += qs[2 * d2] * kk.x + qs[2 * d2 + 1] * kk.y;
             }
             s *= p.scale;
+            if (p.softcap > 0.0) s = p.softcap * tanh(clamp(s / p.softcap, -15.0, 15.0));
         }
         ps[tid] = s;
         barrier();
