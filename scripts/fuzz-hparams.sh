@@ -51,6 +51,7 @@ FUZZED=(
 # Linked, not fuzzed: the CPU ops and kernels, and the backends the registry lists.
 PLAIN=(
   native/src/tensor/quants-ref.cpp
+  native/src/tensor/quants-ref-nl.cpp
   native/src/cpu/cpu-ops.cpp
   native/src/cpu/dispatch.cpp
   native/src/cpu/features.cpp

@@ -11,10 +11,12 @@
  * - Q4_K_M / Q5_K_M: base Q4_K / Q5_K; attn_v.weight and ffn_down.weight (or a MoE's ffn_down_exps.weight) of
  *   the layers where use_more_bits(i, n) holds (the first and last eighth and
  *   every third layer in between) become Q6_K;
+ * - IQ4_NL / IQ4_XS are plain targets here (every matrix but the output in
+ *   that format); llama.cpp's extra bits for their attn_v and first ffn_down
+ *   layers are not applied;
  * - a row length that is not a multiple of the chosen block size falls back:
- *   Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0, Q2_K/Q3_K -> Q4_0 (llama.cpp
- *   picks IQ4_NL, which Hearth has no kernel for), and anything still not
- *   fitting -> F16.
+ *   Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0, Q2_K/Q3_K -> Q4_0,
+ *   IQ4_XS -> IQ4_NL, and anything still not fitting -> F16.
  */
 import * as fs from 'fs';
 import { writeGguf, type GgufMetadataEntry, type GgufTensorSpec } from '../gguf/writer';
@@ -39,12 +41,14 @@ export const QUANTIZE_TARGETS: Readonly<Record<string, { base: string; fileType:
   Q4_K: { base: 'Q4_K', fileType: 14, mix: false },
   Q5_K: { base: 'Q5_K', fileType: 16, mix: false },
   Q6_K: { base: 'Q6_K', fileType: 18, mix: false },
+  IQ4_NL: { base: 'IQ4_NL', fileType: 25, mix: false },
+  IQ4_XS: { base: 'IQ4_XS', fileType: 30, mix: false },
   Q4_K_M: { base: 'Q4_K', fileType: 15, mix: true },
   Q5_K_M: { base: 'Q5_K', fileType: 17, mix: true },
 };
 
 const PLAIN = new Set(['F32', 'F16', 'BF16']);
-const K_FALLBACK: Record<string, string> = { Q2_K: 'Q4_0', Q3_K: 'Q4_0', Q4_K: 'Q5_0', Q5_K: 'Q5_1', Q6_K: 'Q8_0' };
+const K_FALLBACK: Record<string, string> = { Q2_K: 'Q4_0', Q3_K: 'Q4_0', Q4_K: 'Q5_0', Q5_K: 'Q5_1', Q6_K: 'Q8_0', IQ4_XS: 'IQ4_NL' };
 
 function useMoreBits(i: number, n: number): boolean {
   return i < Math.floor(n / 8) || i >= Math.floor((7 * n) / 8) || (i - Math.floor(n / 8)) % 3 === 2;

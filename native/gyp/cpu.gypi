@@ -10,6 +10,7 @@
       "cflags_cc": ["-fPIC"],
       "sources": [
         "../src/tensor/quants-ref.cpp",
+        "../src/tensor/quants-ref-nl.cpp",
         "../src/cpu/cpu-ops.cpp",
         "../src/cpu/dispatch.cpp",
         "../src/cpu/features.cpp",

@@ -109,7 +109,7 @@ describe('kernels: dispatch under qemu-x86_64 (Nehalem -> sse2, Haswell -> avx2)
     const w = new Float32Array(m * k).map((_, i) => Math.sin(i * 0.7));
     const x = new Float32Array(n * k).map((_, i) => Math.cos(i * 0.3));
     let worst = 0;
-    for (const t of ['F32', 'F16', 'BF16', 'Q4_0', 'Q5_1', 'Q8_0', 'Q2_K', 'Q4_K', 'Q6_K']) {
+    for (const t of ['F32', 'F16', 'BF16', 'Q4_0', 'Q5_1', 'Q8_0', 'Q2_K', 'Q4_K', 'Q6_K', 'IQ4_NL', 'IQ4_XS', 'MXFP4']) {
       const W = b.cpuQuantize(t, w);
       const a = b.cpuMatmul(null, t, W, m, k, x, n, null, 2);
       const g = b.cpuMatmul('generic', t, W, m, k, x, n);

@@ -10,7 +10,11 @@ import { cpu, makeRng, f16ToNumber, numberToF16, runnableLevels, randomArray } f
 import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 
 const f = Math.fround;
-const COMPUTABLE = ['F32', 'F16', 'BF16', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q8_0', 'Q2_K', 'Q3_K', 'Q4_K', 'Q5_K', 'Q6_K', 'Q8_K'];
+const COMPUTABLE = ['F32', 'F16', 'BF16', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q8_0', 'Q2_K', 'Q3_K', 'Q4_K', 'Q5_K', 'Q6_K', 'Q8_K',
+  'IQ4_NL', 'IQ4_XS', 'MXFP4'];
+// The non-linear formats' value tables, from the format definitions (ggml-common.h's facts).
+const IQ4_NL_VALUES = [-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113];
+const MXFP4_VALUES = [0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12];  // E2M1 x 2
 
 class Bytes {
   readonly b: Uint8Array;
@@ -287,11 +291,72 @@ describe('kernels: block formats', () => {
     }
   });
 
+  it('IQ4_NL / IQ4_XS / MXFP4: random hand-packed blocks decode exactly; IQ4_NL and MXFP4 round-trip', () => {
+    const rng = makeRng(123);
+    const rb = (): number => randInt(rng, 0, 255);
+    for (let trial = 0; trial < 20; trial++) {
+      // IQ4_NL: f16 d, qs[16]; element j low nibble of qs[j], j + 16 the high one. One nibble 0
+      // (-127, the largest magnitude) so the quantizer's first scale is d itself.
+      {
+        const q = Array.from({ length: 32 }, () => randInt(rng, 1, 15));
+        q[randInt(rng, 0, 31)] = 0;
+        const [db, d] = randScale(rng);
+        const blk = new Bytes(18);
+        blk.u16(db);
+        for (let j = 0; j < 16; j++) blk.u8(q[j] | (q[j + 16] << 4));
+        const got = cpu.cpuDequantize('IQ4_NL', blk.b, 32);
+        assertExact(got, q.map((v) => f(d * IQ4_NL_VALUES[v])), 'IQ4_NL decode');
+        assert.deepEqual(cpu.cpuQuantize('IQ4_NL', got), blk.b, 'IQ4_NL round trip');
+      }
+      // IQ4_XS: f16 d, u16 scales_h, scales_l[4], qs[128]; sub-block ib has the 6-bit
+      // scale (nibble ib%2 of scales_l[ib/2]) | (bits 2ib..2ib+1 of scales_h) << 4, offset 32.
+      {
+        const ls = Array.from({ length: 8 }, () => randInt(rng, 0, 63));
+        const qs = Array.from({ length: 128 }, rb);
+        const [db, d] = randScale(rng);
+        let sh = 0;
+        const sl = [0, 0, 0, 0];
+        for (let ib = 0; ib < 8; ib++) {
+          sl[ib >> 1] |= (ls[ib] & 15) << (4 * (ib & 1));
+          sh |= (ls[ib] >> 4) << (2 * ib);
+        }
+        const blk = new Bytes(136);
+        blk.u16(db);
+        blk.u16(sh);
+        sl.forEach((v) => blk.u8(v));
+        qs.forEach((v) => blk.u8(v));
+        const want: number[] = [];
+        for (let e = 0; e < 256; e++) {
+          const ib = Math.floor(e / 32), j = e % 32;
+          const byte = qs[16 * ib + (j % 16)];
+          want.push(f(f(d * (ls[ib] - 32)) * IQ4_NL_VALUES[j < 16 ? byte & 15 : byte >> 4]));
+        }
+        assertExact(cpu.cpuDequantize('IQ4_XS', blk.b, 256), want, 'IQ4_XS decode');
+      }
+      // MXFP4: E8M0 byte e (scale 2^(e - 127) on E2M1 values, i.e. 2^(e - 128) on the
+      // doubled table), qs[16] as IQ4_NL. A magnitude-12 code (the largest) is present;
+      // the zero code is always 0, never 8 (-0).
+      {
+        const q = Array.from({ length: 32 }, () => randInt(rng, 1, 15));
+        q[randInt(rng, 0, 31)] = rng() < 0 ? 7 : 15;
+        for (let j = 0; j < 32; j++) if (q[j] === 8) q[j] = 0;
+        const e = trial === 0 ? 1 : randInt(rng, 100, 140);  // e = 1: a subnormal scale
+        const blk = new Bytes(17);
+        blk.u8(e);
+        for (let j = 0; j < 16; j++) blk.u8(q[j] | (q[j + 16] << 4));
+        const got = cpu.cpuDequantize('MXFP4', blk.b, 32);
+        assertExact(got, q.map((v) => MXFP4_VALUES[v] * 2 ** (e - 128)), 'MXFP4 decode');
+        assert.deepEqual(cpu.cpuQuantize('MXFP4', got), blk.b, 'MXFP4 round trip');
+      }
+    }
+  });
+
   it('quantizers keep their error within each format\'s bound on gaussian-like data', () => {
     // Loose upper bounds (NMSE); the byte-exact check against ggml is in ggml-oracle.test.ts.
     const bounds: Record<string, number> = {
       Q4_0: 1e-2, Q4_1: 1e-2, Q5_0: 3e-3, Q5_1: 3e-3, Q8_0: 1e-4, Q2_K: 0.15, Q3_K: 4e-2,
       Q4_K: 1e-2, Q5_K: 3e-3, Q6_K: 1e-3, Q8_K: 1e-4, F16: 1e-6, BF16: 1e-4,
+      IQ4_NL: 1e-2, IQ4_XS: 1e-2, MXFP4: 3e-2,
     };
     const rng = makeRng(3);
     const x = new Float32Array(4096);

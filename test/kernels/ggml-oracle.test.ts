@@ -27,12 +27,14 @@ describe('kernels: byte-exact against ggml (node-llama-cpp libggml-base)', () =>
     const exe = compile('g++', path.join(buildDir(), 'ggml-oracle'), [
       'test/kernels/native/ggml-oracle.cpp',
       'native/src/tensor/quants-ref.cpp',
+      'native/src/tensor/quants-ref-nl.cpp',
       'native/src/tensor/ggml-type.cpp',
       'native/src/common/status.cpp',
     ], ['-ldl']);
     const out = execFileSync(exe, [lib], { encoding: 'utf8' });
     assert.match(out, /all formats byte-identical to ggml/);
-    for (const t of ['Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q8_0', 'Q8_1', 'Q2_K', 'Q3_K', 'Q4_K', 'Q5_K', 'Q6_K', 'Q8_K', 'F16', 'BF16']) {
+    for (const t of ['Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q8_0', 'Q8_1', 'Q2_K', 'Q3_K', 'Q4_K', 'Q5_K', 'Q6_K', 'Q8_K', 'F16', 'BF16',
+      'IQ4_NL', 'IQ4_XS', 'MXFP4']) {
       assert.match(out, new RegExp(`^${t} `, 'm'), `${t} was checked`);
     }
   });

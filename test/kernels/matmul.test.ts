@@ -9,7 +9,8 @@ import { cpu, runnableLevels, randomArray, poisoned, errorOverEnergy, countNaN, 
 
 // Normalized squared error bound per weight format against float64 on the
 // dequantized weights (normalized by the products' energy, see matmulRef).
-// Quantized formats quantize activations to Q8_0 / Q8_1 / Q8_K (~1e-5 here);
+// Quantized formats quantize activations to Q8_0 / Q8_1 / Q8_K (~1e-5 here;
+// IQ4_NL and MXFP4 take Q8_0, IQ4_XS takes Q8_K, as in llama.cpp);
 // BF16 may take bf16 activations (avx512bf16); F32/F16 only see f32 rounding.
 const FORMATS: { type: string; k: number; nmse: number }[] = [
   { type: 'F32', k: 97, nmse: 1e-12 },
@@ -25,6 +26,9 @@ const FORMATS: { type: string; k: number; nmse: number }[] = [
   { type: 'Q4_K', k: 512, nmse: 5e-5 },
   { type: 'Q5_K', k: 512, nmse: 5e-5 },
   { type: 'Q6_K', k: 512, nmse: 5e-5 },
+  { type: 'IQ4_NL', k: 160, nmse: 5e-5 },
+  { type: 'IQ4_XS', k: 512, nmse: 5e-5 },
+  { type: 'MXFP4', k: 160, nmse: 5e-5 },
 ];
 
 // [m, n]: mat-vec, tile remainders in both directions, a large odd case.

@@ -170,5 +170,17 @@ describe('runtime: hearth CLI model commands', function () {
     // Tied embeddings: token_embd takes the output rule.
     const tied = full.filter((t) => t.name !== 'output.weight');
     assert.equal(planQuantization(tied, 'Q4_K_M').get('token_embd.weight'), 'Q6_K');
+    // IQ4_NL / IQ4_XS: plain targets; IQ4_XS rows that fit no 256-element block fall back to IQ4_NL.
+    for (const target of ['IQ4_NL', 'IQ4_XS']) {
+      const plan = planQuantization(full, target);
+      assert.equal(plan.get('output.weight'), 'Q6_K');
+      assert.equal(plan.get('token_embd.weight'), target);
+      assert.equal(plan.get('blk.0.attn_v.weight'), target);
+      assert.equal(plan.get('blk.7.ffn_down.weight'), target);
+    }
+    const odd = [{ name: 'blk.0.ffn_up.weight', shape: [96, 8] }, { name: 'blk.0.ffn_down.weight', shape: [100, 8] }]
+      .map((t) => ({ ...t, type: 'F32', typeId: 0, offset: 0, nElements: 0, nBytes: 0 }));
+    assert.equal(planQuantization(odd, 'IQ4_XS').get('blk.0.ffn_up.weight'), 'IQ4_NL');
+    assert.equal(planQuantization(odd, 'IQ4_XS').get('blk.0.ffn_down.weight'), 'F16');
   });
 });

@@ -40,6 +40,8 @@ const REL_TOLERANCE: Record<string, number> = {
   Q5_K: 4e-2,
   Q6_K: 4e-2,
   Q4_K_M: 4e-2,
+  IQ4_NL: 4e-2,
+  IQ4_XS: 4e-2,
 };
 /** Cosine similarity floor of the logit vectors, by how tight the format's tolerance is. */
 function minCosine(relTol: number): number {

@@ -130,6 +130,9 @@ CpuKernels make_table() {
     t.matmul[GGML_TYPE_Q4_K] = {GGML_TYPE_Q8_K, gemm_by_rows<dot_q4_k>};
     t.matmul[GGML_TYPE_Q5_K] = {GGML_TYPE_Q8_K, gemm_by_rows<dot_q5_k>};
     t.matmul[GGML_TYPE_Q6_K] = {GGML_TYPE_Q8_K, gemm_by_rows<dot_q6_k>};
+    t.matmul[GGML_TYPE_IQ4_NL] = {GGML_TYPE_Q8_0, gemm_by_rows<dot_iq4_nl>};
+    t.matmul[GGML_TYPE_IQ4_XS] = {GGML_TYPE_Q8_K, gemm_by_rows<dot_iq4_xs>};
+    t.matmul[GGML_TYPE_MXFP4] = {GGML_TYPE_Q8_0, gemm_by_rows<dot_mxfp4>};
     t.quantize_act = quantize_act;
     t.dot_rows_f16 = dot_rows_f16;
     t.axpy_rows_f16 = axpy_rows_f16;

@@ -62,6 +62,29 @@ struct BlockQ6_K {
     int8_t scales[QK_K / 16];
     uint16_t d;
 };
+// Non-linear 4-bit formats: a nibble indexes a 16-entry table of int8 values
+// (laid out as Q4_0: qs[j] holds element j (low) and j + 16 (high)).
+// IQ4_NL: d * IQ4_NL_VALUES[q].
+struct BlockIQ4_NL { uint16_t d; uint8_t qs[QK / 2]; };
+// 8 sub-blocks of 32, each an IQ4_NL block without its own d: sub-block ib
+// has the 6-bit scale ls = (nibble ib%2 of scales_l[ib/2]) | (bits 2ib..2ib+1
+// of scales_h) << 4, and element value d * (ls - 32) * IQ4_NL_VALUES[q].
+struct BlockIQ4_XS {
+    uint16_t d;
+    uint16_t scales_h;
+    uint8_t scales_l[QK_K / 64];
+    uint8_t qs[QK_K / 2];
+};
+// OCP microscaling FP4: e is an E8M0 power of two 2^(e - 127), q an E2M1 code.
+// The table holds the E2M1 values doubled (integers), so the block scale
+// applied to it is 2^(e - 128) (fp16.h: e8m0_half_to_f32).
+struct BlockMXFP4 { uint8_t e; uint8_t qs[QK / 2]; };
+
+// The IQ4_NL (and IQ4_XS) value of each nibble: a non-uniform grid, denser near 0.
+constexpr int8_t IQ4_NL_VALUES[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+// E2M1 (sign, 2-bit exponent, 1-bit mantissa) values x 2: 0 0.5 1 1.5 2 3 4 6, then negated.
+constexpr int8_t MXFP4_VALUES[16] = {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12};
+
 // Activation partner of the K-quants: f32 scale, bsums = sums of 16 qs each.
 struct BlockQ8_K {
     float d;
@@ -81,5 +104,8 @@ static_assert(sizeof(BlockQ4_K) == 144, "Q4_K block");
 static_assert(sizeof(BlockQ5_K) == 176, "Q5_K block");
 static_assert(sizeof(BlockQ6_K) == 210, "Q6_K block");
 static_assert(sizeof(BlockQ8_K) == 292, "Q8_K block");
+static_assert(sizeof(BlockIQ4_NL) == 18, "IQ4_NL block");
+static_assert(sizeof(BlockIQ4_XS) == 136, "IQ4_XS block");
+static_assert(sizeof(BlockMXFP4) == 17, "MXFP4 block");
 
 } // namespace hearth

@@ -1,5 +1,6 @@
 // Scalar f16 / bf16 <-> f32 conversions, round-to-nearest-even, bit-exact
-// with IEEE 754 binary16 and with ggml's bf16 rounding (NaN stays quiet NaN).
+// with IEEE 754 binary16 and with ggml's bf16 rounding (NaN stays quiet NaN);
+// and MXFP4's E8M0 block scale.
 //
 // Functions are static inline on purpose: every ISA translation unit gets its
 // own private copy, so the linker can never merge an AVX-512-compiled copy
@@ -60,6 +61,13 @@ static inline uint16_t bf16_from_f32(float f) {
     const uint32_t u = fp_bits_of(f);
     if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 64);  // quiet nan
     return (uint16_t)((u + (0x7fff + ((u >> 16) & 1))) >> 16);
+}
+
+// Half of an E8M0 scale, 2^(e - 128): MXFP4 blocks multiply it with their
+// doubled E2M1 table. e = 0 and 1 give the subnormals 2^-128 and 2^-127;
+// e = 255 (E8M0's NaN) is read as 2^127, as ggml does.
+static inline float e8m0_half_to_f32(uint8_t e) {
+    return e < 2 ? fp_float_of(0x00200000u << e) : fp_float_of((uint32_t)(e - 1) << 23);
 }
 
 } // namespace hearth

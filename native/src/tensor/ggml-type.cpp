@@ -27,10 +27,10 @@ constexpr TypeRow TYPE_TABLE[] = {
     {GGML_TYPE_IQ2_XS,  {"IQ2_XS",  256,  74, false}},
     {GGML_TYPE_IQ3_XXS, {"IQ3_XXS", 256,  98, false}},
     {GGML_TYPE_IQ1_S,   {"IQ1_S",   256,  50, false}},
-    {GGML_TYPE_IQ4_NL,  {"IQ4_NL",   32,  18, false}},
+    {GGML_TYPE_IQ4_NL,  {"IQ4_NL",   32,  18, true }},
     {GGML_TYPE_IQ3_S,   {"IQ3_S",   256, 110, false}},
     {GGML_TYPE_IQ2_S,   {"IQ2_S",   256,  82, false}},
-    {GGML_TYPE_IQ4_XS,  {"IQ4_XS",  256, 136, false}},
+    {GGML_TYPE_IQ4_XS,  {"IQ4_XS",  256, 136, true }},
     {GGML_TYPE_I8,      {"I8",        1,   1, false}},
     {GGML_TYPE_I16,     {"I16",       1,   2, false}},
     {GGML_TYPE_I32,     {"I32",       1,   4, false}},
@@ -40,7 +40,7 @@ constexpr TypeRow TYPE_TABLE[] = {
     {GGML_TYPE_BF16,    {"BF16",      1,   2, true }},
     {GGML_TYPE_TQ1_0,   {"TQ1_0",   256,  54, false}},
     {GGML_TYPE_TQ2_0,   {"TQ2_0",   256,  66, false}},
-    {GGML_TYPE_MXFP4,   {"MXFP4",    32,  17, false}},
+    {GGML_TYPE_MXFP4,   {"MXFP4",    32,  17, true }},
 };
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "tensor/blocks.h"
 #include "tensor/fp16.h"
+#include "tensor/quants-ref-nl.h"
 
 namespace hearth {
 
@@ -672,6 +673,7 @@ bool tensor_type_has_ref(GgmlType type) {
     case GGML_TYPE_Q8_0: case GGML_TYPE_Q8_1:
     case GGML_TYPE_Q2_K: case GGML_TYPE_Q3_K: case GGML_TYPE_Q4_K: case GGML_TYPE_Q5_K:
     case GGML_TYPE_Q6_K: case GGML_TYPE_Q8_K:
+    case GGML_TYPE_IQ4_NL: case GGML_TYPE_IQ4_XS: case GGML_TYPE_MXFP4:
         return true;
     default:
         return false;
@@ -704,6 +706,9 @@ uint64_t tensor_block_struct_bytes(GgmlType type) {
     case GGML_TYPE_Q5_K: return sizeof(BlockQ5_K);
     case GGML_TYPE_Q6_K: return sizeof(BlockQ6_K);
     case GGML_TYPE_Q8_K: return sizeof(BlockQ8_K);
+    case GGML_TYPE_IQ4_NL: return sizeof(BlockIQ4_NL);
+    case GGML_TYPE_IQ4_XS: return sizeof(BlockIQ4_XS);
+    case GGML_TYPE_MXFP4: return sizeof(BlockMXFP4);
     default: return 0;
     }
 }
@@ -739,6 +744,9 @@ void tensor_quantize_row(GgmlType type, const float * x, void * y, int64_t k) {
     case GGML_TYPE_Q5_K: quantize_q5_k(x, (BlockQ5_K *)y, nb); break;
     case GGML_TYPE_Q6_K: quantize_q6_k(x, (BlockQ6_K *)y, nb); break;
     case GGML_TYPE_Q8_K: quantize_q8_k(x, (BlockQ8_K *)y, nb); break;
+    case GGML_TYPE_IQ4_NL: quantize_iq4_nl(x, (BlockIQ4_NL *)y, nb); break;
+    case GGML_TYPE_IQ4_XS: quantize_iq4_xs(x, (BlockIQ4_XS *)y, nb); break;
+    case GGML_TYPE_MXFP4: quantize_mxfp4(x, (BlockMXFP4 *)y, nb); break;
     default: break;
     }
 }
@@ -762,6 +770,9 @@ void tensor_dequantize_row(GgmlType type, const void * x, float * y, int64_t k) 
     case GGML_TYPE_Q5_K: dequantize_q5_k((const BlockQ5_K *)x, y, nb); break;
     case GGML_TYPE_Q6_K: dequantize_q6_k((const BlockQ6_K *)x, y, nb); break;
     case GGML_TYPE_Q8_K: dequantize_q8_k((const BlockQ8_K *)x, y, nb); break;
+    case GGML_TYPE_IQ4_NL: dequantize_iq4_nl((const BlockIQ4_NL *)x, y, nb); break;
+    case GGML_TYPE_IQ4_XS: dequantize_iq4_xs((const BlockIQ4_XS *)x, y, nb); break;
+    case GGML_TYPE_MXFP4: dequantize_mxfp4((const BlockMXFP4 *)x, y, nb); break;
     default: break;
     }
 }

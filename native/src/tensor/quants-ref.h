@@ -2,7 +2,9 @@
 //
 // The quantizers follow ggml's reference schemes (round-to-nearest, and the
 // weighted scale/min searches for the K-quants), so a row quantized here is
-// byte-identical to what llama.cpp's reference path writes.
+// byte-identical to what llama.cpp's reference path writes. The non-linear
+// formats (quants-ref-nl.cpp) have quantizers of their own; their
+// dequantizers are bit-identical to ggml's.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +14,7 @@
 namespace hearth {
 
 // True for the types quantize/dequantize below accept (F32, F16, BF16, the
-// legacy quants incl. Q8_1, the K-quants incl. Q8_K).
+// legacy quants incl. Q8_1, the K-quants incl. Q8_K, IQ4_NL, IQ4_XS, MXFP4).
 bool tensor_type_has_ref(GgmlType type);
 
 // y = blocks of x[k]; k must be a multiple of the type's block size.

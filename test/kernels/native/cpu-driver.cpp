@@ -41,7 +41,8 @@ int main(int argc, char ** argv) {
     std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
     const GgmlType types[] = {GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_BF16, GGML_TYPE_Q4_0, GGML_TYPE_Q4_1,
                               GGML_TYPE_Q5_0, GGML_TYPE_Q5_1, GGML_TYPE_Q8_0, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K,
-                              GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K};
+                              GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_NL, GGML_TYPE_IQ4_XS,
+                              GGML_TYPE_MXFP4};
     const int shapes[][2] = {{1, 1}, {7, 1}, {65, 1}, {7, 5}, {33, 9}};
     ThreadPool pool(2);
     const CpuKernels * generic = cpu_kernels_generic();

@@ -1,7 +1,9 @@
 // Differential check of our reference quantizers and dequantizers against
 // llama.cpp's own (ggml's exported quantize_row_*_ref / dequantize_row_*),
 // loaded at run time from node-llama-cpp's prebuilt libggml-base.so.
-// Byte-identical blocks and bit-identical floats are required.
+// Byte-identical blocks and bit-identical floats are required; for the
+// non-linear formats, whose quantizers are our own, the dequantizers must
+// agree bit for bit on both sides' blocks.
 //
 //   ggml-oracle <path/to/libggml-base.so>     exit 0: all equal
 #include <dlfcn.h>
@@ -64,6 +66,46 @@ int main(int argc, char ** argv) {
         inputs.push_back(x);
     }
     int failures = 0;
+    // Non-linear formats: blocks from ggml's quantizer and from ours, each
+    // decoded by both dequantizers: bit-identical floats required.
+    const Case decode_cases[] = {
+        {GGML_TYPE_IQ4_NL, "quantize_row_iq4_nl_ref", "dequantize_row_iq4_nl"},
+        {GGML_TYPE_IQ4_XS, "quantize_row_iq4_xs_ref", "dequantize_row_iq4_xs"},
+        {GGML_TYPE_MXFP4, "quantize_row_mxfp4_ref", "dequantize_row_mxfp4"},
+    };
+    for (const Case & c : decode_cases) {
+        QuantFn theirs_q = (QuantFn)dlsym(lib, c.quant);
+        DequantFn theirs_d = (DequantFn)dlsym(lib, c.dequant);
+        if (!theirs_q || !theirs_d) {
+            std::fprintf(stderr, "missing symbol for %s\n", ggml_type_info(c.type)->name);
+            ++failures;
+            continue;
+        }
+        const size_t bytes = (size_t)tensor_row_bytes(c.type, k);
+        double err_ours = 0, err_theirs = 0, energy = 0;
+        for (size_t in = 0; in < inputs.size(); ++in) {
+            std::vector<uint8_t> ours(bytes), theirs(bytes);
+            tensor_quantize_row(c.type, inputs[in].data(), ours.data(), k);
+            theirs_q(inputs[in].data(), theirs.data(), k);
+            for (const std::vector<uint8_t> * blocks : {&ours, &theirs}) {
+                std::vector<float> yo((size_t)k), yt((size_t)k);
+                tensor_dequantize_row(c.type, blocks->data(), yo.data(), k);
+                theirs_d(blocks->data(), yt.data(), k);
+                if (std::memcmp(yo.data(), yt.data(), (size_t)k * 4) != 0) {
+                    std::printf("FAIL %s input %zu: dequantize of %s blocks differs\n", ggml_type_info(c.type)->name, in,
+                                blocks == &ours ? "our" : "ggml's");
+                    ++failures;
+                }
+                if (in == 0) {  // gaussian: each quantizer's error, for the record
+                    double & err = blocks == &ours ? err_ours : err_theirs;
+                    for (int64_t i = 0; i < k; ++i) err += (double)(yo[i] - inputs[in][i]) * (yo[i] - inputs[in][i]);
+                }
+            }
+            if (in == 0) for (int64_t i = 0; i < k; ++i) energy += (double)inputs[in][i] * inputs[in][i];
+        }
+        std::printf("%-6s dequantize checked (nmse on gaussian: ours %.2e, ggml %.2e)\n", ggml_type_info(c.type)->name,
+                    err_ours / energy, err_theirs / energy);
+    }
     for (const Case & c : cases) {
         QuantFn theirs_q = (QuantFn)dlsym(lib, c.quant);
         DequantFn theirs_d = c.dequant ? (DequantFn)dlsym(lib, c.dequant) : nullptr;

@@ -15,10 +15,11 @@ t0=$SECONDS
 wait
 "${CXX[@]}" -O3 -march=armv8.2-a+dotprod+fp16 -c native/src/cpu/arm/kernels-dotprod.cpp -o "$B/dotprod.o" &
 "${CXX[@]}" -O2 -c native/src/tensor/quants-ref.cpp -o "$B/quants-ref.o" &
+"${CXX[@]}" -O2 -c native/src/tensor/quants-ref-nl.cpp -o "$B/quants-ref-nl.o" &
 wait
 "${CXX[@]}" -O2 -static test/kernels/native/cpu-driver.cpp native/src/common/status.cpp native/src/tensor/ggml-type.cpp \
   native/src/cpu/cpu-ops.cpp native/src/cpu/dispatch.cpp native/src/cpu/features.cpp native/src/cpu/thread-pool.cpp \
-  "$B/quants-ref.o" "$B/generic.o" "$B/neon.o" "$B/dotprod.o" -pthread -o "$B/cpu-driver"
+  "$B/quants-ref.o" "$B/quants-ref-nl.o" "$B/generic.o" "$B/neon.o" "$B/dotprod.o" -pthread -o "$B/cpu-driver"
 echo "arm64 cross build: $((SECONDS - t0)) s"
 # The dotprod object really uses SDOT (so the cortex-a72 run proves the fallback).
 n_dp=$(aarch64-linux-gnu-objdump -d "$B/dotprod.o" | grep -cE $'\tsdot\t' || true)
