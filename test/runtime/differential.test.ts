@@ -102,7 +102,7 @@ const ARCH_CASES: ArchCase[] = [
   {
     label: 'qwen3 (QK-norm, heads of 128 on a 256-wide model, GQA 4/2, no biases, tied)',
     spec: { ...QWEN3_SHAPE, arch: 'qwen3', nFf: 512, seed: 15 },
-    prompts: ['import numpy as np\nx = np.zeros(3)'],
+    prompts: ['Once upon a time, in a café, there was a cat'],
   },
   {
     // A top-k choice flips where a token's k-th and (k+1)-th experts are
@@ -149,7 +149,7 @@ const ARCH_CASES: ArchCase[] = [
     // Layer 0 slides over 8 positions (gemma2's pattern: every other layer), attention and logits soft-capped.
     label: 'gemma2 (sliding window 8 on layer 0 of 2, attention soft-cap 3 (these random scores run to ~10), logit soft-cap 50, post-norms, GeGLU, tied)',
     spec: { ...GEMMA3_SHAPE, arch: 'gemma2', slidingWindow: 8, attnSoftcap: 3, logitSoftcap: 50, seed: 34 },
-    prompts: ['Once upon a time, in a café, there was a cat'],
+    prompts: ['The quick brown fox'],
   },
   {
     label: 'granite (embedding x2, residual x0.5, attention scale 0.1, logits / 4; llama block otherwise)',
