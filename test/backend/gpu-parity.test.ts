@@ -43,7 +43,7 @@ const FORMATS = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_K_M', 'Q6_K'] as cons
  * The block features past the llama block, each on a backend that declares
  * its op (backend/layer-ops.h): QK-norm, sliding window with its own RoPE
  * base, post-norms, GeGLU, soft-capping, LayerNorm, a GELU MLP, biases and
- * multipliers. The prompt (17) plus 12 steps run past the window of 8.
+ * multipliers, YaRN. The prompt (17) plus 12 steps run past the window of 8.
  */
 const GEMMA = {
   vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
@@ -57,6 +57,7 @@ const ARCH_SPECS: [string, RandomModelSpec][] = [
     arch: 'starcoder2', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-starcoder.gguf'),
     nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, nFf: 1024, nCtx: 512, tiedEmbeddings: true, ropeFreqBase: 100000, seed: 23,
   }],
+  ['llama+yarn', { ...LLAMA_SPEC, nLayer: 2, ropeFreqFactors: false, ropeYarn: { factor: 4, origCtx: 64 }, seed: 11 }],
   ['granite', {
     ...LLAMA_SPEC, arch: 'granite', nLayer: 2, ropeFreqFactors: false, tiedEmbeddings: false, seed: 42,
     granite: { logitScale: 4, residualScale: 0.5, embeddingScale: 2, attentionScale: 0.1 },

@@ -55,6 +55,8 @@ export interface RandomModelSpec {
   ropeFreqBase?: number;
   /** rope.scaling.type = linear with this factor. */
   ropeLinearFactor?: number;
+  /** rope.scaling.type = yarn: the factor and rope.scaling.original_context_length. */
+  ropeYarn?: { factor: number; origCtx: number };
   /** Llama 3 style rope scaling: a rope_freqs.weight tensor of per-pair divisors. */
   ropeFreqFactors?: boolean;
   seed: number;
@@ -269,6 +271,11 @@ export async function writeRandomModel(spec: RandomModelSpec, outPath: string): 
   if (spec.headDim) {
     metadata.push({ key: `${a}.attention.key_length`, type: 'uint32', value: D });
     metadata.push({ key: `${a}.attention.value_length`, type: 'uint32', value: D });
+  }
+  if (spec.ropeYarn) {
+    metadata.push({ key: `${a}.rope.scaling.type`, type: 'string', value: 'yarn' });
+    metadata.push({ key: `${a}.rope.scaling.factor`, type: 'float32', value: spec.ropeYarn.factor });
+    metadata.push({ key: `${a}.rope.scaling.original_context_length`, type: 'uint32', value: spec.ropeYarn.origCtx });
   }
   if (spec.ropeLinearFactor) {
     metadata.push({ key: `${a}.rope.scaling.type`, type: 'string', value: 'linear' });

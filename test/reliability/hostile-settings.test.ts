@@ -139,6 +139,20 @@ describe('hostile model settings', function () {
     assert.match(fused, /blk\.0\.attn_qkv\.weight has shape \[8, 16\], expected \[8, 24\]/);
   });
 
+  it('YaRN settings: a bad beta is named; DeepSeek\'s log-multiplier variant is refused, not run wrong', async () => {
+    const yarn: MetaEdit[] = [
+      { key: key('rope.scaling.type'), type: 'string', value: 'yarn' },
+      { key: key('rope.scaling.factor'), type: 'float32', value: 4 },
+    ];
+    assert.equal((await generate(write(tinyModel({}, yarn), 'yarn-valid'))).status, 0);
+    const beta = assertCoded(await generate(write(tinyModel({}, [...yarn, { key: key('rope.scaling.yarn_beta_fast'), type: 'float32', value: -1 }]))),
+                             'E_MODEL_BAD_HPARAMS');
+    assert.match(beta, /llama\.rope\.scaling\.yarn_beta_fast = -1/);
+    const logMul = assertCoded(await generate(write(tinyModel({}, [...yarn, { key: key('rope.scaling.yarn_log_multiplier'), type: 'float32', value: 0.1 }]))),
+                               'E_MODEL_UNSUPPORTED_ARCH');
+    assert.match(logMul, /yarn_log_multiplier is not supported/);
+  });
+
   it('each setting that disagrees with the tensors is named with both numbers', async () => {
     const cases: [MetaEdit[], RegExp][] = [
       [[{ key: key('embedding_length'), type: 'uint32', value: 16 }], /llama\.embedding_length = 16 .* 8/],

@@ -197,6 +197,29 @@ const ARCH_CASES: ArchCase[] = [
     formats: ['F32', 'Q8_0'],
   },
   {
+    // Pairs below the correction dims keep the unscaled angle, above them the
+    // scaled one; cos and sin gain 1 + 0.1 ln 4. The original context is short
+    // so the ramp lies inside the rotated dims.
+    label: 'llama+yarn (rope.scaling.type yarn, factor 4, original context 64)',
+    spec: {
+      arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 11,
+      ropeYarn: { factor: 4, origCtx: 64 },
+    },
+    prompts: ['Once upon a time, in a café, there was a cat who liked to sit by the window and watch the rain'],
+    formats: ['F32', 'Q8_0'],
+  },
+  {
+    label: 'qwen2+yarn (NeoX pairs, factor 8, original context 128)',
+    spec: {
+      arch: 'qwen2', vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+      nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, nFf: 512, nCtx: 256, tiedEmbeddings: true,
+      ropeFreqBase: 1000000, seed: 12, ropeYarn: { factor: 8, origCtx: 128 },
+    },
+    prompts: ['import numpy as np\nx = np.zeros(3)'],
+    formats: ['F32', 'Q8_0'],
+  },
+  {
     label: 'llama+linear (rope.scaling.type linear, factor 4)',
     spec: {
       arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),

@@ -77,6 +77,7 @@ enum hearth_op {
     HEARTH_OP_RESIDUAL_SCALE,// each sub-block's output times a constant before the residual add (granite)
     HEARTH_OP_LOGIT_SCALE,   // logits times a constant at the head (granite)
     HEARTH_OP_MOE,           // a mixture-of-experts FFN: router, top-k experts, weighted sum (qwen3moe, mellum)
+    HEARTH_OP_ROPE_YARN,     // YaRN-scaled RoPE (rope.scaling.type yarn)
     HEARTH_OP_COUNT
 };
 
@@ -135,6 +136,7 @@ struct hearth_layer_desc {
     // This layer's RoPE; equal to the decoder's except where a family gives
     // its sliding layers their own (HEARTH_OP_LAYER_ROPE).
     float rope_freq_base, rope_freq_scale;
+    int rope_yarn;                          // 1: YaRN with the decoder's rope_yarn_* (HEARTH_OP_ROPE_YARN)
 };
 
 struct hearth_decoder_desc {
@@ -155,6 +157,10 @@ struct hearth_decoder_desc {
     int moe_normalize;
     float moe_weights_scale;
     const float * rope_freqs;               // [n_rot/2] or null (Llama 3 scaling)
+    // YaRN for layers with rope_yarn: pairs below rope_yarn_low keep their
+    // unscaled angle, above rope_yarn_high the scaled one, a linear ramp
+    // between; cos and sin times rope_yarn_mscale (cpu-ops.h RopeYarn).
+    float rope_yarn_low, rope_yarn_high, rope_yarn_mscale;
     const hearth_layer_desc * layers;       // [n_layer]
     const float * output_norm, * output_norm_b;  // [n_embd]
     hearth_weight output;                   // [n_vocab][n_embd] (token_embd when tied)

@@ -32,6 +32,7 @@ static inline int hearth_layer_ops(const hearth_decoder_desc * d, const hearth_l
     if (d->attn_softcap != 0.0f) ops[n++] = HEARTH_OP_ATTN_SOFTCAP;
     if (d->residual_scale != 1.0f) ops[n++] = HEARTH_OP_RESIDUAL_SCALE;
     if (L->ffn_router.data) ops[n++] = HEARTH_OP_MOE;
+    if (L->rope_yarn) ops[n++] = HEARTH_OP_ROPE_YARN;
     return n;
 }
 
@@ -70,6 +71,7 @@ static inline const char * hearth_op_name(int op) {
     case HEARTH_OP_RESIDUAL_SCALE: return "a residual multiplier";
     case HEARTH_OP_LOGIT_SCALE: return "a logit multiplier";
     case HEARTH_OP_MOE: return "a mixture-of-experts FFN";
+    case HEARTH_OP_ROPE_YARN: return "YaRN RoPE scaling";
     default: return "an unknown op";
     }
 }

@@ -2,6 +2,7 @@
 // work splitting over the pool, then calls into the chosen kernel table.
 #include "cpu/cpu-ops.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -139,17 +140,40 @@ void cpu_softmax(const CpuContext & ctx, float * x, int64_t n) {
 
 void cpu_softmax(float * x, int64_t n) { cpu_softmax(CpuContext{}, x, n); }
 
+void rope_yarn_corr_dims(int64_t n_rot, int64_t n_ctx_orig, float freq_base, float beta_fast, float beta_slow,
+                         float * low, float * high) {
+    // The pair index whose wavelength fits `rotations` times into n_ctx_orig positions.
+    auto dim = [&](float rotations) {
+        return (float)n_rot * std::log((float)n_ctx_orig / (rotations * 2.0f * 3.14159265358979f)) / (2.0f * std::log(freq_base));
+    };
+    *low = std::max(0.0f, std::floor(dim(beta_fast)));
+    *high = std::min((float)(n_rot - 1), std::ceil(dim(beta_slow)));
+}
+
+double rope_angle(int64_t pos, int64_t i, int64_t n_rot, float freq_base, float freq_scale, const float * freq_factors,
+                  const RopeYarn * yarn, float * mscale) {
+    double extrap = (double)pos * std::pow((double)freq_base, -2.0 * (double)i / (double)n_rot);
+    if (freq_factors) extrap /= freq_factors[i];
+    const double interp = extrap * freq_scale;
+    *mscale = 1.0f;
+    if (!yarn) return interp;
+    const float y = ((float)i - yarn->low) / std::max(0.001f, yarn->high - yarn->low);
+    const double ramp = 1.0 - std::min(1.0f, std::max(0.0f, y));
+    *mscale = yarn->mscale;
+    return interp * (1.0 - ramp) + extrap * ramp;
+}
+
 void cpu_rope(float * x, int64_t n_head, int64_t head_dim, int64_t n_rot, int64_t pos,
-              float freq_base, float freq_scale, bool neox, const float * freq_factors) {
+              float freq_base, float freq_scale, bool neox, const float * freq_factors, const RopeYarn * yarn) {
     if (n_rot > head_dim || n_rot % 2 != 0) {
         throw_error(STATUS_E_INVALID_ARGUMENT, "rope: n_rot %lld must be even and <= head_dim %lld",
                     (long long)n_rot, (long long)head_dim);
     }
     const int64_t half = n_rot / 2;
     for (int64_t i = 0; i < half; ++i) {
-        double theta = (double)pos * freq_scale * std::pow((double)freq_base, -2.0 * (double)i / (double)n_rot);
-        if (freq_factors) theta /= freq_factors[i];
-        const float c = (float)std::cos(theta), s = (float)std::sin(theta);
+        float mscale = 1.0f;
+        const double theta = rope_angle(pos, i, n_rot, freq_base, freq_scale, freq_factors, yarn, &mscale);
+        const float c = (float)std::cos(theta) * mscale, s = (float)std::sin(theta) * mscale;
         for (int64_t h = 0; h < n_head; ++h) {
             float * v = x + h * head_dim;
             const int64_t a = neox ? i : 2 * i;

@@ -43,12 +43,30 @@ void cpu_layer_norm(const float * x, const float * w, const float * b, int64_t n
 // x[n] = softmax(x[n]) in place.
 void cpu_softmax(float * x, int64_t n);
 
+// YaRN RoPE scaling: each dimension pair's angle mixes the interpolated
+// (pos * freq_scale) and the original (extrapolated) angle by a ramp between
+// the correction dims low..high (pairs below low keep the original angle, above
+// high the interpolated one), and cos/sin are scaled by mscale.
+struct RopeYarn {
+    float low = 0.0f, high = 0.0f;  // correction dims (pair indices), from rope_yarn_corr_dims
+    float mscale = 1.0f;            // magnitude on cos and sin
+};
+// ggml's correction dims: the pair indices whose wavelength is beta_fast and
+// beta_slow rotations over n_ctx_orig positions, floored/ceiled and clamped to the dims.
+void rope_yarn_corr_dims(int64_t n_rot, int64_t n_ctx_orig, float freq_base, float beta_fast, float beta_slow,
+                         float * low, float * high);
+
 // Rotary embedding in place on x[n_head][head_dim] for one position. The
 // first n_rot dims of each head rotate. neox: pairs (i, i + n_rot/2);
 // otherwise adjacent pairs (2i, 2i+1). theta_i = pos * freq_scale * base^(-2i/n_rot)
-// / freq_factors[i] (freq_factors may be nullptr; Llama 3 rope scaling passes it).
+// / freq_factors[i] (freq_factors may be nullptr; Llama 3 rope scaling passes it),
+// mixed with the unscaled angle when yarn is given.
 void cpu_rope(float * x, int64_t n_head, int64_t head_dim, int64_t n_rot, int64_t pos,
-              float freq_base, float freq_scale, bool neox, const float * freq_factors);
+              float freq_base, float freq_scale, bool neox, const float * freq_factors, const RopeYarn * yarn = nullptr);
+// theta and the magnitude of pair i (what cpu_rope turns by): shared with the
+// backends that build cos/sin tables on the host.
+double rope_angle(int64_t pos, int64_t i, int64_t n_rot, float freq_base, float freq_scale, const float * freq_factors,
+                  const RopeYarn * yarn, float * mscale);
 
 // Element-wise, length n: out may alias a.
 void cpu_add(const float * a, const float * b, float * out, int64_t n);

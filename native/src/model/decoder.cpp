@@ -124,6 +124,7 @@ public:
             L.n_swa = slides ? opt.n_swa : 0;
             L.rope_freq_base = slides ? opt.rope_freq_base_swa : hp_.rope_freq_base;
             L.rope_freq_scale = slides ? opt.rope_freq_scale_swa : hp_.rope_freq_scale;
+            L.rope_yarn = hp_.rope_yarn && (!slides || opt.rope_yarn_swa) ? 1 : 0;
         }
         storage_ = bind.take_storage();
 
@@ -146,6 +147,11 @@ public:
         desc_.residual_scale = opt.residual_scale;
         desc_.logit_scale = opt.logit_scale;
         desc_.logit_softcap = opt.logit_softcap;
+        if (hp_.rope_yarn) {
+            rope_yarn_corr_dims(hp_.n_rot, hp_.rope_yarn_ctx_orig, hp_.rope_freq_base, hp_.rope_yarn_beta_fast,
+                                hp_.rope_yarn_beta_slow, &desc_.rope_yarn_low, &desc_.rope_yarn_high);
+        }
+        desc_.rope_yarn_mscale = hp_.rope_yarn_mscale;
         desc_.n_expert_used = hp_.n_expert_used;
         desc_.moe_normalize = opt.moe_normalize_weights ? 1 : 0;
         desc_.moe_weights_scale = hp_.expert_weights_scale;

@@ -50,6 +50,7 @@ struct DecoderOptions {
     std::vector<bool> swa_layers;               // [n_layer]; empty: none slide
     float rope_freq_base_swa = 10000.0f;
     float rope_freq_scale_swa = 1.0f;
+    bool rope_yarn_swa = false;                 // sliding layers get the model's YaRN too
     // Mixture-of-experts FFN (qwen3moe, mellum): ffn_gate_inp + stacked
     // ffn_{gate,up,down}_exps instead of ffn_{gate,up,down}; the GPU backends
     // have no expert op yet, so such layers run on the CPU.

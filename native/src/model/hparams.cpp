@@ -133,12 +133,26 @@ ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch, c
     float factor = 0.0f;
     if (auto f1 = f.get_float(hparams_key(arch, "rope.scale_linear"))) factor = (float)*f1;  // older key
     auto type = f.get_string(hparams_key(arch, "rope.scaling.type"));
+    h.rope_yarn = type && *type == "yarn";
     if (auto f2 = f.get_float(hparams_key(arch, "rope.scaling.factor"))) {
-        if (!type || *type == "linear") factor = (float)*f2;
+        if (!type || *type == "linear" || h.rope_yarn) factor = (float)*f2;
     }
-    if (type && *type != "linear" && *type != "none" && *type != "llama3") {
+    if (type && *type != "linear" && *type != "none" && *type != "llama3" && *type != "yarn") {
         throw_error(STATUS_E_MODEL_UNSUPPORTED_ARCH, "%s: rope scaling type '%.*s' is not supported", arch.c_str(),
                     (int)type->size(), type->data());
+    }
+    if (h.rope_yarn) {
+        // DeepSeek's variant scales the magnitude by another rule: refused rather than run wrong.
+        if (f.get_float(hparams_key(arch, "rope.scaling.yarn_log_multiplier"))) {
+            throw_error(STATUS_E_MODEL_UNSUPPORTED_ARCH, "%s: YaRN with rope.scaling.yarn_log_multiplier is not supported",
+                        arch.c_str());
+        }
+        h.rope_yarn_ctx_orig = optional_int(f, hparams_key(arch, "rope.scaling.original_context_length"), h.n_ctx_train);
+        h.rope_yarn_beta_fast = hparams_read_positive(f, hparams_key(arch, "rope.scaling.yarn_beta_fast"), 32.0f);
+        h.rope_yarn_beta_slow = hparams_read_positive(f, hparams_key(arch, "rope.scaling.yarn_beta_slow"), 1.0f);
+        const float attn = hparams_read_positive(f, hparams_key(arch, "rope.scaling.attn_factor"), 1.0f);
+        // llama.cpp's net magnitude: its context scales attn_factor so that only the YaRN term remains.
+        h.rope_yarn_mscale = attn * (factor > 1.0f ? 1.0f + 0.1f * std::log(factor) : 1.0f);
     }
     // 0 (or absent) means no scaling; NaN or a negative factor is not "none".
     if (!(factor >= 0.0f) || std::isinf(factor)) {

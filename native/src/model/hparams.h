@@ -23,7 +23,13 @@ struct ModelHparams {
     int64_t n_rot = 0;       // <arch>.rope.dimension_count (default head_dim)
     float norm_eps = 1e-5f;  // <arch>.attention.layer_norm_rms_epsilon (or layer_norm_epsilon)
     float rope_freq_base = 10000.0f;  // <arch>.rope.freq_base
-    float rope_freq_scale = 1.0f;     // 1 / linear scaling factor
+    float rope_freq_scale = 1.0f;     // 1 / the scaling factor (linear or YaRN)
+    // YaRN (rope.scaling.type yarn): the context the model was trained at
+    // before scaling, ggml's beta_fast/slow, and the magnitude on cos/sin.
+    bool rope_yarn = false;
+    int64_t rope_yarn_ctx_orig = 0;   // <arch>.rope.scaling.original_context_length (default context_length)
+    float rope_yarn_beta_fast = 32.0f, rope_yarn_beta_slow = 1.0f;
+    float rope_yarn_mscale = 1.0f;    // <arch>.rope.scaling.attn_factor x (1 + 0.1 ln factor)
     bool rope_neox = false;           // pairs (i, i+n_rot/2) instead of (2i, 2i+1)
     // Mixture of experts (hparams_read_moe); 0 experts: a dense FFN.
     int64_t n_expert = 0;             // <arch>.expert_count

@@ -84,10 +84,15 @@ void decoder_attention_cpu(const CpuContext & ctx, const hearth_decoder_desc & d
     if (L.q_norm) for (int64_t r = 0; r < n * H; ++r) cpu_rms_norm(ctx, q + r * D, L.q_norm, D, d.norm_eps, q + r * D);
     if (L.k_norm) for (int64_t r = 0; r < n * HKV; ++r) cpu_rms_norm(ctx, k + r * D, L.k_norm, D, d.norm_eps, k + r * D);
 
+    RopeYarn yarn;
+    yarn.low = d.rope_yarn_low;
+    yarn.high = d.rope_yarn_high;
+    yarn.mscale = d.rope_yarn_mscale;
+    const RopeYarn * y = L.rope_yarn ? &yarn : nullptr;
     for (int64_t t = 0; t < n; ++t) {
         const int64_t pos = pos0 + t;
-        cpu_rope(q + t * Q, H, D, d.n_rot, pos, L.rope_freq_base, L.rope_freq_scale, neox, d.rope_freqs);
-        cpu_rope(k + t * KV, HKV, D, d.n_rot, pos, L.rope_freq_base, L.rope_freq_scale, neox, d.rope_freqs);
+        cpu_rope(q + t * Q, H, D, d.n_rot, pos, L.rope_freq_base, L.rope_freq_scale, neox, d.rope_freqs, y);
+        cpu_rope(k + t * KV, HKV, D, d.n_rot, pos, L.rope_freq_base, L.rope_freq_scale, neox, d.rope_freqs, y);
         cpu_f32_to_f16(k + t * KV, kc + pos * KV, KV);
         cpu_f32_to_f16(v + t * KV, vc + pos * KV, KV);
     }
@@ -174,8 +179,12 @@ void decoder_head_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, con
 }
 
 void decoder_rope_shift_keys(const hearth_decoder_desc & d, const hearth_layer_desc & L, float * k, int64_t delta) {
+    // A pure rotation by the YaRN-mixed angles: the keys carry their magnitude (mscale) already.
+    RopeYarn yarn;
+    yarn.low = d.rope_yarn_low;
+    yarn.high = d.rope_yarn_high;
     cpu_rope(k, d.n_head_kv, d.head_dim, d.n_rot, delta, L.rope_freq_base, L.rope_freq_scale, d.rope_neox != 0,
-             d.rope_freqs);
+             d.rope_freqs, L.rope_yarn ? &yarn : nullptr);
 }
 
 } // namespace hearth

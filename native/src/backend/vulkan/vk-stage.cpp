@@ -22,7 +22,8 @@ bool stage_runs_op(int op) {
     case HEARTH_OP_ATTN_SOFTCAP:
     case HEARTH_OP_RESIDUAL_SCALE:
     case HEARTH_OP_LOGIT_SCALE:
-    case HEARTH_OP_LOGIT_SOFTCAP: return true;
+    case HEARTH_OP_LOGIT_SOFTCAP:
+    case HEARTH_OP_ROPE_YARN: return true;
     default: return false;  // the experts (HEARTH_OP_MOE) stay on the CPU
     }
 }
@@ -46,6 +47,9 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
     attn_scale_ = d.attn_scale;
     attn_softcap_ = d.attn_softcap;
     neox_ = d.rope_neox != 0;
+    yarn_.low = d.rope_yarn_low;
+    yarn_.high = d.rope_yarn_high;
+    yarn_.mscale = d.rope_yarn_mscale;
     if (d.rope_freqs) rope_freqs_.assign(d.rope_freqs, d.rope_freqs + n_rot_ / 2);
     if (head_dim_ > 256 || head_dim_ % 2 != 0 || n_head_kv_ <= 0 || n_head_ % n_head_kv_ != 0 || n_rot_ > head_dim_ ||
         n_rot_ % 2 != 0) {
@@ -88,10 +92,11 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
         s.ffn_down_b = vec(L.ffn_down_b, n_embd_);
         s.n_swa = L.n_swa;
         s.rope = ropes_.size();
+        const bool yarn = L.rope_yarn != 0;
         for (size_t r = 0; r < ropes_.size(); ++r) {
-            if (ropes_[r].base == L.rope_freq_base && ropes_[r].scale == L.rope_freq_scale) s.rope = r;
+            if (ropes_[r].base == L.rope_freq_base && ropes_[r].scale == L.rope_freq_scale && ropes_[r].yarn == yarn) s.rope = r;
         }
-        if (s.rope == ropes_.size()) ropes_.push_back({L.rope_freq_base, L.rope_freq_scale});
+        if (s.rope == ropes_.size()) ropes_.push_back({L.rope_freq_base, L.rope_freq_scale, yarn});
         s.wq = mat(L.wq);
         s.wk = mat(L.wk);
         s.wv = mat(L.wv);
@@ -180,7 +185,7 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
     std::vector<std::vector<float>> cs(ropes_.size());
     uint64_t cs_bytes = 0;
     for (size_t r = 0; r < ropes_.size(); ++r) {
-        rope_table(cs[r], pos0, n, n_rot_, ropes_[r].base, ropes_[r].scale, freqs);
+        rope_table(cs[r], pos0, n, n_rot_, ropes_[r].base, ropes_[r].scale, freqs, ropes_[r].yarn ? &yarn_ : nullptr);
         cs_bytes += cs[r].size() * 4;
     }
     const uint64_t x_bytes = (uint64_t)(n * E * 4);
@@ -312,8 +317,12 @@ void Stage::shift(StageKv & kv, int64_t src, int64_t dst, int64_t n) {
     std::vector<float> cs;
     for (size_t il = 0; il < kv.k.size(); ++il) {
         // Each layer turns by its own RoPE (sliding layers may have another base).
+        // A pure rotation by the (YaRN-mixed) angles: the keys carry their magnitude already.
         const RopeSet & r = ropes_[layers_[il].rope];
-        rope_table(cs, dst - src, 1, n_rot_, r.base, r.scale, rope_freqs_.empty() ? nullptr : rope_freqs_.data());
+        RopeYarn turn = yarn_;
+        turn.mscale = 1.0f;
+        rope_table(cs, dst - src, 1, n_rot_, r.base, r.scale, rope_freqs_.empty() ? nullptr : rope_freqs_.data(),
+                   r.yarn ? &turn : nullptr);
         dev_.download(*kv.k[il], (uint64_t)(src * row * 2), h.data(), bytes);
         for (int64_t p = 0; p < n; ++p) {
             for (int64_t hd = 0; hd < n_head_kv_; ++hd) {

@@ -64,8 +64,9 @@ private:
     float attn_scale_, attn_softcap_;
     bool neox_;
     std::vector<float> rope_freqs_;  // [n_rot/2] or empty
-    struct RopeSet { float base, scale; };
-    std::vector<RopeSet> ropes_;     // the distinct (base, scale) of the stage's layers
+    struct RopeSet { float base, scale; bool yarn; };
+    std::vector<RopeSet> ropes_;     // the distinct (base, scale, YaRN) of the stage's layers
+    RopeYarn yarn_;                  // the decoder's YaRN, for sets with yarn
     std::vector<StageLayer> layers_;
     BufferPtr residual_scale_;       // [1] or null
     BufferPtr out_norm_, out_norm_b_;
