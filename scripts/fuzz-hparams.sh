@@ -43,6 +43,7 @@ FUZZED=(
   native/src/model/arch-granite.cpp
   native/src/model/arch-mellum.cpp
   native/src/model/arch-phi3.cpp
+  native/src/model/arch-gpt-oss.cpp
   native/src/backend/cpu/moe-ffn.cpp
   native/src/model/arch-registry.cpp
   native/src/model/kv-cache.cpp

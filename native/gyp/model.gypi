@@ -26,6 +26,7 @@
         "../src/model/arch-granite.cpp",
         "../src/model/arch-mellum.cpp",
         "../src/model/arch-phi3.cpp",
+        "../src/model/arch-gpt-oss.cpp",
         "../src/model/arch-registry.cpp",
         "../src/model/model.cpp"
       ]

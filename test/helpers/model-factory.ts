@@ -20,7 +20,7 @@ import { metadataEntry } from '../../extension/engine/gguf-metadata';
 import { quantizeModel } from '../../extension/engine/quantize';
 
 export interface RandomModelSpec {
-  arch: 'llama' | 'qwen2' | 'qwen3' | 'qwen3moe' | 'gemma3' | 'starcoder2' | 'gemma2' | 'granite' | 'mellum' | 'phi3';
+  arch: 'llama' | 'qwen2' | 'qwen3' | 'qwen3moe' | 'gemma3' | 'starcoder2' | 'gemma2' | 'granite' | 'mellum' | 'phi3' | 'gpt-oss';
   /** phi3: Q, K and V in one attn_qkv tensor (phi3 always fuses its FFN's gate and up in ffn_up). */
   fusedQkv?: boolean;
   /** gemma2: attn_logit_softcapping. */
@@ -147,7 +147,8 @@ export async function writeRandomModel(spec: RandomModelSpec, outPath: string): 
   // smaller rows keep its residual stream at the scale of the others', so the
   // blocks (and a wrong sliding window) move the logits as much as elsewhere.
   const gemma = spec.arch === 'gemma2' || spec.arch === 'gemma3';
-  const moe = spec.arch === 'qwen3moe' || spec.arch === 'mellum';
+  const oss = spec.arch === 'gpt-oss';
+  const moe = spec.arch === 'qwen3moe' || spec.arch === 'mellum' || oss;
   const embdGain = gemma ? 5 / Math.sqrt(E) : 5;
   const embd = matrix(nVocab, E, (r) => rowScales[r] * embdGain);
   add('token_embd.weight', [E, nVocab], embd);
@@ -177,7 +178,7 @@ export async function writeRandomModel(spec: RandomModelSpec, outPath: string): 
       add(p + 'attn_k.weight', [E, spec.nHeadKv * D], matrix(spec.nHeadKv * D, E, () => 3));
       add(p + 'attn_v.weight', [E, spec.nHeadKv * D], matrix(spec.nHeadKv * D, E, () => 3));
     }
-    if (spec.arch === 'qwen2' || spec.arch === 'starcoder2') {
+    if (spec.arch === 'qwen2' || spec.arch === 'starcoder2' || oss) {
       add(p + 'attn_q.bias', [spec.nHead * D], vector(spec.nHead * D, 0, 0.1));
       add(p + 'attn_k.bias', [spec.nHeadKv * D], vector(spec.nHeadKv * D, 0, 0.1));
       add(p + 'attn_v.bias', [spec.nHeadKv * D], vector(spec.nHeadKv * D, 0, 0.1));
@@ -187,10 +188,12 @@ export async function writeRandomModel(spec: RandomModelSpec, outPath: string): 
       add(p + 'attn_k_norm.weight', [D], vector(D, 0.5, 0.05));
     }
     add(p + 'attn_output.weight', [spec.nHead * D, E], matrix(E, spec.nHead * D, () => 3));
-    if (spec.arch === 'starcoder2') add(p + 'attn_output.bias', [E], vector(E, 0, 0.1));
+    if (spec.arch === 'starcoder2' || oss) add(p + 'attn_output.bias', [E], vector(E, 0, 0.1));
+    // gpt-oss: one learned logit per head joins each softmax (near the scores' scale, so it takes a share).
+    if (oss) add(p + 'attn_sinks.weight', [spec.nHead], vector(spec.nHead, 1, 1));
     // gemma's post-norms scale each sub-block's output before the residual add.
     if (gemma) add(p + 'post_attention_norm.weight', [E], vector(E, 1, 0.1));
-    norm(p + 'ffn_norm');
+    norm(p + (oss ? 'post_attention_norm' : 'ffn_norm'));  // gpt-oss's name for the FFN's pre-norm
     if (moe) {
       const X = spec.nExpert ?? 8;
       const FX = spec.nFfExp ?? spec.nFf;
@@ -200,6 +203,12 @@ export async function writeRandomModel(spec: RandomModelSpec, outPath: string): 
       add(p + 'ffn_gate_exps.weight', [E, FX, X], matrix(X * FX, E, () => 3));
       add(p + 'ffn_up_exps.weight', [E, FX, X], matrix(X * FX, E, () => 3));
       add(p + 'ffn_down_exps.weight', [FX, E, X], matrix(X * E, FX, () => 3));
+      if (oss) {
+        add(p + 'ffn_gate_inp.bias', [X], vector(X, 0, 0.5));
+        add(p + 'ffn_gate_exps.bias', [FX, X], vector(FX * X, 0, 0.1));
+        add(p + 'ffn_up_exps.bias', [FX, X], vector(FX * X, 0, 0.1));
+        add(p + 'ffn_down_exps.bias', [E, X], vector(E * X, 0, 0.1));
+      }
     } else if (spec.arch === 'phi3') {
       // The gate rows, then the up rows, in one tensor.
       add(p + 'ffn_up.weight', [E, 2 * spec.nFf], matrix(2 * spec.nFf, E, () => 3));

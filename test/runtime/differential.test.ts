@@ -187,6 +187,19 @@ const ARCH_CASES: ArchCase[] = [
     formats: ['F32', 'Q8_0'],
   },
   {
+    // Layer 0 slides over 8 positions, layer 1 sees all; YaRN on both; sinks, biases everywhere,
+    // 8 experts with biases, top 4 by raw logit weighed by their softmax, the clipped SwiGLU.
+    label: 'gpt-oss (attention sinks, sliding window 8, YaRN, 8 experts top 4 with biases, clipped SwiGLU)',
+    spec: {
+      arch: 'gpt-oss', vocabFrom: vocab('ggml-vocab-gpt-2.gguf'),
+      nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 64, nFf: 1024, nExpert: 8, nExpertUsed: 4, nFfExp: 256,
+      nCtx: 256, tiedEmbeddings: false, ropeFreqBase: 150000, slidingWindow: 8, ropeYarn: { factor: 4, origCtx: 64 },
+      seed: 61,
+    },
+    prompts: ['Once upon a time, in a café, there was a cat'],
+    formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
+  },
+  {
     label: 'llama+rope_freqs (Llama 3 style per-pair rope divisors)',
     spec: {
       arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),

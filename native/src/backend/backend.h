@@ -78,12 +78,23 @@ enum hearth_op {
     HEARTH_OP_LOGIT_SCALE,   // logits times a constant at the head (granite)
     HEARTH_OP_MOE,           // a mixture-of-experts FFN: router, top-k experts, weighted sum (qwen3moe, mellum)
     HEARTH_OP_ROPE_YARN,     // YaRN-scaled RoPE (rope.scaling.type yarn)
+    HEARTH_OP_ATTN_SINKS,    // a learned per-head logit in each softmax's denominator (gpt-oss)
     HEARTH_OP_COUNT
 };
 
 enum hearth_norm_type {
     HEARTH_NORM_RMS = 0,     // x / rms(x) * w
     HEARTH_NORM_LAYER = 1,   // (x - mean) / std(x) * w + b
+};
+
+// How a mixture-of-experts FFN weighs its picked experts, and their activation.
+enum hearth_moe_gating {
+    HEARTH_MOE_SOFTMAX = 0,         // top-k of the softmax over all experts (qwen3moe)
+    HEARTH_MOE_SOFTMAX_WEIGHT = 1,  // top-k of the raw logits, then a softmax over those k (gpt-oss)
+};
+enum hearth_moe_act {
+    HEARTH_MOE_SWIGLU = 0,          // silu(gate) * up
+    HEARTH_MOE_SWIGLU_OAI = 1,      // gpt-oss: g = min(gate, 7), u = clamp(up, -7, 7), g * sigmoid(1.702 g) * (u + 1)
 };
 
 enum hearth_ffn_type {
@@ -130,6 +141,10 @@ struct hearth_layer_desc {
     // per token, each a SwiGLU FFN (gate/up [n_ff_exp][n_embd], down [n_embd][n_ff_exp]).
     hearth_weight ffn_router;
     hearth_experts ffn_gate_exps, ffn_up_exps, ffn_down_exps;
+    const float * ffn_router_b;             // [n_expert] or null
+    // Per-expert biases or null: [n_expert][n_ff_exp] x2, [n_expert][n_embd].
+    const float * ffn_gate_exps_b, * ffn_up_exps_b, * ffn_down_exps_b;
+    const float * attn_sinks;               // [n_head] or null (HEARTH_OP_ATTN_SINKS)
     const float * ffn_post_norm;            // [n_embd]: norm of the FFN output (HEARTH_OP_POST_NORM)
     // Sliding window: a query at position p sees keys p-n_swa+1 .. p; 0: all (HEARTH_OP_SLIDING_WINDOW).
     int64_t n_swa;
@@ -156,6 +171,8 @@ struct hearth_decoder_desc {
     int64_t n_expert_used;
     int moe_normalize;
     float moe_weights_scale;
+    int moe_gating;                         // hearth_moe_gating
+    int moe_act;                            // hearth_moe_act
     const float * rope_freqs;               // [n_rot/2] or null (Llama 3 scaling)
     // YaRN for layers with rope_yarn: pairs below rope_yarn_low keep their
     // unscaled angle, above rope_yarn_high the scaled one, a linear ramp

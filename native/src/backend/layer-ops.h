@@ -33,6 +33,7 @@ static inline int hearth_layer_ops(const hearth_decoder_desc * d, const hearth_l
     if (d->residual_scale != 1.0f) ops[n++] = HEARTH_OP_RESIDUAL_SCALE;
     if (L->ffn_router.data) ops[n++] = HEARTH_OP_MOE;
     if (L->rope_yarn) ops[n++] = HEARTH_OP_ROPE_YARN;
+    if (L->attn_sinks) ops[n++] = HEARTH_OP_ATTN_SINKS;
     return n;
 }
 
@@ -72,6 +73,7 @@ static inline const char * hearth_op_name(int op) {
     case HEARTH_OP_LOGIT_SCALE: return "a logit multiplier";
     case HEARTH_OP_MOE: return "a mixture-of-experts FFN";
     case HEARTH_OP_ROPE_YARN: return "YaRN RoPE scaling";
+    case HEARTH_OP_ATTN_SINKS: return "attention sinks";
     default: return "an unknown op";
     }
 }

@@ -295,6 +295,16 @@ void cpu_attention(const CpuContext & ctx, const AttentionArgs & p) {
                 run_sum += kt.exp_sum(scores.data(), run_max, np);
                 kt.axpy_rows_f16(scores.data(), p.v + p0 * kv_stride + hk * p.head_dim, kv_stride, np, p.head_dim, acc.data());
             }
+            if (p.sinks) {
+                const float sink = p.sinks[h];
+                if (sink > run_max) {
+                    const float shrink = run_max == -INFINITY ? 0.0f : std::exp(run_max - sink);
+                    kt.scale_mul(acc.data(), shrink, nullptr, acc.data(), p.head_dim);
+                    run_sum = run_sum * shrink + 1.0f;
+                } else {
+                    run_sum += std::exp(sink - run_max);
+                }
+            }
             if (run_sum > 0) kt.scale_mul(acc.data(), 1.0f / run_sum, nullptr, out, p.head_dim);
             else std::fill(out, out + p.head_dim, 0.0f);
         }

@@ -91,6 +91,9 @@ struct AttentionArgs {
     float scale;            // usually 1/sqrt(head_dim)
     int64_t window = 0;     // > 0: the query at position p sees only p-window+1 .. p (sliding window)
     float softcap = 0.0f;   // > 0: scores become softcap * tanh(score / softcap) before the softmax
+    // [n_head] or null: head h's softmax also counts a sink of logit sinks[h]
+    // whose value is zero, so attention can put weight on nothing (gpt-oss).
+    const float * sinks = nullptr;
 };
 void cpu_attention(const CpuContext & ctx, const AttentionArgs & args);
 

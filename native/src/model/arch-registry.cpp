@@ -26,6 +26,7 @@ const ArchEntry ARCHES[] = {
     {"granite", arch_granite_create},
     {"mellum", arch_mellum_create},
     {"phi3", arch_phi3_create},
+    {"gpt-oss", arch_gpt_oss_create},
 };
 
 

@@ -79,5 +79,6 @@ std::unique_ptr<ModelArch> arch_gemma2_create(const GgufFile & file);  // arch-g
 std::unique_ptr<ModelArch> arch_granite_create(const GgufFile & file);  // arch-granite.cpp
 std::unique_ptr<ModelArch> arch_mellum_create(const GgufFile & file);  // arch-mellum.cpp
 std::unique_ptr<ModelArch> arch_phi3_create(const GgufFile & file);  // arch-phi3.cpp
+std::unique_ptr<ModelArch> arch_gpt_oss_create(const GgufFile & file);  // arch-gpt-oss.cpp
 
 } // namespace hearth

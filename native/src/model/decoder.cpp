@@ -97,14 +97,22 @@ public:
             L.wo = as_desc(bind.matrix(name("attn_output.weight"), E, Q));
             L.bo = bias("attn_output.bias", E, opt.linear_bias);
             if (opt.post_norms) L.attn_post_norm = bind.vector(name("post_attention_norm.weight"), E);
-            L.ffn_norm = bind.vector(name("ffn_norm.weight"), E);
-            if (layer_norm) L.ffn_norm_b = bind.vector(name("ffn_norm.bias"), E);
+            const std::string ffn_norm = opt.ffn_norm_name;
+            L.ffn_norm = bind.vector(name((ffn_norm + ".weight").c_str()), E);
+            if (layer_norm) L.ffn_norm_b = bind.vector(name((ffn_norm + ".bias").c_str()), E);
+            if (opt.attn_sinks) L.attn_sinks = bind.vector(name("attn_sinks.weight"), hp_.n_head);
             if (opt.moe) {
                 const int64_t X = hp_.n_expert, FX = hp_.n_ff_exp;
                 L.ffn_router = as_desc(bind.matrix(name("ffn_gate_inp.weight"), X, E));
                 L.ffn_gate_exps = as_desc(bind.experts(name("ffn_gate_exps.weight"), X, FX, E));
                 L.ffn_up_exps = as_desc(bind.experts(name("ffn_up_exps.weight"), X, FX, E));
                 L.ffn_down_exps = as_desc(bind.experts(name("ffn_down_exps.weight"), X, E, FX));
+                if (opt.moe_biases) {
+                    L.ffn_router_b = bind.vector(name("ffn_gate_inp.bias"), X);
+                    L.ffn_gate_exps_b = bind.table(name("ffn_gate_exps.bias"), X, FX);
+                    L.ffn_up_exps_b = bind.table(name("ffn_up_exps.bias"), X, FX);
+                    L.ffn_down_exps_b = bind.table(name("ffn_down_exps.bias"), X, E);
+                }
             } else {
                 if (opt.fused_gate_up) {
                     WeightMatrix gate_up = bind.matrix(name("ffn_up.weight"), F2, E);
@@ -155,6 +163,8 @@ public:
         desc_.n_expert_used = hp_.n_expert_used;
         desc_.moe_normalize = opt.moe_normalize_weights ? 1 : 0;
         desc_.moe_weights_scale = hp_.expert_weights_scale;
+        desc_.moe_gating = opt.moe_gating;
+        desc_.moe_act = opt.moe_act;
         desc_.layers = layers_.data();
     }
 

@@ -56,6 +56,12 @@ struct DecoderOptions {
     // have no expert op yet, so such layers run on the CPU.
     bool moe = false;
     bool moe_normalize_weights = true;
+    int moe_gating = HEARTH_MOE_SOFTMAX;
+    int moe_act = HEARTH_MOE_SWIGLU;
+    bool moe_biases = false;                    // ffn_gate_inp.bias and per-expert ffn_*_exps.bias required (gpt-oss)
+    bool attn_sinks = false;                    // attn_sinks.weight [n_head] required (gpt-oss)
+    // The FFN's pre-norm tensor (gpt-oss calls it post_attention_norm).
+    const char * ffn_norm_name = "ffn_norm";
 };
 
 // hp: from hparams_read_common (and hparams_read_moe for a MoE model), so

@@ -57,19 +57,36 @@ const float * WeightBinder::vector(const std::string & name, int64_t n, bool opt
         throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s has shape %s, expected [%lld]", name.c_str(),
                     shape_string(*t).c_str(), (long long)n);
     }
-    const uint8_t * data = file_.tensor_data(*t);
-    if (t->type == GGML_TYPE_F32 && reinterpret_cast<uintptr_t>(data) % alignof(float) == 0) {
+    return as_f32(name, *t, n);
+}
+
+const float * WeightBinder::as_f32(const std::string & name, const GgufTensorInfo & t, int64_t n) {
+    const uint8_t * data = file_.tensor_data(t);
+    if (t.type == GGML_TYPE_F32 && reinterpret_cast<uintptr_t>(data) % alignof(float) == 0) {
         return reinterpret_cast<const float *>(data);
     }
-    if (t->type != GGML_TYPE_F32 && t->type != GGML_TYPE_F16 && t->type != GGML_TYPE_BF16) {
+    if (t.type != GGML_TYPE_F32 && t.type != GGML_TYPE_F16 && t.type != GGML_TYPE_BF16) {
         throw_error(STATUS_E_MODEL_UNSUPPORTED_TYPE, "tensor %s has type %s; norms and biases must be F32, F16 or BF16",
-                    name.c_str(), type_name(t->type));
+                    name.c_str(), type_name(t.type));
     }
     auto buf = std::make_unique<std::vector<float>>((size_t)n);
-    cpu_get_row((GgmlType)t->type, data, n, 0, buf->data());
+    cpu_get_row((GgmlType)t.type, data, n, 0, buf->data());
     const float * out = buf->data();
     storage_.push_back(std::move(buf));
     return out;
+}
+
+const float * WeightBinder::table(const std::string & name, int64_t rows, int64_t cols, bool optional) {
+    const GgufTensorInfo * t = file_.find_tensor(name);
+    if (!t) {
+        if (optional) return nullptr;
+        throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s is missing", name.c_str());
+    }
+    if ((int64_t)t->ne[0] != cols || (int64_t)t->ne[1] != rows || t->ne[2] != 1 || t->ne[3] != 1) {
+        throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor %s has shape %s, expected [%lld, %lld]", name.c_str(),
+                    shape_string(*t).c_str(), (long long)cols, (long long)rows);
+    }
+    return as_f32(name, *t, rows * cols);  // both the tensor's own dims: bounded by the file
 }
 
 ExpertMatrices WeightBinder::experts(const std::string & name, int64_t n_expert, int64_t rows, int64_t cols) {

@@ -12,6 +12,7 @@
 namespace hearth {
 
 class GgufFile;
+struct GgufTensorInfo;
 
 // A weight matrix W[rows][cols] in its file format (cols is ggml's ne0).
 struct WeightMatrix {
@@ -45,6 +46,9 @@ public:
     // An f32 vector of n: points into the mapping when stored as F32,
     // otherwise converted into storage the binder keeps. nullptr if optional and absent.
     const float * vector(const std::string & name, int64_t n, bool optional = false);
+    // A small f32 table t[rows][cols] (GGUF shape [cols, rows]: per-expert
+    // biases), converted like vector(); nullptr if optional and absent.
+    const float * table(const std::string & name, int64_t rows, int64_t cols, bool optional = false);
     // n_expert stacked W[rows][cols] (GGUF shape [cols, rows, n_expert]); the
     // same errors as matrix().
     ExpertMatrices experts(const std::string & name, int64_t n_expert, int64_t rows, int64_t cols);
@@ -53,6 +57,9 @@ public:
     std::vector<std::unique_ptr<std::vector<float>>> take_storage() { return std::move(storage_); }
 
 private:
+    // t's n values as f32: in place when stored as aligned F32, else converted into storage_.
+    const float * as_f32(const std::string & name, const GgufTensorInfo & t, int64_t n);
+
     const GgufFile & file_;
     std::vector<std::unique_ptr<std::vector<float>>> storage_;
 };

@@ -111,6 +111,7 @@ void decoder_attention_cpu(const CpuContext & ctx, const hearth_decoder_desc & d
     a.scale = d.attn_scale;
     a.window = L.n_swa;
     a.softcap = d.attn_softcap;
+    a.sinks = L.attn_sinks;
     cpu_attention(ctx, a);
 
     matmul(ctx, L.wo, att, n, o);

@@ -1,6 +1,7 @@
 #include "backend/cpu/moe-ffn.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "common/checked-size.h"
@@ -13,6 +14,25 @@ namespace {
 void grow(std::vector<float> & v, int64_t rows, int64_t width) {
     const size_t n = checked_size("MoE scratch", {rows, width}, sizeof(float));
     if (v.size() < n) v.resize(n);
+}
+
+// gpt-oss's SwiGLU: the gate clipped above, the up branch clipped both ways
+// and shifted by one, a sigmoid of alpha * gate (constants of the model).
+void swiglu_oai(const float * gate, const float * up, float * out, int64_t n) {
+    constexpr float ALPHA = 1.702f, LIMIT = 7.0f;
+    for (int64_t i = 0; i < n; ++i) {
+        const float g = std::min(gate[i], LIMIT);
+        const float u = std::min(std::max(up[i], -LIMIT), LIMIT);
+        out[i] = g / (1.0f + std::exp(-ALPHA * g)) * (u + 1.0f);
+    }
+}
+
+// rows[m][width] += b[width] for each row (an expert's bias), when b is set.
+void add_rows(float * rows, const float * b, int64_t m, int64_t width) {
+    if (!b) return;
+    for (int64_t r = 0; r < m; ++r) {
+        for (int64_t c = 0; c < width; ++c) rows[r * width + c] += b[c];
+    }
 }
 
 // Expert e's matrix: a view into the stacked tensor.
@@ -44,6 +64,15 @@ void pick_experts(const float * p, int64_t n_expert, const hearth_decoder_desc &
         weight[j] = p[picked[j]];
         sum += weight[j];
     }
+    if (d.moe_gating == HEARTH_MOE_SOFTMAX_WEIGHT) {
+        // p held raw logits: the picked ones' softmax is the weight (largest first, so [0] is the max).
+        sum = 0.0f;
+        for (int64_t j = 0; j < k; ++j) {
+            weight[j] = std::exp(weight[j] - p[picked[0]]);
+            sum += weight[j];
+        }
+        for (int64_t j = 0; j < k; ++j) weight[j] /= sum;
+    }
     if (d.moe_normalize) {
         // The floor keeps a row of underflowed probabilities finite (llama.cpp clamps at F16's smallest normal).
         sum = std::max(sum, 6.103515625e-5f);
@@ -64,11 +93,12 @@ void moe_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const he
     if (s.picked.size() < nk) s.picked.resize(nk);
     if (s.weight.size() < nk) s.weight.resize(nk);
 
-    // Router: logits[n][X], softmax per token, top-K.
+    // Router: logits[n][X] (+ bias), softmax per token unless the gating weighs the picked logits, top-K.
     matmul(ctx, L.ffn_router, h, n, s.logits.data());
+    add_rows(s.logits.data(), L.ffn_router_b, n, X);
     for (int64_t t = 0; t < n; ++t) {
         float * p = s.logits.data() + t * X;
-        cpu_softmax(ctx, p, X);
+        if (d.moe_gating == HEARTH_MOE_SOFTMAX) cpu_softmax(ctx, p, X);
         pick_experts(p, X, d, s.picked.data() + t * K, s.weight.data() + t * K);
     }
 
@@ -88,8 +118,12 @@ void moe_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const he
         for (int64_t r = 0; r < m; ++r) std::memcpy(s.x.data() + r * E, h + (s.rows[(size_t)r] / K) * E, sizeof(float) * (size_t)E);
         matmul(ctx, expert(L.ffn_gate_exps, e), s.x.data(), m, s.gate.data());
         matmul(ctx, expert(L.ffn_up_exps, e), s.x.data(), m, s.up.data());
-        cpu_swiglu(ctx, s.gate.data(), s.up.data(), s.gate.data(), m * F);
+        add_rows(s.gate.data(), L.ffn_gate_exps_b ? L.ffn_gate_exps_b + e * F : nullptr, m, F);
+        add_rows(s.up.data(), L.ffn_up_exps_b ? L.ffn_up_exps_b + e * F : nullptr, m, F);
+        if (d.moe_act == HEARTH_MOE_SWIGLU_OAI) swiglu_oai(s.gate.data(), s.up.data(), s.gate.data(), m * F);
+        else cpu_swiglu(ctx, s.gate.data(), s.up.data(), s.gate.data(), m * F);
         matmul(ctx, expert(L.ffn_down_exps, e), s.gate.data(), m, s.y.data());
+        add_rows(s.y.data(), L.ffn_down_exps_b ? L.ffn_down_exps_b + e * E : nullptr, m, E);
         for (int64_t r = 0; r < m; ++r) {
             const int32_t i = s.rows[(size_t)r];
             const float wt = s.weight[(size_t)i];
