@@ -36,8 +36,14 @@ const GRANITE: RandomModelSpec = {
   granite: { logitScale: 4, residualScale: 0.5, embeddingScale: 2, attentionScale: 0.1 }, seed: 42,
 };
 const MELLUM: RandomModelSpec = { ...QWEN3MOE, arch: 'mellum', tiedEmbeddings: false, slidingWindow: 8 };
+const GPT_OSS: RandomModelSpec = {
+  arch: 'gpt-oss', vocabFrom: '', nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 64, nFf: 1024, nExpert: 8,
+  nExpertUsed: 4, nFfExp: 256, nCtx: 256, tiedEmbeddings: false, ropeFreqBase: 150000, slidingWindow: 8,
+  ropeYarn: { factor: 4, origCtx: 64 }, seed: 61,
+};
 const SPECS: Record<string, RandomModelSpec> = {
   qwen3: QWEN3, qwen3moe: QWEN3MOE, gemma3: GEMMA3, starcoder2: STARCODER2, gemma2: GEMMA2, granite: GRANITE, mellum: MELLUM,
+  'gpt-oss': GPT_OSS,
 };
 
 describe('backend: placement of architectures the GPU backends do not run', function () {
@@ -56,6 +62,7 @@ describe('backend: placement of architectures the GPU backends do not run', func
       qwen3: 'all', gemma3: 'all', gemma2: 'all', starcoder2: 'all', granite: 'all',
       qwen3moe: /layer 1 has a mixture-of-experts FFN, which it does not run/,
       mellum: /layer 1 has a mixture-of-experts FFN, which it does not run/,
+      'gpt-oss': /layer 1 has a mixture-of-experts FFN and attention sinks, which it does not run/,
     },
     cuda: {
       qwen3: 'all',
@@ -65,6 +72,7 @@ describe('backend: placement of architectures the GPU backends do not run', func
       gemma2: /layer 1 has post-norms and GeGLU and attention soft-capping, which it does not run/,
       granite: /has a custom attention scale and a residual multiplier, which it does not run/,
       mellum: /has sliding-window attention and a mixture-of-experts FFN, which it does not run/,
+      'gpt-oss': /layer 1 has output and FFN biases and a mixture-of-experts FFN and YaRN RoPE scaling and attention sinks, which it does not run/,
     },
   };
   for (const backend of GPU_BACKENDS.filter((b): b is 'cuda' | 'vulkan' => b !== 'cpu')) {
@@ -88,7 +96,7 @@ describe('backend: placement of architectures the GPU backends do not run', func
     }
   }
 
-  for (const arch of ['qwen3', 'qwen3moe', 'gemma3', 'starcoder2', 'gemma2', 'granite', 'mellum']) {
+  for (const arch of ['qwen3', 'qwen3moe', 'gemma3', 'starcoder2', 'gemma2', 'granite', 'mellum', 'gpt-oss']) {
     it(`cpu stages (the offload path) run ${arch}'s ops: same greedy tokens as no stage`, async () => {
       const tokens = async (gpuLayers: 'all' | 0): Promise<number[]> => {
         const model = await loadModel(files[arch], { threads: 1, backend: 'cpu', gpuLayers });

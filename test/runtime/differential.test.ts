@@ -191,7 +191,7 @@ const ARCH_CASES: ArchCase[] = [
     // 8 experts with biases, top 4 by raw logit weighed by their softmax, the clipped SwiGLU.
     label: 'gpt-oss (attention sinks, sliding window 8, YaRN, 8 experts top 4 with biases, clipped SwiGLU)',
     spec: {
-      arch: 'gpt-oss', vocabFrom: vocab('ggml-vocab-gpt-2.gguf'),
+      arch: 'gpt-oss', vocabFrom: vocab('ggml-vocab-gpt-2.gguf'), pre: 'gpt-4o',
       nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 64, nFf: 1024, nExpert: 8, nExpertUsed: 4, nFfExp: 256,
       nCtx: 256, tiedEmbeddings: false, ropeFreqBase: 150000, slidingWindow: 8, ropeYarn: { factor: 4, origCtx: 64 },
       seed: 61,

@@ -29,6 +29,7 @@ const std::vector<PreTokenizerInfo> & pre_table() {
         {"starcoder", {SPLIT_NUMBER_ONE, SPLIT_GPT2}, false, false, true},
         {"gpt-2", {SPLIT_GPT2}, false, false, true},
         {"qwen2", {SPLIT_QWEN2}, false, false, false},
+        {"gpt-4o", {SPLIT_GPT4O}, false, false, false},
     };
     return table;
 }
@@ -270,6 +271,99 @@ void split_llama3(const Text & t, size_t b, size_t e, size_t max_digits, std::ve
     }
 }
 
+// The o200k split (gpt-4o, gpt-oss). Its word rules tell case apart only in
+// ASCII, as llama.cpp evaluates them: "upper" is any letter but a-z, "lower"
+// any letter but A-Z, so other scripts' letters are both. The alternatives are
+// tried in order, each with a regex's greedy-then-backtrack result.
+void split_gpt4o(const Text & t, size_t b, size_t e, std::vector<uint32_t> & out) {
+    PieceSink sink(out, b);
+    auto fl = [&](size_t i) -> uint8_t { return i < e ? t.flags[i] : 0; };
+    auto letter = [&](size_t i) { return (fl(i) & CPT_LETTER) != 0; };
+    auto upper = [&](size_t i) { return letter(i) && !(t.cpt[i] >= 'a' && t.cpt[i] <= 'z'); };
+    auto lower = [&](size_t i) { return letter(i) && !(t.cpt[i] >= 'A' && t.cpt[i] <= 'Z'); };
+    // (?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])? after a word ending at i: its end.
+    auto contraction = [&](size_t i) -> size_t {
+        if (i >= e || t.cpt[i] != '\'') return i;
+        const uint32_t n1 = i + 1 < e ? ascii_lower(t.cpt[i + 1]) : 0, n2 = i + 2 < e ? ascii_lower(t.cpt[i + 2]) : 0;
+        if (n1 == 's' || n1 == 't') return i + 2;
+        if ((n1 == 'r' && n2 == 'e') || (n1 == 'v' && n2 == 'e')) return i + 3;
+        if (n1 == 'm') return i + 2;
+        if (n1 == 'l' && n2 == 'l') return i + 3;
+        if (n1 == 'd') return i + 2;
+        return i;
+    };
+    constexpr uint8_t WLN = CPT_WHITESPACE | CPT_LETTER | CPT_NUMBER;
+    for (size_t pos = b; pos < e;) {
+        const uint32_t c = t.cpt[pos];
+        const uint8_t f = t.flags[pos];
+        // The optional leading [^\r\n\p{L}\p{N}]: taken when it stands before the word
+        // (without it the word could not start here, a non-letter).
+        const bool lead = !(c == '\r' || c == '\n' || (f & (CPT_LETTER | CPT_NUMBER)));
+        const size_t q = lead ? pos + 1 : pos;
+        // U*L+: the longest U-run whose next char is an L, backing off one U at a time.
+        size_t m = 0;
+        while (upper(q + m)) ++m;
+        size_t k = m + 1;
+        for (size_t j = m + 1; j-- > 0;) {
+            if (lower(q + j)) { k = j; break; }
+        }
+        if (k <= m) {
+            size_t end = q + k;
+            while (lower(end)) ++end;
+            pos = contraction(end);
+            sink.add(pos);
+            continue;
+        }
+        // U+L*
+        if (m > 0) {
+            size_t end = q + m;
+            while (lower(end)) ++end;
+            pos = contraction(end);
+            sink.add(pos);
+            continue;
+        }
+        if (f & CPT_NUMBER) {  // \p{N}{1,3}
+            size_t n = 0;
+            while (n < 3 && (fl(pos + n) & CPT_NUMBER)) ++n;
+            pos += n;
+            sink.add(pos);
+            continue;
+        }
+        //  ?[^\s\p{L}\p{N}]+[\r\n/]*
+        const size_t p1 = pos + (c == ' ' ? 1 : 0);
+        if (p1 < e && !(fl(p1) & WLN)) {
+            pos = p1;
+            while (pos < e && !(t.flags[pos] & WLN)) ++pos;
+            while (pos < e && (t.cpt[pos] == '\r' || t.cpt[pos] == '\n' || t.cpt[pos] == '/')) ++pos;
+            sink.add(pos);
+            continue;
+        }
+        size_t n_ws = 0;
+        size_t last_newline_end = 0;
+        while (fl(pos + n_ws) & CPT_WHITESPACE) {
+            const uint32_t c2 = t.cpt[pos + n_ws];
+            if (c2 == '\r' || c2 == '\n') last_newline_end = pos + n_ws + 1;
+            ++n_ws;
+        }
+        if (last_newline_end > 0) {  // \s*[\r\n]+
+            pos = last_newline_end;
+            sink.add(pos);
+            continue;
+        }
+        if (n_ws > 1 && pos + n_ws < e) {  // \s+(?!\S)
+            pos += n_ws - 1;
+            sink.add(pos);
+            continue;
+        }
+        if (n_ws > 0) {  // \s+
+            pos += n_ws;
+            sink.add(pos);
+            continue;
+        }
+        sink.add(++pos);
+    }
+}
+
 // ---------------------------------------------------------------------------
 // std::regex-style rules: find the leftmost match in [from, e).
 
@@ -352,6 +446,7 @@ void apply_rule(SplitRule rule, const Text & t, const std::vector<uint32_t> & in
             case SPLIT_GPT2: split_gpt2(t, b, e, out); break;
             case SPLIT_LLAMA3: split_llama3(t, b, e, 3, out); break;
             case SPLIT_QWEN2: split_llama3(t, b, e, 1, out); break;
+            case SPLIT_GPT4O: split_gpt4o(t, b, e, out); break;
             default: {
                 size_t pos = b, ms = 0, me = 0;
                 while (pos < e && find_match(rule, t, pos, e, ms, me)) {

@@ -19,6 +19,8 @@ enum SplitRule : uint8_t {
     SPLIT_GPT2,              // 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)
     SPLIT_LLAMA3,            // (?i:'s|...)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
     SPLIT_QWEN2,             // as LLAMA3 with \p{N} instead of \p{N}{1,3}
+    SPLIT_GPT4O,             // o200k: [^\r\n\p{L}\p{N}]?U*L+'x?|[^\r\n\p{L}\p{N}]?U+L*'x?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+
+                             // (U: a letter but a-z, L: a letter but A-Z, as llama.cpp matches it)
     SPLIT_PUNCT_RUN,         // [\p{P}\$\+<=>\^~\|]+
     SPLIT_PUNCT_RUN_FALCON,  // [\p{P}\$\+<=>\^~\|`]+
     SPLIT_NUMBER_RUN,        // \p{N}+
