@@ -37,6 +37,7 @@ FUZZED=(
   native/src/model/arch-qwen2.cpp
   native/src/model/arch-qwen3.cpp
   native/src/model/arch-qwen3moe.cpp
+  native/src/model/arch-gemma.cpp
   native/src/model/arch-gemma3.cpp
   native/src/model/arch-starcoder2.cpp
   native/src/model/arch-gemma2.cpp

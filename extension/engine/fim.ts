@@ -87,7 +87,8 @@ function firstFound(tok: TokenizerLike, texts: readonly string[]): number {
 }
 
 const FAMILY_STOPS: Record<FimFamily, { ids: string[]; strings: string[] }> = {
-  qwen: { ids: ['<|endoftext|>', '<|fim_pad|>', '<|file_sep|>', '<|repo_name|>', '<|im_start|>', '<|im_end|>'], strings: [] },
+  // CodeGemma shares the qwen markers; it ends a file with <|file_separator|>.
+  qwen: { ids: ['<|endoftext|>', '<|fim_pad|>', '<|file_sep|>', '<|repo_name|>', '<|im_start|>', '<|im_end|>', '<|file_separator|>'], strings: [] },
   deepseek: { ids: ['<\uff5cend\u2581of\u2581sentence\uff5c>', '<|EOT|>'], strings: [] },
   starcoder: { ids: ['<|endoftext|>', '<file_sep>', '<repo_name>', '<fim_pad>'], strings: [] },
   codellama: { ids: ['\u2581<EOT>', '<EOT>'], strings: [] },

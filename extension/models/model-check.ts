@@ -13,7 +13,7 @@ import { HostError } from '../host/host-errors';
  * fails when the two differ.
  */
 export const SUPPORTED_ARCHITECTURES: ReadonlySet<string> = new Set([
-  'llama', 'qwen2', 'qwen3', 'qwen3moe', 'gemma2', 'gemma3', 'starcoder2', 'phi3', 'granite', 'mellum', 'gpt-oss',
+  'llama', 'qwen2', 'qwen3', 'qwen3moe', 'gemma', 'gemma2', 'gemma3', 'starcoder2', 'phi3', 'granite', 'mellum', 'gpt-oss',
 ]);
 
 export interface ModelLimits {

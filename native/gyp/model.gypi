@@ -20,6 +20,7 @@
         "../src/model/arch-qwen2.cpp",
         "../src/model/arch-qwen3.cpp",
         "../src/model/arch-qwen3moe.cpp",
+        "../src/model/arch-gemma.cpp",
         "../src/model/arch-gemma3.cpp",
         "../src/model/arch-starcoder2.cpp",
         "../src/model/arch-gemma2.cpp",

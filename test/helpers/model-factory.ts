@@ -20,7 +20,7 @@ import { metadataEntry } from '../../extension/engine/gguf-metadata';
 import { quantizeModel } from '../../extension/engine/quantize';
 
 export interface RandomModelSpec {
-  arch: 'llama' | 'qwen2' | 'qwen3' | 'qwen3moe' | 'gemma3' | 'starcoder2' | 'gemma2' | 'granite' | 'mellum' | 'phi3' | 'gpt-oss';
+  arch: 'llama' | 'qwen2' | 'qwen3' | 'qwen3moe' | 'gemma' | 'gemma3' | 'starcoder2' | 'gemma2' | 'granite' | 'mellum' | 'phi3' | 'gpt-oss';
   /** phi3: Q, K and V in one attn_qkv tensor (phi3 always fuses its FFN's gate and up in ffn_up). */
   fusedQkv?: boolean;
   /** gemma2: attn_logit_softcapping. */
@@ -146,10 +146,12 @@ export async function writeRandomModel(spec: RandomModelSpec, outPath: string): 
   // gemma multiplies the embedding rows by sqrt(n_embd) as it reads them:
   // smaller rows keep its residual stream at the scale of the others', so the
   // blocks (and a wrong sliding window) move the logits as much as elsewhere.
+  // gemma2/3 add post-norms to gemma's block; all three scale their embeddings.
   const gemma = spec.arch === 'gemma2' || spec.arch === 'gemma3';
+  const scaledEmbd = gemma || spec.arch === 'gemma';
   const oss = spec.arch === 'gpt-oss';
   const moe = spec.arch === 'qwen3moe' || spec.arch === 'mellum' || oss;
-  const embdGain = gemma ? 5 / Math.sqrt(E) : 5;
+  const embdGain = scaledEmbd ? 5 / Math.sqrt(E) : 5;
   const embd = matrix(nVocab, E, (r) => rowScales[r] * embdGain);
   add('token_embd.weight', [E, nVocab], embd);
   // starcoder2's LayerNorms carry a bias beside every weight.

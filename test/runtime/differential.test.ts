@@ -146,6 +146,11 @@ const ARCH_CASES: ArchCase[] = [
     prompts: ['def fibonacci(n):\n    if n < 2:'],
   },
   {
+    label: 'gemma (CodeGemma\'s block: GeGLU, scaled embeddings, no post-norms, tied)',
+    spec: { ...GEMMA3_SHAPE, arch: 'gemma', seed: 72 },
+    prompts: ['The quick brown fox'],
+  },
+  {
     // Layer 0 slides over 8 positions (gemma2's pattern: every other layer), attention and logits soft-capped.
     label: 'gemma2 (sliding window 8 on layer 0 of 2, attention soft-cap 3 (these random scores run to ~10), logit soft-cap 50, post-norms, GeGLU, tied)',
     spec: { ...GEMMA3_SHAPE, arch: 'gemma2', slidingWindow: 8, attnSoftcap: 3, logitSoftcap: 50, seed: 34 },

@@ -20,6 +20,7 @@ const ArchEntry ARCHES[] = {
     {"qwen2", arch_qwen2_create},
     {"qwen3", arch_qwen3_create},
     {"qwen3moe", arch_qwen3moe_create},
+    {"gemma", arch_gemma_create},
     {"gemma3", arch_gemma3_create},
     {"starcoder2", arch_starcoder2_create},
     {"gemma2", arch_gemma2_create},

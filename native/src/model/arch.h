@@ -73,6 +73,7 @@ std::unique_ptr<ModelArch> arch_llama_create(const GgufFile & file);  // arch-ll
 std::unique_ptr<ModelArch> arch_qwen2_create(const GgufFile & file);  // arch-qwen2.cpp
 std::unique_ptr<ModelArch> arch_qwen3_create(const GgufFile & file);  // arch-qwen3.cpp
 std::unique_ptr<ModelArch> arch_qwen3moe_create(const GgufFile & file);  // arch-qwen3moe.cpp
+std::unique_ptr<ModelArch> arch_gemma_create(const GgufFile & file);  // arch-gemma.cpp
 std::unique_ptr<ModelArch> arch_gemma3_create(const GgufFile & file);  // arch-gemma3.cpp
 std::unique_ptr<ModelArch> arch_starcoder2_create(const GgufFile & file);  // arch-starcoder2.cpp
 std::unique_ptr<ModelArch> arch_gemma2_create(const GgufFile & file);  // arch-gemma2.cpp
