@@ -205,6 +205,27 @@ const ARCH_CASES: ArchCase[] = [
     formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
   },
   {
+    // The released models' layer geometry, one layer deep (the vocabulary is the test vocab's).
+    label: 'qwen3 at Qwen3-0.6B\'s layer shape (1024 wide, 16 heads of 128, 8 KV heads, FFN 3072; 1 of 28 layers)',
+    spec: {
+      arch: 'qwen3', vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+      nEmbd: 1024, nLayer: 1, nHead: 16, nHeadKv: 8, headDim: 128, nFf: 3072, nCtx: 256, tiedEmbeddings: true,
+      ropeFreqBase: 1000000, seed: 81,
+    },
+    prompts: ['Once upon a time, in a café, there was a cat'],
+    formats: ['F32', 'Q8_0', 'Q4_K_M'],
+  },
+  {
+    label: 'gemma3 at Gemma-3-1B\'s layer shape (1152 wide, 4 heads of 256, 1 KV head, FFN 6912; 1 of 26 layers)',
+    spec: {
+      arch: 'gemma3', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
+      nEmbd: 1152, nLayer: 1, nHead: 4, nHeadKv: 1, headDim: 256, nFf: 6912, nCtx: 256, tiedEmbeddings: true,
+      ropeFreqBase: 1000000, seed: 82,
+    },
+    prompts: ['Once upon a time, in a café, there was a cat'],
+    formats: ['F32', 'Q8_0', 'Q4_K_M'],
+  },
+  {
     label: 'llama+rope_freqs (Llama 3 style per-pair rope divisors)',
     spec: {
       arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
