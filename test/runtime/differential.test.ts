@@ -1,24 +1,15 @@
 /**
  * Differential tests against llama.cpp (node-llama-cpp, CPU): for random
- * llama, qwen2, qwen3, qwen3moe, gemma3 and starcoder2 models in every weight format `hearth quantize` writes,
- * and for the shared tiny models, tokenization, last-position logits and
- * the 32-token greedy continuation must agree.
- *
- * Near-ties: with random weights two tokens can score almost the same, and
- * then a tiny, legitimate difference in summation order flips the greedy
- * pick. So each case also checks, from our own logits at every one of the
- * 32 steps, that the top-1/top-2 margin exceeds the format's logit tolerance
- * (the most the two implementations may disagree on any logit); the prompts
- * below were picked (by scanning a handful per model) so that this holds. If
- * a future change breaks that, the failure says "margin", not "differs".
+ * models of every supported architecture in every weight format `hearth
+ * quantize` writes, and for the shared tiny models, tokenization,
+ * last-position logits and the 32-token greedy continuation must agree
+ * (test/helpers/oracle-compare.ts). The prompts and seeds below were picked
+ * (by scanning a handful per model) so that every format's greedy margins
+ * clear its tolerance.
  */
-import { strict as assert } from 'assert';
-import { loadModel, type Model } from '../../extension/engine/engine';
-import { OracleModel } from '../helpers/llama-oracle';
+import { compareWithOracle, matrix, N_GREEDY } from '../helpers/oracle-compare';
 import { randomModelAs, type RandomModelSpec } from '../helpers/model-factory';
 import { sharedModel, sharedModelsPresent, skipWithoutSharedModels } from '../helpers/shared-models';
-
-const N_GREEDY = 32;
 
 /**
  * Tolerance on max |ours - llama.cpp| over the last-position logits, relative
@@ -43,18 +34,6 @@ const REL_TOLERANCE: Record<string, number> = {
   IQ4_NL: 4e-2,
   IQ4_XS: 4e-2,
 };
-/** Cosine similarity floor of the logit vectors, by how tight the format's tolerance is. */
-function minCosine(relTol: number): number {
-  return relTol <= 2e-3 ? 0.99999 : relTol <= 1e-2 ? 0.9999 : 0.999;
-}
-
-const TOKENIZE_PROMPTS = [
-  'Once upon a time',
-  'def fibonacci(n):\n    if n < 2:\n        return n\n    return fibonacci(n - 1) + fibonacci(n - 2)\n',
-  'const x = { a: 1, "b": [2, 3] }; // comment',
-  'Ünïcödé: naïve café, 漢字, Привет, 😀🚀',
-  '   leading spaces and\ttabs\n\nnewlines  ',
-];
 
 interface ArchCase {
   label: string;
@@ -271,92 +250,6 @@ const ARCH_CASES: ArchCase[] = [
 ];
 
 const FORMATS = (process.env.HEARTH_DIFF_FORMATS ?? Object.keys(REL_TOLERANCE).join(',')).split(',');
-
-interface MatrixRow {
-  model: string;
-  format: string;
-  prompt: string;
-  tokenize: string;
-  greedy: string;
-  maxAbs: number;
-  cosine: number;
-  minMargin: number;
-  scale: number;
-}
-const matrix: MatrixRow[] = [];
-
-function compareLogits(a: Float32Array, b: Float32Array): { maxAbs: number; cosine: number; scale: number } {
-  let maxAbs = 0;
-  let scale = 0;
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    maxAbs = Math.max(maxAbs, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return { maxAbs, cosine: dot / Math.sqrt(na * nb), scale };
-}
-
-function topMargin(logits: Float32Array): number {
-  let b1 = -Infinity;
-  let b2 = -Infinity;
-  for (const v of logits) {
-    if (v > b1) {
-      b2 = b1;
-      b1 = v;
-    } else if (v > b2) b2 = v;
-  }
-  return b1 - b2;
-}
-
-/** Compares one model file with llama.cpp; returns the matrix row. */
-async function compareWithOracle(label: string, format: string, path: string, prompts: (string | number[])[], relTol: number): Promise<MatrixRow[]> {
-  const ours: Model = await loadModel(path, { threads: 1 });
-  const oracle = await OracleModel.load(path);
-  try {
-    for (const text of TOKENIZE_PROMPTS) {
-      assert.deepEqual(ours.tokenize(text), oracle.tokenize(text), `tokenization of ${JSON.stringify(text)}`);
-    }
-    const rows: MatrixRow[] = [];
-    for (const prompt of prompts) {
-      const ids = typeof prompt === 'string' ? ours.tokenize(prompt, { addBos: ours.info.addBos }) : prompt;
-      const ref = await oracle.run(ids, N_GREEDY, ours.info.nVocab);
-
-      const session = ours.createSession({ contextLength: 256 });
-      const first = await session.evaluate(ids);
-      const { maxAbs, cosine, scale } = compareLogits(first.logits, ref.logits);
-      const tol = relTol * scale;
-
-      const gen = await session.generate(ids, { maxTokens: N_GREEDY, stopOnEog: false }).result;
-      // Margins along our own greedy path (each step reuses the cached prefix).
-      let minMargin = topMargin(first.logits);
-      for (let i = 1; i < gen.tokens.length; i++) {
-        const step = await session.evaluate([...ids, ...gen.tokens.slice(0, i)]);
-        minMargin = Math.min(minMargin, topMargin(step.logits));
-      }
-      session.dispose();
-      const row: MatrixRow = {
-        model: label, format, prompt: JSON.stringify(prompt).slice(0, 24), tokenize: 'same',
-        greedy: `${gen.tokens.filter((t, i) => t === ref.greedy[i]).length}/${N_GREEDY}`,
-        maxAbs, cosine, minMargin, scale,
-      };
-      matrix.push(row);
-      rows.push(row);
-      assert.ok(maxAbs <= tol, `${format}: max |logit diff| ${maxAbs} > ${tol} (${relTol} x max|logit| ${scale})`);
-      assert.ok(cosine >= minCosine(relTol), `${format}: logit cosine ${cosine} < ${minCosine(relTol)}`);
-      assert.ok(minMargin > tol, `${format}: greedy margin ${minMargin} <= tolerance ${tol}: pick another prompt/seed`);
-      assert.deepEqual(gen.tokens, ref.greedy, `${format}: greedy continuation differs`);
-    }
-    return rows;
-  } finally {
-    ours.dispose();
-    await oracle.dispose();
-  }
-}
 
 describe('runtime: differential vs llama.cpp (node-llama-cpp)', function () {
   this.timeout(240000);

@@ -197,6 +197,22 @@ void split_gpt2(const Text & t, size_t b, size_t e, std::vector<uint32_t> & out)
 }
 
 // llama3 (max_digits 3) and qwen2 (max_digits 1).
+// The whitespace alternatives the llama3-style splits end with, at pos:
+// \s*[\r\n]+ | \s+(?!\S) | \s+, else the one character. Returns the piece's end.
+size_t whitespace_piece_end(const Text & t, size_t pos, size_t e) {
+    size_t n_ws = 0;
+    size_t last_newline_end = 0;
+    while (pos + n_ws < e && (t.flags[pos + n_ws] & CPT_WHITESPACE)) {
+        const uint32_t c = t.cpt[pos + n_ws];
+        if (c == '\r' || c == '\n') last_newline_end = pos + n_ws + 1;
+        ++n_ws;
+    }
+    if (last_newline_end > 0) return last_newline_end;       // \s*[\r\n]+
+    if (n_ws > 1 && pos + n_ws < e) return pos + n_ws - 1;    // \s+(?!\S)
+    if (n_ws > 0) return pos + n_ws;                           // \s+
+    return pos + 1;
+}
+
 void split_llama3(const Text & t, size_t b, size_t e, size_t max_digits, std::vector<uint32_t> & out) {
     PieceSink sink(out, b);
     auto fl = [&](size_t i) -> uint8_t { return i < e ? t.flags[i] : 0; };
@@ -245,29 +261,8 @@ void split_llama3(const Text & t, size_t b, size_t e, size_t max_digits, std::ve
             sink.add(pos);
             continue;
         }
-        size_t n_ws = 0;
-        size_t last_newline_end = 0;
-        while (fl(pos + n_ws) & CPT_WHITESPACE) {
-            const uint32_t c2 = t.cpt[pos + n_ws];
-            if (c2 == '\r' || c2 == '\n') last_newline_end = pos + n_ws + 1;
-            ++n_ws;
-        }
-        if (last_newline_end > 0) {  // \s*[\r\n]+
-            pos = last_newline_end;
-            sink.add(pos);
-            continue;
-        }
-        if (n_ws > 1 && pos + n_ws < e) {  // \s+(?!\S)
-            pos += n_ws - 1;
-            sink.add(pos);
-            continue;
-        }
-        if (n_ws > 0) {  // \s+
-            pos += n_ws;
-            sink.add(pos);
-            continue;
-        }
-        sink.add(++pos);
+        pos = whitespace_piece_end(t, pos, e);
+        sink.add(pos);
     }
 }
 
@@ -338,29 +333,8 @@ void split_gpt4o(const Text & t, size_t b, size_t e, std::vector<uint32_t> & out
             sink.add(pos);
             continue;
         }
-        size_t n_ws = 0;
-        size_t last_newline_end = 0;
-        while (fl(pos + n_ws) & CPT_WHITESPACE) {
-            const uint32_t c2 = t.cpt[pos + n_ws];
-            if (c2 == '\r' || c2 == '\n') last_newline_end = pos + n_ws + 1;
-            ++n_ws;
-        }
-        if (last_newline_end > 0) {  // \s*[\r\n]+
-            pos = last_newline_end;
-            sink.add(pos);
-            continue;
-        }
-        if (n_ws > 1 && pos + n_ws < e) {  // \s+(?!\S)
-            pos += n_ws - 1;
-            sink.add(pos);
-            continue;
-        }
-        if (n_ws > 0) {  // \s+
-            pos += n_ws;
-            sink.add(pos);
-            continue;
-        }
-        sink.add(++pos);
+        pos = whitespace_piece_end(t, pos, e);
+        sink.add(pos);
     }
 }
 
