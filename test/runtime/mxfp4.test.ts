@@ -1,10 +1,11 @@
 /**
  * MXFP4 weights against llama.cpp (node-llama-cpp, CPU): a random llama
- * model whose matrices (embeddings and output included) are MXFP4 must give
- * the same tokens, last-position logits within the quantized formats'
+ * model whose matrices (embeddings and output included) are MXFP4, and a
+ * gpt-oss model whose experts are (as released gpt-oss files have them), must
+ * give the same tokens, last-position logits within the quantized formats'
  * tolerance, and the same 32-token greedy continuation, as in
  * differential.test.ts (whose formats are `hearth quantize` targets; MXFP4
- * is not one, so test/helpers/mxfp4-model.ts writes the file).
+ * is not one, so test/helpers/mxfp4-model.ts writes the files).
  */
 import { strict as assert } from 'assert';
 import { inspectModel } from '../../extension/engine/gguf';
