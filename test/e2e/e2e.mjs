@@ -434,7 +434,7 @@ try {
   });
   await badCase('missing file', path.join(BAD_DIR, 'missing.gguf'), /cannot find the model file/);
   await badCase('corrupt file', path.join(BAD_DIR, 'corrupt.gguf'), /not a usable GGUF model/);
-  await badCase('unsupported arch', path.join(BAD_DIR, 'starcoder-vocab.gguf'), /cannot run "starcoder2" models/);
+  await badCase('unsupported arch', path.join(BAD_DIR, 'mpt-vocab.gguf'), /cannot run "mpt" models/);
   await badCase('too big', path.join(BAD_DIR, 'huge.gguf'), /too big for this machine/);
 } catch (e) {
   results.push({ name: 'harness', ok: false, error: String(e && e.message || e) });

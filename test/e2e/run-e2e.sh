@@ -18,7 +18,7 @@ OUT=$E2E_REPO/test/artifacts/e2e
 rm -rf "$WS" "$BAD" "$OUT" && mkdir -p "$WS/models" "$BAD" "$OUT"
 ln -s "$MODEL" "$WS/models/$(basename "$MODEL")"                     # found by discovery (workspace)
 printf 'not a model at all, just text\n%.0s' {1..10} > "$BAD/corrupt.gguf"
-ln -s "$(dirname "$MODEL")/../llama.cpp-vocab/ggml-vocab-starcoder.gguf" "$BAD/starcoder-vocab.gguf"
+ln -s "$(dirname "$MODEL")/../llama.cpp-vocab/ggml-vocab-mpt.gguf" "$BAD/mpt-vocab.gguf"
 # A valid header on a 4 TiB sparse file: passes the header checks, fails the size check, uses no disk.
 cp "$MODEL" "$BAD/huge.gguf" && truncate -s 4T "$BAD/huge.gguf"
 SETTINGS=$RUN_DIR/settings.json
