@@ -115,10 +115,15 @@ describe('hostile model settings', function () {
   });
 
   it('gemma3, starcoder2 and phi3 settings: sliding window, its pattern, soft-cap, epsilon and fused shapes are checked', async () => {
-    for (const arch of ['gemma3', 'starcoder2', 'phi3'] as const) {
-      const run = await generate(write(tinyModel({ arch }), `${arch}-valid`));
+    for (const arch of ['gemma3', 'starcoder2', 'phi3', 'gpt-oss'] as const) {
+      const run = await generate(write(tinyModel({ arch, nExpert: 4, nExpertUsed: 2, nFfExp: 8 }), `${arch}-valid`));
       assert.equal(run.status, 0, describeRun(run));
     }
+    // gpt-oss: its window is required (llama.cpp refuses a file without it too).
+    const noWindow = assertCoded(await generate(write(tinyModel({ arch: 'gpt-oss', nExpert: 4, nExpertUsed: 2, nFfExp: 8 },
+                                                                [{ key: 'gpt-oss.attention.sliding_window', drop: true }]))),
+                                 'E_GGUF_KEY_MISSING');
+    assert.match(noWindow, /lacks gpt-oss\.attention\.sliding_window/);
     const g = (s: string): string => `gemma3.${s}`;
     const cases: [Partial<typeof TINY>, MetaEdit[], RegExp][] = [
       [{ arch: 'gemma3' }, [{ key: g('attention.sliding_window'), type: 'int32', value: -4 }], /gemma3\.attention\.sliding_window = -4 must not be negative/],

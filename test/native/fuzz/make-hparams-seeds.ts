@@ -3,7 +3,8 @@
  * (test/native/fuzz/hparams-fuzz.cpp) into argv[2] (default:
  * test/native/fuzz/hparams-seeds, which is committed): GGUF headers of tiny
  * valid models (llama, tied and untied, qwen2 with biases, gemma3 with a
- * sliding window, starcoder2 with LayerNorm, phi3 with fused weights, a head size that is not
+ * sliding window, starcoder2 with LayerNorm, phi3 with fused weights,
+ * gpt-oss with sinks and biased experts, a head size that is not
  * n_embd / n_head, more layers) and the head-count wrap of issue 15.
  * Headers only: the fuzz target supplies zero bytes for the tensor data.
  *   npx tsx test/native/fuzz/make-hparams-seeds.ts [dir]
@@ -23,6 +24,7 @@ const SEEDS: Record<string, GgufFileSpec> = {
   'gemma3-tiny': tinyModel({ arch: 'gemma3' }),
   'starcoder2-tiny': tinyModel({ arch: 'starcoder2' }),
   'phi3-tiny': tinyModel({ arch: 'phi3' }),
+  'gpt-oss-tiny': tinyModel({ arch: 'gpt-oss', nExpert: 4, nExpertUsed: 2, nFfExp: 8 }),
   'llama-head-count-wrap': headCountWrap(),
 };
 

@@ -14,9 +14,11 @@ export interface TinyShape {
    * adds QK-norm and replaces the FFN by nExpert experts of nFfExp; gemma3
    * adds QK-norm, post-norms and a sliding window of 4 on every other layer;
    * starcoder2 has LayerNorm biases, every linear bias and no FFN gate;
-   * phi3 fuses Q, K, V in attn_qkv and the gate and up in ffn_up.
+   * phi3 fuses Q, K, V in attn_qkv and the gate and up in ffn_up; gpt-oss
+   * has sinks, biases, a window of 4 on every other layer, and nExpert experts
+   * with biases behind a router with a bias (its FFN norm is post_attention_norm).
    */
-  arch: 'llama' | 'qwen2' | 'qwen3moe' | 'gemma3' | 'starcoder2' | 'phi3';
+  arch: 'llama' | 'qwen2' | 'qwen3moe' | 'gemma3' | 'starcoder2' | 'phi3' | 'gpt-oss';
   nExpert?: number;
   nExpertUsed?: number;
   nFfExp?: number;
@@ -82,6 +84,7 @@ export function tinyTensors(s: TinyShape): GgufTensorSpec[] {
   });
   const out: GgufTensorSpec[] = [t('token_embd.weight', [E, s.nVocab]), t('output_norm.weight', [E], 1)];
   const sc2 = s.arch === 'starcoder2';
+  const oss = s.arch === 'gpt-oss';
   if (sc2) out.push(t('output_norm.bias', [E]));
   if (s.outputTensor) out.push(t('output.weight', [E, s.outputRows ?? s.nVocab]));
   for (let l = 0; l < s.nLayer; l++) {
@@ -89,7 +92,8 @@ export function tinyTensors(s: TinyShape): GgufTensorSpec[] {
     out.push(t(p + 'attn_norm.weight', [E], 1));
     if (s.arch === 'phi3') out.push(t(p + 'attn_qkv.weight', [E, Q + 2 * KV]));
     else out.push(t(p + 'attn_q.weight', [E, Q]), t(p + 'attn_k.weight', [E, KV]), t(p + 'attn_v.weight', [E, KV]));
-    out.push(t(p + 'attn_output.weight', [Q, E]), t(p + 'ffn_norm.weight', [E], 1));
+    out.push(t(p + 'attn_output.weight', [Q, E]), t(p + (oss ? 'post_attention_norm.weight' : 'ffn_norm.weight'), [E], 1));
+    if (oss) out.push(t(p + 'attn_output.bias', [E]), t(p + 'attn_sinks.weight', [s.nHead]));
     if (sc2) {
       out.push(t(p + 'attn_norm.bias', [E]), t(p + 'ffn_norm.bias', [E]), t(p + 'attn_output.bias', [E]),
                t(p + 'ffn_up.bias', [F]), t(p + 'ffn_down.bias', [E]));
@@ -98,20 +102,24 @@ export function tinyTensors(s: TinyShape): GgufTensorSpec[] {
       out.push(t(p + 'attn_q_norm.weight', [s.headDim], 1), t(p + 'attn_k_norm.weight', [s.headDim], 1),
                t(p + 'post_attention_norm.weight', [E], 1), t(p + 'post_ffw_norm.weight', [E], 1));
     }
-    if (s.arch === 'qwen3moe') {
+    if (s.arch === 'qwen3moe' || oss) {
       const X = s.nExpert ?? 4, FX = s.nFfExp ?? F;
+      if (!oss) out.push(t(p + 'attn_q_norm.weight', [s.headDim], 1), t(p + 'attn_k_norm.weight', [s.headDim], 1));
       out.push(
-        t(p + 'attn_q_norm.weight', [s.headDim], 1), t(p + 'attn_k_norm.weight', [s.headDim], 1),
         t(p + 'ffn_gate_inp.weight', [E, X]), t(p + 'ffn_gate_exps.weight', [E, FX, X]),
         t(p + 'ffn_up_exps.weight', [E, FX, X]), t(p + 'ffn_down_exps.weight', [FX, E, X]),
       );
+      if (oss) {
+        out.push(t(p + 'ffn_gate_inp.bias', [X]), t(p + 'ffn_gate_exps.bias', [FX, X]), t(p + 'ffn_up_exps.bias', [FX, X]),
+                 t(p + 'ffn_down_exps.bias', [E, X]));
+      }
     } else if (s.arch === 'phi3') {
       out.push(t(p + 'ffn_up.weight', [E, 2 * F]), t(p + 'ffn_down.weight', [F, E]));
     } else {
       if (!sc2) out.push(t(p + 'ffn_gate.weight', [E, F]));
       out.push(t(p + 'ffn_up.weight', [E, F]), t(p + 'ffn_down.weight', [F, E]));
     }
-    if (s.arch === 'qwen2' || sc2) out.push(t(p + 'attn_q.bias', [Q]), t(p + 'attn_k.bias', [KV]), t(p + 'attn_v.bias', [KV]));
+    if (s.arch === 'qwen2' || sc2 || oss) out.push(t(p + 'attn_q.bias', [Q]), t(p + 'attn_k.bias', [KV]), t(p + 'attn_v.bias', [KV]));
   }
   return out;
 }
@@ -134,13 +142,13 @@ export function tinySettings(s: TinyShape): GgufMetadataEntry[] {
     s.arch === 'starcoder2'
       ? { key: key('attention.layer_norm_epsilon'), type: 'float32', value: 1e-5 }
       : { key: key('attention.layer_norm_rms_epsilon'), type: 'float32', value: 1e-5 },
-    ...(s.arch === 'gemma3'
+    ...(s.arch === 'gemma3' || s.arch === 'gpt-oss'
       ? ([
           { key: key('attention.sliding_window'), type: 'uint32', value: 4 },
           { key: key('attention.sliding_window_pattern'), type: 'uint32', value: 2 },
         ] as GgufMetadataEntry[])
       : []),
-    ...(s.arch === 'qwen3moe'
+    ...(s.arch === 'qwen3moe' || s.arch === 'gpt-oss'
       ? ([
           { key: key('expert_count'), type: 'uint32', value: s.nExpert ?? 4 },
           { key: key('expert_used_count'), type: 'uint32', value: s.nExpertUsed ?? 2 },
