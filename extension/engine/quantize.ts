@@ -113,8 +113,25 @@ export async function quantizeModel(
   target: string,
   onTensor?: (index: number, total: number, name: string, type: string) => void,
 ): Promise<QuantizeSummary> {
+  return rewriteModel(input, output, (tensors) => planQuantization(tensors, target), target, QUANTIZE_TARGETS[target]?.fileType, onTensor);
+}
+
+/**
+ * Reads `input`, writes `output` with each tensor in the type `planFor` gives
+ * it (others as they are) and general.file_type set to fileType (left out
+ * when undefined): quantizeModel, and the tests' files in formats that are
+ * not quantize targets (MXFP4).
+ */
+export async function rewriteModel(
+  input: string,
+  output: string,
+  planFor: (tensors: TensorInfo[]) => Map<string, string>,
+  target: string,
+  fileType: number | undefined,
+  onTensor?: (index: number, total: number, name: string, type: string) => void,
+): Promise<QuantizeSummary> {
   const info = await inspectModel(input);
-  const plan = planQuantization(info.tensors, target);
+  const plan = planFor(info.tensors);
   const binding = loadBinding();
   const fd = fs.openSync(input, 'r');
   const tensors: GgufTensorSpec[] = [];
@@ -147,7 +164,7 @@ export async function quantizeModel(
     if (key === 'general.file_type' || key === 'general.alignment') continue;
     metadata.push(metadataEntry(key, info.metadataTypes[key], value));
   }
-  metadata.push({ key: 'general.file_type', type: 'uint32', value: QUANTIZE_TARGETS[target].fileType });
+  if (fileType !== undefined) metadata.push({ key: 'general.file_type', type: 'uint32', value: fileType });
   await writeGguf(output, { metadata, tensors });
   return summary;
 }

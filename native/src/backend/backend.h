@@ -136,9 +136,9 @@ struct hearth_layer_desc {
     hearth_weight ffn_gate, ffn_up, ffn_down;  // no ffn_gate with HEARTH_FFN_GELU
     const float * ffn_gate_b, * ffn_up_b, * ffn_down_b;  // [n_ff] x2, [n_embd] (HEARTH_OP_LINEAR_BIAS)
     // A mixture-of-experts FFN instead of the three matrices above
-    // (HEARTH_OP_MOE) when ffn_router.data is set: a softmax over
-    // ffn_router [n_expert][n_embd] picks the decoder's n_expert_used experts
-    // per token, each a SwiGLU FFN (gate/up [n_ff_exp][n_embd], down [n_embd][n_ff_exp]).
+    // (HEARTH_OP_MOE) when ffn_router.data is set: ffn_router [n_expert][n_embd]
+    // picks the decoder's n_expert_used experts per token (moe_gating), each a
+    // gated FFN (moe_act; gate/up [n_ff_exp][n_embd], down [n_embd][n_ff_exp]).
     hearth_weight ffn_router;
     hearth_experts ffn_gate_exps, ffn_up_exps, ffn_down_exps;
     const float * ffn_router_b;             // [n_expert] or null

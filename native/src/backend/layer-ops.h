@@ -46,6 +46,18 @@ static inline int hearth_head_ops(const hearth_decoder_desc * d, int * ops) {
     return n;
 }
 
+// The first op of layer L (with L null: of the head) that runs(op) says no
+// to, or -1: the check each GPU stage makes before it uploads anything.
+template <class Runs>
+static inline int hearth_missing_op(const hearth_decoder_desc * d, const hearth_layer_desc * L, Runs runs) {
+    int ops[HEARTH_OP_COUNT];
+    const int n = L ? hearth_layer_ops(d, L, ops) : hearth_head_ops(d, ops);
+    for (int i = 0; i < n; ++i) {
+        if (!runs(ops[i])) return ops[i];
+    }
+    return -1;
+}
+
 // What an op is, for "keeps layer N on the CPU: it has <name>, which ... does not run".
 static inline const char * hearth_op_name(int op) {
     switch (op) {

@@ -7,12 +7,12 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "backend/cpu/decoder-layer.h"
 #include "backend/layer-ops.h"
 #include "backend/registry.h"
+#include "common/status.h"
 #include "cpu/cpu-ops.h"
 #include "cpu/thread-pool.h"
-#include "backend/cpu/decoder-layer.h"
-#include "common/status.h"
 #include "tensor/ggml-type.h"
 
 namespace hearth {

@@ -247,6 +247,10 @@ void cpu_swiglu(const CpuContext & ctx, const float * gate, const float * up, fl
 }
 
 void cpu_add(const float * a, const float * b, float * out, int64_t n) { cpu_add(CpuContext{}, a, b, out, n); }
+void cpu_add_rows(const CpuContext & ctx, float * x, const float * b, int64_t rows, int64_t n) {
+    if (!b) return;
+    for (int64_t r = 0; r < rows; ++r) cpu_add(ctx, x + r * n, b, x + r * n, n);
+}
 void cpu_mul(const float * a, const float * b, float * out, int64_t n) { cpu_mul(CpuContext{}, a, b, out, n); }
 void cpu_silu(const float * x, float * out, int64_t n) { cpu_silu(CpuContext{}, x, out, n); }
 void cpu_gelu(const float * x, float * out, int64_t n) { cpu_gelu(CpuContext{}, x, out, n); }

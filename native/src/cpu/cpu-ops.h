@@ -68,6 +68,9 @@ void cpu_rope(float * x, int64_t n_head, int64_t head_dim, int64_t n_rot, int64_
 double rope_angle(int64_t pos, int64_t i, int64_t n_rot, float freq_base, float freq_scale, const float * freq_factors,
                   const RopeYarn * yarn, float * mscale);
 
+// x[rows][n] += b[n] on every row (a bias); nothing when b is null.
+void cpu_add_rows(const CpuContext & ctx, float * x, const float * b, int64_t rows, int64_t n);
+
 // Element-wise, length n: out may alias a.
 void cpu_add(const float * a, const float * b, float * out, int64_t n);
 void cpu_mul(const float * a, const float * b, float * out, int64_t n);

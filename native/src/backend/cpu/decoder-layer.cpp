@@ -8,11 +8,6 @@ namespace hearth {
 
 namespace {
 
-void add_bias_rows(const CpuContext & ctx, float * x, const float * b, int64_t rows, int64_t n) {
-    if (!b) return;
-    for (int64_t r = 0; r < rows; ++r) cpu_add(ctx, x + r * n, b, x + r * n, n);
-}
-
 void matmul(const CpuContext & ctx, const hearth_weight & w, const float * x, int64_t n, float * y) {
     cpu_matmul(ctx, (GgmlType)w.type, w.data, w.rows, w.cols, x, n, y);
 }
@@ -77,9 +72,9 @@ void decoder_attention_cpu(const CpuContext & ctx, const hearth_decoder_desc & d
     matmul(ctx, L.wq, h, n, q);
     matmul(ctx, L.wk, h, n, k);
     matmul(ctx, L.wv, h, n, v);
-    add_bias_rows(ctx, q, L.bq, n, Q);
-    add_bias_rows(ctx, k, L.bk, n, KV);
-    add_bias_rows(ctx, v, L.bv, n, KV);
+    cpu_add_rows(ctx, q, L.bq, n, Q);
+    cpu_add_rows(ctx, k, L.bk, n, KV);
+    cpu_add_rows(ctx, v, L.bv, n, KV);
     // QK-norm (qwen3, gemma3): each head of each token on its own, in place; always RMS.
     if (L.q_norm) for (int64_t r = 0; r < n * H; ++r) cpu_rms_norm(ctx, q + r * D, L.q_norm, D, d.norm_eps, q + r * D);
     if (L.k_norm) for (int64_t r = 0; r < n * HKV; ++r) cpu_rms_norm(ctx, k + r * D, L.k_norm, D, d.norm_eps, k + r * D);
@@ -115,7 +110,7 @@ void decoder_attention_cpu(const CpuContext & ctx, const hearth_decoder_desc & d
     cpu_attention(ctx, a);
 
     matmul(ctx, L.wo, att, n, o);
-    add_bias_rows(ctx, o, L.bo, n, E);
+    cpu_add_rows(ctx, o, L.bo, n, E);
     add_block_output(ctx, d, L.attn_post_norm, o, n, x);
 }
 
@@ -126,7 +121,7 @@ void decoder_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, cons
     float * h = s.h.data(), * o = s.o.data(), * gate = s.gate.data(), * up = s.up.data();
     norm_rows(ctx, d, x, L.ffn_norm, L.ffn_norm_b, n, h);
     matmul(ctx, L.ffn_up, h, n, up);
-    add_bias_rows(ctx, up, L.ffn_up_b, n, F);
+    cpu_add_rows(ctx, up, L.ffn_up_b, n, F);
     float * mid = gate;  // [n][F]: what ffn_down reads
     switch (d.ffn_type) {
     case HEARTH_FFN_GELU:
@@ -134,18 +129,18 @@ void decoder_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, cons
         break;
     case HEARTH_FFN_GEGLU:
         matmul(ctx, L.ffn_gate, h, n, gate);
-        add_bias_rows(ctx, gate, L.ffn_gate_b, n, F);
+        cpu_add_rows(ctx, gate, L.ffn_gate_b, n, F);
         cpu_gelu(ctx, gate, gate, n * F);
         cpu_mul(ctx, gate, up, mid, n * F);
         break;
     default:
         matmul(ctx, L.ffn_gate, h, n, gate);
-        add_bias_rows(ctx, gate, L.ffn_gate_b, n, F);
+        cpu_add_rows(ctx, gate, L.ffn_gate_b, n, F);
         cpu_swiglu(ctx, gate, up, mid, n * F);
         break;
     }
     matmul(ctx, L.ffn_down, mid, n, o);
-    add_bias_rows(ctx, o, L.ffn_down_b, n, E);
+    cpu_add_rows(ctx, o, L.ffn_down_b, n, E);
     add_block_output(ctx, d, L.ffn_post_norm, o, n, x);
 }
 

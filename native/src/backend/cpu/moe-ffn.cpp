@@ -27,14 +27,6 @@ void swiglu_oai(const float * gate, const float * up, float * out, int64_t n) {
     }
 }
 
-// rows[m][width] += b[width] for each row (an expert's bias), when b is set.
-void add_rows(float * rows, const float * b, int64_t m, int64_t width) {
-    if (!b) return;
-    for (int64_t r = 0; r < m; ++r) {
-        for (int64_t c = 0; c < width; ++c) rows[r * width + c] += b[c];
-    }
-}
-
 // Expert e's matrix: a view into the stacked tensor.
 hearth_weight expert(const hearth_experts & x, int64_t e) {
     // The type was checked computable (so known) when the tensor was bound.
@@ -95,7 +87,7 @@ void moe_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const he
 
     // Router: logits[n][X] (+ bias), softmax per token unless the gating weighs the picked logits, top-K.
     matmul(ctx, L.ffn_router, h, n, s.logits.data());
-    add_rows(s.logits.data(), L.ffn_router_b, n, X);
+    cpu_add_rows(ctx, s.logits.data(), L.ffn_router_b, n, X);
     for (int64_t t = 0; t < n; ++t) {
         float * p = s.logits.data() + t * X;
         if (d.moe_gating == HEARTH_MOE_SOFTMAX) cpu_softmax(ctx, p, X);
@@ -118,12 +110,12 @@ void moe_ffn_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, const he
         for (int64_t r = 0; r < m; ++r) std::memcpy(s.x.data() + r * E, h + (s.rows[(size_t)r] / K) * E, sizeof(float) * (size_t)E);
         matmul(ctx, expert(L.ffn_gate_exps, e), s.x.data(), m, s.gate.data());
         matmul(ctx, expert(L.ffn_up_exps, e), s.x.data(), m, s.up.data());
-        add_rows(s.gate.data(), L.ffn_gate_exps_b ? L.ffn_gate_exps_b + e * F : nullptr, m, F);
-        add_rows(s.up.data(), L.ffn_up_exps_b ? L.ffn_up_exps_b + e * F : nullptr, m, F);
+        cpu_add_rows(ctx, s.gate.data(), L.ffn_gate_exps_b ? L.ffn_gate_exps_b + e * F : nullptr, m, F);
+        cpu_add_rows(ctx, s.up.data(), L.ffn_up_exps_b ? L.ffn_up_exps_b + e * F : nullptr, m, F);
         if (d.moe_act == HEARTH_MOE_SWIGLU_OAI) swiglu_oai(s.gate.data(), s.up.data(), s.gate.data(), m * F);
         else cpu_swiglu(ctx, s.gate.data(), s.up.data(), s.gate.data(), m * F);
         matmul(ctx, expert(L.ffn_down_exps, e), s.gate.data(), m, s.y.data());
-        add_rows(s.y.data(), L.ffn_down_exps_b ? L.ffn_down_exps_b + e * E : nullptr, m, E);
+        cpu_add_rows(ctx, s.y.data(), L.ffn_down_exps_b ? L.ffn_down_exps_b + e * E : nullptr, m, E);
         for (int64_t r = 0; r < m; ++r) {
             const int32_t i = s.rows[(size_t)r];
             const float wt = s.weight[(size_t)i];

@@ -233,15 +233,12 @@ int stage_create_impl(int device, const hearth_decoder_desc * desc, int64_t begi
         d.n_head % d.n_head_kv != 0 || d.n_embd % 8 != 0 || d.n_ff % 8 != 0) {
         return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, "model shape not handled (head_dim must be a multiple of 32, <= 256)");
     }
+    auto runs = [device](int op) { return cu_supports(device, op, 0) != 0; };
     for (int64_t il = begin; il < end; ++il) {
-        int ops[HEARTH_OP_COUNT];
-        const int n_ops = hearth_layer_ops(&d, &d.layers[il], ops);
-        for (int i = 0; i < n_ops; ++i) {
-            if (!cu_supports(device, ops[i], 0)) {
-                char msg[128];
-                std::snprintf(msg, sizeof msg, "layer %lld has %s, which is not handled yet", (long long)il, hearth_op_name(ops[i]));
-                return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, msg);
-            }
+        if (const int op = hearth_missing_op(&d, &d.layers[il], runs); op >= 0) {
+            char msg[128];
+            std::snprintf(msg, sizeof msg, "layer %lld has %s, which is not handled yet", (long long)il, hearth_op_name(op));
+            return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, msg);
         }
     }
     // Plan one allocation: each piece aligned, in upload order.
@@ -278,8 +275,7 @@ int stage_create_impl(int device, const hearth_decoder_desc * desc, int64_t begi
     int64_t on = -1, ow = -1;
     if (with_output) {
         if (!matmul_supports(d.output.type)) return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, "output format not handled");
-        int ops[HEARTH_OP_COUNT];
-        if (hearth_head_ops(&d, ops) > 0) return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, hearth_op_name(ops[0]));
+        if (const int op = hearth_missing_op(&d, nullptr, runs); op >= 0) return fail_msg(err, HEARTH_BK_E_UNSUPPORTED, hearth_op_name(op));
         on = add(d.output_norm, E4);
         ow = add(d.output.data, weight_bytes(d.output));
     }

@@ -71,13 +71,9 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
     for (int64_t il = begin; il < end; ++il) {
         const hearth_layer_desc & L = d.layers[il];
         if (!L.attn_norm || !L.ffn_norm) fail(HEARTH_BK_E_INTERNAL, "Vulkan: layer %lld lacks a norm", (long long)il);
-        int ops[HEARTH_OP_COUNT];
-        const int n_ops = hearth_layer_ops(&d, &L, ops);
-        for (int i = 0; i < n_ops; ++i) {
-            if (!stage_runs_op(ops[i])) {
-                fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: layer %lld has %s, which this backend does not run", (long long)il,
-                     hearth_op_name(ops[i]));
-            }
+        if (const int op = hearth_missing_op(&d, &L, stage_runs_op); op >= 0) {
+            fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: layer %lld has %s, which this backend does not run", (long long)il,
+                 hearth_op_name(op));
         }
         StageLayer s;
         s.attn_norm = vec(L.attn_norm, n_embd_);
@@ -119,10 +115,8 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
     }
     if (with_output) {
         if (!d.output_norm || !d.output.data) fail(HEARTH_BK_E_INTERNAL, "Vulkan: output head requested without weights");
-        int ops[HEARTH_OP_COUNT];
-        const int n_ops = hearth_head_ops(&d, ops);
-        for (int i = 0; i < n_ops; ++i) {
-            if (!stage_runs_op(ops[i])) fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: the head has %s", hearth_op_name(ops[i]));
+        if (const int op = hearth_missing_op(&d, nullptr, stage_runs_op); op >= 0) {
+            fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: the head has %s", hearth_op_name(op));
         }
         out_norm_ = vec(d.output_norm, n_embd_);
         out_norm_b_ = vec(d.output_norm_b, n_embd_);
