@@ -4,17 +4,14 @@
  */
 import { peekGguf, type GgufSummary } from './gguf-peek';
 import { HostError } from '../host/host-errors';
+import architectures from '../../native/lists/architectures.json';
 
 /**
- * Architectures the runtime implements (native/src/model/arch-registry.cpp),
- * for vetting files on the host side before any native code runs. The
- * runtime does not export its list to JS yet; test/extension/architectures
- * asks the engine for it (its unsupported-architecture error names them) and
- * fails when the two differ.
+ * Architectures the runtime implements, for vetting files on the host side
+ * before any native code runs: native/lists/architectures.json, the list the
+ * engine compiles in too.
  */
-export const SUPPORTED_ARCHITECTURES: ReadonlySet<string> = new Set([
-  'llama', 'qwen2', 'qwen3', 'qwen3moe', 'gemma', 'gemma2', 'gemma3', 'starcoder2', 'phi3', 'granite', 'mellum', 'gpt-oss',
-]);
+export const SUPPORTED_ARCHITECTURES: ReadonlySet<string> = new Set(architectures.architectures);
 
 export interface ModelLimits {
   /** Largest file we agree to map, bytes (default: 60% of RAM). */

@@ -1,6 +1,5 @@
 #include <cstring>
 #include <string>
-#include <vector>
 
 #include "common/status.h"
 #include "gguf/gguf-reader.h"
@@ -16,33 +15,12 @@ struct ArchEntry {
 };
 
 const ArchEntry ARCHES[] = {
-    {"llama", arch_llama_create},
-    {"qwen2", arch_qwen2_create},
-    {"qwen3", arch_qwen3_create},
-    {"qwen3moe", arch_qwen3moe_create},
-    {"gemma", arch_gemma_create},
-    {"gemma3", arch_gemma3_create},
-    {"starcoder2", arch_starcoder2_create},
-    {"gemma2", arch_gemma2_create},
-    {"granite", arch_granite_create},
-    {"mellum", arch_mellum_create},
-    {"phi3", arch_phi3_create},
-    {"gpt-oss", arch_gpt_oss_create},
+#define HEARTH_ARCH(ident, name) {name, arch_##ident##_create},
+#include "model/architectures.inc"
+#undef HEARTH_ARCH
 };
 
-
 } // namespace
-
-const char * const * arch_supported_names() {
-    // Read off ARCHES, so the table above is the one list.
-    static const std::vector<const char *> names = [] {
-        std::vector<const char *> v;
-        for (const ArchEntry & e : ARCHES) v.push_back(e.name);
-        v.push_back(nullptr);
-        return v;
-    }();
-    return names.data();
-}
 
 std::unique_ptr<ModelArch> arch_create(const GgufFile & file) {
     auto arch = file.get_string("general.architecture");

@@ -2,7 +2,8 @@
 // (arch-<name>.cpp) that reads and checks its hparams and states its block as
 // options of the one decoder (model/decoder.h), which binds the tensors and
 // runs the forward pass; arch-registry.cpp maps general.architecture to it.
-// Adding an architecture is one more file plus one registry line.
+// Adding an architecture is one more file plus its name in
+// native/lists/architectures.json (then npm run gen:lists).
 #pragma once
 
 #include <cstdint>
@@ -65,21 +66,10 @@ public:
 
 // Throws E_MODEL_UNSUPPORTED_ARCH naming general.architecture when no file handles it.
 std::unique_ptr<ModelArch> arch_create(const GgufFile & file);
-// The names arch_create accepts, for messages and `hearth inspect`.
-const char * const * arch_supported_names();
-
-// One line per architecture file.
-std::unique_ptr<ModelArch> arch_llama_create(const GgufFile & file);  // arch-llama.cpp
-std::unique_ptr<ModelArch> arch_qwen2_create(const GgufFile & file);  // arch-qwen2.cpp
-std::unique_ptr<ModelArch> arch_qwen3_create(const GgufFile & file);  // arch-qwen3.cpp
-std::unique_ptr<ModelArch> arch_qwen3moe_create(const GgufFile & file);  // arch-qwen3moe.cpp
-std::unique_ptr<ModelArch> arch_gemma_create(const GgufFile & file);  // arch-gemma.cpp
-std::unique_ptr<ModelArch> arch_gemma3_create(const GgufFile & file);  // arch-gemma3.cpp
-std::unique_ptr<ModelArch> arch_starcoder2_create(const GgufFile & file);  // arch-starcoder2.cpp
-std::unique_ptr<ModelArch> arch_gemma2_create(const GgufFile & file);  // arch-gemma2.cpp
-std::unique_ptr<ModelArch> arch_granite_create(const GgufFile & file);  // arch-granite.cpp
-std::unique_ptr<ModelArch> arch_mellum_create(const GgufFile & file);  // arch-mellum.cpp
-std::unique_ptr<ModelArch> arch_phi3_create(const GgufFile & file);  // arch-phi3.cpp
-std::unique_ptr<ModelArch> arch_gpt_oss_create(const GgufFile & file);  // arch-gpt-oss.cpp
+// One create function per architecture file (arch-<name>.cpp), declared from
+// native/lists/architectures.json, the list TypeScript reads too.
+#define HEARTH_ARCH(ident, name) std::unique_ptr<ModelArch> arch_##ident##_create(const GgufFile & file);
+#include "model/architectures.inc"
+#undef HEARTH_ARCH
 
 } // namespace hearth
