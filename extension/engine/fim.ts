@@ -8,6 +8,8 @@
  *                   <|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>typed
  *   DeepSeek-Coder  <｜fim▁begin｜>[#path\ncode\n]*P<｜fim▁hole｜>S<｜fim▁end｜>typed
  *   StarCoder2      [<repo_name>r][<file_sep>path\ncode]*[<file_sep>]<fim_prefix>[path\n]P<fim_suffix>S<fim_middle>typed
+ *   Mellum          [<filename>path\ncode]*[<filename>path\n]<fim_suffix>S<fim_prefix>P<fim_middle>typed
+ *                   (StarCoder's markers, suffix first: JetBrains trained it S-P-M)
  *   CodeLlama       <PRE> P <SUF>S <MID>typed      (markers are ▁<PRE> etc.; text keeps SPM's space)
  *   Codestral       [SUFFIX]S[PREFIX][+++++ path\ncode\n\n]*P typed   (suffix first)
  *   other FIM vocab <FIM_PRE>P<FIM_SUF>S<FIM_MID>typed (llama.cpp's default order)
@@ -17,7 +19,7 @@
 import { EngineError } from './errors';
 import type { TokenizerLike } from './tokenizer';
 
-export type FimFamily = 'qwen' | 'deepseek' | 'starcoder' | 'codellama' | 'codestral' | 'generic';
+export type FimFamily = 'qwen' | 'deepseek' | 'starcoder' | 'mellum' | 'codellama' | 'codestral' | 'generic';
 
 export interface FimSpec {
   family: FimFamily;
@@ -68,6 +70,11 @@ export interface FimPrompt {
   stopStrings: string[];
 }
 
+/** JetBrains' Mellum vocabularies (tokenizer.ggml.pre): StarCoder's markers in S-P-M order. */
+export function isMellumPre(pre: string | undefined): boolean {
+  return pre === 'mellum' || pre === 'mellum2';
+}
+
 /** The id of a token whose text is exactly `text`, or -1. */
 export function findToken(tok: TokenizerLike, text: string): number {
   const ids = tok.tokenize(text, { parseSpecial: true });
@@ -91,6 +98,7 @@ const FAMILY_STOPS: Record<FimFamily, { ids: string[]; strings: string[] }> = {
   qwen: { ids: ['<|endoftext|>', '<|fim_pad|>', '<|file_sep|>', '<|repo_name|>', '<|im_start|>', '<|im_end|>', '<|file_separator|>'], strings: [] },
   deepseek: { ids: ['<\uff5cend\u2581of\u2581sentence\uff5c>', '<|EOT|>'], strings: [] },
   starcoder: { ids: ['<|endoftext|>', '<file_sep>', '<repo_name>', '<fim_pad>'], strings: [] },
+  mellum: { ids: ['<|endoftext|>', '<filename>', '<file_sep>', '<reponame>', '<repo_name>', '<fim_pad>'], strings: [] },
   codellama: { ids: ['\u2581<EOT>', '<EOT>'], strings: [] },
   codestral: { ids: ['[PREFIX]', '[SUFFIX]', '[MIDDLE]'], strings: ['\n+++++ '] },
   generic: { ids: [], strings: [] },
@@ -110,7 +118,7 @@ export function detectFim(tok: TokenizerLike): FimSpec {
   const preText = textOf(tok, pre);
   if (preText === '<|fim_prefix|>') family = 'qwen';
   else if (preText === '<\uff5cfim\u2581begin\uff5c>') family = 'deepseek';
-  else if (preText === '<fim_prefix>' || preText === '<fim-prefix>') family = 'starcoder';
+  else if (preText === '<fim_prefix>' || preText === '<fim-prefix>') family = isMellumPre(tok.preTokenizer) ? 'mellum' : 'starcoder';
   else if (preText === '<PRE>' || preText === '\u2581<PRE>') family = 'codellama';
   if (!family) {
     // Codestral's markers are not in llama.cpp's list; look them up by name.
@@ -125,13 +133,15 @@ export function detectFim(tok: TokenizerLike): FimSpec {
   }
   if (!family && pre >= 0 && suf >= 0 && mid >= 0) family = 'generic';
   if (!family || pre < 0 || suf < 0 || (family !== 'codestral' && mid < 0)) {
-    throw new EngineError('E_MODEL_NO_FIM', 'this model has no fill-in-the-middle tokens (FIM prefix/suffix/middle); use a code model such as Qwen2.5-Coder, DeepSeek-Coder, StarCoder2, CodeLlama or Codestral');
+    throw new EngineError('E_MODEL_NO_FIM', 'this model has no fill-in-the-middle tokens (FIM prefix/suffix/middle); use a code model such as Qwen2.5-Coder, DeepSeek-Coder, StarCoder2, Mellum, CodeLlama or Codestral');
   }
   let repo = sp.fimRep;
   let fileSep = sp.fimSep;
   if (family === 'starcoder') {
     if (repo < 0) repo = firstFound(tok, ['<repo_name>', '<reponame>']);
     if (fileSep < 0) fileSep = firstFound(tok, ['<file_sep>', '<filename>']);
+  } else if (family === 'mellum') {
+    if (fileSep < 0) fileSep = firstFound(tok, ['<filename>', '<file_sep>']);
   } else if (family === 'qwen') {
     if (repo < 0) repo = findToken(tok, '<|repo_name|>');
     if (fileSep < 0) fileSep = findToken(tok, '<|file_sep|>');
@@ -142,7 +152,7 @@ export function detectFim(tok: TokenizerLike): FimSpec {
     const id = findToken(tok, t);
     if (id >= 0) stops.add(id);
   }
-  if (family === 'qwen' || family === 'starcoder') {
+  if (family === 'qwen' || family === 'starcoder' || family === 'mellum') {
     for (const id of [repo, fileSep]) if (id >= 0) stops.add(id);
   }
   return {
@@ -240,6 +250,24 @@ export function buildFimPrompt(tok: TokenizerLike, req: FimRequest, spec: FimSpe
       out.push(...tail(ids(tok, req.prefix), req.maxPrefixTokens));
       marker(spec.suf);
       out.push(...suffix);
+      marker(spec.mid);
+      out.push(...typed);
+      break;
+    }
+    case 'mellum': {
+      // Context files and the file's own path, each after <filename>, then S-P-M.
+      if (spec.fileSep >= 0 && files.length > 0) {
+        for (const f of files) {
+          marker(spec.fileSep);
+          out.push(...ids(tok, `${f.path}\n${withNewline(f.content)}`));
+        }
+        marker(spec.fileSep);
+        out.push(...ids(tok, `${req.filePath ?? 'untitled'}\n`));
+      }
+      marker(spec.suf);
+      out.push(...suffix);
+      marker(spec.pre);
+      out.push(...tail(ids(tok, req.prefix), req.maxPrefixTokens));
       marker(spec.mid);
       out.push(...typed);
       break;

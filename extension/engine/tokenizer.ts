@@ -25,6 +25,8 @@ export interface TokenizerLike {
   /** The token's text as stored in the vocab. */
   tokenText(id: number): string;
   readonly nVocab: number;
+  /** tokenizer.ggml.pre, where known: a few FIM formats depend on it (Mellum). */
+  readonly preTokenizer?: string;
 }
 
 function checkIds(ids: Int32Array | readonly number[], nVocab: number): void {
@@ -61,6 +63,10 @@ export class Tokenizer implements TokenizerLike {
 
   get nVocab(): number {
     return this.info.nVocab;
+  }
+
+  get preTokenizer(): string {
+    return this.info.pre;
   }
 
   tokenize(text: string | Uint8Array, options: TokenizeOptions = {}): Int32Array {

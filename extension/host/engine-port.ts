@@ -23,7 +23,7 @@ export interface ComputeInfo {
 }
 
 /** The FIM families of engine/fim.ts (the builder `hearth complete` uses too). */
-export type FimFormatName = 'qwen' | 'deepseek' | 'starcoder' | 'codellama' | 'codestral' | 'generic';
+export type FimFormatName = 'qwen' | 'deepseek' | 'starcoder' | 'mellum' | 'codellama' | 'codestral' | 'generic';
 
 export interface ModelInfo {
   path: string;

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import { HostError } from '../host/host-errors';
 import { detectFimFormat } from '../completion/fim-format';
+import { isMellumPre } from '../engine/fim';
 import type { FimFormatName } from '../host/engine-port';
 
 export interface GgufSummary {
@@ -169,7 +170,7 @@ export function peekGguf(filePath: string): GgufSummary {
         if (key === 'tokenizer.ggml.tokens' && et === T_STRING) {
           for (let i = 0; i < n; i++) {
             const t = r.str(count);
-            if (t.length < 24 && /fim|PRE>|MID>|SUF>|SUFFIX\]|PREFIX\]|file_sep/.test(t)) fimTokens.add(t);
+            if (t.length < 24 && /fim|PRE>|MID>|SUF>|SUFFIX\]|PREFIX\]|file_sep|filename/.test(t)) fimTokens.add(t);
           }
           return n;
         }
@@ -210,14 +211,15 @@ export function peekGguf(filePath: string): GgufSummary {
     const ctx = kv.get(`${arch}.context_length`);
     const name = kv.get('general.name');
     const fileType = kv.get('general.file_type');
+    const pre = kv.get('tokenizer.ggml.pre');
     return {
       version,
       architecture: arch,
       name: typeof name === 'string' ? name : '',
       contextLength: typeof ctx === 'number' ? ctx : null,
       parameters,
-      fim: detectFimFormat((t) => fimTokens.has(t)),
-      repoLevelFim: fimTokens.has('<|file_sep|>') || fimTokens.has('<file_sep>'),
+      fim: detectFimFormat((t) => fimTokens.has(t), typeof pre === 'string' ? pre : undefined),
+      repoLevelFim: fimTokens.has('<|file_sep|>') || fimTokens.has('<file_sep>') || (isMellumPre(pre as string) && fimTokens.has('<filename>')),
       fileType: typeof fileType === 'number' ? fileType : null,
       sizeBytes: stat.size,
       offset: start,

@@ -30,6 +30,14 @@ describe('model vetting (GGUF header peek)', () => {
     assert.equal(s.contextLength, 256);
   });
 
+  it("tells Mellum (StarCoder's markers, S-P-M) from StarCoder by its pre-tokenizer", () => {
+    const tokens = ['a', '<fim_prefix>', '<fim_middle>', '<fim_suffix>', '<filename>'];
+    const mellum = peekGguf(writeGguf(dir, 'mellum.gguf', { arch: 'mellum', dims: [8, 4], tokens, pre: 'mellum2' }));
+    assert.deepEqual([mellum.fim, mellum.repoLevelFim], ['mellum', true]);
+    const starcoder = peekGguf(writeGguf(dir, 'sc.gguf', { arch: 'starcoder2', dims: [8, 4], tokens, pre: 'starcoder' }));
+    assert.deepEqual([starcoder.fim, starcoder.repoLevelFim], ['starcoder', false]);
+  });
+
   it('refuses missing, corrupt, truncated, unsupported, weightless and too-big files with codes', () => {
     assert.equal(codeOf(() => vetModel(path.join(dir, 'nope.gguf'), { maxBytes: 1e9 })), 'E_IO_NOT_FOUND');
     fs.writeFileSync(path.join(dir, 'text.gguf'), 'hello, this is not a model file at all');

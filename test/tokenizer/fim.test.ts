@@ -37,12 +37,18 @@ describe('FIM prompt builders', function () {
     await deriveVocab(sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'), codestral, {
       extraTokens: ['[PREFIX]', '[SUFFIX]', '[MIDDLE]'].map((text) => ({ text, type: CONTROL })),
     });
+    // Mellum's vocabulary: StarCoder's markers plus <filename>, under its own pre-tokenizer name.
+    const mellum = path.join(tmp.dir, 'mellum-like.gguf');
+    await deriveVocab(sharedModel('llama.cpp-vocab/ggml-vocab-starcoder.gguf'), mellum, {
+      pre: 'mellum2', extraTokens: [{ text: '<filename>', type: CONTROL }],
+    });
     const load = async (k: string, p: string): Promise<void> => {
       toks[k] = await Tokenizer.load(p);
     };
     await load('qwen', qwen);
     await load('codellama', codellama);
     await load('codestral', codestral);
+    await load('mellum', mellum);
     await load('starcoder', sharedModel('llama.cpp-vocab/ggml-vocab-starcoder.gguf'));
     await load('deepseek', sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'));
     await load('refact', sharedModel('llama.cpp-vocab/ggml-vocab-refact.gguf'));
@@ -69,6 +75,7 @@ describe('FIM prompt builders', function () {
     assert.equal(detectFim(toks.deepseek).family, 'deepseek');
     assert.equal(detectFim(toks.codellama).family, 'codellama');
     assert.equal(detectFim(toks.codestral).family, 'codestral');
+    assert.equal(detectFim(toks.mellum).family, 'mellum');
   });
 
   it('refuses a model without FIM tokens with E_MODEL_NO_FIM', () => {
@@ -137,6 +144,20 @@ describe('FIM prompt builders', function () {
     const text = '<repo_name>r<file_sep>src/lib.rs\npub fn f() {}\n<file_sep><fim_prefix>src/main.rs\nfn main() {<fim_suffix>}<fim_middle>';
     assert.deepEqual(Array.from(p.tokens), Array.from(t.tokenize(text, { parseSpecial: true })));
     for (const s of ['<|endoftext|>', '<file_sep>', '<fim_prefix>']) assert.ok(p.stopIds.includes(id(t, s)), `stop ${s}`);
+  });
+
+  it('Mellum: <filename> context, then suffix, prefix, middle; typed after <fim_middle>', () => {
+    const t = toks.mellum;
+    const p = buildFimPrompt(t, {
+      prefix: 'def total(xs):\n', suffix: '\nprint(total([1]))\n', typed: '    ret', filePath: 'app.py',
+      files: [{ path: 'util.py', content: 'def f():\n    return 1' }],
+    });
+    const text = '<filename>util.py\ndef f():\n    return 1\n<filename>app.py\n' +
+      '<fim_suffix>\nprint(total([1]))\n<fim_prefix>def total(xs):\n<fim_middle>    ret';
+    assert.deepEqual(Array.from(p.tokens), Array.from(t.tokenize(text, { parseSpecial: true })));
+    for (const s of ['<|endoftext|>', '<filename>', '<fim_prefix>', '<fim_suffix>']) assert.ok(p.stopIds.includes(id(t, s)), `stop ${s}`);
+    const bare = buildFimPrompt(t, { prefix: 'a = ', suffix: '\n' });
+    assert.deepEqual(Array.from(bare.tokens), Array.from(t.tokenize('<fim_suffix>\n<fim_prefix>a = <fim_middle>', { parseSpecial: true })));
   });
 
   it('CodeLlama: ▁<PRE> P ▁<SUF> S ▁<MID> with BOS and <EOT> stop', () => {

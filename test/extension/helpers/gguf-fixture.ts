@@ -31,6 +31,8 @@ export interface FixtureOptions {
   arch?: string;
   name?: string;
   tokens?: string[];
+  /** tokenizer.ggml.pre */
+  pre?: string;
   /** Tensor shape; its element count is the parameter count. */
   dims?: number[];
   tensors?: number;
@@ -44,6 +46,7 @@ export function ggufBytes(o: FixtureOptions = {}): Buffer {
     [`${arch}.context_length`, 'u32', 256],
   ];
   if (o.tokens) kvs.push(['tokenizer.ggml.tokens', 'strs', o.tokens]);
+  if (o.pre) kvs.push(['tokenizer.ggml.pre', 'str', o.pre]);
   const parts: Buffer[] = [Buffer.from('GGUF'), u32(3), u64(o.tensors ?? 1), u64(kvs.length)];
   for (const [key, type, value] of kvs) {
     parts.push(str(key));
