@@ -5,16 +5,20 @@
  * continuation. The runtime differential tests share it.
  *
  * Near-ties: with random weights two tokens can score almost the same, and
- * then a tiny, legitimate difference in summation order flips the greedy
- * pick. So it also checks, from our own logits at every one of the 32 steps,
- * that the top-1/top-2 margin exceeds the tolerance; a failure there says
- * "margin" (pick another prompt or seed), not "differs".
+ * then a tiny, legitimate difference in summation order (another ISA, another
+ * quantization of the activations) flips the greedy pick. So the greedy
+ * check walks llama.cpp's path (teacher-forced): at every one of the 32
+ * steps our pick must be llama.cpp's, or the two picks must lie within the
+ * logit tolerance of each other in our logits (a near-tie, counted); our own
+ * generation must equal llama.cpp's up to the first near-tie. More than
+ * N_GREEDY / 8 near-ties says "pick another prompt or seed", not "differs".
  */
 import { strict as assert } from 'assert';
 import { loadModel, type Model } from '../../extension/engine/engine';
 import { OracleModel } from './llama-oracle';
 
 export const N_GREEDY = 32;
+const MAX_NEAR_TIES = N_GREEDY / 8;
 
 /** Cosine similarity floor of the logit vectors, by how tight the format's tolerance is. */
 export function minCosine(relTol: number): number {
@@ -59,16 +63,20 @@ function compareLogits(a: Float32Array, b: Float32Array): { maxAbs: number; cosi
   return { maxAbs, cosine: dot / Math.sqrt(na * nb), scale };
 }
 
-function topMargin(logits: Float32Array): number {
+/** The arg-max and its lead over the runner-up. */
+function top(logits: Float32Array): { pick: number; margin: number } {
+  let pick = 0;
   let b1 = -Infinity;
   let b2 = -Infinity;
-  for (const v of logits) {
+  for (let i = 0; i < logits.length; i++) {
+    const v = logits[i];
     if (v > b1) {
       b2 = b1;
       b1 = v;
+      pick = i;
     } else if (v > b2) b2 = v;
   }
-  return b1 - b2;
+  return { pick, margin: b1 - b2 };
 }
 
 /** Compares one model file with llama.cpp; returns the matrix row. */
@@ -90,24 +98,39 @@ export async function compareWithOracle(label: string, format: string, path: str
       const tol = relTol * scale;
 
       const gen = await session.generate(ids, { maxTokens: N_GREEDY, stopOnEog: false }).result;
-      // Margins along our own greedy path (each step reuses the cached prefix).
-      let minMargin = topMargin(first.logits);
-      for (let i = 1; i < gen.tokens.length; i++) {
-        const step = await session.evaluate([...ids, ...gen.tokens.slice(0, i)]);
-        minMargin = Math.min(minMargin, topMargin(step.logits));
+      // llama.cpp's path, teacher-forced (each step reuses the cached prefix).
+      let minMargin = Infinity;
+      let firstNearTie = -1;
+      const nearTies: string[] = [];
+      let differs = '';
+      for (let i = 0; i < ref.greedy.length; i++) {
+        const step = i === 0 ? first : await session.evaluate([...ids, ...ref.greedy.slice(0, i)]);
+        const { pick, margin } = top(step.logits);
+        minMargin = Math.min(minMargin, margin);
+        if (pick === ref.greedy[i]) continue;
+        const gap = step.logits[pick] - step.logits[ref.greedy[i]];
+        if (gap > tol) {
+          differs ||= `${format}: greedy step ${i} differs: ours ${pick}, llama.cpp ${ref.greedy[i]}, ${gap} apart in our logits (tolerance ${tol})`;
+          continue;
+        }
+        if (firstNearTie < 0) firstNearTie = i;
+        nearTies.push(`step ${i} (${gap.toExponential(1)} apart)`);
       }
       session.dispose();
+      const agreeTo = firstNearTie < 0 ? N_GREEDY : firstNearTie;
       const row: MatrixRow = {
         model: label, format, prompt: JSON.stringify(prompt).slice(0, 24), tokenize: 'same',
-        greedy: `${gen.tokens.filter((t, i) => t === ref.greedy[i]).length}/${N_GREEDY}`,
+        greedy: `${gen.tokens.filter((t, i) => t === ref.greedy[i]).length}/${N_GREEDY}` + (nearTies.length ? ` (${nearTies.length} near-tie)` : ''),
         maxAbs, cosine, minMargin, scale,
       };
       matrix.push(row);
       rows.push(row);
+      assert.equal(ref.greedy.length, N_GREEDY, 'llama.cpp generated fewer tokens than asked');
       assert.ok(maxAbs <= tol, `${format}: max |logit diff| ${maxAbs} > ${tol} (${relTol} x max|logit| ${scale})`);
       assert.ok(cosine >= minCosine(relTol), `${format}: logit cosine ${cosine} < ${minCosine(relTol)}`);
-      assert.ok(minMargin > tol, `${format}: greedy margin ${minMargin} <= tolerance ${tol}: pick another prompt/seed`);
-      assert.deepEqual(gen.tokens, ref.greedy, `${format}: greedy continuation differs`);
+      assert.ok(!differs, differs);
+      assert.deepEqual(gen.tokens.slice(0, agreeTo), ref.greedy.slice(0, agreeTo), `${format}: greedy continuation differs`);
+      assert.ok(nearTies.length <= MAX_NEAR_TIES, `${format}: ${nearTies.length} near-ties (${nearTies.join(', ')}): pick another prompt/seed`);
     }
     return rows;
   } finally {

@@ -205,6 +205,69 @@ const ARCH_CASES: ArchCase[] = [
     formats: ['F32', 'Q8_0', 'Q4_K_M'],
   },
   {
+    // The routed block of Qwen3-Coder-30B-A3B: 128 experts of 768, 8 picked per token. The float
+    // reference is F16 (an F32 layer of 128 experts is 2.4 GB); the router stays F32 in every format.
+    label: 'qwen3moe at Qwen3-Coder-30B-A3B\'s layer shape (2048 wide, 32 heads of 128, 4 KV heads, 128 experts of 768, top 8; 1 of 48 layers)',
+    spec: {
+      arch: 'qwen3moe', vocabFrom: vocab('ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+      nEmbd: 2048, nLayer: 1, nHead: 32, nHeadKv: 4, headDim: 128, nFf: 6144, nExpert: 128, nExpertUsed: 8, nFfExp: 768,
+      nCtx: 256, tiedEmbeddings: false, ropeFreqBase: 10000000, seed: 83,
+    },
+    prompts: ['import numpy as np\nx = np.zeros(3)'],
+    formats: ['F16', 'Q8_0', 'Q4_K_M'],
+  },
+  {
+    label: 'starcoder2 at StarCoder2-3B\'s layer shape (3072 wide, 24 heads of 128, 2 KV heads, FFN 12288; 1 of 30 layers)',
+    spec: {
+      arch: 'starcoder2', vocabFrom: vocab('ggml-vocab-starcoder.gguf'),
+      nEmbd: 3072, nLayer: 1, nHead: 24, nHeadKv: 2, nFf: 12288, nCtx: 256, tiedEmbeddings: true,
+      ropeFreqBase: 999999.4, seed: 184,
+    },
+    prompts: ['def fibonacci(n):\n    if n < 2:'],
+    formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
+  },
+  {
+    label: 'phi3 at Phi-3-mini\'s layer shape (3072 wide, 32 heads of 96, no GQA, fused QKV, FFN 8192; 1 of 32 layers)',
+    spec: {
+      arch: 'phi3', vocabFrom: vocab('ggml-vocab-phi-3.gguf'), fusedQkv: true,
+      nEmbd: 3072, nLayer: 1, nHead: 32, nHeadKv: 32, nFf: 8192, nCtx: 256, tiedEmbeddings: false, seed: 85,
+    },
+    prompts: ['Once upon a time, in a café'],
+    formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
+  },
+  {
+    label: 'granite at Granite-3.3-2B\'s layer shape (2048 wide, 32 heads of 64, 8 KV heads, FFN 8192, its four multipliers; 1 of 40 layers)',
+    spec: {
+      arch: 'granite', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
+      nEmbd: 2048, nLayer: 1, nHead: 32, nHeadKv: 8, nFf: 8192, nCtx: 256, tiedEmbeddings: true, ropeFreqBase: 10000000, seed: 86,
+      granite: { logitScale: 8, residualScale: 0.22, embeddingScale: 12, attentionScale: 0.015625 },
+    },
+    prompts: ['Once upon a time, in a café'],
+    formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
+  },
+  {
+    // Gemma 2's window is 4096: at this length it cuts nothing, so a window of 8 keeps the op in play.
+    // Its attention soft-cap is 50; its logit cap of 30 would flatten these random logits (hundreds) into ties, so 500.
+    label: 'gemma2 at Gemma-2-2B\'s layer shape (2304 wide, 8 heads of 256, 4 KV heads, FFN 9216, attention soft-cap 50; 2 of 26 layers)',
+    spec: {
+      arch: 'gemma2', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
+      nEmbd: 2304, nLayer: 2, nHead: 8, nHeadKv: 4, headDim: 256, nFf: 9216, nCtx: 256, tiedEmbeddings: true,
+      ropeFreqBase: 10000, slidingWindow: 8, attnSoftcap: 50, logitSoftcap: 500, seed: 87,
+    },
+    prompts: ['The quick brown fox'],
+    formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
+  },
+  {
+    label: 'gemma at CodeGemma-2B\'s layer shape (2048 wide, 8 heads of 256, 1 KV head, FFN 16384; 1 of 18 layers)',
+    spec: {
+      arch: 'gemma', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
+      nEmbd: 2048, nLayer: 1, nHead: 8, nHeadKv: 1, headDim: 256, nFf: 16384, nCtx: 256, tiedEmbeddings: true,
+      ropeFreqBase: 10000, seed: 88,
+    },
+    prompts: ['The quick brown fox'],
+    formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
+  },
+  {
     label: 'llama+rope_freqs (Llama 3 style per-pair rope divisors)',
     spec: {
       arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
