@@ -33,6 +33,7 @@ FUZZED=(
   native/src/model/weights.cpp
   native/src/backend/cpu/decoder-layer.cpp
   native/src/model/decoder.cpp
+  native/src/model/longrope.cpp
   native/src/model/arch-llama.cpp
   native/src/model/arch-qwen2.cpp
   native/src/model/arch-qwen3.cpp

@@ -40,7 +40,12 @@ export type StopReason = NativeStopReason;
 export interface LoadModelOptions {
   /** Compute threads; default: physical cores. */
   threads?: number;
-  /** Default context length of sessions created without one. */
+  /**
+   * Default context length of sessions created without one. A LongRoPE model
+   * (Phi-3.5-mini, Phi-3-*-128k, Phi-4-mini) picks its RoPE factors for this
+   * context at load, as llama.cpp does for its context: the long set past
+   * the model's original context, else the short one; every session uses it.
+   */
   contextLength?: number;
   /** false: read the file into memory instead of mapping it. */
   useMmap?: boolean;
@@ -152,6 +157,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       {
         threads: options.threads ?? 0,
         useMmap: options.useMmap ?? true,
+        contextLength: options.contextLength ?? 0,
         backend: options.backend ?? 'auto',
         gpuLayers: options.gpuLayers ?? 'auto',
       },

@@ -7,6 +7,11 @@ export type GpuLayers = 'auto' | 'all' | number;
 export interface NativeLoadOptions {
   threads?: number;
   useMmap?: boolean;
+  /**
+   * Sessions' default context (0: context_length, at most 4096); settings
+   * that depend on the context (phi3's LongRoPE factor set) are chosen for it.
+   */
+  contextLength?: number;
   backend?: BackendName;
   gpuLayers?: GpuLayers;
 }

@@ -16,6 +16,7 @@
         "../src/model/weights.cpp",
         "../src/model/kv-cache.cpp",
         "../src/model/decoder.cpp",
+        "../src/model/longrope.cpp",
         "../src/model/arch-llama.cpp",
         "../src/model/arch-qwen2.cpp",
         "../src/model/arch-qwen3.cpp",

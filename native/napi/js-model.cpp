@@ -148,7 +148,7 @@ void call_progress(Napi::Env env, Napi::Function cb, std::nullptr_t *, double * 
 }
 using ProgressTsfn = Napi::TypedThreadSafeFunction<std::nullptr_t, double, call_progress>;
 
-// loadModel(path, {threads, useMmap}, onProgress?) -> Promise<model object>
+// loadModel(path, {threads, useMmap, contextLength, backend, gpuLayers}, onProgress?) -> Promise<model object>
 Napi::Value load_model(const Napi::CallbackInfo & info) {
     Napi::Env env = info.Env();
     std::string path = require_string(info, 0, "path");
@@ -159,6 +159,8 @@ Napi::Value load_model(const Napi::CallbackInfo & info) {
         // (ThreadPool::clamp_threads); info() reports both.
         opts.threads = (int)int_option(o, "threads", 0, 0, 1 << 16);
         opts.use_mmap = bool_option(o, "useMmap", true);
+        // Sessions' default context; Model::load checks it like a session's.
+        opts.n_ctx = int_option(o, "contextLength", 0, 0, int64_t(1) << 24);
         if (o.Has("backend") && !o.Get("backend").IsUndefined()) {
             if (!o.Get("backend").IsString()) throw_error(STATUS_E_INVALID_ARGUMENT, "backend must be a string");
             opts.backend = o.Get("backend").As<Napi::String>().Utf8Value();

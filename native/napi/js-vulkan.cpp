@@ -236,6 +236,7 @@ Napi::Value stage_test(const Napi::CallbackInfo & info) {
 
     ModelLoadOptions lo;
     lo.threads = 1;
+    lo.n_ctx = n_ctx;  // the context the stage's KV holds: a LongRoPE model's factor set follows it
     std::shared_ptr<Model> model = Model::load(path, lo);
     const ModelHparams & hp = model->hparams();
     // The decoder's own description of its weights (what the engine hands a backend).

@@ -242,6 +242,25 @@ describe('vulkan whole-model parity with the CPU engine', function () {
       );
     });
 
+    // LongRoPE: the stage's context picks the factor set the model is loaded for
+    // (original context 256): its cos/sin tables carry that set and the
+    // attention factor 1.25, and the shift turns the cached keys by that set alone.
+    const longRope = (): RandomModelSpec => ({
+      arch: 'phi3', vocabFrom: vocab('ggml-vocab-phi-3.gguf'), fusedQkv: true,
+      nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 1024, tiedEmbeddings: false, seed: 51,
+      longRope: {
+        short: Array.from({ length: 16 }, (_, i) => 1.5 + i / 6), long: Array.from({ length: 16 }, (_, i) => 4 + i * 0.8),
+        origCtx: 256, attnFactor: 1.25,
+      },
+    });
+    for (const [set, nCtx] of [['short', 128], ['long', 512]] as const) {
+      it(`phi3 LongRoPE F32, ${set} factors (context ${nCtx}): a prompt batch, a context shift, 3 more steps`, async () => {
+        const file = await randomModelAs(longRope(), 'F32');
+        run(file, [1, 300, 4000, 999, 23, 7000, 12, 5000, 77, 3000], { batches: [10], nCtx, shift: { src: 6, dst: 2, n: 4 }, after: [33, 44, 55] },
+          REL_TOL.F32, `phi3 LongRoPE ${set}`);
+      });
+    }
+
     for (const s of SPECS) {
       for (const format of Object.keys(REL_TOL).filter((f) => s.spec().arch === 'llama' || QWEN2_FORMATS.includes(f))) {
         it(`${s.label} ${format}`, async () => {

@@ -2,7 +2,7 @@
  * Which architectures' layers each GPU backend runs, from the ops it declares
  * (backend/layer-ops.h): Vulkan runs every block op but the
  * mixture-of-experts FFN (qwen3moe, mellum); CUDA runs QK-norm (qwen3) and
- * none of the later ops yet. Where a backend lacks an op it keeps the layers
+ * none of the later ops yet (LongRoPE's factors, but not its attention factor). Where a backend lacks an op it keeps the layers
  * on the CPU and says which ops, instead of running them without. Asked to offload, each GPU
  * backend keeps those layers on the CPU and says which op it lacks, instead
  * of running them without it. The CPU backend's stages run the CPU layer
@@ -41,9 +41,18 @@ const GPT_OSS: RandomModelSpec = {
   nExpertUsed: 4, nFfExp: 256, nCtx: 256, tiedEmbeddings: false, ropeFreqBase: 150000, slidingWindow: 8,
   ropeYarn: { factor: 4, origCtx: 64 }, seed: 61,
 };
+// LongRoPE: the factor set rides on the RoPE divisors every backend has; its attention factor is an op.
+const PHI3_LONGROPE: RandomModelSpec = {
+  arch: 'phi3', vocabFrom: '', fusedQkv: true, nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 1024,
+  tiedEmbeddings: false, seed: 51,
+  longRope: {
+    short: Array.from({ length: 16 }, (_, i) => 1.5 + i / 6), long: Array.from({ length: 16 }, (_, i) => 4 + i * 0.8),
+    origCtx: 256, attnFactor: 1.25,
+  },
+};
 const SPECS: Record<string, RandomModelSpec> = {
   qwen3: QWEN3, qwen3moe: QWEN3MOE, gemma3: GEMMA3, starcoder2: STARCODER2, gemma2: GEMMA2, granite: GRANITE, mellum: MELLUM,
-  'gpt-oss': GPT_OSS,
+  'gpt-oss': GPT_OSS, 'phi3+longrope': PHI3_LONGROPE,
 };
 
 describe('backend: placement of architectures the GPU backends do not run', function () {
@@ -63,6 +72,7 @@ describe('backend: placement of architectures the GPU backends do not run', func
       qwen3moe: /layer 1 has a mixture-of-experts FFN, which it does not run/,
       mellum: /layer 1 has a mixture-of-experts FFN, which it does not run/,
       'gpt-oss': /layer 1 has a mixture-of-experts FFN and attention sinks, which it does not run/,
+      'phi3+longrope': 'all',
     },
     cuda: {
       qwen3: 'all',
@@ -73,6 +83,7 @@ describe('backend: placement of architectures the GPU backends do not run', func
       granite: /has a custom attention scale and a residual multiplier, which it does not run/,
       mellum: /has sliding-window attention and a mixture-of-experts FFN, which it does not run/,
       'gpt-oss': /layer 1 has output and FFN biases and a mixture-of-experts FFN and YaRN RoPE scaling and attention sinks, which it does not run/,
+      'phi3+longrope': /layer 1 has a RoPE attention factor \(LongRoPE\), which it does not run/,
     },
   };
   for (const backend of GPU_BACKENDS.filter((b): b is 'cuda' | 'vulkan' => b !== 'cpu')) {
@@ -96,7 +107,7 @@ describe('backend: placement of architectures the GPU backends do not run', func
     }
   }
 
-  for (const arch of ['qwen3', 'qwen3moe', 'gemma3', 'starcoder2', 'gemma2', 'granite', 'mellum', 'gpt-oss']) {
+  for (const arch of ['qwen3', 'qwen3moe', 'gemma3', 'starcoder2', 'gemma2', 'granite', 'mellum', 'gpt-oss', 'phi3+longrope']) {
     it(`cpu stages (the offload path) run ${arch}'s ops: same greedy tokens as no stage`, async () => {
       const tokens = async (gpuLayers: 'all' | 0): Promise<number[]> => {
         const model = await loadModel(files[arch], { threads: 1, backend: 'cpu', gpuLayers });

@@ -43,7 +43,7 @@ const FORMATS = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_K_M', 'Q6_K'] as cons
  * The block features past the llama block, each on a backend that declares
  * its op (backend/layer-ops.h): QK-norm, sliding window with its own RoPE
  * base, post-norms, GeGLU, soft-capping, LayerNorm, a GELU MLP, biases and
- * multipliers, YaRN. The prompt (17) plus 12 steps run past the window of 8.
+ * multipliers, YaRN, LongRoPE. The prompt (17) plus 12 steps run past the window of 8.
  */
 const GEMMA = {
   vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
@@ -61,6 +61,16 @@ const ARCH_SPECS: [string, RandomModelSpec][] = [
   ['granite', {
     ...LLAMA_SPEC, arch: 'granite', nLayer: 2, ropeFreqFactors: false, tiedEmbeddings: false, seed: 42,
     granite: { logitScale: 4, residualScale: 0.5, embeddingScale: 2, attentionScale: 0.1 },
+  }],
+  // Loaded for context_length 1024's default of 1024 > original 256: the long factor
+  // set in the cos/sin tables, and cos/sin times the attention factor 1.25.
+  ['phi3+longrope', {
+    arch: 'phi3', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-phi-3.gguf'), fusedQkv: true,
+    nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 1024, tiedEmbeddings: false, seed: 51,
+    longRope: {
+      short: Array.from({ length: 16 }, (_, i) => 1.5 + i / 6), long: Array.from({ length: 16 }, (_, i) => 4 + i * 0.8),
+      origCtx: 256, attnFactor: 1.25,
+    },
   }],
 ];
 const PROMPT = [100, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 11000, 12000, 13000, 14000, 15000, 16000, 17000];

@@ -36,9 +36,13 @@ export class OracleModel {
     return this.model.tokenize(text, false).map(Number);
   }
 
-  /** Evaluates prompt ids and continues greedily for n tokens. */
-  async run(prompt: number[], n: number, nVocab: number): Promise<OracleRun> {
-    const ctx = await this.model.createContext({ contextSize: 256, batchSize: 256, threads: 1 });
+  /**
+   * Evaluates prompt ids and continues greedily for n tokens, in a context of
+   * contextSize cells (one sequence: llama.cpp's per-sequence context, which
+   * picks a LongRoPE model's factor set, is this rounded up to 256).
+   */
+  async run(prompt: number[], n: number, nVocab: number, contextSize = 256): Promise<OracleRun> {
+    const ctx = await this.model.createContext({ contextSize, batchSize: 256, threads: 1 });
     try {
       const seq = ctx.getSequence();
       const items = prompt.map((t, i) =>

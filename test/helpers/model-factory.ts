@@ -59,6 +59,15 @@ export interface RandomModelSpec {
   ropeYarn?: { factor: number; origCtx: number };
   /** Llama 3 style rope scaling: a rope_freqs.weight tensor of per-pair divisors. */
   ropeFreqFactors?: boolean;
+  /**
+   * phi3 LongRoPE as llama.cpp's converter writes it: rope_factors_long.weight and
+   * rope_factors_short.weight ([nRot/2] per-pair divisors each),
+   * rope.scaling.original_context_length, rope.scaling.attn_factor when given,
+   * and rope.scaling.type longrope only with statesType (the converter omits it).
+   */
+  longRope?: { long: number[]; short: number[]; origCtx: number; attnFactor?: number; statesType?: boolean };
+  /** rope.dimension_count when only part of each head rotates (Phi-4-mini: 3/4); default the head size. */
+  nRot?: number;
   seed: number;
 }
 
@@ -228,6 +237,11 @@ export async function writeRandomModel(spec: RandomModelSpec, outPath: string): 
     if (gemma) add(p + 'post_ffw_norm.weight', [E], vector(E, 1, 0.1));
   }
 
+  if (spec.longRope) {
+    add('rope_factors_long.weight', [spec.longRope.long.length], Float32Array.from(spec.longRope.long));
+    add('rope_factors_short.weight', [spec.longRope.short.length], Float32Array.from(spec.longRope.short));
+  }
+
   if (spec.ropeFreqFactors) {
     // Divisors between 1 and 8, growing with the wavelength as Llama 3's do.
     const ff = new Float32Array(D / 2);
@@ -246,7 +260,7 @@ export async function writeRandomModel(spec: RandomModelSpec, outPath: string): 
     { key: `${a}.feed_forward_length`, type: 'uint32', value: spec.nFf },
     { key: `${a}.attention.head_count`, type: 'uint32', value: spec.nHead },
     { key: `${a}.attention.head_count_kv`, type: 'uint32', value: spec.nHeadKv },
-    { key: `${a}.rope.dimension_count`, type: 'uint32', value: D },
+    { key: `${a}.rope.dimension_count`, type: 'uint32', value: spec.nRot ?? D },
     { key: `${a}.rope.freq_base`, type: 'float32', value: spec.ropeFreqBase ?? 10000 },
     a === 'starcoder2'
       ? { key: `${a}.attention.layer_norm_epsilon`, type: 'float32', value: 1e-5 }
@@ -287,6 +301,12 @@ export async function writeRandomModel(spec: RandomModelSpec, outPath: string): 
     metadata.push({ key: `${a}.rope.scaling.type`, type: 'string', value: 'yarn' });
     metadata.push({ key: `${a}.rope.scaling.factor`, type: 'float32', value: spec.ropeYarn.factor });
     metadata.push({ key: `${a}.rope.scaling.original_context_length`, type: 'uint32', value: spec.ropeYarn.origCtx });
+  }
+  if (spec.longRope) {
+    const lr = spec.longRope;
+    if (lr.statesType) metadata.push({ key: `${a}.rope.scaling.type`, type: 'string', value: 'longrope' });
+    metadata.push({ key: `${a}.rope.scaling.original_context_length`, type: 'uint32', value: lr.origCtx });
+    if (lr.attnFactor !== undefined) metadata.push({ key: `${a}.rope.scaling.attn_factor`, type: 'float32', value: lr.attnFactor });
   }
   if (spec.ropeLinearFactor) {
     metadata.push({ key: `${a}.rope.scaling.type`, type: 'string', value: 'linear' });

@@ -79,9 +79,14 @@ function top(logits: Float32Array): { pick: number; margin: number } {
   return { pick, margin: b1 - b2 };
 }
 
-/** Compares one model file with llama.cpp; returns the matrix row. */
-export async function compareWithOracle(label: string, format: string, path: string, prompts: (string | number[])[], relTol: number): Promise<MatrixRow[]> {
-  const ours: Model = await loadModel(path, { threads: 1 });
+/**
+ * Compares one model file with llama.cpp; returns the matrix rows. Both sides
+ * get the same context (default 256): a LongRoPE model picks its factor set by it.
+ */
+export async function compareWithOracle(
+  label: string, format: string, path: string, prompts: (string | number[])[], relTol: number, contextLength = 256,
+): Promise<MatrixRow[]> {
+  const ours: Model = await loadModel(path, { threads: 1, contextLength });
   const oracle = await OracleModel.load(path);
   try {
     for (const text of TOKENIZE_PROMPTS) {
@@ -90,9 +95,9 @@ export async function compareWithOracle(label: string, format: string, path: str
     const rows: MatrixRow[] = [];
     for (const prompt of prompts) {
       const ids = typeof prompt === 'string' ? ours.tokenize(prompt, { addBos: ours.info.addBos }) : prompt;
-      const ref = await oracle.run(ids, N_GREEDY, ours.info.nVocab);
+      const ref = await oracle.run(ids, N_GREEDY, ours.info.nVocab, contextLength);
 
-      const session = ours.createSession({ contextLength: 256 });
+      const session = ours.createSession({ contextLength });
       const first = await session.evaluate(ids);
       const { maxAbs, cosine, scale } = compareLogits(first.logits, ref.logits);
       const tol = relTol * scale;

@@ -87,6 +87,23 @@ describe('reliability: numeric options in the binding', function () {
     }
   });
 
+  it('loadModel\'s contextLength is the default of its sessions (and what LongRoPE picks its factors by); out of range: E_INVALID_ARGUMENT', async () => {
+    const m = await loadBinding().loadModel(MODEL, { threads: 1, contextLength: 100 });
+    try {
+      assert.equal(m.createSession({}).info().contextLength, 100);
+      assert.equal(m.createSession({ contextLength: 64 }).info().contextLength, 64);
+    } finally {
+      m.dispose();
+    }
+    assert.equal(model.createSession({}).info().contextLength, 512, 'without one: context_length, at most 4096');
+    for (const contextLength of [2, 2 ** 20 + 1]) {
+      await assert.rejects(async () => loadBinding().loadModel(MODEL, { threads: 1, contextLength }), (e: Error & { code?: string }) =>
+        e.code === 'E_INVALID_ARGUMENT' && /context length \d+ is outside 8\.\.1048576 tokens/.test(e.message), String(contextLength));
+    }
+    await assert.rejects(async () => loadBinding().loadModel(MODEL, { threads: 1, contextLength: 1.5 }), (e: Error & { code?: string }) =>
+      e.code === 'E_INVALID_ARGUMENT' && /contextLength must be an integer/.test(e.message));
+  });
+
   it('the smallest context generates past its end (shifting), no E_INTERNAL', async () => {
     const s = model.createSession({ contextLength: 8 });
     const r = await generateOnce(s, prompt, { maxTokens: 40 });

@@ -13,7 +13,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { encodeGguf, type GgufFileSpec } from '../../extension/gguf/writer';
+import { encodeGguf, type GgufFileSpec, type GgufTensorSpec } from '../../extension/gguf/writer';
 import { useTmpDir } from '../gguf/helpers/tmp';
 import { hostileCorpus, headCountWrap, INT_KEYS } from './helpers/hostile-corpus';
 import { TINY, key, tinyModel, type MetaEdit } from './helpers/hostile-models';
@@ -156,6 +156,52 @@ describe('hostile model settings', function () {
     const logMul = assertCoded(await generate(write(tinyModel({}, [...yarn, { key: key('rope.scaling.yarn_log_multiplier'), type: 'float32', value: 0.1 }]))),
                                'E_MODEL_UNSUPPORTED_ARCH');
     assert.match(logMul, /yarn_log_multiplier is not supported/);
+  });
+
+  it('LongRoPE (phi3): both factor tensors, [n_rot/2] F32, finite and positive; a positive attn_factor; other architectures refuse it', async () => {
+    const lr = { arch: 'phi3' as const, longRope: true };
+    const p = (s: string): string => `phi3.${s}`;
+    // Loaded for a context past the original 32 (the long set), and within it (the short set).
+    const valid = write(tinyModel(lr), 'longrope-valid');
+    for (const ctx of ['64', '16']) {
+      const run = await generate(valid, ['--ctx', ctx]);
+      assert.equal(run.status, 0, describeRun(run));
+    }
+    /** The tiny LongRoPE model with tensor `name` changed, or dropped (null). */
+    const withTensor = (name: string, change: Partial<GgufTensorSpec> | null): GgufFileSpec => {
+      const spec = tinyModel(lr);
+      const tensors = (spec.tensors ?? []).flatMap((t) => (t.name !== name ? [t] : change ? [{ ...t, ...change }] : []));
+      return { ...spec, tensors };
+    };
+    const f32 = (...v: number[]): Uint8Array => new Uint8Array(Float32Array.from(v).buffer);
+    const base = tinyModel(lr);
+    const tensorCases: [GgufFileSpec, RegExp][] = [
+      [withTensor('rope_factors_short.weight', null), /rope_factors_short\.weight is missing: LongRoPE needs both/],
+      [withTensor('rope_factors_long.weight', { type: 'F16', data: new Uint8Array(4) }), /rope_factors_long\.weight has type F16; LongRoPE factors must be F32/],
+      [withTensor('rope_factors_long.weight', { shape: [3], data: f32(1, 2, 3) }), /rope_factors_long\.weight has shape \[3\], expected \[2\]/],
+      [withTensor('rope_factors_short.weight', { data: f32(1, 0) }), /rope_factors_short\.weight\[1\] = 0; LongRoPE factors must be finite and positive/],
+      [withTensor('rope_factors_short.weight', { data: f32(NaN, 1) }), /rope_factors_short\.weight\[0\] = nan/],
+      [withTensor('rope_factors_long.weight', { data: f32(-2, 1) }), /rope_factors_long\.weight\[0\] = -2/],
+      // llama.cpp's phi3 has no rope_freqs tensor: both kinds of divisors in one file is not a model.
+      [{ ...base, tensors: [...(base.tensors ?? []), { name: 'rope_freqs.weight', type: 'F32', shape: [2], data: f32(1, 1) }] },
+        /rope_freqs\.weight beside LongRoPE/],
+      // A stated type without its factors.
+      [tinyModel({ arch: 'phi3' }, [{ key: p('rope.scaling.type'), type: 'string', value: 'longrope' }]), /rope_factors_long\.weight is missing/],
+    ];
+    for (const [spec, pattern] of tensorCases) {
+      assert.match(assertCoded(await generate(write(spec)), 'E_MODEL_BAD_TENSOR'), pattern);
+    }
+    const settings: [MetaEdit[], RegExp][] = [
+      [[{ key: p('rope.scaling.attn_factor'), type: 'float32', value: NaN }], /phi3\.rope\.scaling\.attn_factor = nan/],
+      [[{ key: p('rope.scaling.attn_factor'), type: 'float32', value: 0 }], /phi3\.rope\.scaling\.attn_factor = 0 must be positive/],
+      [[{ key: p('rope.scaling.original_context_length'), type: 'int32', value: -1 }], /original_context_length = -1 must be positive/],
+    ];
+    for (const [edits, pattern] of settings) {
+      assert.match(assertCoded(await generate(write(tinyModel(lr, edits))), 'E_MODEL_BAD_HPARAMS'), pattern);
+    }
+    // The factors on an architecture whose llama.cpp graph has no place for them.
+    assert.match(assertCoded(await generate(write(tinyModel({ longRope: true }))), 'E_MODEL_UNSUPPORTED_ARCH'),
+                 /llama: LongRoPE scaling .* is supported for phi3 only/);
   });
 
   it('each setting that disagrees with the tensors is named with both numbers', async () => {

@@ -42,6 +42,8 @@ interface ArchCase {
   prompts: string[];
   /** Formats to run (default: all). */
   formats?: string[];
+  /** Context of both sides (default 256): a LongRoPE model's factor set depends on it. */
+  contextLength?: number;
 }
 
 function vocab(name: string): string {
@@ -58,6 +60,22 @@ const QWEN3_SHAPE = {
 const GEMMA3_SHAPE = {
   arch: 'gemma3' as const, vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
   nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 1, headDim: 64, nFf: 512, nCtx: 256, tiedEmbeddings: true, ropeFreqBase: 1000000,
+};
+
+/** n values evenly from lo to hi. */
+function ramp(n: number, lo: number, hi: number): number[] {
+  return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+}
+
+/**
+ * phi3 with LongRoPE (original context 256, context_length 1024): both factor
+ * sets far from 1 and from each other, so that the wrong set, or none, moves
+ * every rotated pair; cos and sin times 1.25 (Phi-3.5-mini's is 1.19).
+ */
+const PHI3_LONGROPE = {
+  arch: 'phi3' as const, vocabFrom: vocab('ggml-vocab-phi-3.gguf'), fusedQkv: true,
+  nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 1024, tiedEmbeddings: false, seed: 51,
+  longRope: { short: ramp(16, 1.5, 4), long: ramp(16, 4, 16), origCtx: 256, attnFactor: 1.25 },
 };
 
 const ARCH_CASES: ArchCase[] = [
@@ -301,6 +319,33 @@ const ARCH_CASES: ArchCase[] = [
     formats: ['F32', 'Q8_0'],
   },
   {
+    // llama.cpp takes the short set while its context is at most the original one.
+    label: 'phi3+longrope short factors (context 256 = original 256, attn_factor 1.25)',
+    spec: PHI3_LONGROPE,
+    contextLength: 256,
+    prompts: ['Once upon a time, in a café'],
+    formats: ['F32', 'Q8_0'],
+  },
+  {
+    label: 'phi3+longrope long factors (context 512 > original 256, attn_factor 1.25)',
+    spec: PHI3_LONGROPE,
+    contextLength: 512,
+    prompts: ['Once upon a time, in a café'],
+    formats: ['F32', 'Q8_0'],
+  },
+  {
+    // Phi-4-mini's shape of it: 3/4 of each head rotates (the factors cover those
+    // pairs); the type stated, no attn_factor (llama.cpp then scales by 1).
+    label: 'phi3+longrope long factors, type stated, no attn_factor, 24 of 32 dims rotating (context 512)',
+    spec: {
+      ...PHI3_LONGROPE, nRot: 24, seed: 55,
+      longRope: { short: ramp(12, 1.5, 4), long: ramp(12, 4, 16), origCtx: 256, statesType: true },
+    },
+    contextLength: 512,
+    prompts: ['Once upon a time, in a café'],
+    formats: ['F32', 'Q8_0'],
+  },
+  {
     label: 'llama+linear (rope.scaling.type linear, factor 4)',
     spec: {
       arch: 'llama', vocabFrom: vocab('ggml-vocab-llama-spm.gguf'),
@@ -338,7 +383,7 @@ describe('runtime: differential vs llama.cpp (node-llama-cpp)', function () {
       for (const format of FORMATS.filter((f) => !c.formats || c.formats.includes(f))) {
         it(`${format}: same tokens, logits within ${REL_TOLERANCE[format]} x max|logit|, same ${N_GREEDY}-token greedy continuation`, async function () {
           const path = await randomModelAs(c.spec, format);
-          await compareWithOracle(c.label, format, path, c.prompts, REL_TOLERANCE[format]);
+          await compareWithOracle(c.label, format, path, c.prompts, REL_TOLERANCE[format], c.contextLength);
         });
       }
     });

@@ -79,6 +79,7 @@ enum hearth_op {
     HEARTH_OP_MOE,           // a mixture-of-experts FFN: router, top-k experts, weighted sum (qwen3moe, mellum)
     HEARTH_OP_ROPE_YARN,     // YaRN-scaled RoPE (rope.scaling.type yarn)
     HEARTH_OP_ATTN_SINKS,    // a learned per-head logit in each softmax's denominator (gpt-oss)
+    HEARTH_OP_ROPE_MSCALE,   // RoPE's cos and sin times a constant (LongRoPE's attention factor, phi3)
     HEARTH_OP_COUNT
 };
 
@@ -173,11 +174,16 @@ struct hearth_decoder_desc {
     float moe_weights_scale;
     int moe_gating;                         // hearth_moe_gating
     int moe_act;                            // hearth_moe_act
-    const float * rope_freqs;               // [n_rot/2] or null (Llama 3 scaling)
+    // [n_rot/2] or null: per-pair divisors of theta (Llama 3's rope_freqs, or
+    // the LongRoPE factor set chosen at load for the model's context).
+    const float * rope_freqs;
     // YaRN for layers with rope_yarn: pairs below rope_yarn_low keep their
     // unscaled angle, above rope_yarn_high the scaled one, a linear ramp
     // between; cos and sin times rope_yarn_mscale (cpu-ops.h RopeYarn).
     float rope_yarn_low, rope_yarn_high, rope_yarn_mscale;
+    // Layers without rope_yarn: cos and sin times this (llama.cpp's
+    // rope.scaling.attn_factor outside YaRN, LongRoPE's); 0 or 1: none (HEARTH_OP_ROPE_MSCALE).
+    float rope_mscale;
     const hearth_layer_desc * layers;       // [n_layer]
     const float * output_norm, * output_norm_b;  // [n_embd]
     hearth_weight output;                   // [n_vocab][n_embd] (token_embd when tied)

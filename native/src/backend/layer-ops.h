@@ -34,6 +34,7 @@ static inline int hearth_layer_ops(const hearth_decoder_desc * d, const hearth_l
     if (L->ffn_router.data) ops[n++] = HEARTH_OP_MOE;
     if (L->rope_yarn) ops[n++] = HEARTH_OP_ROPE_YARN;
     if (L->attn_sinks) ops[n++] = HEARTH_OP_ATTN_SINKS;
+    if (!L->rope_yarn && d->rope_mscale != 0.0f && d->rope_mscale != 1.0f) ops[n++] = HEARTH_OP_ROPE_MSCALE;
     return n;
 }
 
@@ -86,6 +87,7 @@ static inline const char * hearth_op_name(int op) {
     case HEARTH_OP_MOE: return "a mixture-of-experts FFN";
     case HEARTH_OP_ROPE_YARN: return "YaRN RoPE scaling";
     case HEARTH_OP_ATTN_SINKS: return "attention sinks";
+    case HEARTH_OP_ROPE_MSCALE: return "a RoPE attention factor (LongRoPE)";
     default: return "an unknown op";
     }
 }

@@ -164,16 +164,18 @@ double rope_angle(int64_t pos, int64_t i, int64_t n_rot, float freq_base, float 
 }
 
 void cpu_rope(float * x, int64_t n_head, int64_t head_dim, int64_t n_rot, int64_t pos,
-              float freq_base, float freq_scale, bool neox, const float * freq_factors, const RopeYarn * yarn) {
+              float freq_base, float freq_scale, bool neox, const float * freq_factors, const RopeYarn * yarn,
+              float mscale) {
     if (n_rot > head_dim || n_rot % 2 != 0) {
         throw_error(STATUS_E_INVALID_ARGUMENT, "rope: n_rot %lld must be even and <= head_dim %lld",
                     (long long)n_rot, (long long)head_dim);
     }
     const int64_t half = n_rot / 2;
     for (int64_t i = 0; i < half; ++i) {
-        float mscale = 1.0f;
-        const double theta = rope_angle(pos, i, n_rot, freq_base, freq_scale, freq_factors, yarn, &mscale);
-        const float c = (float)std::cos(theta) * mscale, s = (float)std::sin(theta) * mscale;
+        float m = 1.0f;
+        const double theta = rope_angle(pos, i, n_rot, freq_base, freq_scale, freq_factors, yarn, &m);
+        if (!yarn) m = mscale;
+        const float c = (float)std::cos(theta) * m, s = (float)std::sin(theta) * m;
         for (int64_t h = 0; h < n_head; ++h) {
             float * v = x + h * head_dim;
             const int64_t a = neox ? i : 2 * i;

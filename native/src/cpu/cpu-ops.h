@@ -59,10 +59,12 @@ void rope_yarn_corr_dims(int64_t n_rot, int64_t n_ctx_orig, float freq_base, flo
 // Rotary embedding in place on x[n_head][head_dim] for one position. The
 // first n_rot dims of each head rotate. neox: pairs (i, i + n_rot/2);
 // otherwise adjacent pairs (2i, 2i+1). theta_i = pos * freq_scale * base^(-2i/n_rot)
-// / freq_factors[i] (freq_factors may be nullptr; Llama 3 rope scaling passes it),
-// mixed with the unscaled angle when yarn is given.
+// / freq_factors[i] (freq_factors may be nullptr; Llama 3 and LongRoPE scaling pass
+// them), mixed with the unscaled angle when yarn is given. cos and sin are
+// times yarn->mscale with YaRN, else times mscale (LongRoPE's attention factor).
 void cpu_rope(float * x, int64_t n_head, int64_t head_dim, int64_t n_rot, int64_t pos,
-              float freq_base, float freq_scale, bool neox, const float * freq_factors, const RopeYarn * yarn = nullptr);
+              float freq_base, float freq_scale, bool neox, const float * freq_factors, const RopeYarn * yarn = nullptr,
+              float mscale = 1.0f);
 // theta and the magnitude of pair i (what cpu_rope turns by): shared with the
 // backends that build cos/sin tables on the host.
 double rope_angle(int64_t pos, int64_t i, int64_t n_rot, float freq_base, float freq_scale, const float * freq_factors,

@@ -14,8 +14,7 @@ namespace hearth {
 namespace {
 
 int64_t pick_n_ctx(const Model & m, int64_t asked) {
-    if (asked > 0) return asked;
-    return std::min<int64_t>(m.hparams().n_ctx_train, 4096);
+    return asked > 0 ? asked : m.n_ctx();
 }
 
 // A run shorter than this costs less to evaluate than the splice saves.

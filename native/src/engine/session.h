@@ -44,7 +44,7 @@ namespace hearth {
 class Model;
 
 struct SessionOptions {
-    int64_t n_ctx = 0;    // <= 0: the model's training context, at most 4096
+    int64_t n_ctx = 0;    // <= 0: the model's (Model::n_ctx: its load's, else context_length, at most 4096)
     int64_t n_batch = 64; // prompt tokens per forward pass
     int64_t n_keep = -1;  // < 0: 1 when the model adds BOS, else 0
 };

@@ -2,8 +2,9 @@
 // RoPE and fused weights: attn_qkv holds Q, K and V stacked by rows (or the
 // three come separately), ffn_up holds the SwiGLU gate rows then the up
 // rows. llama.cpp ignores phi3's attention.sliding_window (every layer sees
-// everything), and so does Hearth. LongRoPE (rope.scaling.type "longrope":
-// the 128k variants, Phi-3.5-mini, Phi-4-mini) is refused by hparams_read_common.
+// everything), and so does Hearth. LongRoPE (the 128k variants, Phi-3.5-mini,
+// Phi-4-mini: rope_factors_long/short.weight, model/longrope.h) picks its
+// factor set from the context the model is loaded for.
 #include "gguf/gguf-reader.h"
 #include "model/decoder.h"
 #include "model/hparams-check.h"
@@ -19,6 +20,7 @@ std::unique_ptr<ModelArch> arch_phi3_create(const GgufFile & file) {
     opt.qkv_bias = BIAS_POLICY_OPTIONAL;
     opt.fused_qkv_allowed = true;
     opt.fused_gate_up = true;
+    opt.longrope = true;
     return decoder_create(file, hparams_read_common(file, "phi3", &names), opt);
 }
 

@@ -62,6 +62,11 @@ public:
     // The layers as backend descriptors (pointers into the mapping), or
     // nullptr when this architecture cannot be offloaded.
     virtual const hearth_decoder_desc * backend_desc() const { return nullptr; }
+    // The context this model's sessions default to (ModelLoadOptions::n_ctx),
+    // told once at load before the layers are placed, so that what depends
+    // on it (phi3's LongRoPE factor set) is fixed for the CPU and the backend
+    // stage alike. Until told: hparams_default_context.
+    virtual void set_context(int64_t n_ctx) { (void)n_ctx; }
 };
 
 // Throws E_MODEL_UNSUPPORTED_ARCH naming general.architecture when no file handles it.

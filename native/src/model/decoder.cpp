@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "gguf/gguf-reader.h"
 #include "model/kv-cache.h"
+#include "model/longrope.h"
 #include "model/weights.h"
 
 namespace hearth {
@@ -61,6 +62,19 @@ public:
         desc_.output = as_desc(output ? output : tok_embd_);  // tied embeddings
         // Llama 3 rope scaling: per-dimension-pair divisors of theta.
         desc_.rope_freqs = bind.vector("rope_freqs.weight", hp_.n_rot / 2, /*optional=*/true);
+        if (hp_.rope_longrope) {
+            if (!opt.longrope) {
+                throw_error(STATUS_E_MODEL_UNSUPPORTED_ARCH,
+                            "%s: LongRoPE scaling (rope.scaling.type longrope, or %s and %s) is supported for phi3 only",
+                            hp_.arch.c_str(), LONGROPE_FACTORS_LONG, LONGROPE_FACTORS_SHORT);
+            }
+            // llama.cpp's phi3 has no rope_freqs tensor: one set of divisors or the other, never both.
+            if (desc_.rope_freqs) {
+                throw_error(STATUS_E_MODEL_BAD_TENSOR, "tensor rope_freqs.weight beside LongRoPE's %s and %s",
+                            LONGROPE_FACTORS_LONG, LONGROPE_FACTORS_SHORT);
+            }
+            longrope_ = longrope_bind(file, bind, hp_);
+        }
 
         layers_.assign((size_t)hp_.n_layer, hearth_layer_desc{});
         for (int64_t il = 0; il < hp_.n_layer; ++il) {
@@ -156,16 +170,22 @@ public:
         desc_.logit_scale = opt.logit_scale;
         desc_.logit_softcap = opt.logit_softcap;
         if (hp_.rope_yarn) {
-            rope_yarn_corr_dims(hp_.n_rot, hp_.rope_yarn_ctx_orig, hp_.rope_freq_base, hp_.rope_yarn_beta_fast,
+            rope_yarn_corr_dims(hp_.n_rot, hp_.rope_ctx_orig, hp_.rope_freq_base, hp_.rope_yarn_beta_fast,
                                 hp_.rope_yarn_beta_slow, &desc_.rope_yarn_low, &desc_.rope_yarn_high);
         }
         desc_.rope_yarn_mscale = hp_.rope_yarn_mscale;
+        desc_.rope_mscale = hp_.rope_attn_factor;  // 1 with YaRN (its mscale holds the factor)
         desc_.n_expert_used = hp_.n_expert_used;
         desc_.moe_normalize = opt.moe_normalize_weights ? 1 : 0;
         desc_.moe_weights_scale = hp_.expert_weights_scale;
         desc_.moe_gating = opt.moe_gating;
         desc_.moe_act = opt.moe_act;
         desc_.layers = layers_.data();
+        set_context(hparams_default_context(hp_));
+    }
+
+    void set_context(int64_t n_ctx) override {
+        if (longrope_) desc_.rope_freqs = longrope_.factors_for(n_ctx);
     }
 
     const ModelHparams & hparams() const override { return hp_; }
@@ -224,6 +244,7 @@ private:
     WeightMatrix tok_embd_;                   // [n_vocab][n_embd]
     std::vector<hearth_layer_desc> layers_;   // [n_layer]: the one description of each layer's weights
     hearth_decoder_desc desc_{};              // points into layers_ and the mapping
+    LongRope longrope_;                       // empty unless the model has LongRoPE
     std::vector<std::unique_ptr<std::vector<float>>> storage_;  // converted norms/biases
 };
 

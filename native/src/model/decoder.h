@@ -51,6 +51,9 @@ struct DecoderOptions {
     float rope_freq_base_swa = 10000.0f;
     float rope_freq_scale_swa = 1.0f;
     bool rope_yarn_swa = false;                 // sliding layers get the model's YaRN too
+    // LongRoPE's two factor sets (model/longrope.h) when the file has them;
+    // false: such a file is refused (E_MODEL_UNSUPPORTED_ARCH).
+    bool longrope = false;
     // Mixture-of-experts FFN (qwen3moe, mellum): ffn_gate_inp + stacked
     // ffn_{gate,up,down}_exps instead of ffn_{gate,up,down}; the GPU backends
     // have no expert op yet, so such layers run on the CPU.

@@ -1,5 +1,6 @@
 #include "model/hparams.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/status.h"
@@ -7,6 +8,13 @@
 #include "model/hparams-check.h"
 
 namespace hearth {
+
+const char * const LONGROPE_FACTORS_LONG = "rope_factors_long.weight";
+const char * const LONGROPE_FACTORS_SHORT = "rope_factors_short.weight";
+
+int64_t hparams_default_context(const ModelHparams & h) {
+    return std::min<int64_t>(h.n_ctx_train > 0 ? h.n_ctx_train : 4096, 4096);
+}
 
 std::string hparams_key(const std::string & arch, const char * suffix) {
     return arch + "." + suffix;
@@ -69,7 +77,8 @@ void hparams_read_moe(const GgufFile & f, ModelHparams & h, const char * gate_in
 float hparams_read_nonnegative(const GgufFile & f, const std::string & key, float dflt) {
     auto v = f.get_float(key);
     if (!v) return dflt;
-    if (!std::isfinite(*v) || *v < 0) {
+    // A float64 past float's range is finite here but infinite once used.
+    if (!std::isfinite(*v) || !std::isfinite((float)*v) || *v < 0) {
         throw_error(STATUS_E_MODEL_BAD_HPARAMS, "model metadata %s = %g must be finite and not negative", key.c_str(), *v);
     }
     return (float)*v;
@@ -134,25 +143,35 @@ ModelHparams hparams_read_common(const GgufFile & f, const std::string & arch, c
     if (auto f1 = f.get_float(hparams_key(arch, "rope.scale_linear"))) factor = (float)*f1;  // older key
     auto type = f.get_string(hparams_key(arch, "rope.scaling.type"));
     h.rope_yarn = type && *type == "yarn";
+    // llama.cpp's converter writes Phi-3's LongRoPE as the two factor tensors
+    // and no type, so either one marks it.
+    h.rope_longrope = (type && *type == "longrope") || f.find_tensor(LONGROPE_FACTORS_LONG) ||
+                      f.find_tensor(LONGROPE_FACTORS_SHORT);
     if (auto f2 = f.get_float(hparams_key(arch, "rope.scaling.factor"))) {
-        if (!type || *type == "linear" || h.rope_yarn) factor = (float)*f2;
+        if (!type || *type == "linear" || h.rope_yarn || *type == "longrope") factor = (float)*f2;
     }
-    if (type && *type != "linear" && *type != "none" && *type != "llama3" && *type != "yarn") {
+    if (type && *type != "linear" && *type != "none" && *type != "llama3" && *type != "yarn" && *type != "longrope") {
         throw_error(STATUS_E_MODEL_UNSUPPORTED_ARCH, "%s: rope scaling type '%.*s' is not supported", arch.c_str(),
                     (int)type->size(), type->data());
     }
+    if (h.rope_yarn || h.rope_longrope) {
+        h.rope_ctx_orig = optional_int(f, hparams_key(arch, "rope.scaling.original_context_length"), h.n_ctx_train);
+    }
+    const float attn = hparams_read_positive(f, hparams_key(arch, "rope.scaling.attn_factor"), 1.0f);
     if (h.rope_yarn) {
         // DeepSeek's variant scales the magnitude by another rule: refused rather than run wrong.
         if (f.get_float(hparams_key(arch, "rope.scaling.yarn_log_multiplier"))) {
             throw_error(STATUS_E_MODEL_UNSUPPORTED_ARCH, "%s: YaRN with rope.scaling.yarn_log_multiplier is not supported",
                         arch.c_str());
         }
-        h.rope_yarn_ctx_orig = optional_int(f, hparams_key(arch, "rope.scaling.original_context_length"), h.n_ctx_train);
         h.rope_yarn_beta_fast = hparams_read_positive(f, hparams_key(arch, "rope.scaling.yarn_beta_fast"), 32.0f);
         h.rope_yarn_beta_slow = hparams_read_positive(f, hparams_key(arch, "rope.scaling.yarn_beta_slow"), 1.0f);
-        const float attn = hparams_read_positive(f, hparams_key(arch, "rope.scaling.attn_factor"), 1.0f);
         // llama.cpp's net magnitude: its context scales attn_factor so that only the YaRN term remains.
         h.rope_yarn_mscale = attn * (factor > 1.0f ? 1.0f + 0.1f * std::log(factor) : 1.0f);
+    } else {
+        // Without YaRN llama.cpp multiplies cos and sin by the stated factor
+        // alone (1 when absent: it does not derive LongRoPE's from the contexts).
+        h.rope_attn_factor = attn;
     }
     // 0 (or absent) means no scaling; NaN or a negative factor is not "none".
     if (!(factor >= 0.0f) || std::isinf(factor)) {

@@ -23,13 +23,22 @@ struct ModelHparams {
     int64_t n_rot = 0;       // <arch>.rope.dimension_count (default head_dim)
     float norm_eps = 1e-5f;  // <arch>.attention.layer_norm_rms_epsilon (or layer_norm_epsilon)
     float rope_freq_base = 10000.0f;  // <arch>.rope.freq_base
-    float rope_freq_scale = 1.0f;     // 1 / the scaling factor (linear or YaRN)
-    // YaRN (rope.scaling.type yarn): the context the model was trained at
-    // before scaling, ggml's beta_fast/slow, and the magnitude on cos/sin.
+    float rope_freq_scale = 1.0f;     // 1 / rope.scaling.factor (linear, YaRN, or stated beside LongRoPE)
+    // The context the model was trained at before its RoPE was scaled:
+    // YaRN's correction dims and LongRoPE's factor choice are taken from it.
+    int64_t rope_ctx_orig = 0;        // <arch>.rope.scaling.original_context_length (default context_length)
+    // YaRN (rope.scaling.type yarn): ggml's beta_fast/slow, and the magnitude on cos/sin.
     bool rope_yarn = false;
-    int64_t rope_yarn_ctx_orig = 0;   // <arch>.rope.scaling.original_context_length (default context_length)
     float rope_yarn_beta_fast = 32.0f, rope_yarn_beta_slow = 1.0f;
     float rope_yarn_mscale = 1.0f;    // <arch>.rope.scaling.attn_factor x (1 + 0.1 ln factor)
+    // LongRoPE (rope.scaling.type longrope, or the rope_factors_long/short
+    // tensors that the converter writes without stating a type): per-pair
+    // divisors chosen by the load's context (model/decoder.cpp), and cos/sin
+    // times rope_attn_factor. phi3 only; other architectures refuse it.
+    bool rope_longrope = false;
+    // <arch>.rope.scaling.attn_factor outside YaRN (1 when absent, as in
+    // llama.cpp): the magnitude on cos and sin of every rotated pair.
+    float rope_attn_factor = 1.0f;
     bool rope_neox = false;           // pairs (i, i+n_rot/2) instead of (2i, 2i+1)
     // Mixture of experts (hparams_read_moe); 0 experts: a dense FFN.
     int64_t n_expert = 0;             // <arch>.expert_count
@@ -76,6 +85,15 @@ SlidingWindow hparams_read_swa(const GgufFile & file, const ModelHparams & h, in
 // dflt when absent. E_MODEL_BAD_HPARAMS naming the key otherwise.
 float hparams_read_nonnegative(const GgufFile & file, const std::string & key, float dflt);
 float hparams_read_positive(const GgufFile & file, const std::string & key, float dflt);
+
+// LongRoPE's per-pair divisors, [n_rot/2] F32 each: the long ones for a
+// context past rope.scaling.original_context_length, else the short ones.
+extern const char * const LONGROPE_FACTORS_LONG;   // "rope_factors_long.weight"
+extern const char * const LONGROPE_FACTORS_SHORT;  // "rope_factors_short.weight"
+
+// The context a session gets when neither it nor the model's load asks for
+// one: context_length, at most 4096.
+int64_t hparams_default_context(const ModelHparams & h);
 
 // Key name helper: "<arch>.<suffix>".
 std::string hparams_key(const std::string & arch, const char * suffix);

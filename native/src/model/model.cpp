@@ -8,6 +8,7 @@
 
 #include "cpu/thread-pool.h"
 #include "gguf/gguf-reader.h"
+#include "model/kv-cache.h"
 #include "tokenizer/tokenizer.h"
 
 namespace hearth {
@@ -43,6 +44,8 @@ void prefault_tensors(const GgufFile & file, const std::function<void(double)> &
 } // namespace
 
 std::shared_ptr<Model> Model::load(const std::string & path, const ModelLoadOptions & options) {
+    // Before any mapping: the same bounds a session's context has.
+    if (options.n_ctx > 0) KvCache::check_context_length(options.n_ctx);
     std::shared_ptr<Model> m(new Model());
     m->path_ = path;
     GgufOpenOptions go;
@@ -52,6 +55,8 @@ std::shared_ptr<Model> Model::load(const std::string & path, const ModelLoadOpti
     if (options.on_progress) options.on_progress(0.05);
     // Architecture first: an unsupported arch is the clearest error to give.
     m->arch_ = arch_create(*m->gguf_);
+    m->n_ctx_ = options.n_ctx > 0 ? options.n_ctx : hparams_default_context(m->arch_->hparams());
+    m->arch_->set_context(m->n_ctx_);
     // The tokenizer (hash maps over ~150k tokens and merges) and the weights'
     // pages are independent: build the one while the other is mapped in.
     // The thread's error travels as a code and a message: std::exception_ptr
@@ -85,7 +90,7 @@ std::shared_ptr<Model> Model::load(const std::string & path, const ModelLoadOpti
     PlacementRequest pr;
     pr.backend = options.backend;
     pr.gpu_layers = options.gpu_layers;
-    pr.n_ctx = std::min<int64_t>(m->arch_->hparams().n_ctx_train > 0 ? m->arch_->hparams().n_ctx_train : 4096, 4096);
+    pr.n_ctx = hparams_default_context(m->arch_->hparams());
     m->placement_ = placement_decide(m->arch_->backend_desc(), pr);
     if (options.on_progress) options.on_progress(1.0);
     return m;

@@ -23,6 +23,10 @@ class ThreadPool;
 
 struct ModelLoadOptions {
     int threads = 0;         // <= 0: physical cores
+    // The context sessions get when they ask for none, and the one RoPE
+    // settings that depend on the context are chosen for (phi3's LongRoPE
+    // factor set: ModelArch::set_context); 0: hparams_default_context.
+    int64_t n_ctx = 0;
     bool use_mmap = true;
     std::string backend = "auto";           // auto | cpu | cuda | vulkan
     int64_t gpu_layers = GPU_LAYERS_AUTO;   // a count, GPU_LAYERS_AUTO or GPU_LAYERS_ALL
@@ -41,6 +45,8 @@ public:
     const ModelArch & arch() const { return *arch_; }
     const ModelHparams & hparams() const { return arch_->hparams(); }
     const std::string & path() const { return path_; }
+    // ModelLoadOptions::n_ctx, or the default it stands for.
+    int64_t n_ctx() const { return n_ctx_; }
     int threads() const;
 
     // Forward passes of all sessions of this model take turns: they share
@@ -60,6 +66,7 @@ public:
 private:
     Model() = default;
     std::string path_;
+    int64_t n_ctx_ = 0;
     std::unique_ptr<GgufFile> gguf_;
     std::unique_ptr<Tokenizer> tokenizer_;
     std::unique_ptr<ModelArch> arch_;

@@ -29,7 +29,7 @@ const INT_VALUES: readonly { label: string; type: 'int32' | 'uint64' | 'int64'; 
   { label: '2^63-1', type: 'int64', value: 2n ** 63n - 1n },
 ];
 
-const FLOAT_KEYS = ['attention.layer_norm_rms_epsilon', 'rope.freq_base', 'rope.scaling.factor'] as const;
+const FLOAT_KEYS = ['attention.layer_norm_rms_epsilon', 'rope.freq_base', 'rope.scaling.factor', 'rope.scaling.attn_factor'] as const;
 const FLOAT_VALUES: readonly { label: string; value: number }[] = [
   { label: 'NaN', value: NaN }, { label: '-inf', value: -Infinity }, { label: '0', value: 0 }, { label: '1e300', value: 1e300 },
 ];

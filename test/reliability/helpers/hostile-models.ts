@@ -36,6 +36,12 @@ export interface TinyShape {
   outputTensor: boolean;
   /** Rows of output.weight when it differs from nVocab (hostile). */
   outputRows?: number;
+  /**
+   * phi3 LongRoPE: rope_factors_long/short.weight ([headDim/2] F32, around 4
+   * and 1.5) as the first tensors, so that a seed carrying only the header and
+   * the first bytes of data has real factors; original context 32, attn_factor 1.2.
+   */
+  longRope?: boolean;
 }
 
 export const TINY: Readonly<TinyShape> = {
@@ -82,7 +88,9 @@ export function tinyTensors(s: TinyShape): GgufTensorSpec[] {
   const t = (name: string, shape: number[], mean = 0): GgufTensorSpec => ({
     name, type: 'F32', shape, data: pattern(shape.reduce((a, b) => a * b, 1), ++seed, mean),
   });
-  const out: GgufTensorSpec[] = [t('token_embd.weight', [E, s.nVocab]), t('output_norm.weight', [E], 1)];
+  const out: GgufTensorSpec[] = [];
+  if (s.longRope) out.push(t('rope_factors_long.weight', [s.headDim / 2], 4), t('rope_factors_short.weight', [s.headDim / 2], 1.5));
+  out.push(t('token_embd.weight', [E, s.nVocab]), t('output_norm.weight', [E], 1));
   const sc2 = s.arch === 'starcoder2';
   const oss = s.arch === 'gpt-oss';
   if (sc2) out.push(t('output_norm.bias', [E]));
@@ -146,6 +154,12 @@ export function tinySettings(s: TinyShape): GgufMetadataEntry[] {
       ? ([
           { key: key('attention.sliding_window'), type: 'uint32', value: 4 },
           { key: key('attention.sliding_window_pattern'), type: 'uint32', value: 2 },
+        ] as GgufMetadataEntry[])
+      : []),
+    ...(s.longRope
+      ? ([
+          { key: key('rope.scaling.original_context_length'), type: 'uint32', value: 32 },
+          { key: key('rope.scaling.attn_factor'), type: 'float32', value: 1.2 },
         ] as GgufMetadataEntry[])
       : []),
     ...(s.arch === 'qwen3moe' || s.arch === 'gpt-oss'

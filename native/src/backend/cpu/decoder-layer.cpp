@@ -84,10 +84,11 @@ void decoder_attention_cpu(const CpuContext & ctx, const hearth_decoder_desc & d
     yarn.high = d.rope_yarn_high;
     yarn.mscale = d.rope_yarn_mscale;
     const RopeYarn * y = L.rope_yarn ? &yarn : nullptr;
+    const float mscale = d.rope_mscale != 0.0f ? d.rope_mscale : 1.0f;  // LongRoPE's attention factor
     for (int64_t t = 0; t < n; ++t) {
         const int64_t pos = pos0 + t;
-        cpu_rope(q + t * Q, H, D, d.n_rot, pos, L.rope_freq_base, L.rope_freq_scale, neox, d.rope_freqs, y);
-        cpu_rope(k + t * KV, HKV, D, d.n_rot, pos, L.rope_freq_base, L.rope_freq_scale, neox, d.rope_freqs, y);
+        cpu_rope(q + t * Q, H, D, d.n_rot, pos, L.rope_freq_base, L.rope_freq_scale, neox, d.rope_freqs, y, mscale);
+        cpu_rope(k + t * KV, HKV, D, d.n_rot, pos, L.rope_freq_base, L.rope_freq_scale, neox, d.rope_freqs, y, mscale);
         cpu_f32_to_f16(k + t * KV, kc + pos * KV, KV);
         cpu_f32_to_f16(v + t * KV, vc + pos * KV, KV);
     }
@@ -175,7 +176,9 @@ void decoder_head_cpu(const CpuContext & ctx, const hearth_decoder_desc & d, con
 }
 
 void decoder_rope_shift_keys(const hearth_decoder_desc & d, const hearth_layer_desc & L, float * k, int64_t delta) {
-    // A pure rotation by the YaRN-mixed angles: the keys carry their magnitude (mscale) already.
+    // A pure rotation by the YaRN-mixed angles (and the model's factor set):
+    // the keys carry their magnitude (either mscale) already. llama.cpp's
+    // shift scales them again; Hearth's keeps what a fresh evaluation gives.
     RopeYarn yarn;
     yarn.low = d.rope_yarn_low;
     yarn.high = d.rope_yarn_high;

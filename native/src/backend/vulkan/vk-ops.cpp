@@ -168,15 +168,16 @@ void rec_softmax(Device & dev, const Buffer & x, int64_t rows, int64_t n) {
 }
 
 void rope_table(std::vector<float> & cs, int64_t pos0, int64_t n, int64_t n_rot, float freq_base, float freq_scale,
-                const float * freqs, const RopeYarn * yarn) {
+                const float * freqs, const RopeYarn * yarn, float mscale) {
     const int64_t half = n_rot / 2;
     cs.resize((size_t)(n * half * 2));
     for (int64_t i = 0; i < half; ++i) {
         for (int64_t t = 0; t < n; ++t) {
-            float mscale = 1.0f;
-            const double theta = rope_angle(pos0 + t, i, n_rot, freq_base, freq_scale, freqs, yarn, &mscale);
-            cs[(size_t)((t * half + i) * 2)] = (float)std::cos(theta) * mscale;
-            cs[(size_t)((t * half + i) * 2 + 1)] = (float)std::sin(theta) * mscale;
+            float m = 1.0f;
+            const double theta = rope_angle(pos0 + t, i, n_rot, freq_base, freq_scale, freqs, yarn, &m);
+            if (!yarn) m = mscale;
+            cs[(size_t)((t * half + i) * 2)] = (float)std::cos(theta) * m;
+            cs[(size_t)((t * half + i) * 2 + 1)] = (float)std::sin(theta) * m;
         }
     }
 }

@@ -59,9 +59,10 @@ void rec_attention(Device & dev, const Buffer & q, const Buffer & k, const Buffe
 void rec_softmax(Device & dev, const Buffer & x, int64_t rows, int64_t n);
 
 // cs[t][i] = (cos, sin) of (pos0 + t) * freq_scale * base^(-2i/n_rot) / freqs[i]
-// (YaRN-mixed and times its mscale when yarn is given), the angles of
-// cpu_rope (cpu/cpu-ops.h rope_angle), for t < n, i < n_rot/2.
+// (YaRN-mixed and times its mscale when yarn is given, else times mscale:
+// LongRoPE's attention factor), the angles of cpu_rope (cpu/cpu-ops.h
+// rope_angle), for t < n, i < n_rot/2.
 void rope_table(std::vector<float> & cs, int64_t pos0, int64_t n, int64_t n_rot, float freq_base, float freq_scale,
-                const float * freqs, const RopeYarn * yarn = nullptr);
+                const float * freqs, const RopeYarn * yarn = nullptr, float mscale = 1.0f);
 
 } // namespace hearth::vk

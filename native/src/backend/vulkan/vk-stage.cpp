@@ -23,7 +23,8 @@ bool stage_runs_op(int op) {
     case HEARTH_OP_RESIDUAL_SCALE:
     case HEARTH_OP_LOGIT_SCALE:
     case HEARTH_OP_LOGIT_SOFTCAP:
-    case HEARTH_OP_ROPE_YARN: return true;
+    case HEARTH_OP_ROPE_YARN:
+    case HEARTH_OP_ROPE_MSCALE: return true;  // both in the host-built cos/sin tables
     default: return false;  // the experts (HEARTH_OP_MOE) stay on the CPU
     }
 }
@@ -50,6 +51,7 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
     yarn_.low = d.rope_yarn_low;
     yarn_.high = d.rope_yarn_high;
     yarn_.mscale = d.rope_yarn_mscale;
+    if (d.rope_mscale != 0.0f) rope_mscale_ = d.rope_mscale;
     if (d.rope_freqs) rope_freqs_.assign(d.rope_freqs, d.rope_freqs + n_rot_ / 2);
     if (head_dim_ > 256 || head_dim_ % 2 != 0 || n_head_kv_ <= 0 || n_head_ % n_head_kv_ != 0 || n_rot_ > head_dim_ ||
         n_rot_ % 2 != 0) {
@@ -179,7 +181,8 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
     std::vector<std::vector<float>> cs(ropes_.size());
     uint64_t cs_bytes = 0;
     for (size_t r = 0; r < ropes_.size(); ++r) {
-        rope_table(cs[r], pos0, n, n_rot_, ropes_[r].base, ropes_[r].scale, freqs, ropes_[r].yarn ? &yarn_ : nullptr);
+        rope_table(cs[r], pos0, n, n_rot_, ropes_[r].base, ropes_[r].scale, freqs, ropes_[r].yarn ? &yarn_ : nullptr,
+                   rope_mscale_);
         cs_bytes += cs[r].size() * 4;
     }
     const uint64_t x_bytes = (uint64_t)(n * E * 4);

@@ -67,6 +67,7 @@ private:
     struct RopeSet { float base, scale; bool yarn; };
     std::vector<RopeSet> ropes_;     // the distinct (base, scale, YaRN) of the stage's layers
     RopeYarn yarn_;                  // the decoder's YaRN, for sets with yarn
+    float rope_mscale_ = 1.0f;       // cos/sin times this in sets without yarn (LongRoPE's attention factor)
     std::vector<StageLayer> layers_;
     BufferPtr residual_scale_;       // [1] or null
     BufferPtr out_norm_, out_norm_b_;
