@@ -340,6 +340,17 @@ export async function randomModel(spec: RandomModelSpec): Promise<string> {
   return cached(path.join(CACHE_DIR, `${specKey(spec)}-F32.gguf`), (tmp) => writeRandomModel(spec, tmp));
 }
 
+/**
+ * Deletes every cached file of spec (F32 and the formats made from it): the
+ * tests at released models' layer shapes call it under CI, where the cache
+ * only lives for one run and gigabyte files would add up on the disk.
+ */
+export function dropCachedModels(spec: RandomModelSpec): void {
+  if (!fs.existsSync(CACHE_DIR)) return;
+  const prefix = `${specKey(spec)}-`;
+  for (const f of fs.readdirSync(CACHE_DIR)) if (f.startsWith(prefix)) fs.rmSync(path.join(CACHE_DIR, f), { force: true });
+}
+
 /** Path of the cached model quantized to `target` with our quantizer (hearth quantize). */
 export async function randomModelAs(spec: RandomModelSpec, target: string): Promise<string> {
   const f32 = await randomModel(spec);
