@@ -53,6 +53,8 @@ export interface CpuAttentionArgs {
   pos0: number;
   /** Default 1/sqrt(headDim). */
   scale?: number;
+  /** [nHead]: each head's learned sink logit joins its softmax's denominator (gpt-oss). */
+  sinks?: Float32Array;
 }
 
 export interface CpuPeaks {

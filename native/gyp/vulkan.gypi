@@ -22,6 +22,7 @@
             "../src/backend/vulkan/vk-api.cpp",
             "../src/backend/vulkan/vk-device.cpp",
             "../src/backend/vulkan/vk-ops.cpp",
+            "../src/backend/vulkan/vk-moe.cpp",
             "../src/backend/vulkan/vk-stage.cpp",
             "../src/backend/vulkan/vk-backend.cpp",
             "../src/backend/vulkan/vk-testing.cpp"
@@ -38,7 +39,10 @@
                 "../src/backend/vulkan/shaders/rope.comp",
                 "../src/backend/vulkan/shaders/kv_store.comp",
                 "../src/backend/vulkan/shaders/softmax.comp",
-                "../src/backend/vulkan/shaders/attention.comp"
+                "../src/backend/vulkan/shaders/attention.comp",
+                "../src/backend/vulkan/shaders/moe_topk.comp",
+                "../src/backend/vulkan/shaders/moe_tiles.comp",
+                "../src/backend/vulkan/shaders/moe_combine.comp"
               ],
               "outputs": ["<(SHARED_INTERMEDIATE_DIR)/hearth/vk-shaders.h"],
               "action": ["node", "<(module_root_dir)/native/src/backend/vulkan/shaders/embed-shaders.js",

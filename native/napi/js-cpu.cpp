@@ -268,6 +268,14 @@ Napi::Value attention(const Napi::CallbackInfo & info) {
     a.q = q.As<Napi::Float32Array>().Data();
     a.k = k.As<Napi::Uint16Array>().Data();
     a.v = v.As<Napi::Uint16Array>().Data();
+    Napi::Value sinks = o.Get("sinks");  // optional Float32Array [nHead]
+    if (!sinks.IsUndefined() && !sinks.IsNull()) {
+        if (!sinks.IsTypedArray() || sinks.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array ||
+            sinks.As<Napi::Float32Array>().ElementLength() < (size_t)a.n_head) {
+            bad_arg("args.sinks must be a Float32Array of nHead");
+        }
+        a.sinks = sinks.As<Napi::Float32Array>().Data();
+    }
     Napi::Float32Array out = out_arg(info, 2, q_len);
     a.out = out.Data();
     cpu_attention(CpuContext{kt, pool_of_size(threads_arg(info, 3))}, a);

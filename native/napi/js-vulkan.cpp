@@ -102,7 +102,7 @@ Napi::Value probe(const Napi::CallbackInfo & info) {
     }
     out.Set("devices", list);
     Napi::Object sup = Napi::Object::New(env);
-    for (int t : {0, 1, 2, 3, 6, 7, 8, 10, 11, 12, 13, 14, 30}) sup.Set(std::to_string(t), n > 0 && bk->supports(0, HEARTH_OP_MATMUL, t));
+    for (int t : {0, 1, 2, 3, 6, 7, 8, 10, 11, 12, 13, 14, 30, 39}) sup.Set(std::to_string(t), n > 0 && bk->supports(0, HEARTH_OP_MATMUL, t));
     out.Set("matmulTypes", sup);
     return out;
 }
@@ -128,6 +128,13 @@ Napi::Value set_16bit(const Napi::CallbackInfo & info) {
     return Napi::Boolean::New(info.Env(), vk_test::halves16_in_use());
 }
 
+// vulkanSetMoeLimits(tokens, experts): test limits for stages created afterwards (0: none).
+Napi::Value set_moe_limits(const Napi::CallbackInfo & info) {
+    if (!info[0].IsNumber() || !info[1].IsNumber()) bad("tokens and experts must be numbers");
+    vk_test::set_moe_limits(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value());
+    return info.Env().Undefined();
+}
+
 // vulkanRunOp(op, args) -> Float32Array (Uint16Array for kvStore); args per op as in vulkan-binding.ts.
 Napi::Value run_op(const Napi::CallbackInfo & info) {
     Napi::Env env = info.Env();
@@ -150,10 +157,10 @@ Napi::Value run_op(const Napi::CallbackInfo & info) {
                                        fnum(a, "eps", 1e-5f), out.data(), err), err);
         return copy_f32(env, out.data(), out.size());
     }
-    if (op == "add" || op == "mul" || op == "swiglu") {
+    if (op == "add" || op == "mul" || op == "swiglu" || op == "swigluOai") {
         const int64_t n = num(a, "n"), b_len = num(a, "bLen", (uint64_t)n);
         std::vector<float> out((size_t)n, NAN);
-        const int code = op == "add" ? 0 : op == "mul" ? 1 : 2;
+        const int code = op == "add" ? 0 : op == "mul" ? 1 : op == "swiglu" ? 2 : 6;
         check_bk(env, vk_test::eltwise(code, f32(a, "a", (size_t)n), f32(a, "b", (size_t)b_len), b_len, n, out.data(), err), err);
         return copy_f32(env, out.data(), out.size());
     }
@@ -177,7 +184,8 @@ Napi::Value run_op(const Napi::CallbackInfo & info) {
         std::vector<float> out((size_t)(n * nh * hd), NAN);
         check_bk(env, vk_test::attention(f32(a, "q", (size_t)(n * nh * hd)), u16(a, "k", (size_t)((pos0 + n) * nkv * hd)),
                                         u16(a, "v", (size_t)((pos0 + n) * nkv * hd)), out.data(), n, nh, nkv, hd, pos0,
-                                        fnum(a, "scale", 1.0f / std::sqrt((float)hd)), err), err);
+                                        fnum(a, "scale", 1.0f / std::sqrt((float)hd)), f32(a, "sinks", (size_t)nh, true),
+                                        err), err);
         return copy_f32(env, out.data(), out.size());
     }
     if (op == "kvStore") {
@@ -412,6 +420,7 @@ void init_vulkan(Napi::Env env, Napi::Object exports) {
     exports.Set("vulkanSetSubgroup", Napi::Function::New(env, guarded<set_subgroup>, "vulkanSetSubgroup"));
     exports.Set("vulkanSet8Bit", Napi::Function::New(env, guarded<set_8bit>, "vulkanSet8Bit"));
     exports.Set("vulkanSet16Bit", Napi::Function::New(env, guarded<set_16bit>, "vulkanSet16Bit"));
+    exports.Set("vulkanSetMoeLimits", Napi::Function::New(env, guarded<set_moe_limits>, "vulkanSetMoeLimits"));
     exports.Set("vulkanRunOp", Napi::Function::New(env, guarded<run_op>, "vulkanRunOp"));
     exports.Set("vulkanBufferRoundTrip", Napi::Function::New(env, guarded<buffer_round_trip>, "vulkanBufferRoundTrip"));
     exports.Set("vulkanBufferAlloc", Napi::Function::New(env, guarded<buffer_alloc>, "vulkanBufferAlloc"));

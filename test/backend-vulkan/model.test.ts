@@ -22,6 +22,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { quantizeModel } from '../../extension/engine/quantize';
 import { randomModelAs, type RandomModelSpec } from '../helpers/model-factory';
+import { randomModelMxfp4 } from '../helpers/mxfp4-model';
 import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 import { skipWithoutVulkan, vk, type StageTestOptions, type StageTestResult } from './vulkan-binding';
 import { loadBinding } from '../../extension/engine/binding';
@@ -271,5 +272,76 @@ describe('vulkan whole-model parity with the CPU engine', function () {
         });
       }
     }
+  });
+
+  /**
+   * Mixture-of-experts layers on the device (router, top-k on the device,
+   * expert tiles, weighted sum) and gpt-oss's attention sinks. 14 tokens: a
+   * batch of 9 (two expert tiles for the busiest experts), then single steps
+   * (the one-pair tiles) past gpt-oss's and mellum's window of 8. The random
+   * routers have clear winners (model-factory), so a wrong pick, weight or
+   * sink moves the logits by O(1) where the kernels agree to 1e-5.
+   */
+  describe('mixture of experts and attention sinks', function () {
+    before(function () {
+      skipWithoutSharedModels(this);
+    });
+    after(() => vk.vulkanSetMoeLimits(0, 0));
+    const TOKENS = [1, 300, 4000, 999, 23, 7000, 42, 1234, 15000, 77, 5000, 8, 31000, 600];
+    const vocabFrom = (): string => sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf');
+    const QWEN3MOE = (): RandomModelSpec => ({
+      arch: 'qwen3moe', vocabFrom: vocabFrom(), pre: 'qwen2', nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 64,
+      nFf: 1024, nExpert: 16, nExpertUsed: 4, nFfExp: 256, nCtx: 256, tiedEmbeddings: true, ropeFreqBase: 1000000, seed: 15,
+    });
+    const MELLUM = (): RandomModelSpec => ({ ...QWEN3MOE(), arch: 'mellum', tiedEmbeddings: false, slidingWindow: 8, seed: 16 });
+    // As arch-placement.test.ts's: sinks, biased router and experts, the clipped SwiGLU, sliding layers, YaRN.
+    const GPT_OSS = (): RandomModelSpec => ({
+      arch: 'gpt-oss', vocabFrom: vocabFrom(), nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 64, nFf: 1024, nExpert: 8,
+      nExpertUsed: 4, nFfExp: 256, nCtx: 256, tiedEmbeddings: false, ropeFreqBase: 150000, slidingWindow: 8,
+      ropeYarn: { factor: 4, origCtx: 64 }, seed: 61,
+    });
+    const CASES: Array<{ label: string; spec: () => RandomModelSpec; formats: string[] }> = [
+      { label: 'qwen3moe (softmax top-4 of 16, renormalized)', spec: QWEN3MOE, formats: ['F32', 'Q8_0', 'Q4_K'] },
+      { label: 'mellum (qwen3moe + sliding window)', spec: MELLUM, formats: ['F32', 'Q8_0'] },
+      { label: 'gpt-oss (sinks, biases, top-4 of 8 by logit, clipped SwiGLU)', spec: GPT_OSS, formats: ['F32', 'Q8_0'] },
+    ];
+    for (const c of CASES) {
+      for (const format of c.formats) {
+        it(`${c.label} ${format}`, async () => {
+          const file = await randomModelAs(c.spec(), format);
+          const opts: StageTestOptions = { batches: [9] };
+          if (format !== 'F32') opts.cpuReferencePath = await dequantized(file);
+          run(file, TOKENS, opts, REL_TOL[format], `${c.label} ${format}`);
+        });
+      }
+    }
+
+    it('gpt-oss with MXFP4 experts (as released files have them)', async () => {
+      const file = await randomModelMxfp4(GPT_OSS(), 'experts');
+      // MXFP4 quantizes the CPU's activations to Q8 like the other block formats.
+      run(file, TOKENS, { batches: [9], cpuReferencePath: await dequantized(file) }, 0.1, 'gpt-oss MXFP4 experts');
+    });
+
+    it('qwen3moe split into chunks of 3 tokens and buffers of 5 experts (the paths of large models)', async () => {
+      const file = await randomModelAs(QWEN3MOE(), 'Q8_0');
+      vk.vulkanSetMoeLimits(3, 5);
+      try {
+        run(file, TOKENS, { batches: [9], split: 1, cpuReferencePath: await dequantized(file) }, REL_TOL.Q8_0, 'qwen3moe chunked Q8_0');
+      } finally {
+        vk.vulkanSetMoeLimits(0, 0);
+      }
+    });
+
+    it('gpt-oss with the fallbacks (shared-memory reductions, word loads)', async () => {
+      const file = await randomModelAs(GPT_OSS(), 'Q8_0');
+      vk.vulkanSetSubgroup(false);
+      vk.vulkanSet8Bit(false);
+      try {
+        run(file, TOKENS, { batches: [9], cpuReferencePath: await dequantized(file) }, REL_TOL.Q8_0, 'gpt-oss Q8_0 fallbacks');
+      } finally {
+        vk.vulkanSetSubgroup(true);
+        vk.vulkanSet8Bit(true);
+      }
+    });
   });
 });

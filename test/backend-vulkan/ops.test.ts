@@ -6,7 +6,8 @@
  * once, which is most of this file's time on lavapipe) against a
  * float64 product of the CPU's own dequantized weights; RMSNorm, element-wise
  * ops, softmax, RoPE (normal / NeoX / freq factors), the F16 KV store and GQA
- * causal attention against the CPU kernels (cpu* bindings).
+ * causal attention (with and without gpt-oss's sinks) against the CPU kernels
+ * (cpu* bindings); gpt-oss's clipped SwiGLU against its formula in float64.
  *
  * Tolerances: the GPU sums in f32 in another order than the references, so
  * errors are bounded relative to the magnitudes summed (matmul: 1e-5 of
@@ -17,7 +18,7 @@ import { cpu, makeRng, randomArray } from '../kernels/kernel-helpers';
 import { f16Bits, f16ToF32, probe, skipWithoutVulkan, vk } from './vulkan-binding';
 
 const TYPES: Record<string, number> = {
-  F32: 0, F16: 1, BF16: 30, Q4_0: 2, Q4_1: 3, Q5_0: 6, Q5_1: 7, Q8_0: 8, Q4_K: 12, Q5_K: 13, Q6_K: 14,
+  F32: 0, F16: 1, BF16: 30, Q4_0: 2, Q4_1: 3, Q5_0: 6, Q5_1: 7, Q8_0: 8, Q4_K: 12, Q5_K: 13, Q6_K: 14, MXFP4: 39,
 };
 
 function maxAbs(a: ArrayLike<number>): number {
@@ -177,6 +178,19 @@ describe('vulkan ops vs the CPU reference', function () {
     assertClose(got, Float32Array.from(a, (v, i) => v + bias[i % 40]), 1e-6, 'add broadcast');
   });
 
+  it("swigluOai: gpt-oss's clipped SwiGLU (gate below 7, up within +-7, plus one) on values past both clips", () => {
+    const n = 1000;
+    const gate = randomArray(n, 34, 12);
+    const up = randomArray(n, 35, 12);
+    const got = vk.vulkanRunOp('swigluOai', { a: gate, b: up, n });
+    const ref = Float64Array.from(gate, (g0, i) => {
+      const g = Math.min(g0, 7);
+      const u = Math.min(Math.max(up[i], -7), 7);
+      return (g / (1 + Math.exp(-1.702 * g))) * (u + 1);
+    });
+    assertClose(got, ref, 1e-5 * maxAbs(ref), 'swigluOai');
+  });
+
   it('softmax per row (4 rows of 1000, logits up to 30)', () => {
     const rows = 4, n = 1000;
     const x = randomArray(rows * n, 41, 30);
@@ -221,21 +235,34 @@ describe('vulkan ops vs the CPU reference', function () {
   });
 
   for (const c of [
-    { nHead: 8, nHeadKv: 2, headDim: 64, pos0: 70, n: 5 },
-    { nHead: 4, nHeadKv: 4, headDim: 128, pos0: 0, n: 9 },
-    { nHead: 6, nHeadKv: 3, headDim: 32, pos0: 200, n: 1 },
+    { nHead: 8, nHeadKv: 2, headDim: 64, pos0: 70, n: 5, sinks: false },
+    { nHead: 4, nHeadKv: 4, headDim: 128, pos0: 0, n: 9, sinks: false },
+    { nHead: 6, nHeadKv: 3, headDim: 32, pos0: 200, n: 1, sinks: false },
+    // Sinks above and below the heads' largest scores (both branches of the merge), from the first position on.
+    { nHead: 8, nHeadKv: 2, headDim: 64, pos0: 0, n: 7, sinks: true },
+    { nHead: 6, nHeadKv: 3, headDim: 32, pos0: 200, n: 1, sinks: true },
   ]) {
-    it(`attention GQA ${c.nHead}/${c.nHeadKv}, head_dim ${c.headDim}, pos0 ${c.pos0}, ${c.n} queries`, () => {
+    const what = `attention GQA ${c.nHead}/${c.nHeadKv}, head_dim ${c.headDim}, pos0 ${c.pos0}, ${c.n} queries${c.sinks ? ', sinks' : ''}`;
+    it(what, () => {
       const nKv = c.pos0 + c.n;
       const rng = makeRng(71 + c.headDim);
       const q = randomArray(c.n * c.nHead * c.headDim, 72, 1.5);
       const k = Uint16Array.from({ length: nKv * c.nHeadKv * c.headDim }, () => f16Bits(rng() * 1.5));
       const v = Uint16Array.from({ length: nKv * c.nHeadKv * c.headDim }, () => f16Bits(rng() * 2));
-      const got = vk.vulkanRunOp('attention', { q, k, v, n: c.n, nHead: c.nHead, nHeadKv: c.nHeadKv, headDim: c.headDim, pos0: c.pos0 });
-      const ref = cpu.cpuAttention('generic', {
-        q, k, v, nTokens: c.n, nHead: c.nHead, nHeadKv: c.nHeadKv, headDim: c.headDim, nKv, pos0: c.pos0,
+      const sinks = c.sinks ? Float32Array.from({ length: c.nHead }, (_, h) => (h % 2 ? 8 : -2) + h * 0.5) : undefined;
+      const got = vk.vulkanRunOp('attention', {
+        q, k, v, n: c.n, nHead: c.nHead, nHeadKv: c.nHeadKv, headDim: c.headDim, pos0: c.pos0, sinks,
       });
+      const args = { q, k, v, nTokens: c.n, nHead: c.nHead, nHeadKv: c.nHeadKv, headDim: c.headDim, nKv, pos0: c.pos0 };
+      const ref = cpu.cpuAttention('generic', { ...args, sinks });
       assertClose(got, ref, 2e-5 * maxAbs(ref) + 1e-6, 'attention');
+      if (sinks) {
+        // The sinks must matter at this tolerance, or the check above proves nothing about them.
+        const plain = cpu.cpuAttention('generic', args);
+        let moved = 0;
+        for (let i = 0; i < ref.length; i++) moved = Math.max(moved, Math.abs(plain[i] - ref[i]));
+        assert.ok(moved > 100 * (2e-5 * maxAbs(ref) + 1e-6), `sinks move the output by only ${moved}`);
+      }
     });
   }
 });

@@ -68,9 +68,14 @@ export interface VulkanBinding {
   vulkanSet8Bit(allowed: boolean): boolean;
   /** Returns whether F16 / BF16 matmuls now use 16-bit loads. */
   vulkanSet16Bit(allowed: boolean): boolean;
+  /**
+   * Stages created afterwards run the experts in chunks of at most `tokens`
+   * tokens, with at most `experts` experts per weight buffer (0, 0: the device's limits).
+   */
+  vulkanSetMoeLimits(tokens: number, experts: number): void;
   vulkanRunOp(op: 'matmul', a: { type: number; W: Uint8Array; m: number; k: number; n: number; x: Float32Array }): Float32Array;
   vulkanRunOp(op: 'rmsNorm', a: { x: Float32Array; rows: number; n: number; w?: Float32Array | null; eps: number }): Float32Array;
-  vulkanRunOp(op: 'add' | 'mul' | 'swiglu', a: { a: Float32Array; b: Float32Array; n: number; bLen?: number }): Float32Array;
+  vulkanRunOp(op: 'add' | 'mul' | 'swiglu' | 'swigluOai', a: { a: Float32Array; b: Float32Array; n: number; bLen?: number }): Float32Array;
   vulkanRunOp(op: 'softmax', a: { x: Float32Array; rows: number; n: number }): Float32Array;
   vulkanRunOp(
     op: 'rope',
@@ -81,7 +86,10 @@ export interface VulkanBinding {
   ): Float32Array;
   vulkanRunOp(
     op: 'attention',
-    a: { q: Float32Array; k: Uint16Array; v: Uint16Array; n: number; nHead: number; nHeadKv: number; headDim: number; pos0: number; scale?: number },
+    a: {
+      q: Float32Array; k: Uint16Array; v: Uint16Array; n: number; nHead: number; nHeadKv: number; headDim: number; pos0: number;
+      scale?: number; sinks?: Float32Array;
+    },
   ): Float32Array;
   vulkanRunOp(op: 'kvStore', a: { src: Float32Array; n: number; row: number; pos0: number; nCtx: number; cache: Uint16Array }): Uint16Array;
   /** data through buffer_alloc / upload / download / free at `offset` of a fresh buffer. */

@@ -1,8 +1,8 @@
 /**
  * Which architectures' layers each GPU backend runs, from the ops it declares
- * (backend/layer-ops.h): Vulkan runs every block op but the
- * mixture-of-experts FFN (qwen3moe, mellum); CUDA runs QK-norm (qwen3) and
- * none of the later ops yet (LongRoPE's factors, but not its attention factor). Where a backend lacks an op it keeps the layers
+ * (backend/layer-ops.h): Vulkan runs every block op, the mixture-of-experts
+ * FFN (qwen3moe, mellum, gpt-oss) and attention sinks (gpt-oss) included;
+ * CUDA runs QK-norm (qwen3) and none of the later ops yet (LongRoPE's factors, but not its attention factor). Where a backend lacks an op it keeps the layers
  * on the CPU and says which ops, instead of running them without. Asked to offload, each GPU
  * backend keeps those layers on the CPU and says which op it lacks, instead
  * of running them without it. The CPU backend's stages run the CPU layer
@@ -10,7 +10,9 @@
  * greedy tokens as no offload.
  */
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
 import { loadModel } from '../../extension/engine/engine';
+import { rewriteModel } from '../../extension/engine/quantize';
 import { randomModelAs, type RandomModelSpec } from '../helpers/model-factory';
 import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 import { GPU_BACKENDS, skipWithoutGpu } from './gpu-backends';
@@ -68,10 +70,7 @@ describe('backend: placement of architectures the GPU backends do not run', func
   // device, or every layer on the CPU with a reason naming the ops it lacks.
   const EXPECT: Record<'cuda' | 'vulkan', Record<string, 'all' | RegExp>> = {
     vulkan: {
-      qwen3: 'all', gemma3: 'all', gemma2: 'all', starcoder2: 'all', granite: 'all',
-      qwen3moe: /layer 1 has a mixture-of-experts FFN, which it does not run/,
-      mellum: /layer 1 has a mixture-of-experts FFN, which it does not run/,
-      'gpt-oss': /layer 1 has a mixture-of-experts FFN and attention sinks, which it does not run/,
+      qwen3: 'all', gemma3: 'all', gemma2: 'all', starcoder2: 'all', granite: 'all', qwen3moe: 'all', mellum: 'all', 'gpt-oss': 'all',
       'phi3+longrope': 'all',
     },
     cuda: {
@@ -105,6 +104,30 @@ describe('backend: placement of architectures the GPU backends do not run', func
         }
       });
     }
+  }
+
+  // A backend that runs the experts still needs a kernel for their format:
+  // without one the layers stay on the CPU and the reason names the format.
+  if (GPU_BACKENDS.includes('vulkan')) {
+    it('vulkan: qwen3moe with Q2_K experts (no kernel) stays on the CPU, naming the format', async function () {
+      skipWithoutGpu(this, 'vulkan');
+      const out = files.qwen3moe.replace(/\.gguf$/, '-experts-Q2_K.gguf');
+      if (!fs.existsSync(out)) {
+        const tmp = `${out}.${process.pid}.tmp`;
+        const plan = (ts: { name: string }[]): Map<string, string> =>
+          new Map(ts.filter((t) => t.name.endsWith('_exps.weight')).map((t) => [t.name, 'Q2_K']));
+        await rewriteModel(files.qwen3moe, tmp, plan, 'Q2_K', undefined);
+        fs.renameSync(tmp, out);
+      }
+      const model = await loadModel(out, { threads: 1, backend: 'vulkan', gpuLayers: 'all' });
+      try {
+        const why = model.info.reasons.join(' | ');
+        assert.equal(model.info.gpuLayers, 0, why);
+        assert.ok(model.info.reasons.some((r) => /layer 1 has experts in a weight format it cannot run \(Q2_K\)/.test(r)), why);
+      } finally {
+        model.dispose();
+      }
+    });
   }
 
   for (const arch of ['qwen3', 'qwen3moe', 'gemma3', 'starcoder2', 'gemma2', 'granite', 'mellum', 'gpt-oss', 'phi3+longrope']) {

@@ -14,6 +14,7 @@ import * as path from 'path';
 import { loadModel, type GpuLayers } from '../../extension/engine/engine';
 import { quantizeModel } from '../../extension/engine/quantize';
 import { CACHE_DIR, randomModel, type RandomModelSpec } from '../helpers/model-factory';
+import { randomModelMxfp4 } from '../helpers/mxfp4-model';
 import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
 import { GPU_BACKENDS, skipWithoutGpu } from './gpu-backends';
 import * as fs from 'fs';
@@ -43,7 +44,9 @@ const FORMATS = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_K_M', 'Q6_K'] as cons
  * The block features past the llama block, each on a backend that declares
  * its op (backend/layer-ops.h): QK-norm, sliding window with its own RoPE
  * base, post-norms, GeGLU, soft-capping, LayerNorm, a GELU MLP, biases and
- * multipliers, YaRN, LongRoPE. The prompt (17) plus 12 steps run past the window of 8.
+ * multipliers, YaRN, LongRoPE, mixtures of experts (qwen3moe's softmax top-k renormalized;
+ * gpt-oss's top-k by logit with biases and its clipped SwiGLU) and gpt-oss's
+ * attention sinks. The prompt (17) plus 12 steps run past the window of 8.
  */
 const GEMMA = {
   vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
@@ -72,7 +75,18 @@ const ARCH_SPECS: [string, RandomModelSpec][] = [
       origCtx: 256, attnFactor: 1.25,
     },
   }],
+  ['qwen3moe', { ...SPEC, arch: 'qwen3moe', headDim: 64, nLayer: 2, nFf: 1024, nExpert: 16, nExpertUsed: 4, nFfExp: 256, seed: 17 }],
+  ['mellum', {
+    ...SPEC, arch: 'mellum', headDim: 64, nLayer: 2, nFf: 1024, nExpert: 16, nExpertUsed: 4, nFfExp: 256, slidingWindow: 8, seed: 18,
+  }],
+  ['gpt-oss', {
+    arch: 'gpt-oss', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'), nEmbd: 256, nLayer: 2, nHead: 4,
+    nHeadKv: 2, headDim: 64, nFf: 1024, nExpert: 8, nExpertUsed: 4, nFfExp: 256, nCtx: 512, tiedEmbeddings: false,
+    ropeFreqBase: 150000, slidingWindow: 8, ropeYarn: { factor: 4, origCtx: 64 }, seed: 61,
+  }],
 ];
+/** Extra formats per architecture: gpt-oss as released files have it (MXFP4 experts, the rest F32), qwen3moe in a K-quant mix. */
+const ARCH_EXTRA_FORMATS: Record<string, string[]> = { 'gpt-oss': ['MXFP4-experts'], qwen3moe: ['Q4_K_M'] };
 const PROMPT = [100, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 11000, 12000, 13000, 14000, 15000, 16000, 17000];
 
 function relErr(a: Float32Array, b: Float32Array): number {
@@ -92,6 +106,7 @@ function argmax(v: Float32Array): number {
 }
 
 async function modelIn(spec: RandomModelSpec, format: string): Promise<string> {
+  if (format === 'MXFP4-experts') return randomModelMxfp4(spec, 'experts');
   const f32 = await randomModel(spec);
   if (format === 'F32') return f32;
   const out = path.join(CACHE_DIR, `${path.basename(f32, '.gguf')}-${format}.gguf`);
@@ -155,7 +170,7 @@ for (const backend of GPU_BACKENDS) {
     // CUDA runs QK-norm but none of the later ops yet: it keeps the other
     // architectures' layers on the CPU, which arch-placement.test.ts asserts with the reasons.
     for (const [label, spec] of ARCH_SPECS.filter(([l]) => backend !== 'cuda' || l === 'qwen3')) {
-      for (const format of ['F32', 'Q8_0']) {
+      for (const format of ['F32', 'Q8_0', ...(ARCH_EXTRA_FORMATS[label] ?? [])]) {
         it(`${label} ${format}: every layer offloads; logits and greedy tokens match at 0, half and all layers`, async () => {
           const file = await modelIn(spec, format);
           const ref = await trace(file, 'cpu', 0);

@@ -27,14 +27,26 @@ uint64_t weight_bytes(const hearth_weight & w) {
 uint64_t layer_bytes(const hearth_decoder_desc & d, const hearth_layer_desc & L, int64_t n_ctx) {
     const uint64_t vec = (uint64_t)d.n_embd * 4 * 2 + (uint64_t)(d.n_head + 2 * d.n_head_kv) * d.head_dim * 4;
     const uint64_t kv = 2ull * (uint64_t)n_ctx * (uint64_t)(d.n_head_kv * d.head_dim) * 2;
+    // A device runs a mixture of experts with every expert uploaded (any may be picked): most of such a layer's bytes.
+    const uint64_t experts = weight_bytes(L.ffn_router) + weight_bytes(L.ffn_gate_exps.all) +
+                             weight_bytes(L.ffn_up_exps.all) + weight_bytes(L.ffn_down_exps.all);
     return weight_bytes(L.wq) + weight_bytes(L.wk) + weight_bytes(L.wv) + weight_bytes(L.wo) +
-           weight_bytes(L.ffn_gate) + weight_bytes(L.ffn_up) + weight_bytes(L.ffn_down) + vec + kv;
+           weight_bytes(L.ffn_gate) + weight_bytes(L.ffn_up) + weight_bytes(L.ffn_down) + experts + vec + kv;
 }
 
 // "" when the backend runs every op and weight format of the layer, else what it lacks.
 std::string layer_unsupported(const hearth_backend * b, int dev, const hearth_decoder_desc & d, const hearth_layer_desc & L) {
     for (const hearth_weight * w : {&L.wq, &L.wk, &L.wv, &L.wo, &L.ffn_gate, &L.ffn_up, &L.ffn_down}) {
         if (w->data && !b->supports(dev, HEARTH_OP_MATMUL, w->type)) return "a weight format it cannot run";
+    }
+    // The router and experts are matmuls too, where the backend runs the mixture of experts at all.
+    if (L.ffn_router.data && b->supports(dev, HEARTH_OP_MOE, 0)) {
+        for (const hearth_weight * w : {&L.ffn_router, &L.ffn_gate_exps.all, &L.ffn_up_exps.all, &L.ffn_down_exps.all}) {
+            if (!b->supports(dev, HEARTH_OP_MATMUL, w->type)) {
+                const GgmlTypeInfo * t = ggml_type_info((uint32_t)w->type);
+                return std::string("experts in a weight format it cannot run (") + (t ? t->name : "unknown") + ")";
+            }
+        }
     }
     int ops[HEARTH_OP_COUNT];
     const int n = hearth_layer_ops(&d, &L, ops);

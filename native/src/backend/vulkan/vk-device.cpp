@@ -76,6 +76,11 @@ bool describe(const Api & a, VkPhysicalDevice pd, PhysicalDevice * out, std::str
         *why = std::string(p.deviceName) + " has no compute queue";
         return false;
     }
+    if (p.limits.maxPerStageDescriptorStorageBuffers < (uint32_t)Device::kBindings) {
+        *why = std::string(p.deviceName) + " allows " + std::to_string(p.limits.maxPerStageDescriptorStorageBuffers) +
+               " storage buffers per shader, fewer than the " + std::to_string(Device::kBindings) + " the backend binds";
+        return false;
+    }
     out->handle = pd;
     out->subgroup_size = sg.subgroupSize;
     out->subgroup_arithmetic = (sg.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&

@@ -105,8 +105,11 @@ public:
     bool use_16bit() const;
     static void set_16bit_allowed(bool allowed);
 
-    static constexpr int kBindings = 4;
-    static constexpr uint32_t kPushBytes = 32;
+    // Storage buffers a dispatch binds (attention with sinks, the expert
+    // matmul with biases: 5; probe requires the device to allow them) and
+    // push-constant bytes (every device allows 128).
+    static constexpr int kBindings = 5;
+    static constexpr uint32_t kPushBytes = 64;
 
 private:
     explicit Device(const PhysicalDevice & phys);

@@ -8,23 +8,20 @@
 
 namespace hearth::vk {
 
-namespace {
-
 uint32_t u32(int64_t v, const char * what) {
     if (v < 0 || v > (int64_t)UINT32_MAX) fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: %s %lld does not fit 32 bits", what, (long long)v);
     return (uint32_t)v;
 }
 
-// Splits `groups` workgroups over x and y (x at most 65535, the minimum every device allows).
 void split_groups(uint64_t groups, uint32_t * gx, uint32_t * gy) {
     *gx = (uint32_t)std::min<uint64_t>(groups, 65535);
     *gy = (uint32_t)((groups + *gx - 1) / *gx);
 }
 
-// "matmul_<format>[_b8|_h16][_n1][_sg]": _b8 loads bytes with 8-bit storage
-// (quantized formats), _h16 halves with 16-bit storage (F16, BF16), _n1 is the one-token (matrix-vector) form, _sg
-// reduces with subgroupAdd. nullptr: no kernel for the format.
-std::string matmul_shader(int type, bool subgroup, bool bytes8, bool halves16 = false, bool single_token = false) {
+// "matmul_<format>[_b8|_h16][_n1][_moe][_sg]": _b8 loads bytes with 8-bit storage
+// (quantized formats), _h16 halves with 16-bit storage (F16, BF16), _n1 is the one-token (matrix-vector) form,
+// _moe the experts' form (tiles of pairs routed to one expert), _sg reduces with subgroupAdd. "": no kernel for the format.
+std::string matmul_shader(int type, bool subgroup, bool bytes8, bool halves16, bool single_token, bool experts) {
     const char * f = nullptr;
     switch (type) {
     case GGML_TYPE_F32: f = "f32"; break;
@@ -38,6 +35,7 @@ std::string matmul_shader(int type, bool subgroup, bool bytes8, bool halves16 = 
     case GGML_TYPE_Q4_K: f = "q4_k"; break;
     case GGML_TYPE_Q5_K: f = "q5_k"; break;
     case GGML_TYPE_Q6_K: f = "q6_k"; break;
+    case GGML_TYPE_MXFP4: f = "mxfp4"; break;
     default: return "";
     }
     std::string name = std::string("matmul_") + f;
@@ -45,16 +43,12 @@ std::string matmul_shader(int type, bool subgroup, bool bytes8, bool halves16 = 
     if (bytes8 && type != GGML_TYPE_F32 && !half_type) name += "_b8";
     if (halves16 && half_type) name += "_h16";
     if (single_token) name += "_n1";
+    if (experts) name += "_moe";
     if (subgroup) name += "_sg";
     return name;
 }
 
-constexpr uint32_t kMatmulTokens = 8;  // NT in matmul.comp
-constexpr uint32_t kMatmulRows = 4;    // RPW in matmul.comp
-
-} // namespace
-
-bool matmul_supported(int type) { return !matmul_shader(type, false, false, false, false).empty(); }
+bool matmul_supported(int type) { return !matmul_shader(type, false, false, false, false, false).empty(); }
 
 GpuMatrix upload_matrix(Device & dev, const hearth_weight & w) {
     GpuMatrix m;
@@ -102,7 +96,7 @@ BufferPtr upload_f32(Device & dev, const float * data, int64_t n) {
 }
 
 void rec_matmul(Device & dev, const GpuMatrix & W, const Buffer & x, int64_t n, const Buffer & y) {
-    const std::string shader = matmul_shader(W.type, dev.use_subgroup(), dev.use_8bit(), dev.use_16bit(), n == 1);
+    const std::string shader = matmul_shader(W.type, dev.use_subgroup(), dev.use_8bit(), dev.use_16bit(), n == 1, false);
     for (const GpuMatrix::Chunk & c : W.chunks) {
         uint32_t gx, gy;
         split_groups(((uint64_t)c.rows + kMatmulRows - 1) / kMatmulRows, &gx, &gy);
@@ -151,15 +145,15 @@ void rec_kv_store(Device & dev, const Buffer & src, const Buffer & cache, int64_
 
 void rec_attention(Device & dev, const Buffer & q, const Buffer & k, const Buffer & v, const Buffer & out, int64_t n,
                    int64_t n_head, int64_t n_head_kv, int64_t head_dim, int64_t pos0, float scale, int64_t window,
-                   float softcap) {
+                   float softcap, const Buffer * sinks) {
     if (head_dim > 256 || head_dim % 2 != 0 || n_head_kv <= 0 || n_head % n_head_kv != 0) {
         fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: attention with head_dim %lld, %lld/%lld heads is not supported",
              (long long)head_dim, (long long)n_head, (long long)n_head_kv);
     }
-    struct { uint32_t n_head, n_head_kv, head_dim, pos0; float scale; uint32_t window; float softcap; } push{
+    struct { uint32_t n_head, n_head_kv, head_dim, pos0; float scale; uint32_t window; float softcap; uint32_t has_sinks; } push{
         u32(n_head, "n_head"), u32(n_head_kv, "n_head_kv"), u32(head_dim, "head_dim"), u32(pos0, "pos"), scale,
-        u32(window, "window"), softcap};
-    dev.dispatch("attention", {&q, &k, &v, &out}, &push, sizeof push, u32(n_head, "n_head"), u32(n, "n"));
+        u32(window, "window"), softcap, sinks ? 1u : 0u};
+    dev.dispatch("attention", {&q, &k, &v, &out, sinks ? sinks : &q}, &push, sizeof push, u32(n_head, "n_head"), u32(n, "n"));
 }
 
 void rec_softmax(Device & dev, const Buffer & x, int64_t rows, int64_t n) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "backend/backend.h"
@@ -28,8 +29,17 @@ struct GpuMatrix {
 };
 
 // The weight formats the matmul shaders read: F32, F16, BF16, Q8_0, Q4_0, Q4_1,
-// Q5_0, Q5_1, Q4_K, Q5_K, Q6_K.
+// Q5_0, Q5_1, Q4_K, Q5_K, Q6_K, MXFP4.
 bool matmul_supported(int type);
+// The name of the matmul variant (matmul.comp, embed-shaders.js) for a format
+// and the device's loads/reduction; experts: the MoE form. "": no kernel.
+std::string matmul_shader(int type, bool subgroup, bool bytes8, bool halves16, bool single_token, bool experts);
+constexpr uint32_t kMatmulTokens = 8;  // NT in matmul.comp (tokens, or pairs of an expert tile, per workgroup)
+constexpr uint32_t kMatmulRows = 4;    // RPW in matmul.comp
+// u32(v) or an UNSUPPORTED error naming `what` when v does not fit a shader's 32-bit index.
+uint32_t u32(int64_t v, const char * what);
+// Splits `groups` workgroups over x and y (x at most 65535, the minimum every device allows).
+void split_groups(uint64_t groups, uint32_t * gx, uint32_t * gy);
 GpuMatrix upload_matrix(Device & dev, const hearth_weight & w);
 BufferPtr upload_f32(Device & dev, const float * data, int64_t n);
 
@@ -41,8 +51,9 @@ void rec_rms_norm(Device & dev, const Buffer & x, int64_t in_row0, int64_t rows,
 // The same, or with layer: LayerNorm (mean-centred) plus the bias b (may be null).
 void rec_norm(Device & dev, const Buffer & x, int64_t in_row0, int64_t rows, int64_t n, const Buffer * w, const Buffer * b,
               bool layer, float eps, const Buffer & out);
-// ELT_GEGLU: gelu(a) * b; ELT_GELU: gelu(a); ELT_SOFTCAP: b * tanh(a / b). GELU rounds like the CPU's (eltwise.comp).
-enum EltOp { ELT_ADD = 0, ELT_MUL = 1, ELT_SWIGLU = 2, ELT_GEGLU = 3, ELT_GELU = 4, ELT_SOFTCAP = 5 };
+// ELT_GEGLU: gelu(a) * b; ELT_GELU: gelu(a); ELT_SOFTCAP: b * tanh(a / b); ELT_SWIGLU_OAI: gpt-oss's clipped
+// SwiGLU of gate a and up b. GELU rounds like the CPU's (eltwise.comp).
+enum EltOp { ELT_ADD = 0, ELT_MUL = 1, ELT_SWIGLU = 2, ELT_GEGLU = 3, ELT_GELU = 4, ELT_SOFTCAP = 5, ELT_SWIGLU_OAI = 6 };
 // out[i] = op(a[i], b[i % b_len]), i < n; out may be a.
 void rec_eltwise(Device & dev, EltOp op, const Buffer & a, const Buffer & b, int64_t b_len, const Buffer & out, int64_t n);
 // x[n_tok][n_head][head_dim] rotated in place by cs[n_tok][n_rot/2] (cos, sin): see rope_table.
@@ -51,10 +62,11 @@ void rec_rope(Device & dev, const Buffer & x, const Buffer & cs, int64_t n_tok, 
 // cache[pos0 + t][0..row) = f16(src[t][0..row)), t < n
 void rec_kv_store(Device & dev, const Buffer & src, const Buffer & cache, int64_t n, int64_t row, int64_t pos0);
 // out[t][h] = causal GQA attention of q[t][h] over the F16 caches (positions 0 .. pos0 + t;
-// window > 0: only the last window of them), scores soft-capped when softcap > 0
+// window > 0: only the last window of them), scores soft-capped when softcap > 0,
+// sinks [n_head] (or null): a per-head logit in each softmax's denominator
 void rec_attention(Device & dev, const Buffer & q, const Buffer & k, const Buffer & v, const Buffer & out, int64_t n,
                    int64_t n_head, int64_t n_head_kv, int64_t head_dim, int64_t pos0, float scale, int64_t window = 0,
-                   float softcap = 0.0f);
+                   float softcap = 0.0f, const Buffer * sinks = nullptr);
 // x[rows][n] = softmax per row, in place
 void rec_softmax(Device & dev, const Buffer & x, int64_t rows, int64_t n);
 

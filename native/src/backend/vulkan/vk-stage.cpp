@@ -24,8 +24,10 @@ bool stage_runs_op(int op) {
     case HEARTH_OP_LOGIT_SCALE:
     case HEARTH_OP_LOGIT_SOFTCAP:
     case HEARTH_OP_ROPE_YARN:
-    case HEARTH_OP_ROPE_MSCALE: return true;  // both in the host-built cos/sin tables
-    default: return false;  // the experts (HEARTH_OP_MOE) stay on the CPU
+    case HEARTH_OP_ROPE_MSCALE:  // both in the host-built cos/sin tables
+    case HEARTH_OP_ATTN_SINKS:
+    case HEARTH_OP_MOE: return true;
+    default: return false;
     }
 }
 
@@ -52,6 +54,7 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
     yarn_.high = d.rope_yarn_high;
     yarn_.mscale = d.rope_yarn_mscale;
     if (d.rope_mscale != 0.0f) rope_mscale_ = d.rope_mscale;
+    moe_routing_ = moe_routing(d);
     if (d.rope_freqs) rope_freqs_.assign(d.rope_freqs, d.rope_freqs + n_rot_ / 2);
     if (head_dim_ > 256 || head_dim_ % 2 != 0 || n_head_kv_ <= 0 || n_head_ % n_head_kv_ != 0 || n_rot_ > head_dim_ ||
         n_rot_ % 2 != 0) {
@@ -85,9 +88,7 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
         s.bo = vec(L.bo, n_embd_);
         s.attn_post_norm = vec(L.attn_post_norm, n_embd_);
         s.ffn_post_norm = vec(L.ffn_post_norm, n_embd_);
-        s.ffn_gate_b = vec(L.ffn_gate_b, n_ff_);
-        s.ffn_up_b = vec(L.ffn_up_b, n_ff_);
-        s.ffn_down_b = vec(L.ffn_down_b, n_embd_);
+        s.attn_sinks = vec(L.attn_sinks, n_head_);
         s.n_swa = L.n_swa;
         s.rope = ropes_.size();
         const bool yarn = L.rope_yarn != 0;
@@ -104,14 +105,28 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
         s.bv = vec(L.bv, KV);
         s.q_norm = vec(L.q_norm, head_dim_);
         s.k_norm = vec(L.k_norm, head_dim_);
-        const bool gated = ffn_type_ != HEARTH_FFN_GELU;
-        if (gated) s.ffn_gate = mat(L.ffn_gate);
-        s.ffn_up = mat(L.ffn_up);
-        s.ffn_down = mat(L.ffn_down);
-        if (s.wq.rows != Q || s.wk.rows != KV || s.wv.rows != KV || s.wo.rows != n_embd_ || (gated && s.ffn_gate.rows != n_ff_) ||
-            s.ffn_up.rows != n_ff_ || s.ffn_down.rows != n_embd_ || s.wq.cols != n_embd_ || s.wo.cols != Q ||
-            s.ffn_down.cols != n_ff_) {
-            fail(HEARTH_BK_E_INTERNAL, "Vulkan: layer %lld weights do not match the hyperparameters", (long long)il);
+        if (s.wq.rows != Q || s.wk.rows != KV || s.wv.rows != KV || s.wo.rows != n_embd_ || s.wq.cols != n_embd_ ||
+            s.wo.cols != Q) {
+            fail(HEARTH_BK_E_INTERNAL, "Vulkan: layer %lld attention weights do not match the hyperparameters", (long long)il);
+        }
+        if (L.ffn_router.data) {
+            s.moe = std::make_unique<MoeWeights>(upload_moe(dev_, d, L));
+            bytes_ += s.moe->bytes;
+            moe_experts_ = std::max(moe_experts_, s.moe->router.rows);
+            moe_ff_ = std::max(moe_ff_, s.moe->gate.rows);
+        } else {
+            dense_ffn_ = true;
+            const bool gated = ffn_type_ != HEARTH_FFN_GELU;
+            if (gated) s.ffn_gate = mat(L.ffn_gate);
+            s.ffn_up = mat(L.ffn_up);
+            s.ffn_down = mat(L.ffn_down);
+            s.ffn_gate_b = vec(L.ffn_gate_b, n_ff_);
+            s.ffn_up_b = vec(L.ffn_up_b, n_ff_);
+            s.ffn_down_b = vec(L.ffn_down_b, n_embd_);
+            if ((gated && s.ffn_gate.rows != n_ff_) || s.ffn_up.rows != n_ff_ || s.ffn_down.rows != n_embd_ ||
+                s.ffn_down.cols != n_ff_) {
+                fail(HEARTH_BK_E_INTERNAL, "Vulkan: layer %lld FFN weights do not match the hyperparameters", (long long)il);
+            }
         }
         layers_.push_back(std::move(s));
     }
@@ -134,7 +149,7 @@ Stage::Stage(int device, const hearth_decoder_desc & d, int64_t begin, int64_t e
 void Stage::ensure_scratch(int64_t n, int64_t logits_rows) {
     if (n > cap_) {
         const int64_t cap = std::max<int64_t>(n, 8);
-        const int64_t E = n_embd_, Q = n_head_ * head_dim_, KV = n_head_kv_ * head_dim_, F = n_ff_;
+        const int64_t E = n_embd_, Q = n_head_ * head_dim_, KV = n_head_kv_ * head_dim_, F = dense_ffn_ ? n_ff_ : 1;
         auto f32 = [&](int64_t elems) { return dev_.alloc((uint64_t)(elems * 4), false); };
         x_ = f32(cap * E);
         h_ = f32(cap * E);
@@ -147,6 +162,7 @@ void Stage::ensure_scratch(int64_t n, int64_t logits_rows) {
         up_ = f32(cap * F);
         cs_.clear();
         for (size_t r = 0; r < std::max<size_t>(ropes_.size(), 1); ++r) cs_.push_back(f32(cap * std::max<int64_t>(n_rot_, 2)));
+        if (moe_experts_ > 0) moe_.ensure(dev_, cap, n_embd_, moe_experts_, moe_routing_.n_used, moe_ff_);
         cap_ = cap;
     }
     if (logits_rows > logits_cap_) {
@@ -226,7 +242,7 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
         rec_kv_store(dev_, *v_, *kv.v[il], n, KV, pos0);
         dev_.barrier();
         rec_attention(dev_, *q_, *kv.k[il], *kv.v[il], *att_, n, n_head_, n_head_kv_, head_dim_, pos0, attn_scale_, L.n_swa,
-                      attn_softcap_);
+                      attn_softcap_, L.attn_sinks.get());
         dev_.barrier();
         rec_matmul(dev_, L.wo, *att_, n, *o_);
         dev_.barrier();
@@ -237,6 +253,12 @@ void Stage::forward(StageKv & kv, float * x, int64_t n, int64_t pos0, float * lo
         add_block_output(L.attn_post_norm, n);
         rec_norm(dev_, *x_, 0, n, E, L.ffn_norm.get(), L.ffn_norm_b.get(), layer_norm_, norm_eps_, *h_);
         dev_.barrier();
+        if (L.moe) {
+            rec_moe_ffn(dev_, moe_routing_, *L.moe, *h_, n, moe_, *o_);
+            dev_.barrier();
+            add_block_output(L.ffn_post_norm, n);
+            continue;
+        }
         if (ffn_type_ != HEARTH_FFN_GELU) rec_matmul(dev_, L.ffn_gate, *h_, n, *gate_);
         rec_matmul(dev_, L.ffn_up, *h_, n, *up_);
         dev_.barrier();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "backend/vulkan/vk-moe.h"
 #include "backend/vulkan/vk-ops.h"
 
 namespace hearth::vk {
@@ -23,8 +24,10 @@ struct StageLayer {
     BufferPtr bq, bk, bv, bo;        // [Q], [KV] x2, [E] or null
     BufferPtr q_norm, k_norm;        // [head_dim] or null (QK-norm)
     BufferPtr attn_post_norm, ffn_post_norm;  // [n_embd] or null
+    BufferPtr attn_sinks;            // [n_head] or null (gpt-oss)
     GpuMatrix ffn_gate, ffn_up, ffn_down;  // [F][E] x2, [E][F]; no gate in a GELU MLP
     BufferPtr ffn_gate_b, ffn_up_b, ffn_down_b;  // [F] x2, [E] or null
+    std::unique_ptr<MoeWeights> moe;  // instead of the dense FFN above (layers with a router)
     int64_t n_swa = 0;               // sliding window; 0: all positions
     size_t rope = 0;                 // index into Stage::ropes_
 };
@@ -69,6 +72,11 @@ private:
     RopeYarn yarn_;                  // the decoder's YaRN, for sets with yarn
     float rope_mscale_ = 1.0f;       // cos/sin times this in sets without yarn (LongRoPE's attention factor)
     std::vector<StageLayer> layers_;
+    MoeRouting moe_routing_;
+    // The widest MoE layer of the stage (0: none): what moe_ is sized for.
+    int64_t moe_experts_ = 0, moe_ff_ = 0;
+    bool dense_ffn_ = false;         // some layer has the dense FFN (gate_, up_ are sized for it)
+    MoeScratch moe_;
     BufferPtr residual_scale_;       // [1] or null
     BufferPtr out_norm_, out_norm_b_;
     BufferPtr logit_scale_, logit_softcap_;  // [1] or null
@@ -76,7 +84,8 @@ private:
     uint64_t bytes_ = 0;
 
     // Scratch for up to cap_ tokens: x, h [n][E]; q, att [n][Q]; k, v [n][KV];
-    // o [n][E]; gate, up [n][F]; cs per rope set [n][n_rot/2][2]; logits [rows][V].
+    // o [n][E]; gate, up [n][F] (F = 1 when every layer is a mixture of experts);
+    // cs per rope set [n][n_rot/2][2]; logits [rows][V].
     int64_t cap_ = 0, logits_cap_ = 0;
     BufferPtr x_, h_, q_, k_, v_, att_, o_, gate_, up_, logits_;
     std::vector<BufferPtr> cs_;

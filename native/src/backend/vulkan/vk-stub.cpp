@@ -52,6 +52,7 @@ void set_8bit_allowed(bool) {}
 bool bytes8_in_use() { return false; }
 void set_16bit_allowed(bool) {}
 bool halves16_in_use() { return false; }
+void set_moe_limits(int64_t, int64_t) {}
 int matmul(int, const void *, int64_t, int64_t, const float *, int64_t, float *, char * err) { return unavailable(err); }
 int rms_norm(const float *, int64_t, int64_t, const float *, float, float *, char * err) { return unavailable(err); }
 int eltwise(int, const float *, const float *, int64_t, int64_t, float *, char * err) { return unavailable(err); }
@@ -60,7 +61,7 @@ int rope(float *, int64_t, int64_t, int64_t, int64_t, int64_t, float, float, boo
     return unavailable(err);
 }
 int attention(const float *, const uint16_t *, const uint16_t *, float *, int64_t, int64_t, int64_t, int64_t, int64_t,
-              float, char * err) {
+              float, const float *, char * err) {
     return unavailable(err);
 }
 int kv_store(const float *, int64_t, int64_t, int64_t, int64_t, uint16_t *, char * err) { return unavailable(err); }

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "backend/vulkan/vk-moe.h"
 #include "backend/vulkan/vk-ops.h"
 #include "tensor/ggml-type.h"
 
@@ -57,6 +58,7 @@ bool halves16_in_use() {
         return false;
     }
 }
+void set_moe_limits(int64_t tokens, int64_t experts) { set_moe_test_limits(tokens, experts); }
 bool subgroup_in_use() {
     try {
         return Device::get(0).use_subgroup();
@@ -89,7 +91,8 @@ int rms_norm(const float * x, int64_t rows, int64_t n, const float * w, float ep
 
 int eltwise(int op, const float * a, const float * b, int64_t b_len, int64_t n, float * out, char * err) {
     return run(err, [&](Device & dev) {
-        if (op < 0 || op > 2 || b_len <= 0) fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: eltwise op %d / b_len", op);
+        if ((op < 0 || op > 2) && op != ELT_SWIGLU_OAI) fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: eltwise op %d", op);
+        if (b_len <= 0) fail(HEARTH_BK_E_UNSUPPORTED, "Vulkan: eltwise op %d / b_len", op);
         BufferPtr ba = up(dev, a, (uint64_t)(n * 4)), bb = up(dev, b, (uint64_t)(b_len * 4));
         BufferPtr bo = dev.alloc((uint64_t)(n * 4), false);
         dev.begin();
@@ -124,12 +127,13 @@ int rope(float * x, int64_t n_tok, int64_t n_head, int64_t head_dim, int64_t n_r
 }
 
 int attention(const float * q, const uint16_t * k, const uint16_t * v, float * out, int64_t n, int64_t n_head,
-              int64_t n_head_kv, int64_t head_dim, int64_t pos0, float scale, char * err) {
+              int64_t n_head_kv, int64_t head_dim, int64_t pos0, float scale, const float * sinks, char * err) {
     return run(err, [&](Device & dev) {
         const uint64_t qb = (uint64_t)(n * n_head * head_dim * 4), kb = (uint64_t)((pos0 + n) * n_head_kv * head_dim * 2);
         BufferPtr bq = up(dev, q, qb), bk = up(dev, k, kb), bv = up(dev, v, kb), bo = dev.alloc(qb, false);
+        BufferPtr bs = sinks ? up(dev, sinks, (uint64_t)(n_head * 4)) : nullptr;
         dev.begin();
-        rec_attention(dev, *bq, *bk, *bv, *bo, n, n_head, n_head_kv, head_dim, pos0, scale);
+        rec_attention(dev, *bq, *bk, *bv, *bo, n, n_head, n_head_kv, head_dim, pos0, scale, 0, 0.0f, bs.get());
         dev.submit_wait();
         down(dev, *bo, out, qb);
     });

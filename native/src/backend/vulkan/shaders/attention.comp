@@ -1,7 +1,9 @@
 // Causal grouped-query attention over the F16 cache, one workgroup per
 // (head h, query token t): out[t][h] = softmax(scale * q.K^T) V over cached
 // positions 0 .. pos0 + t, or only the last `window` of them (sliding window);
-// with softcap > 0 each score becomes softcap * tanh(score / softcap).
+// with softcap > 0 each score becomes softcap * tanh(score / softcap); with
+// has_sinks, head h's learned logit sinks[h] (gpt-oss) joins the softmax's
+// denominator but brings no value row, so a head may attend to nothing.
 // Keys are scored a tile of WG positions at a time
 // with an online softmax (running max m and sum l), so any context length
 // runs in fixed shared memory. Each thread owns output dims tid + WG*i.
@@ -14,7 +16,10 @@ layout(std430, binding = 0) readonly buffer Qbuf { float q[]; };      // [n][n_h
 layout(std430, binding = 1) readonly buffer Kbuf { uint kc[]; };      // f16 pairs [n_ctx][n_head_kv][head_dim]
 layout(std430, binding = 2) readonly buffer Vbuf { uint vc[]; };
 layout(std430, binding = 3) writeonly buffer Obuf { float o[]; };     // [n][n_head][head_dim]
-layout(push_constant) uniform Params { uint n_head; uint n_head_kv; uint head_dim; uint pos0; float scale; uint window; float softcap; } p;
+layout(std430, binding = 4) readonly buffer Sbuf { float sinks[]; };  // [n_head], read when has_sinks
+layout(push_constant) uniform Params {
+    uint n_head; uint n_head_kv; uint head_dim; uint pos0; float scale; uint window; float softcap; uint has_sinks;
+} p;
 
 shared float qs[MAX_D];
 shared float ps[WG];
@@ -73,8 +78,18 @@ void main() {
         }
         barrier();
     }
+    // The sink: one more term exp(sink) in the denominator, merged like a
+    // tile of one score whose value row is zero (m is finite: every query sees
+    // at least its own position).
+    float keep = 1.0;
+    if (p.has_sinks != 0) {
+        const float sink = sinks[h];
+        const float mx = max(m, sink);
+        keep = exp(m - mx);
+        l = l * keep + exp(sink - mx);
+    }
     for (uint i = 0; i < DPT; ++i) {
         const uint d = tid + WG * i;
-        if (d < D) o[qo + d] = acc[i] / l;
+        if (d < D) o[qo + d] = acc[i] * keep / l;
     }
 }

@@ -1,6 +1,7 @@
 // out[i] = op(a[i], b[i % b_len]) for i < n: op 0 add, 1 mul, 2 swiglu
 // (silu(a) * b), 3 geglu (gelu(a) * b), 4 gelu (gelu(a); b unused),
-// 5 softcap (b * tanh(a / b)). b_len < n broadcasts a bias row over tokens
+// 5 softcap (b * tanh(a / b)), 6 gpt-oss's clipped SwiGLU (a gate, b up: see
+// swiglu_oai in cpu/moe-ffn.cpp). b_len < n broadcasts a bias row over tokens
 // (b_len 1: a constant). out may be a.
 #version 450
 #define WG 256
@@ -33,6 +34,11 @@ void main() {
     else if (p.op == 2) r = va / (1.0 + exp(-va)) * vb;
     else if (p.op == 3) r = gelu16(va) * vb;
     else if (p.op == 4) r = gelu16(va);
-    else r = vb * tanh(clamp(va / vb, -15.0, 15.0));
+    else if (p.op == 5) r = vb * tanh(clamp(va / vb, -15.0, 15.0));
+    else {
+        // gpt-oss's constants: alpha 1.702, limit 7.
+        const float g = min(va, 7.0), u = clamp(vb, -7.0, 7.0);
+        r = g / (1.0 + exp(-1.702 * g)) * (u + 1.0);
+    }
     o[i] = r;
 }

@@ -3,7 +3,7 @@
 // read at run time). Usage: node embed-shaders.js <out.h>
 // Variants: matmul per weight format x {subgroup reduction, shared-memory
 // fallback} x {one token, 8 per workgroup} x (quantized formats) {8-bit
-// loads, word loads}; the other shaders once. Target Vulkan 1.1 (SPIR-V 1.3, subgroups).
+// loads, word loads} x {plain, experts (MOE)}; the other shaders once. Target Vulkan 1.1 (SPIR-V 1.3, subgroups).
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -14,26 +14,29 @@ const out = process.argv[2];
 if (!out) throw new Error('usage: node embed-shaders.js <out.h>');
 const glslc = process.env.GLSLC || 'glslc';
 
-const FORMATS = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q4_K', 'Q5_K', 'Q6_K'];
+const FORMATS = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q4_K', 'Q5_K', 'Q6_K', 'MXFP4'];
 const variants = [];
-// Names: matmul_<format>[_b8|_h16][_n1][_sg] (the host builds the same names).
+// Names: matmul_<format>[_b8|_h16][_n1][_moe][_sg] (the host builds the same names).
 for (const f of FORMATS) {
   // Narrow loads: bytes for the block formats, halves for F16 / BF16.
-  const narrow = f.startsWith('Q') ? '_b8' : f === 'F16' || f === 'BF16' ? '_h16' : null;
+  const narrow = f.startsWith('Q') || f === 'MXFP4' ? '_b8' : f === 'F16' || f === 'BF16' ? '_h16' : null;
   for (const nl of narrow ? [false, true] : [false]) {
     for (const n1 of [false, true]) {
-      for (const sg of [false, true]) {
-        const name = `matmul_${f.toLowerCase()}${nl ? narrow : ''}${n1 ? '_n1' : ''}${sg ? '_sg' : ''}`;
-        const defs = [`FMT_${f}`];
-        if (nl) defs.push(narrow === '_b8' ? 'USE_8BIT' : 'USE_16BIT');
-        if (n1) defs.push('SINGLE_TOKEN');
-        if (sg) defs.push('USE_SUBGROUP');
-        variants.push({ name, src: 'matmul.comp', defs });
+      for (const moe of [false, true]) {
+        for (const sg of [false, true]) {
+          const name = `matmul_${f.toLowerCase()}${nl ? narrow : ''}${n1 ? '_n1' : ''}${moe ? '_moe' : ''}${sg ? '_sg' : ''}`;
+          const defs = [`FMT_${f}`];
+          if (nl) defs.push(narrow === '_b8' ? 'USE_8BIT' : 'USE_16BIT');
+          if (n1) defs.push('SINGLE_TOKEN');
+          if (moe) defs.push('MOE');
+          if (sg) defs.push('USE_SUBGROUP');
+          variants.push({ name, src: 'matmul.comp', defs });
+        }
       }
     }
   }
 }
-for (const s of ['rms_norm', 'eltwise', 'rope', 'kv_store', 'softmax', 'attention']) {
+for (const s of ['rms_norm', 'eltwise', 'rope', 'kv_store', 'softmax', 'attention', 'moe_topk', 'moe_tiles', 'moe_combine']) {
   variants.push({ name: s, src: `${s}.comp`, defs: [] });
 }
 

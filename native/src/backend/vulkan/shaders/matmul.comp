@@ -10,7 +10,14 @@
 // (subgroupAdd when USE_SUBGROUP, else shared memory).
 //
 // Format: exactly one of FMT_F32, FMT_F16, FMT_BF16, FMT_Q8_0, FMT_Q4_0, FMT_Q4_1,
-// FMT_Q5_0, FMT_Q5_1, FMT_Q4_K, FMT_Q5_K, FMT_Q6_K.
+// FMT_Q5_0, FMT_Q5_1, FMT_Q4_K, FMT_Q5_K, FMT_Q6_K, FMT_MXFP4.
+//
+// MOE: the experts' form. W is a chunk of experts [e0, e1) stacked in one
+// tensor ([n_expert][rows][k]); workgroup z is a tile of moe_tiles.comp: up
+// to NT (token, slot) pairs routed to one expert, so that expert's rows are
+// dequantized once for all of them. Pair q reads x row (q - x_pair0) / x_div
+// (x_div = n_expert_used when x holds tokens, 1 when it holds pairs) and
+// writes y row q - y_pair0, plus that expert's bias row when has_bias.
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #ifdef USE_SUBGROUP
@@ -58,6 +65,20 @@ layout(std430, binding = 0) readonly buffer Wbuf { uint w[]; };    // weight chu
 layout(std430, binding = 1) readonly buffer Xbuf { float x[]; };   // [n][k]
 layout(std430, binding = 2) buffer Ybuf { float y[]; };            // [n][y_stride]
 
+#ifdef MOE
+#define TILE_WORDS 10  // a tile: expert, pair count, up to 8 pair indices (moe_tiles.comp)
+layout(std430, binding = 3) readonly buffer Tbuf { uint tiles[]; };
+layout(std430, binding = 4) readonly buffer Bbuf { float bias[]; };  // [n_expert][rows], read when has_bias
+layout(push_constant) uniform Params {
+    uint rows;       // rows of one expert (the output row length)
+    uint k;          // columns (ggml ne0)
+    uint row_bytes;  // bytes per row in the file format
+    uint wg_x;       // workgroups along x (first row = (wg.x + wg.y * wg_x) * RPW)
+    uint e0, e1;     // the experts in this weight chunk
+    uint x_div, x_pair0, y_pair0;
+    uint has_bias;
+} p;
+#else
 layout(push_constant) uniform Params {
     uint rows;       // rows in this chunk
     uint k;          // columns (ggml ne0)
@@ -67,6 +88,7 @@ layout(push_constant) uniform Params {
     uint y_stride;   // output row length (all rows of the matrix)
     uint wg_x;       // workgroups along x (first row = (wg.x + wg.y * wg_x) * RPW)
 } p;
+#endif
 
 #ifndef USE_16BIT
 #include "bytes.glsl"  // byte readers of w[] / wb[] (the F16/BF16 half loads need none)
@@ -95,22 +117,52 @@ void k4_scale_min(uint sb, uint j, out uint sc, out uint m) {
 #if defined(FMT_Q5_0) || defined(FMT_Q5_1)
 uint rd_u32(uint off) { return rd_u8(off) | (rd_u8(off + 1) << 8) | (rd_u8(off + 2) << 16) | (rd_u8(off + 3) << 24); }
 #endif
+#ifdef FMT_MXFP4
+// E2M1 values times 2 (blocks.h MXFP4_VALUES); the block's e8m0 byte e scales them by 2^(e - 128).
+const float MXFP4_V[16] = float[16](0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 0.0, -1.0, -2.0, -3.0, -4.0, -6.0, -8.0, -12.0);
+#endif
 uint nt;
+#ifdef MOE
+uint tile_at, tile_e;  // this workgroup's tile (word offset) and its expert
+uint xoff[NT];         // where each pair's x row starts
+float x_at(uint t, uint col) { return x[xoff[t] + col]; }
+uint y_at(uint t, uint r) { return (tiles[tile_at + 2 + t] - p.y_pair0) * p.rows + r; }
+float y_bias(uint r) { return p.has_bias != 0 ? bias[tile_e * p.rows + r] : 0.0; }
+#else
+uint t0;
+float x_at(uint t, uint col) { return x[(t0 + t) * p.k + col]; }
+uint y_at(uint t, uint r) { return (t0 + t) * p.y_stride + p.y_col0 + r; }
+float y_bias(uint r) { return 0.0; }
+#endif
 
 void fma_x(uint col, float wv) {
-    for (uint t = 0; t < nt; ++t) acc[t] += wv * x[(gl_WorkGroupID.z * NT + t) * p.k + col];
+    for (uint t = 0; t < nt; ++t) acc[t] += wv * x_at(t, col);
 }
 
 void main() {
-    const uint t0 = gl_WorkGroupID.z * NT;
+#ifdef MOE
+    tile_at = gl_WorkGroupID.z * TILE_WORDS;
+    tile_e = tiles[tile_at];
+    nt = min(uint(NT), tiles[tile_at + 1]);
+    // Empty tiles (the grid covers the most tiles a batch can need) and other
+    // chunks' experts: the whole workgroup leaves before any barrier.
+    if (nt == 0 || tile_e < p.e0 || tile_e >= p.e1) return;
+    for (uint t = 0; t < nt; ++t) xoff[t] = ((tiles[tile_at + 2 + t] - p.x_pair0) / p.x_div) * p.k;
+#else
+    t0 = gl_WorkGroupID.z * NT;
     nt = min(uint(NT), p.n - t0);
+#endif
     const uint tid = gl_LocalInvocationID.x;
     const uint r_first = (gl_WorkGroupID.x + gl_WorkGroupID.y * p.wg_x) * RPW;
     // RPW rows one after the other: fewer, longer workgroups (their start-up
     // cost dominates small rows on CPU drivers). r is uniform: barriers are safe.
     for (uint r = r_first; r < min(r_first + RPW, p.rows); ++r) {
     for (uint t = 0; t < NT; ++t) acc[t] = 0.0;
+#ifdef MOE
+    const uint rb = ((tile_e - p.e0) * p.rows + r) * p.row_bytes;
+#else
     const uint rb = r * p.row_bytes;
+#endif
 
 #if defined(FMT_F32) || defined(FMT_F16) || defined(FMT_BF16)
     const uint units = (p.k + 31) / 32;
@@ -222,6 +274,15 @@ void main() {
             const uint hi = (rd_u8(qho + l) >> (2 * pp)) & 3u;
             fma_x(u * 32 + l, (l < 16 ? s0 : s1) * float(int(lo | (hi << 4)) - 32));
         }
+#elif defined(FMT_MXFP4)
+        // 17 bytes: the e8m0 scale, then 16 bytes of nibbles (low: element j, high: j + 16).
+        const uint bo = rb + u * 17;
+        const float d = ldexp(1.0, int(rd_u8(bo)) - 128);
+        for (uint j = 0; j < 16; ++j) {
+            const uint b = rd_u8(bo + 1 + j);
+            fma_x(u * 32 + j, d * MXFP4_V[b & 15u]);
+            fma_x(u * 32 + j + 16, d * MXFP4_V[b >> 4]);
+        }
 #else
 #error "no weight format defined"
 #endif
@@ -232,7 +293,7 @@ void main() {
     // then across subgroups through shared memory.
     for (uint t = 0; t < NT; ++t) acc[t] = subgroupAdd(acc[t]);
     if (gl_NumSubgroups == 1) {
-        if (tid == 0) for (uint t = 0; t < nt; ++t) y[(t0 + t) * p.y_stride + p.y_col0 + r] = acc[t];
+        if (tid == 0) for (uint t = 0; t < nt; ++t) y[y_at(t, r)] = acc[t] + y_bias(r);
     } else {
         if (gl_SubgroupInvocationID == 0) for (uint t = 0; t < NT; ++t) part[gl_SubgroupID][t] = acc[t];
         barrier();
@@ -240,7 +301,7 @@ void main() {
             for (uint t = 0; t < nt; ++t) {
                 float s = 0.0;
                 for (uint g = 0; g < gl_NumSubgroups; ++g) s += part[g][t];
-                y[(t0 + t) * p.y_stride + p.y_col0 + r] = s;
+                y[y_at(t, r)] = s + y_bias(r);
             }
         }
         barrier();  // the next row reuses part[]
@@ -252,7 +313,7 @@ void main() {
     if (tid < nt) {
         float s = 0.0;
         for (uint g = 0; g < WG; ++g) s += red[g][tid];
-        y[(t0 + tid) * p.y_stride + p.y_col0 + r] = s;
+        y[y_at(tid, r)] = s + y_bias(r);
     }
     barrier();  // the next row reuses red[]
 #endif
