@@ -47,6 +47,15 @@ export interface MatrixRow {
 /** Every row compared in this process, for the summary table a test file prints. */
 export const matrix: MatrixRow[] = [];
 
+/** The summary table of rows, one line each, for a test file's after() hook. */
+export function formatMatrix(rows: readonly MatrixRow[]): string {
+  return '\n    model x format: tokenization, greedy agreement (near-ties), last-logit max|diff|, cosine, min top1-top2 margin on llama.cpp\'s path\n' +
+    rows
+      .map((r) => `    ${r.model.split(' ')[0].padEnd(10)} ${r.format.padEnd(7)} ${r.prompt.padEnd(24)} tok ${r.tokenize} greedy ${r.greedy.padStart(5)}  ` +
+        `max|logit| ${r.scale.toFixed(1)}  maxAbs ${r.maxAbs.toExponential(2)} (${(r.maxAbs / r.scale).toExponential(1)} rel)  cos ${r.cosine.toFixed(7)}  margin ${r.minMargin.toFixed(4)}`)
+      .join('\n');
+}
+
 function compareLogits(a: Float32Array, b: Float32Array): { maxAbs: number; cosine: number; scale: number } {
   let maxAbs = 0;
   let scale = 0;

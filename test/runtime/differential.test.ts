@@ -7,7 +7,7 @@
  * (by scanning a handful per model) so that near-ties along the greedy path
  * (steps where two tokens lie within the format's tolerance) stay few.
  */
-import { compareWithOracle, matrix, N_GREEDY } from '../helpers/oracle-compare';
+import { compareWithOracle, formatMatrix, matrix, N_GREEDY } from '../helpers/oracle-compare';
 import { dropCachedModels, randomModelAs, type RandomModelSpec } from '../helpers/model-factory';
 import { sharedModel, sharedModelsPresent, skipWithoutSharedModels } from '../helpers/shared-models';
 
@@ -377,13 +377,7 @@ describe('runtime: differential vs llama.cpp (node-llama-cpp)', function () {
   after(() => {
     if (matrix.length === 0) return;
     // eslint-disable-next-line no-console
-    console.log(
-      '\n    model x format: tokenization, greedy agreement, last-logit max|diff|, cosine, min top1-top2 margin\n' +
-        matrix
-          .map((r) => `    ${r.model.split(' ')[0].padEnd(10)} ${r.format.padEnd(7)} ${r.prompt.padEnd(24)} tok ${r.tokenize} greedy ${r.greedy.padStart(5)}  ` +
-            `max|logit| ${r.scale.toFixed(1)}  maxAbs ${r.maxAbs.toExponential(2)} (${(r.maxAbs / r.scale).toExponential(1)} rel)  cos ${r.cosine.toFixed(7)}  margin ${r.minMargin.toFixed(4)}`)
-          .join('\n'),
-    );
+    console.log(formatMatrix(matrix));
   });
 
   for (const c of ARCH_CASES) {
