@@ -5,6 +5,7 @@
 import { peekGguf, type GgufSummary } from './gguf-peek';
 import { HostError } from '../host/host-errors';
 import architectures from '../../native/lists/architectures.json';
+import { ggmlType } from '../gguf/ggml-types';
 
 /**
  * Architectures the runtime implements, for vetting files on the host side
@@ -12,6 +13,19 @@ import architectures from '../../native/lists/architectures.json';
  * engine compiles in too.
  */
 export const SUPPORTED_ARCHITECTURES: ReadonlySet<string> = new Set(architectures.architectures);
+
+/**
+ * Whether Hearth can run a file of this architecture whose tensors have these
+ * ggml type names, and if not, why (for `hearth inspect` and the picker).
+ */
+export function runVerdict(architecture: string | null | undefined, tensorTypes: Iterable<string>): { runs: boolean; why: string } {
+  if (!architecture || !SUPPORTED_ARCHITECTURES.has(architecture)) {
+    return { runs: false, why: `architecture "${architecture ?? '(none)'}" is not supported (supported: ${[...SUPPORTED_ARCHITECTURES].join(', ')})` };
+  }
+  const missing = [...new Set(tensorTypes)].filter((t) => !ggmlType(t)?.computable);
+  if (missing.length > 0) return { runs: false, why: `no kernels for its ${missing.join(', ')} tensors` };
+  return { runs: true, why: '' };
+}
 
 export interface ModelLimits {
   /** Largest file we agree to map, bytes (default: 60% of RAM). */

@@ -45,6 +45,28 @@ describe('hearth inspect', () => {
     assert.match(r.out, /^FIM tokens:\s+pre=5 suf=6 mid=7$/m);
     assert.match(r.out, /^tensors:\s+5 \(F32 x1, Q4_0 x1, Q4_K x1, F16 x1, Q8_0 x1\)$/m);
     assert.match(r.out, /GGUF v3/);
+    assert.match(r.out, /^runs on Hearth:\s+yes$/m);
+  });
+
+  it('says when Hearth cannot run a file: its architecture, or tensors without kernels', async () => {
+    const mamba = path.join(tmp(), 'mamba2.gguf');
+    await writeGguf(mamba, {
+      metadata: [{ key: 'general.architecture', type: 'string', value: 'mamba2' }],
+      tensors: [{ name: 'token_embd.weight', type: 'F32', shape: [8, 4], data: new Uint8Array(128) }],
+    });
+    const a = await runInspect([mamba]);
+    assert.equal(a.code, 0, a.err);
+    assert.match(a.out, /^runs on Hearth:\s+no: architecture "mamba2" is not supported \(supported: llama, .*gpt-oss\)$/m);
+    const iq2 = path.join(tmp(), 'iq2.gguf');
+    await writeGguf(iq2, {
+      metadata: [{ key: 'general.architecture', type: 'string', value: 'qwen3' }],
+      tensors: [
+        { name: 'token_embd.weight', type: 'Q8_0', shape: [32, 2], data: new Uint8Array(68) },
+        { name: 'blk.0.ffn_up.weight', type: 'IQ2_XXS', shape: [256, 1], data: new Uint8Array(66) },
+      ],
+    });
+    const b = await runInspect([iq2]);
+    assert.match(b.out, /^runs on Hearth:\s+no: no kernels for its IQ2_XXS tensors$/m);
   });
 
   it('--json prints exactly version, architecture, metadata, tensors, fileSize', async () => {

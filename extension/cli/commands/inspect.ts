@@ -2,6 +2,7 @@ import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../command';
 import { reportEngineError } from '../errors';
 import { runDevices } from './devices';
+import { runVerdict } from '../../models/model-check';
 import { inspectModel, parameterCount, type GgufJsValue, type ModelInfo } from '../../engine/gguf';
 
 /** FIM token keys, current names first, then the older prefix/suffix/middle ones. */
@@ -69,6 +70,8 @@ export function formatSummary(path: string, info: ModelInfo): string {
   const types = [...byType.entries()].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t} x${n}`);
   lines.push(['tensors', info.tensors.length === 0 ? '0' : `${info.tensors.length} (${types.join(', ')})`]);
   lines.push(['metadata keys', String(Object.keys(info.metadata).length)]);
+  const verdict = runVerdict(arch, byType.keys());
+  lines.push(['runs on Hearth', verdict.runs ? 'yes' : `no: ${verdict.why}`]);
   const width = Math.max(...lines.map(([k]) => k.length)) + 1;
   return lines.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`).join('\n') + '\n';
 }
