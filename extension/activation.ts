@@ -15,7 +15,9 @@ import { EditCommands, HearthCodeActions } from './commands/edit-commands';
 import { ProposalStore, PROPOSAL_SCHEME } from './commands/proposals';
 import { selectModel } from './models/model-picker';
 import { StatusBar } from './ui/status-bar';
-import { readConfig } from './config';
+import { engineStatusLine } from './ui/engine-status-text';
+import { toggleCompletions } from './commands/toggle-completions';
+import { watchEngineSettings } from './models/settings-watch';
 
 export async function activateHearth(context: vscode.ExtensionContext): Promise<void> {
   const sub = <T extends vscode.Disposable>(d: T): T => {
@@ -37,38 +39,29 @@ export async function activateHearth(context: vscode.ExtensionContext): Promise<
   sub(vscode.languages.registerCodeActionsProvider({ pattern: '**' }, new HearthCodeActions(), { providedCodeActionKinds: HearthCodeActions.kinds }));
   for (const d of new EditCommands(chat, models, proposals, log).register()) sub(d);
 
-  sub(vscode.commands.registerCommand('hearth.selectModel', async () => {
-    if (await selectModel()) await models.reconcile();
-  }));
+  // The settings it writes are applied by the settings watcher below.
+  sub(vscode.commands.registerCommand('hearth.selectModel', () => selectModel()));
   sub(vscode.commands.registerCommand('hearth.useModelFile', async (given?: string) => {
     const file = given ?? (await vscode.window.showInputBox({ prompt: 'Path of a GGUF or .llamafile model', placeHolder: '/path/to/model.gguf', ignoreFocusOut: true }));
     if (file) await vscode.workspace.getConfiguration('hearth').update('model', file.trim(), vscode.ConfigurationTarget.Global);
   }));
-  sub(vscode.commands.registerCommand('hearth.toggleCompletions', async () => {
-    const c = vscode.workspace.getConfiguration('hearth');
-    await c.update('completion.enabled', !readConfig().completionEnabled, vscode.ConfigurationTarget.Global);
-  }));
+  sub(vscode.commands.registerCommand('hearth.toggleCompletions', () => toggleCompletions()));
   sub(vscode.commands.registerCommand('hearth.newChat', () => chat.newChat()));
   sub(vscode.commands.registerCommand('hearth.restartEngine', () => models.restartEngines()));
   sub(vscode.commands.registerCommand('hearth.showEngineStatus', async () => {
-    const lines = await Promise.all((['completion', 'chat'] as const).map(async (role) => {
-      const s = await models.status(role);
-      return `${role}: ${s.model ?? 'no model'} — ${s.state}${s.tokensPerSecond ? `, ${s.tokensPerSecond.toFixed(1)} tok/s` : ''} (${s.detail})`;
-    }));
+    const statuses = await Promise.all((['completion', 'chat'] as const).map((role) => models.status(role)));
+    const lines = statuses.map((s) => engineStatusLine(s, false));
     log.info(`status: ${lines.join(' | ')}`);
-    const pick = await vscode.window.showInformationMessage(`Hearth engine — ${lines.join(' | ')}`, 'Select Model', 'Restart Engine', 'Show Log');
+    const brief = statuses.map((s) => engineStatusLine(s, true));
+    const pick = await vscode.window.showInformationMessage(`Hearth engine — ${brief.join(' | ')}`, 'Select Model', 'Restart Engine', 'Show Log');
     if (pick === 'Select Model') await vscode.commands.executeCommand('hearth.selectModel');
     else if (pick === 'Restart Engine') await models.restartEngines();
     else if (pick === 'Show Log') log.show();
     return lines;
   }));
   // Trust granted: the workspace's own model settings now count.
-  sub(vscode.workspace.onDidGrantWorkspaceTrust(() => void models.reconcile()));
-  sub(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('hearth.model') || e.affectsConfiguration('hearth.completion.model') || e.affectsConfiguration('hearth.chat.model')) {
-      void models.reconcile();
-    }
-  }));
+  sub(vscode.workspace.onDidGrantWorkspaceTrust(() => void models.applySettings()));
+  sub(watchEngineSettings(models));
 
   log.info(`activated (node ${process.version}, host pid ${process.pid})`);
   // Test harnesses poll this file to know activation finished.

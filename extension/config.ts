@@ -1,7 +1,7 @@
 /** Typed view of the `hearth.*` settings. */
 import * as vscode from 'vscode';
-import * as os from 'os';
 import { clampOtherFilesShare, OTHER_FILES_SHARE } from './completion/other-files-share';
+import { ENGINE_SETTING_NAMES, type EngineSettingKey } from './models/engine-settings';
 
 export interface HearthConfig {
   model: string;
@@ -22,10 +22,6 @@ export interface HearthConfig {
   completionSpliceDrift: number;
   chatContextTokens: number;
   chatReplyTokens: number;
-  maxModelBytes: number;
-  threads: number;
-  backend: 'auto' | 'cpu' | 'cuda' | 'vulkan';
-  gpuLayers: 'auto' | 'all' | number;
 }
 
 /**
@@ -43,15 +39,12 @@ function restrictedString(c: vscode.WorkspaceConfiguration, key: (typeof RESTRIC
   return typeof user === 'string' ? user.trim() : '';
 }
 
-function gpuLayersSetting(v: unknown): 'auto' | 'all' | number {
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
-  if (typeof v === 'string' && /^[0-9]{1,9}$/.test(v.trim())) return Number(v.trim());
-  return v === 'all' ? 'all' : 'auto';
-}
-
-export function readConfig(): HearthConfig {
-  const c = vscode.workspace.getConfiguration('hearth');
-  const maxMb = c.get<number>('maxModelMemoryMB', 0);
+/**
+ * The settings. `scope` (a document's uri) makes resource settings such as
+ * hearth.completion.enabled read that file's workspace folder's value.
+ */
+export function readConfig(scope?: vscode.ConfigurationScope): HearthConfig {
+  const c = vscode.workspace.getConfiguration('hearth', scope);
   return {
     model: restrictedString(c, 'model'),
     completionModel: restrictedString(c, 'completion.model'),
@@ -70,12 +63,19 @@ export function readConfig(): HearthConfig {
     completionSpliceDrift: Math.max(0, c.get<number>('completion.spliceDrift', 256)),
     chatContextTokens: c.get<number>('chat.contextTokens', 4096),
     chatReplyTokens: c.get<number>('chat.replyTokens', 1024),
-    // Default: 60% of RAM, leaving room for the editor and the KV cache.
-    maxModelBytes: maxMb > 0 ? maxMb * 1024 * 1024 : Math.floor(os.totalmem() * 0.6),
-    threads: c.get<number>('threads', 0),
-    backend: (['auto', 'cpu', 'cuda', 'vulkan'] as const).find((b) => b === c.get<string>('backend', 'auto')) ?? 'auto',
-    gpuLayers: gpuLayersSetting(c.get<unknown>('gpuLayers', 'auto')),
   };
+}
+
+/**
+ * The engine settings as written (undefined: not set), for
+ * models/engine-settings.ts to check: a bad value there is named to the
+ * user instead of quietly becoming the default.
+ */
+export function readEngineSettings(): Partial<Record<EngineSettingKey, unknown>> {
+  const c = vscode.workspace.getConfiguration('hearth');
+  const raw: Partial<Record<EngineSettingKey, unknown>> = {};
+  for (const [key, name] of Object.entries(ENGINE_SETTING_NAMES) as [EngineSettingKey, string][]) raw[key] = c.get<unknown>(name.slice('hearth.'.length));
+  return raw;
 }
 
 export type ModelRole = 'completion' | 'chat';

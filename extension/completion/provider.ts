@@ -159,7 +159,8 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
   /** Public for the ring feeder: files kept from completions are kept from other prompts too. */
   blocked(document: vscode.TextDocument): boolean {
     if (!COMPLETION_SCHEMES.has(document.uri.scheme)) return true;
-    const cfg = readConfig();
+    // The document's own scope: hearth.completion.enabled may be set per workspace folder.
+    const cfg = readConfig(document.uri);
     const reason = completionBlockedReason({
       relPath: relPath(document),
       sizeBytes: Buffer.byteLength(document.getText()),

@@ -20,6 +20,8 @@ export interface ComputeInfo {
   gpuLayers: number;
   nLayer: number;
   reasons: string[];
+  /** CPU threads the model computes with (hearth.threads, clamped to the CPUs there are). */
+  threads?: number;
 }
 
 /** The FIM families of engine/fim.ts (the builder `hearth complete` uses too). */

@@ -377,17 +377,26 @@ export class EngineProcess implements EnginePort {
   /**
    * Restarts now, reloading the last model with its options: after a crash
    * (timer), and as the "Restart Engine" command, which also clears a give-up.
+   * `load` replaces the last model and options (Restart Engine with the
+   * current settings); then a failure to start or to load it is thrown.
    */
-  async restart(): Promise<void> {
+  async restart(load?: { modelPath: string; options: LoadOptions }): Promise<void> {
+    const failure = await this.restartNow(load ?? this.lastLoad);
+    if (load && failure) throw failure;
+  }
+
+  /** restart()'s work; returns why the engine did not come back with the model, or null. */
+  private async restartNow(target: { modelPath: string; options: LoadOptions } | null): Promise<Error | null> {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
-    if (this.disposed) return;
+    if (this.disposed) return new HostError('E_ENGINE_UNAVAILABLE', 'the engine was shut down');
     if (this.gaveUp !== null) {
       this.gaveUp = null;
       this.crashes = [];
       this.consecutive = 0;
     }
     const mine = ++this.restartSeq;
+    const superseded = (): Error => new HostError('E_ABORTED', 'another restart of the engine replaced this one');
     // Requests arriving while this runs wait for it rather than spawn.
     const recovery = (this.recovery ??= newRecovery());
     if (this.child) {
@@ -400,36 +409,39 @@ export class EngineProcess implements EnginePort {
     this.ready = null;
     this.model = null;
     this.state = 'restarting';
+    let failure: Error | null = null;
     try {
       await this.start();
       this.restarts++;
-      if (mine !== this.restartSeq) return;
-      if (this.lastLoad) await this.loadNow(this.lastLoad.modelPath, this.lastLoad.options);
+      if (mine !== this.restartSeq) return superseded();
+      if (target) await this.loadNow(target.modelPath, target.options);
       else this.state = 'idle';
     } catch (err) {
-      if (mine !== this.restartSeq) return;
-      this.lastError = (err as Error).message;
+      if (mine !== this.restartSeq) return superseded();
+      failure = err as Error;
+      this.lastError = failure.message;
       // A crash while restarting schedules the next try (or gives up) through
       // onCrash; the waiters keep waiting on the same recovery.
-      if (this.restartTimer || this.gaveUp !== null || this.disposed || this.recovery !== recovery) return;
+      if (this.restartTimer || this.gaveUp !== null || this.disposed || this.recovery !== recovery) return failure;
       if (!this.child) {
         // The process never ran (fork failed): count it as a crash.
-        this.onCrash((err as Error).message);
-        return;
+        this.onCrash(failure.message);
+        return failure;
       }
       // Running, but the model would not load again: requests now fail with
       // E_NO_MODEL naming why, rather than waiting.
     }
-    if (mine !== this.restartSeq) return;
+    if (mine !== this.restartSeq) return superseded();
     if (this.recovery === recovery) {
       this.recovery = null;
       recovery.resolve();
     }
-    if (this.model || !this.lastLoad) this.opts.onEvent?.({ kind: 'restarted', message: 'The Hearth engine is running again.' });
+    if (this.model || !target) this.opts.onEvent?.({ kind: 'restarted', message: 'The Hearth engine is running again.' });
     // Stable for a minute: forget the consecutive count.
     const pid = this.pid;
     setTimeout(() => {
       if (this.pid === pid) this.consecutive = 0;
     }, 60_000).unref();
+    return failure;
   }
 }

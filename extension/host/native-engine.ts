@@ -72,7 +72,7 @@ const MIN_SPEED_SAMPLE = 32;
 
 function computeInfo(model: Model): ComputeInfo {
   const mi = model.info;
-  return { backend: mi.backend, device: mi.device, gpuLayers: mi.gpuLayers, nLayer: mi.nLayer, reasons: mi.reasons };
+  return { backend: mi.backend, device: mi.device, gpuLayers: mi.gpuLayers, nLayer: mi.nLayer, reasons: mi.reasons, threads: mi.threads };
 }
 
 export class NativeEngine implements EnginePort {

@@ -1,13 +1,17 @@
 /**
- * "Hearth: Select Model": a QuickPick of the models found on this machine,
+ * "Hearth: Select Model": first for which role (completions and chat,
+ * completions, chat), then a QuickPick of the models found on this machine,
  * each described from its GGUF header (architecture, parameters, FIM, size),
- * plus "Browse…". The pick is written to hearth.model (or the role's setting).
+ * plus "Browse…". The pick is written to that role's setting
+ * (role-settings.ts); the settings watcher loads it.
  */
 import * as vscode from 'vscode';
 import * as os from 'os';
 import { discoverModels, type DiscoveredModel } from './discovery';
 import { peekGguf } from './gguf-peek';
 import { SUPPORTED_ARCHITECTURES, formatBytes, formatParams } from './model-check';
+import { roleItems, roleSettingWrites, type RoleChoice } from './role-settings';
+import { readConfig } from '../config';
 
 interface ModelItem extends vscode.QuickPickItem {
   modelPath?: string;
@@ -33,7 +37,18 @@ export function discoverHere(): DiscoveredModel[] {
   });
 }
 
-export async function selectModel(setting: 'model' | 'completion.model' | 'chat.model' = 'model'): Promise<string | undefined> {
+/** Asks for which role a model is picked; undefined: dismissed. */
+async function pickRole(): Promise<RoleChoice | undefined> {
+  const pick = await vscode.window.showQuickPick(roleItems(readConfig()), { placeHolder: 'Select a model for…', matchOnDetail: true });
+  return pick?.choice;
+}
+
+const ROLE_PLACEHOLDER: Record<RoleChoice, string> = { both: 'completions and chat', completion: 'inline completions', chat: 'chat and edits' };
+
+/** The whole command: role, model, then the settings written (Global: these settings are machine-scoped). Returns the model chosen. */
+export async function selectModel(): Promise<string | undefined> {
+  const role = await pickRole();
+  if (!role) return undefined;
   const found = discoverHere();
   const items: ModelItem[] = found.map((m) => {
     const d = describeModel(m);
@@ -41,7 +56,7 @@ export async function selectModel(setting: 'model' | 'completion.model' | 'chat.
   });
   items.push({ label: '$(folder-opened) Browse for a .gguf or .llamafile…', browse: true });
   const pick = await vscode.window.showQuickPick(items, {
-    placeHolder: found.length ? `Models found on this machine (${found.length})` : 'No models found in the usual places: browse for one',
+    placeHolder: found.length ? `Model for ${ROLE_PLACEHOLDER[role]}: found on this machine (${found.length})` : `Model for ${ROLE_PLACEHOLDER[role]}: none found in the usual places, browse for one`,
     matchOnDescription: true,
     matchOnDetail: true,
   });
@@ -52,6 +67,7 @@ export async function selectModel(setting: 'model' | 'completion.model' | 'chat.
     chosen = uris?.[0]?.fsPath;
   }
   if (!chosen) return undefined;
-  await vscode.workspace.getConfiguration('hearth').update(setting, chosen, vscode.ConfigurationTarget.Global);
+  const c = vscode.workspace.getConfiguration('hearth');
+  for (const w of roleSettingWrites(role, chosen, readConfig())) await c.update(w.key, w.value, vscode.ConfigurationTarget.Global);
   return chosen;
 }

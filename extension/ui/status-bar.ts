@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { ModelManager } from '../models/model-manager';
 import { readConfig } from '../config';
+import { activeScope } from '../commands/toggle-completions';
 
 const ICONS: Record<string, string> = {
   ready: '$(flame)',
@@ -52,7 +53,12 @@ export class StatusBar implements vscode.Disposable {
     this.model.command = 'hearth.showEngineStatus';
     this.toggle.name = 'Hearth completions';
     this.toggle.command = 'hearth.toggleCompletions';
-    this.subs.push(models.onDidChange(() => void this.update()), vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('hearth') && void this.update()));
+    this.subs.push(
+      models.onDidChange(() => void this.update()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('hearth') && void this.update()),
+      // hearth.completion.enabled can differ per workspace folder: show the active file's.
+      vscode.window.onDidChangeActiveTextEditor(() => this.renderCompletion()),
+    );
     void this.update();
     this.model.show();
     this.toggle.show();
@@ -84,7 +90,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   private renderCompletion(): void {
-    const view = completionStatusView({ enabled: readConfig().completionEnabled, busy: this.busy, lastMs: this.lastMs });
+    const view = completionStatusView({ enabled: readConfig(activeScope()).completionEnabled, busy: this.busy, lastMs: this.lastMs });
     this.toggle.text = view.text;
     this.toggle.tooltip = view.tooltip;
   }

@@ -306,9 +306,17 @@ try {
     assert.equal(await editorText(), ORIGINAL_EDIT, 'one undo reverts the edit');
   });
 
-  await step('model QuickPick lists a discovered model', async () => {
+  await step('model QuickPick asks for the role, then lists a discovered model', async () => {
     await runCommand('Hearth: Select Model');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'tinyllamas' }).first();
+    const roles = page.locator('.quick-input-list .monaco-list-row');
+    await roles.filter({ hasText: 'Chat and edits' }).first().waitFor({ timeout: 20000 });
+    const roleTexts = (await roles.allInnerTexts()).map(norm);
+    console.log('role rows:', JSON.stringify(roleTexts));
+    assert.ok(roleTexts.some((t) => /Completions and chat/.test(t)) && roleTexts.some((t) => /Inline completions/.test(t)), 'the three roles');
+    await page.locator('.quick-input-widget input').fill('Inline completions');
+    await page.keyboard.press('Enter');
+    // The model list (its rows say the parameter count; the role rows do not).
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'params' }).filter({ hasText: 'tinyllamas' }).first();
     await row.waitFor({ timeout: 20000 });
     const text = norm(await row.innerText());
     console.log('quickpick row:', JSON.stringify(text));
@@ -418,6 +426,48 @@ try {
       assert.ok(r.promptTokens > 100 && r.evaluatedTokens <= 8, `the key re-evaluated ${r.evaluatedTokens} of ${r.promptTokens} prompt tokens`);
     }
     await shot('11-prefetched-site');
+    await page.keyboard.press('Escape');
+  });
+
+  await step('a setting change reloads the engine with the new value', async () => {
+    // The status command's toast names the options each role's model was loaded with (and, on the
+    // real engine, the threads it computes with).
+    const engineStatus = async () => {
+      await clearNotifications();
+      await runCommand('Hearth: Show Engine Status');
+      const t = toasts().filter({ hasText: 'Hearth engine —' }).first();
+      await t.waitFor({ timeout: 20000 });
+      return norm(await t.innerText());
+    };
+    const before = await engineStatus();
+    console.log('status before:', JSON.stringify(before));
+    assert.match(before, /loaded with threads auto/);
+    // Change the setting in the remote (machine) settings file: code-server's extension host is remote, and
+    // there machine-scoped settings such as hearth.threads come from that file (VS Code writes them there
+    // too; the user settings file greys them out). VS Code notices the file change.
+    const machineFile = path.join(RUN_DIR, 'user-data', 'Machine', 'settings.json');
+    const machine = fs.existsSync(machineFile) ? JSON.parse(fs.readFileSync(machineFile, 'utf8').trim() || '{}') : {};
+    fs.mkdirSync(path.dirname(machineFile), { recursive: true });
+    fs.writeFileSync(machineFile, JSON.stringify({ ...machine, 'hearth.threads': 1 }, null, 2) + '\n');
+    let after = '';
+    for (let i = 0; i < 30; i++) {
+      await page.waitForTimeout(1000);
+      after = await engineStatus();
+      if ((after.match(/loaded with threads 1,/g) || []).length === 2) break;
+    }
+    console.log('status after:', JSON.stringify(after));
+    await shot('12-setting-reloaded');
+    assert.equal((after.match(/loaded with threads 1,/g) || []).length, 2, 'both roles\' models reloaded with hearth.threads = 1');
+    if (!FAKE) assert.equal((after.match(/, 1 thread \(/g) || []).length, 2, 'the engine computes with 1 thread');
+    assert.match(after, /completion: .* — ready/);
+    // The reloaded model still completes.
+    await clearNotifications();
+    await openFile('story2.txt');
+    await page.locator('.editor-instance .view-line').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    const g = await insertAndGetGhost(STORY, 'after a settings reload');
+    assert.ok(g.trim().length > 0, 'ghost text after the reload');
     await page.keyboard.press('Escape');
   });
 

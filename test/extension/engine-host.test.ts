@@ -91,6 +91,25 @@ describe('engine process', function () {
     }
   });
 
+  it('restarts with new load options when given them (Restart Engine with the current settings), throwing their failure', async () => {
+    const proc = new EngineProcess({ scriptPath: script, execArgv, env: { HEARTH_ENGINE: 'fake' } });
+    try {
+      await proc.load(MODEL, { contextTokens: 1024 });
+      const pid1 = proc.pid;
+      await proc.restart({ modelPath: MODEL, options: { contextTokens: 2048, threads: 1 } });
+      assert.notEqual(proc.pid, pid1, 'a fresh process');
+      // The fake engine echoes the window it was loaded with.
+      assert.equal((await proc.status()).model?.contextLength, 2048);
+      assert.equal(await codeOf(proc.restart({ modelPath: '/nowhere/missing.gguf', options: {} })), 'E_IO_NOT_FOUND');
+      assert.equal((await proc.status()).model, null);
+      // A plain restart (the crash path) reloads the last model that loaded, with its options.
+      await proc.restart();
+      assert.equal((await proc.status()).model?.contextLength, 2048);
+    } finally {
+      await proc.dispose();
+    }
+  });
+
   it('fails a request in flight with E_ENGINE_EXITED when the process dies', async () => {
     const proc = new EngineProcess({ scriptPath: script, execArgv, env: { HEARTH_ENGINE: 'fake', HEARTH_FAKE_DELAY_MS: '200' }, initialDelayMs: 10000 });
     try {

@@ -68,3 +68,25 @@ describe('status bar: completion busy state and last time (fake vscode)', () => 
     }
   });
 });
+
+describe('engine status text', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { engineStatusLine } = require('../../extension/ui/engine-status-text') as typeof import('../../extension/ui/engine-status-text');
+  const ready = {
+    role: 'chat' as const, state: 'ready' as const, model: 'tiny', tokensPerSecond: 412.34, compute: 'CPU', threads: 1,
+    loadedWith: 'threads 1, context 4096, backend auto, GPU layers auto',
+    detail: `engine native, pid 7, restarts 0, CPU on CPU (2 threads), 1 thread (${'a long fallback reason; '.repeat(20)}); loaded with threads 1, context 4096, backend auto, GPU layers auto`,
+  };
+
+  it('is brief for the notification (where, threads, the options loaded with) and full for the log', () => {
+    assert.equal(engineStatusLine(ready, true), 'chat: tiny — ready, 412.3 tok/s, CPU, 1 thread (loaded with threads 1, context 4096, backend auto, GPU layers auto)');
+    assert.equal(engineStatusLine(ready, false), `chat: tiny — ready, 412.3 tok/s (${ready.detail})`);
+    assert.equal(engineStatusLine({ ...ready, threads: 2 }, true).includes('CPU, 2 threads ('), true);
+  });
+
+  it('says why there is no model in both', () => {
+    const failed = { role: 'completion' as const, state: 'error' as const, model: 'x.gguf', tokensPerSecond: null, detail: 'Hearth cannot find the model file /m/x.gguf. Check hearth.model.' };
+    assert.equal(engineStatusLine(failed, true), 'completion: x.gguf — error: Hearth cannot find the model file /m/x.gguf. Check hearth.model.');
+    assert.equal(engineStatusLine({ role: 'chat', state: 'no-model', model: null, tokensPerSecond: null, detail: 'No model is set (hearth.model).' }, true), 'chat: no model — no-model: No model is set (hearth.model).');
+  });
+});

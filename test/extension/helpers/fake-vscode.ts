@@ -93,7 +93,7 @@ export enum StatusBarAlignment { Left = 1, Right = 2 }
 export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
 export enum InlineCompletionTriggerKind { Invoke = 0, Automatic = 1 }
 export enum DiagnosticSeverity { Error = 0, Warning = 1 }
-export enum ConfigurationTarget { Global = 1, Workspace = 2 }
+export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
 export enum NotebookCellKind { Markup = 1, Code = 2 }
 
 // ---- recorded state, read by tests ----
@@ -101,6 +101,8 @@ export const recorded = {
   settings: new Map<string, unknown>(),
   /** Workspace-level values (e.g. .vscode/settings.json of a cloned repo). */
   workspaceSettings: new Map<string, unknown>(),
+  /** Workspace-folder values (a folder's .vscode/settings.json in a multi-root workspace). */
+  folderSettings: new Map<string, unknown>(),
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   inlineProviders: [] as { provideInlineCompletionItems: (...a: unknown[]) => Promise<InlineCompletionItem[]> }[],
   webviewProviders: new Map<string, { resolveWebviewView(view: unknown): void }>(),
@@ -125,16 +127,25 @@ export const workspace = {
     return {
       get<T>(key: string, def?: T): T {
         const k = `${section}.${key}`;
+        if (recorded.folderSettings.has(k)) return recorded.folderSettings.get(k) as T;
         if (recorded.workspaceSettings.has(k)) return recorded.workspaceSettings.get(k) as T;
         return (recorded.settings.has(k) ? recorded.settings.get(k) : def) as T;
       },
-      /** User values are recorded.settings; workspace values recorded.workspaceSettings (which win, as in VS Code). */
+      /** User values are recorded.settings; workspace values recorded.workspaceSettings, folder values recorded.folderSettings (the most specific wins, as in VS Code). */
       inspect<T>(key: string) {
         const k = `${section}.${key}`;
-        return { key: k, globalValue: recorded.settings.get(k) as T | undefined, workspaceValue: recorded.workspaceSettings.get(k) as T | undefined };
+        return {
+          key: k,
+          globalValue: recorded.settings.get(k) as T | undefined,
+          workspaceValue: recorded.workspaceSettings.get(k) as T | undefined,
+          workspaceFolderValue: recorded.folderSettings.get(k) as T | undefined,
+        };
       },
-      async update(key: string, value: unknown): Promise<void> {
-        recorded.settings.set(`${section}.${key}`, value);
+      /** Writes the scope `target` names (default: the user settings); undefined removes the value. */
+      async update(key: string, value: unknown, target?: ConfigurationTarget): Promise<void> {
+        const map = target === ConfigurationTarget.Workspace ? recorded.workspaceSettings : target === ConfigurationTarget.WorkspaceFolder ? recorded.folderSettings : recorded.settings;
+        if (value === undefined) map.delete(`${section}.${key}`);
+        else map.set(`${section}.${key}`, value);
         configChanged.fire({ affectsConfiguration: (s: string) => `${section}.${key}`.startsWith(s) });
       },
     };
@@ -166,6 +177,8 @@ export const workspace = {
     readFile: async (u: Uri) => new Uint8Array(fs.readFileSync(u.fsPath)),
   },
   workspaceFolders: [] as unknown[],
+  /** Set when a multi-root (.code-workspace) workspace is open. */
+  workspaceFile: undefined as Uri | undefined,
 };
 
 function message(level: string) {
@@ -258,6 +271,8 @@ export function resetFake(): void {
   recorded.documents.clear();
   recorded.appliedEdits.length = 0;
   recorded.workspaceSettings.clear();
+  recorded.folderSettings.clear();
+  workspace.workspaceFile = undefined;
   window.activeTextEditor = undefined;
   workspace.isTrusted = true;
 }
