@@ -16,6 +16,9 @@ import { ProposalStore, PROPOSAL_SCHEME } from './commands/proposals';
 import { selectModel } from './models/model-picker';
 import { StatusBar } from './ui/status-bar';
 import { readConfig } from './config';
+import { registerCommitMessageCommand } from './scm/commit-message-command';
+import { registerTryCompletionCommand } from './commands/try-completion';
+import { openWalkthroughOnFirstRun } from './ui/walkthrough';
 
 export async function activateHearth(context: vscode.ExtensionContext): Promise<void> {
   const sub = <T extends vscode.Disposable>(d: T): T => {
@@ -36,6 +39,8 @@ export async function activateHearth(context: vscode.ExtensionContext): Promise<
   sub(vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals));
   sub(vscode.languages.registerCodeActionsProvider({ pattern: '**' }, new HearthCodeActions(), { providedCodeActionKinds: HearthCodeActions.kinds }));
   for (const d of new EditCommands(chat, models, proposals, log).register()) sub(d);
+  sub(registerCommitMessageCommand(models, log));
+  sub(registerTryCompletionCommand());
 
   sub(vscode.commands.registerCommand('hearth.selectModel', async () => {
     if (await selectModel()) await models.reconcile();
@@ -76,4 +81,5 @@ export async function activateHearth(context: vscode.ExtensionContext): Promise<
   if (marker) fs.writeFileSync(marker, JSON.stringify({ activatedAt: Date.now(), node: process.version, pid: process.pid }));
   // Load in the background: activation must not wait for a model.
   void models.loadConfigured();
+  void openWalkthroughOnFirstRun(context, log);
 }
