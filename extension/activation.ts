@@ -18,6 +18,9 @@ import { StatusBar } from './ui/status-bar';
 import { engineStatusLine } from './ui/engine-status-text';
 import { toggleCompletions } from './commands/toggle-completions';
 import { watchEngineSettings } from './models/settings-watch';
+import { registerCommitMessageCommand } from './scm/commit-message-command';
+import { registerTryCompletionCommand } from './commands/try-completion';
+import { openWalkthroughOnFirstRun } from './ui/walkthrough';
 
 export async function activateHearth(context: vscode.ExtensionContext): Promise<void> {
   const sub = <T extends vscode.Disposable>(d: T): T => {
@@ -38,6 +41,8 @@ export async function activateHearth(context: vscode.ExtensionContext): Promise<
   sub(vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, proposals));
   sub(vscode.languages.registerCodeActionsProvider({ pattern: '**' }, new HearthCodeActions(), { providedCodeActionKinds: HearthCodeActions.kinds }));
   for (const d of new EditCommands(chat, models, proposals, log).register()) sub(d);
+  sub(registerCommitMessageCommand(models, log));
+  sub(registerTryCompletionCommand());
 
   // The settings it writes are applied by the settings watcher below.
   sub(vscode.commands.registerCommand('hearth.selectModel', () => selectModel()));
@@ -69,4 +74,5 @@ export async function activateHearth(context: vscode.ExtensionContext): Promise<
   if (marker) fs.writeFileSync(marker, JSON.stringify({ activatedAt: Date.now(), node: process.version, pid: process.pid }));
   // Load in the background: activation must not wait for a model.
   void models.loadConfigured();
+  void openWalkthroughOnFirstRun(context, log);
 }

@@ -201,6 +201,19 @@ const completionStats = () => {
   return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 };
 
+// A git repository with a staged change, for the Source Control commit-message button (found by the git
+// extension's scan of the workspace's subfolders).
+const GIT_REPO = path.join(WS_DIR, 'commit-repo');
+fs.rmSync(GIT_REPO, { recursive: true, force: true });
+fs.mkdirSync(GIT_REPO);
+const git = (...args) => execFileSync('git', ['-c', 'user.name=Hearth E2E', '-c', 'user.email=e2e@example.invalid', ...args], { cwd: GIT_REPO, encoding: 'utf8' });
+git('init', '-q', '-b', 'main');
+fs.writeFileSync(path.join(GIT_REPO, 'greet.js'), 'function greet(name) {\n  return "Hello " + name;\n}\n');
+git('add', '.');
+git('commit', '-q', '-m', 'Add greet');
+fs.writeFileSync(path.join(GIT_REPO, 'greet.js'), 'function greet(name) {\n  return `Hello, ${name}!`;\n}\n');
+git('add', 'greet.js');
+
 const udd = fs.mkdtempSync(path.join(RUN_DIR, 'chrome-profile-'));
 const ctx = await chromium.launchPersistentContext(udd, {
   executablePath: CHROME,
@@ -221,6 +234,17 @@ try {
   timings.activatedAfterPageOpenMs = status.activatedAt - t0;
   mark('extension activated');
   for (let i = 0; i < 80 && enginePids().length === 0; i++) await page.waitForTimeout(250);
+
+  await step('the walkthrough opens on first install', async () => {
+    // A fresh user-data folder is a first install: the extension opens its walkthrough once.
+    const walkthrough = page.locator('.gettingStartedContainer', { hasText: 'Get Started with Hearth' });
+    await walkthrough.first().waitFor({ timeout: 30000 });
+    const text = norm(await walkthrough.first().innerText());
+    for (const title of ['Choose a model', 'Try a completion', 'Open the chat']) assert.ok(text.includes(title), `step ${title} is listed`);
+    await shot('00-walkthrough');
+    await runCommand('View: Close All Editors');
+    await page.waitForTimeout(500);
+  });
 
   await step('ghost text equals the engine and Tab accepts it', async () => {
     await openFile('story.txt');
@@ -324,6 +348,32 @@ try {
     assert.match(text, /293K params|292K params/);
     await shot('07-model-pick');
     await page.keyboard.press('Escape');
+  });
+
+  await step('the Source Control button writes a commit message from the staged diff', async () => {
+    await page.keyboard.press('Control+Shift+G');
+    const button = page.locator('.action-label[aria-label*="Generate Commit Message"]').first();
+    await button.waitFor({ timeout: 30000 });
+    await shot('12a-scm-button');
+    await button.click();
+    const box = page.locator('.scm-editor .monaco-editor .view-lines').first();
+    let message = '';
+    for (let i = 0; i < 120 && !message; i++) {
+      await page.waitForTimeout(250);
+      message = norm(await box.innerText().catch(() => '')).trim();
+    }
+    // Let the stream finish: the text stops changing.
+    for (let i = 0, last = ''; i < 60 && message !== last; i++) {
+      last = message;
+      await page.waitForTimeout(500);
+      message = norm(await box.innerText()).trim();
+    }
+    console.log('commit message:', JSON.stringify(message.slice(0, 200)));
+    assert.ok(message.length > 0, 'the input box holds a message');
+    assert.ok(!/```|<think>/.test(message), 'no fences or reasoning in the message');
+    if (FAKE) assert.equal(message, 'const answer = 42;'); // the fake wraps its answer in a fence
+    await shot('12b-commit-message');
+    await page.keyboard.press('Control+Shift+E');
   });
 
   await step('killing the engine shows a message and completions come back', async () => {
