@@ -24,8 +24,9 @@ export interface BenchArgs {
 
 export const BACKENDS: readonly BackendName[] = ['cpu', 'cuda', 'vulkan', 'auto'];
 
-export const USAGE = `npm run bench -- [--models 0.5b,1.5b,0.6b-qwen3,1.7b-qwen3,30b-a3b-qwen3moe-d4 (any -d<layers>)]
-  [--formats q4_0,q8_0,q4_k_m,f16,bf16] [--runs 3]
+export const USAGE = `npm run bench -- [--models 0.5b,1.5b,0.6b-qwen3,1.7b-qwen3,1b-gemma3,3b-starcoder2,
+    30b-a3b-qwen3moe-d4,20b-gpt-oss-d4 (the MoE ones at any -d<layers>)]
+  [--formats q4_0,q8_0,q4_k_m,f16,bf16,mxfp4 (MoE only: MXFP4 experts, the rest Q8_0)] [--runs 3]
   [--threads N (default: physical cores)] [--backend cpu|cuda|vulkan|auto] [--ctx 1024]
   [--json out.json] [--results-dir bench/results | --no-save] [--cache-dir .cache/bench] [--no-cold] [--no-raw]`;
 
@@ -73,7 +74,7 @@ export function parseBenchArgs(argv: readonly string[], defaults: { resultsDir: 
       return v;
     };
     switch (flag) {
-      // Any depth of the MoE shape is accepted too (30b-a3b-qwen3moe-d48: the full model).
+      // Any depth of the MoE shapes is accepted too (30b-a3b-qwen3moe-d48, 20b-gpt-oss-d24: the full models).
       case '--models': a.models = list(need(), Object.keys(SHAPES), 'models', 'model', (i) => shapeById(i) !== undefined); break;
       case '--formats': a.formats = list(need(), Object.keys(FORMATS), 'formats', 'format'); break;
       case '--runs': a.runs = positiveInt(need(), flag); break;

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Hearth vs llama.cpp (node-llama-cpp, prebuilt CPU build)
- * on generated models shaped like Qwen2.5-Coder, Qwen3 and Qwen3-Coder-30B-A3B.
+ * on generated models shaped like Qwen2.5-Coder, Qwen3, Qwen3-Coder-30B-A3B,
+ * Gemma-3-1B, StarCoder2-3B and gpt-oss-20b.
  * See bench/README.md for what is measured and how; flags in args.ts (USAGE).
  *
  * Order per model/format and run: Hearth then llama.cpp (A B A B ...), and
@@ -16,7 +17,7 @@ import type { ChildRequest, EngineName } from './engines/protocol';
 import { ensureLlamaRef } from './engines/raw-llama';
 import { runChild } from './engines/spawn-child';
 import { machineInfo, measureLimits } from './machine';
-import { planModel, shapeById } from './model/shapes';
+import { EXPERT_FORMATS, isMoe, planModel, shapeById } from './model/shapes';
 import { benchModel } from './model/write-model';
 import { bounds, weightBytesPerToken } from './report/stats';
 import { summarizeCase, type EngineRun } from './report/summary';
@@ -30,13 +31,13 @@ function log(msg: string): void {
   process.stderr.write(msg + '\n');
 }
 
-async function runCase(args: BenchArgs, engines: EngineName[], threads: number, file: string): Promise<EngineRun[]> {
+async function runCase(args: BenchArgs, engines: EngineName[], threads: number, file: string, nVocab: number): Promise<EngineRun[]> {
   const runs: EngineRun[] = [];
   for (let i = 0; i < args.runs; i++) {
     for (const engine of engines) {
       const base: ChildRequest = {
         engine, model: file, threads, contextSize: args.contextSize, backend: args.backend,
-        mode: 'load', ppTokens: args.ppTokens, tgTokens: args.tgTokens,
+        mode: 'load', ppTokens: args.ppTokens, tgTokens: args.tgTokens, nVocab,
       };
       let cold = null;
       if (args.cold) {
@@ -98,6 +99,11 @@ async function main(): Promise<void> {
     const shape = shapeById(m);
     if (!shape) throw new Error(`unknown model ${m}`);
     for (const f of args.formats) {
+      // mxfp4 only changes experts: a dense model has no such file to time.
+      if (EXPERT_FORMATS[f] && !isMoe(shape)) {
+        log(`${m} ${f}: skipped (${f} is for mixture-of-experts shapes)`);
+        continue;
+      }
       log(`${m} ${f}:`);
       const file = await benchModel(modelsDir, shape, f, undefined, log);
       const tensors = planModel(shape, f);
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
       const perToken = weightBytesPerToken(shape, tensors);
       const bound = bounds(shape, tensors, limits, args.ppTokens);
       log(`  file ${(fileBytes / 1048576).toFixed(0)} MiB, weights read per token ${(perToken / 1048576).toFixed(0)} MiB: tg bound ${bound.tgTokPerSec.toFixed(1)} tok/s`);
-      const runs = await runCase(args, engines, threads, file);
+      const runs = await runCase(args, engines, threads, file, shape.nVocab);
       const summary = summarizeCase(m, f, fileBytes, perToken, bound, runs);
       report.cases.push(summary);
       report.raw.push({ model: m, format: f, file: path.basename(file), runs });

@@ -12,7 +12,7 @@
  */
 import * as fs from 'fs';
 import type { Token } from 'node-llama-cpp';
-import { promptIds, procStatusBytes, RESULT_PREFIX, type ChildRequest, type ChildResult } from './protocol';
+import { promptIdBound, promptIds, procStatusBytes, RESULT_PREFIX, type ChildRequest, type ChildResult } from './protocol';
 
 const FIRST_ID = 1212;
 const TG_ID = 3303;
@@ -44,7 +44,7 @@ async function runHearth(req: ChildRequest): Promise<ChildResult> {
   const loadMs = performance.now() - t0;
   const out: ChildResult = { engine: 'hearth', loadToFirstTokenMs: loadMs, peakRssBytes: 0, baseRssBytes: base, backendNote };
   if (req.mode === 'full') {
-    const pp = promptIds(req.ppTokens, 42, 50000, FIRST_ID);
+    const pp = promptIds(req.ppTokens, 42, promptIdBound(req.nVocab), FIRST_ID);
     const ppSession = model.createSession({ contextLength: req.contextSize, batchSize: 512 });
     const t1 = performance.now();
     const r = await ppSession.evaluate(pp);
@@ -81,7 +81,7 @@ async function runLlamaCpp(req: ChildRequest): Promise<ChildResult> {
   const loadMs = performance.now() - t0;
   const out: ChildResult = { engine: 'llama.cpp', loadToFirstTokenMs: loadMs, peakRssBytes: 0, baseRssBytes: base, backendNote };
   if (req.mode === 'full') {
-    const pp = promptIds(req.ppTokens, 42, 50000, FIRST_ID);
+    const pp = promptIds(req.ppTokens, 42, promptIdBound(req.nVocab), FIRST_ID);
     await seq.clearHistory();
     const t1 = performance.now();
     await seq.evaluateWithoutGeneratingNewTokens(tok(pp));

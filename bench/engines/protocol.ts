@@ -17,6 +17,8 @@ export interface ChildRequest {
   mode: 'load' | 'full';
   ppTokens: number;
   tgTokens: number;
+  /** The model's vocabulary size: prompt ids stay below it (StarCoder2's 49152 is under GPT-2's range). */
+  nVocab: number;
 }
 
 export interface ChildResult {
@@ -45,7 +47,12 @@ export function procStatusBytes(status: string, field: 'VmHWM' | 'VmRSS'): numbe
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-/** Deterministic prompt ids below `below` (inside GPT-2's byte-level range of the bench vocab), never `avoid`. */
+/** The bound for promptIds: inside GPT-2's byte-level range of the bench vocab, and inside the model's vocab. */
+export function promptIdBound(nVocab: number): number {
+  return Math.min(50000, nVocab);
+}
+
+/** Deterministic prompt ids from 256 up to below `below` (see promptIdBound), never `avoid`. */
 export function promptIds(n: number, seed: number, below = 50000, avoid = -1): number[] {
   const out: number[] = [];
   let s = seed >>> 0;

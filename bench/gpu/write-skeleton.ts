@@ -11,14 +11,15 @@
  * Plan format (one line each, space separated; names have no spaces):
  *   hearth-skeleton 2 <fileSize> <dataOffset> <nTensors> <textTokens>
  *   <tensorIndex> <ggml type id> <cols> <rows> <absolute data offset> <matrix|vocab|norm|bias> <name>
- * (rows of a vocab tensor from textTokens on are drawn quieter: write-model.ts's rowStd)
+ * (rows of a vocab tensor from textTokens on are drawn quieter: write-model.ts's rowStd;
+ * a vocab whose text rows do not start at 0, StarCoder2's, is refused)
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { ggmlType } from '../../extension/gguf/ggml-types';
 import { FORMATS, SHAPES, type ModelShape } from '../model/shapes';
-import { gpt2VocabPath } from '../model/vocab';
+import { shapeVocabPath } from '../model/vocab';
 import { benchModelLayout, modelFileName } from '../model/write-model';
 
 const USAGE = `npx tsx bench/gpu/write-skeleton.ts --shape 0.5b,1.5b --format q4_0,q8_0,q4_k_m,f16 --out DIR [--vocab FILE]`;
@@ -43,8 +44,10 @@ export interface Skeleton {
 /** Writes DIR/<name>.head and DIR/<name>.plan for one shape and format. */
 export async function writeSkeleton(s: ModelShape, format: string, vocabFile: string, outDir: string): Promise<Skeleton> {
   const name = modelFileName(s, format, vocabFile);
-  const { tensors, layout, textTokens } = await benchModelLayout(s, format, vocabFile);
-  const lines = [`hearth-skeleton 2 ${layout.fileSize} ${layout.dataOffset} ${tensors.length} ${textTokens}`];
+  const { tensors, layout, text } = await benchModelLayout(s, format, vocabFile);
+  // fill-model.cpp knows only text rows from 0 (quiet from textTokens on).
+  if (text.begin !== 0) throw new Error(`${s.id}: its vocab's text rows start at ${text.begin}, which fill-model cannot draw (write it with npm run bench)`);
+  const lines = [`hearth-skeleton 2 ${layout.fileSize} ${layout.dataOffset} ${tensors.length} ${text.end}`];
   for (const [ti, t] of tensors.entries()) {
     const geom = ggmlType(t.type);
     if (!geom) throw new Error(`no geometry for ${t.type}`);
@@ -77,10 +80,10 @@ async function main(): Promise<void> {
   const shapes = listOf(values.shape, Object.keys(SHAPES), '--shape');
   const formats = listOf(values.format, Object.keys(FORMATS), '--format');
   if (!values.out) throw new Error(`--out is required\n${USAGE}`);
-  const vocabFile = values.vocab ?? gpt2VocabPath();
-  if (!fs.existsSync(vocabFile)) throw new Error(`vocab file ${vocabFile} not found (--vocab FILE)`);
   fs.mkdirSync(values.out, { recursive: true });
   for (const id of shapes) {
+    const vocabFile = values.vocab ?? shapeVocabPath(SHAPES[id]);
+    if (!fs.existsSync(vocabFile)) throw new Error(`vocab file ${vocabFile} not found (--vocab FILE)`);
     for (const format of formats) {
       const k = await writeSkeleton(SHAPES[id], format, vocabFile, values.out);
       console.log(`${k.base}.{head,plan}: ${k.tensors} tensors, header ${k.headerBytes} B, file ${k.fileSize} B`);

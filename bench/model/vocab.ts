@@ -5,12 +5,16 @@
  * markers as control tokens, sets pre-tokenizer "qwen2", and pads to
  * nVocab with "[PAD<i>]" tokens of type UNUSED, as llama.cpp's converter
  * pads Qwen's own vocab. Both engines then tokenize the same way and the
- * embedding has the real model's row count.
+ * embedding has the real model's row count. The other arches' shapes take
+ * the same vocab at their size, except StarCoder2, whose 49152 tokens are
+ * fewer than GPT-2's: it has its own tokenizer in ../shared/models, which
+ * is taken as it is.
  */
 import * as path from 'path';
-import { inspectModel } from '../../extension/engine/gguf';
+import { inspectModel, type ModelInfo } from '../../extension/engine/gguf';
 import { metadataEntry } from '../../extension/engine/gguf-metadata';
 import type { GgufMetadataEntry } from '../../extension/gguf/writer';
+import type { ModelShape } from './shapes';
 
 const NORMAL = 1;
 const CONTROL = 3;
@@ -23,6 +27,11 @@ export function sharedModelsDir(): string {
 
 export function gpt2VocabPath(): string {
   return path.join(sharedModelsDir(), 'llama.cpp-vocab', 'ggml-vocab-gpt-2.gguf');
+}
+
+/** The vocab file a shape's model takes by default (ModelShape.vocab, else GPT-2's). */
+export function shapeVocabPath(s: ModelShape): string {
+  return s.vocab ? path.join(sharedModelsDir(), 'llama.cpp-vocab', s.vocab) : gpt2VocabPath();
 }
 
 /** Tokens, types and scores extended to nVocab (pure, for the tests). */
@@ -43,11 +52,48 @@ export function leadingTextTokens(types: readonly number[]): number {
   return i < 0 ? types.length : i;
 }
 
-/** The tokenizer.* metadata entries of the benchmark vocab, and its count of leading text tokens. */
-export async function qwenShapedVocab(nVocab: number, vocabFile = gpt2VocabPath()): Promise<{ entries: GgufMetadataEntry[]; textTokens: number }> {
+/** Rows [begin, end) of a vocab: its text tokens, which a random model's greedy picks should land on. */
+export interface TextRows {
+  begin: number;
+  end: number;
+}
+
+/**
+ * The first run of NORMAL tokens. GPT-2's extended vocab has it first
+ * (begin 0, end leadingTextTokens); StarCoder2's puts its 38 control markers
+ * before it.
+ */
+export function textRows(types: readonly number[]): TextRows {
+  const begin = Math.max(0, types.indexOf(NORMAL));
+  const after = types.findIndex((t, i) => i > begin && t !== NORMAL);
+  return { begin, end: after < 0 ? types.length : after };
+}
+
+/**
+ * The tokenizer.* metadata entries of a benchmark model of nVocab tokens,
+ * and its text rows. A vocab file of exactly nVocab tokens is the model's
+ * own and is copied as it is; a smaller one is extended Qwen-style.
+ */
+export async function benchVocab(nVocab: number, vocabFile = gpt2VocabPath()): Promise<{ entries: GgufMetadataEntry[]; text: TextRows }> {
   const info = await inspectModel(vocabFile);
   const tokens = info.metadata['tokenizer.ggml.tokens'] as string[];
   const types = info.metadata['tokenizer.ggml.token_type'] as number[] | undefined;
+  if (tokens.length === nVocab && types) {
+    const entries = Object.keys(info.metadata)
+      .filter((key) => key.startsWith('tokenizer.'))
+      .map((key) => metadataEntry(key, info.metadataTypes[key], info.metadata[key]));
+    return { entries, text: textRows(types) };
+  }
+  return qwenShapedVocab(nVocab, info, tokens, types);
+}
+
+/** GPT-2's vocab with Qwen's markers and UNUSED padding to nVocab (see the top). */
+function qwenShapedVocab(
+  nVocab: number,
+  info: ModelInfo,
+  tokens: string[],
+  types: number[] | undefined,
+): { entries: GgufMetadataEntry[]; text: TextRows } {
   const padded = padVocab(tokens, types ?? tokens.map(() => NORMAL), nVocab);
   const out: GgufMetadataEntry[] = [];
   for (const [key, value] of Object.entries(info.metadata)) {
@@ -64,5 +110,5 @@ export async function qwenShapedVocab(nVocab: number, vocabFile = gpt2VocabPath(
   }
   if (!types) out.push({ key: 'tokenizer.ggml.token_type', type: 'array', value: { itemType: 'int32', items: padded.types } });
   out.push({ key: 'tokenizer.ggml.pre', type: 'string', value: 'qwen2' });
-  return { entries: out, textTokens: leadingTextTokens(padded.types) };
+  return { entries: out, text: { begin: 0, end: leadingTextTokens(padded.types) } };
 }

@@ -2,11 +2,11 @@
 import { strict as assert } from 'assert';
 import { parseBenchArgs } from '../../bench/args';
 import { parseChildOutput } from '../../bench/engines/spawn-child';
-import { procStatusBytes, promptIds, type ChildResult, type EngineName } from '../../bench/engines/protocol';
+import { procStatusBytes, promptIdBound, promptIds, type ChildResult, type EngineName } from '../../bench/engines/protocol';
 import { hash2, RowPool } from '../../bench/model/random-pool';
-import { parameterCount, planModel, shapeById, SHAPES, tensorLayout, type ModelShape } from '../../bench/model/shapes';
+import { parameterCount, planModel, shapeById, SHAPES, slidingLayer, tensorLayout, type ModelShape } from '../../bench/model/shapes';
 import { modelMetadata } from '../../bench/model/write-model';
-import { padVocab } from '../../bench/model/vocab';
+import { padVocab, textRows } from '../../bench/model/vocab';
 import { escapeXml, resultsChart } from '../../bench/report/chart';
 import { bounds, flopsPerPromptToken, median, percentile, ratio, weightBytesPerToken } from '../../bench/report/stats';
 import { summarizeCase, type EngineRun } from '../../bench/report/summary';
@@ -17,6 +17,15 @@ export const TINY: ModelShape = { id: 'tiny', arch: 'qwen2', nEmbd: 256, nLayer:
 const TINY_QWEN3: ModelShape = { ...TINY, id: 'tiny-qwen3', arch: 'qwen3', headDim: 128 };
 // qwen3moe: 8 experts, 2 used, untied head; expert width 256 so Q4_K fits its rows.
 const TINY_MOE: ModelShape = { ...TINY, id: 'tiny-moe', arch: 'qwen3moe', nLayer: 4, nHeadKv: 1, tiedEmbeddings: false, nExpert: 8, nExpertUsed: 2, nFfExp: 256 };
+// gemma3: heads of 128 on 256 wide, one KV head (as in the 1B), 5 of 6 layers sliding over 64 positions.
+const TINY_GEMMA3: ModelShape = { ...TINY, id: 'tiny-gemma3', arch: 'gemma3', nHeadKv: 1, headDim: 128, slidingWindow: 64 };
+// starcoder2: LayerNorm and biases everywhere, StarCoder2's eps and rope base.
+const TINY_SC2: ModelShape = { ...TINY, id: 'tiny-sc2', arch: 'starcoder2', ropeBase: 999999.4, normEps: 1e-5 };
+// gpt-oss: 8 experts of 256, 2 used, untied; layers 0 and 2 slide over 128 positions; YaRN x4 over 512.
+const TINY_OSS: ModelShape = {
+  ...TINY, id: 'tiny-oss', arch: 'gpt-oss', nLayer: 4, tiedEmbeddings: false, nExpert: 8, nExpertUsed: 2, nFfExp: 256,
+  ropeBase: 150000, normEps: 1e-5, slidingWindow: 128, ropeYarn: { factor: 4, origCtx: 512 },
+};
 
 /** Bytes of a tensor of `elems` values in Q8_0 (32 values in 34 bytes). */
 const q8 = (elems: number): number => (elems / 32) * 34;
@@ -64,6 +73,14 @@ describe('bench: statistics', () => {
     assert.equal(b.tgTokPerSec, 1e9 / weightBytesPerToken(TINY_MOE, plan));
     assert.ok(b.tgTokPerSec > 1e9 / plan.reduce((n, t) => n + t.nBytes, 0) * 2, 'a MoE token reads far less than its file');
   });
+  it('weight bytes per token of gpt-oss: the used experts\' biases only too, the router\'s bias and the sinks whole', () => {
+    const plan = planModel(TINY_OSS, 'q8_0');
+    const perExpert = plan.filter((t) => /_exps\.(weight|bias)$/.test(t.name)).reduce((n, t) => n + t.nBytes, 0) / 8;
+    const rest = plan.filter((t) => !/_exps\.(weight|bias)$/.test(t.name) && t.name !== 'token_embd.weight').reduce((n, t) => n + t.nBytes, 0);
+    assert.equal(weightBytesPerToken(TINY_OSS, plan), rest + 2 * perExpert + q8(256));
+    // per layer and expert: gate, up, down 256 x 256 in Q8_0, biases 256 + 256 + 256 in F32
+    assert.equal(perExpert, 4 * (3 * q8(256 * 256) + 3 * 256 * 4));
+  });
   it('FLOPs per prompt token: 2 per weight of the matmuls plus attention over the average position', () => {
     // per layer: q 256x256, k and v 256x128, o 256x256, 3 FFN 256x512
     const perLayer = 65536 + 2 * 32768 + 65536 + 3 * 131072;
@@ -80,6 +97,22 @@ describe('bench: statistics', () => {
     // q and o 256x256, k and v 256x64, router 256x8, 2 experts of 3 256x256 matrices
     const moeLayer = 2 * 256 * 256 + 2 * 256 * 64 + 256 * 8 + 2 * 3 * 256 * 256;
     assert.equal(flopsPerPromptToken(TINY_MOE, 512), 2 * (4 * moeLayer + 256 * 320) + 4 * 4 * 256 * ((512 + 1) / 2));
+  });
+  it('FLOPs per prompt token: a sliding layer attends to at most its window; starcoder2 has no gate', () => {
+    // gemma3: q and o 256x512, k and v 256x128, 3 FFN 256x512; 7 of 8 layers slide (all but 5).
+    const gLayer = 2 * 256 * 512 + 2 * 256 * 128 + 3 * 256 * 512;
+    // Over 512 positions a 64-window layer sees 1, 2, ... 64, then 64 each: (2080 + 448 * 64) / 512 on average.
+    const windowed = (64 * 65) / 2 / 512 + (448 * 64) / 512;
+    assert.equal(flopsPerPromptToken(TINY_GEMMA3, 512), 2 * (8 * gLayer + 256 * 320) + 4 * 512 * (1 * 256.5 + 7 * windowed));
+    // A window past the prompt changes nothing.
+    assert.equal(flopsPerPromptToken({ ...TINY_GEMMA3, slidingWindow: 4096 }, 512), flopsPerPromptToken({ ...TINY_GEMMA3, slidingWindow: undefined }, 512));
+    // starcoder2: up and down only.
+    const scLayer = 2 * 256 * 256 + 2 * 256 * 128 + 2 * 256 * 512;
+    assert.equal(flopsPerPromptToken(TINY_SC2, 512), 2 * (8 * scLayer + 256 * 320) + 8 * 4 * 256 * 256.5);
+    // gpt-oss: router, 2 of 8 experts of 3 256x256 matrices; layers 0 and 2 of 4 see at most 128 positions.
+    const ossLayer = 2 * 256 * 256 + 2 * 256 * 128 + 256 * 8 + 2 * 3 * 256 * 256;
+    const w128 = (128 * 129) / 2 / 512 + (384 * 128) / 512;
+    assert.equal(flopsPerPromptToken(TINY_OSS, 512), 2 * (4 * ossLayer + 256 * 320) + 4 * 256 * (2 * 256.5 + 2 * w128));
   });
 });
 
@@ -104,6 +137,27 @@ describe('bench: model layout', () => {
     assert.deepEqual(shapeById('30b-a3b-qwen3moe-d4'), SHAPES['30b-a3b-qwen3moe-d4']);
     assert.equal(shapeById('30b-a3b-qwen3moe-d0'), undefined);
     assert.equal(shapeById('7b'), undefined);
+  });
+  it('Gemma-3-1B, StarCoder2-3B and gpt-oss-20b have their published parameter counts', () => {
+    // 1.0B (999.9M) and 3.03B in the model cards; gpt-oss-20b 20.9B of which 3.6B active.
+    assert.ok(Math.abs(parameterCount(SHAPES['1b-gemma3']) / 1e9 - 1.0) < 0.005, String(parameterCount(SHAPES['1b-gemma3'])));
+    assert.ok(Math.abs(parameterCount(SHAPES['3b-starcoder2']) / 1e9 - 3.03) < 0.01, String(parameterCount(SHAPES['3b-starcoder2'])));
+    const full = shapeById('20b-gpt-oss-d24');
+    assert.ok(full);
+    assert.equal(full.nLayer, 24);
+    assert.ok(Math.abs(parameterCount(full) / 1e9 - 20.91) < 0.01, String(parameterCount(full)));
+    const active = weightBytesPerToken(full, planModel(full, 'f16')) / 2;
+    assert.ok(Math.abs(active / 1e9 - 3.61) < 0.01, String(active));
+    assert.deepEqual(shapeById('20b-gpt-oss-d4'), SHAPES['20b-gpt-oss-d4']);
+    assert.equal(shapeById('20b-gpt-oss-d0'), undefined);
+    assert.equal(shapeById('1b-gemma3-d4'), undefined, 'only the MoE shapes take a depth');
+  });
+  it('sliding layers: gemma3 five of every six, gpt-oss every other from 0, none without a window', () => {
+    const slides = (s: ModelShape): number[] => Array.from({ length: 12 }, (_, il) => il).filter((il) => slidingLayer({ ...s, nLayer: 12 }, il));
+    assert.deepEqual(slides(TINY_GEMMA3), [0, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    assert.deepEqual(slides(TINY_OSS), [0, 2, 4, 6, 8, 10]);
+    assert.deepEqual(slides({ ...TINY_GEMMA3, slidingWindow: undefined }), []);
+    assert.deepEqual(slides(TINY_QWEN3), []);
   });
   it('qwen2 tensors: biases on q/k/v, no output.weight when tied', () => {
     const names = tensorLayout(TINY).map((t) => t.name);
@@ -185,6 +239,123 @@ describe('bench: model layout', () => {
     assert.equal(meta.get('qwen3moe.block_count'), 4);
     assert.throws(() => planModel({ ...TINY_MOE, nExpert: undefined }, 'q8_0'), /lacks nExpert/);
   });
+  it('gemma3 tensors: QK-norm, a norm before and after each sub-block, GeGLU; metadata with the window and head size', () => {
+    const plan = planModel(TINY_GEMMA3, 'q8_0');
+    const layer = plan.filter((t) => t.name.startsWith('blk.2.')).map((t) => [t.name.slice(6), t.shape.join('x'), t.type]);
+    assert.deepEqual(layer, [
+      ['attn_norm.weight', '256', 'F32'],
+      ['attn_q.weight', '256x512', 'Q8_0'],
+      ['attn_k.weight', '256x128', 'Q8_0'],
+      ['attn_v.weight', '256x128', 'Q8_0'],
+      ['attn_q_norm.weight', '128', 'F32'],
+      ['attn_k_norm.weight', '128', 'F32'],
+      ['attn_output.weight', '512x256', 'Q8_0'],
+      ['post_attention_norm.weight', '256', 'F32'],
+      ['ffn_norm.weight', '256', 'F32'],
+      ['ffn_gate.weight', '256x512', 'Q8_0'],
+      ['ffn_up.weight', '256x512', 'Q8_0'],
+      ['ffn_down.weight', '512x256', 'Q8_0'],
+      ['post_ffw_norm.weight', '256', 'F32'],
+    ]);
+    assert.equal(plan.length, 2 + 13 * 8);
+    assert.ok(plan.filter((t) => t.name.endsWith('norm.weight')).every((t) => t.role === 'norm'));
+    const meta = new Map(modelMetadata(TINY_GEMMA3, 'q8_0', []).map((e) => [e.key, e.value]));
+    assert.equal(meta.get('general.architecture'), 'gemma3');
+    assert.equal(meta.get('gemma3.attention.sliding_window'), 64);
+    assert.equal(meta.get('gemma3.attention.key_length'), 128);
+    assert.equal(meta.get('gemma3.attention.head_count_kv'), 1);
+    assert.equal(meta.get('gemma3.rope.freq_base'), 1000000);
+    assert.equal(meta.get('gemma3.attention.layer_norm_rms_epsilon'), 1e-6);
+    // As released files: the pattern (5 of 6) and the sliding layers' base (10000) are the engines' defaults.
+    assert.ok(![...meta.keys()].some((k) => k.includes('pattern') || k.includes('freq_base_swa') || k.includes('scaling')));
+    // The Gemma-3-1B shape itself.
+    const g = SHAPES['1b-gemma3'];
+    assert.deepEqual([g.nEmbd, g.nLayer, g.nHead, g.nHeadKv, g.headDim, g.nFf, g.nVocab, g.slidingWindow], [1152, 26, 4, 1, 256, 6912, 262144, 512]);
+  });
+  it('starcoder2 tensors: LayerNorm biases, biases on every matrix, no gate; eps under layer_norm_epsilon', () => {
+    const plan = planModel(TINY_SC2, 'q4_0');
+    assert.deepEqual(plan.slice(0, 3).map((t) => [t.name, t.role]), [['token_embd.weight', 'vocab'], ['output_norm.weight', 'norm'], ['output_norm.bias', 'bias']]);
+    const layer = plan.filter((t) => t.name.startsWith('blk.0.')).map((t) => [t.name.slice(6), t.shape.join('x'), t.type]);
+    assert.deepEqual(layer, [
+      ['attn_norm.weight', '256', 'F32'],
+      ['attn_norm.bias', '256', 'F32'],
+      ['attn_q.weight', '256x256', 'Q4_0'],
+      ['attn_q.bias', '256', 'F32'],
+      ['attn_k.weight', '256x128', 'Q4_0'],
+      ['attn_k.bias', '128', 'F32'],
+      ['attn_v.weight', '256x128', 'Q4_0'],
+      ['attn_v.bias', '128', 'F32'],
+      ['attn_output.weight', '256x256', 'Q4_0'],
+      ['attn_output.bias', '256', 'F32'],
+      ['ffn_norm.weight', '256', 'F32'],
+      ['ffn_norm.bias', '256', 'F32'],
+      ['ffn_up.weight', '256x512', 'Q4_0'],
+      ['ffn_up.bias', '512', 'F32'],
+      ['ffn_down.weight', '512x256', 'Q4_0'],
+      ['ffn_down.bias', '256', 'F32'],
+    ]);
+    const meta = new Map(modelMetadata(TINY_SC2, 'q4_0', []).map((e) => [e.key, e.value]));
+    assert.equal(meta.get('starcoder2.attention.layer_norm_epsilon'), 1e-5);
+    assert.equal(meta.get('starcoder2.rope.freq_base'), 999999.4);
+    assert.ok(!meta.has('starcoder2.attention.layer_norm_rms_epsilon'));
+    assert.equal(SHAPES['3b-starcoder2'].vocab, 'ggml-vocab-starcoder.gguf');
+  });
+  it('gpt-oss tensors: sinks, biases on attention, router and experts (F32, expert last), its FFN pre-norm named post_attention_norm', () => {
+    const plan = planModel(TINY_OSS, 'q8_0');
+    assert.equal(plan[2].name, 'output.weight');
+    const layer = plan.filter((t) => t.name.startsWith('blk.1.')).map((t) => [t.name.slice(6), t.shape.join('x'), t.type, t.role]);
+    assert.deepEqual(layer, [
+      ['attn_norm.weight', '256', 'F32', 'norm'],
+      ['attn_q.weight', '256x256', 'Q8_0', 'matrix'],
+      ['attn_q.bias', '256', 'F32', 'bias'],
+      ['attn_k.weight', '256x128', 'Q8_0', 'matrix'],
+      ['attn_k.bias', '128', 'F32', 'bias'],
+      ['attn_v.weight', '256x128', 'Q8_0', 'matrix'],
+      ['attn_v.bias', '128', 'F32', 'bias'],
+      ['attn_output.weight', '256x256', 'Q8_0', 'matrix'],
+      ['attn_output.bias', '256', 'F32', 'bias'],
+      ['attn_sinks.weight', '4', 'F32', 'bias'],
+      ['post_attention_norm.weight', '256', 'F32', 'norm'],
+      ['ffn_gate_inp.weight', '256x8', 'F32', 'matrix'],
+      ['ffn_gate_inp.bias', '8', 'F32', 'bias'],
+      ['ffn_gate_exps.weight', '256x256x8', 'Q8_0', 'matrix'],
+      ['ffn_gate_exps.bias', '256x8', 'F32', 'bias'],
+      ['ffn_up_exps.weight', '256x256x8', 'Q8_0', 'matrix'],
+      ['ffn_up_exps.bias', '256x8', 'F32', 'bias'],
+      ['ffn_down_exps.weight', '256x256x8', 'Q8_0', 'matrix'],
+      ['ffn_down_exps.bias', '256x8', 'F32', 'bias'],
+    ]);
+    assert.ok(!plan.some((t) => t.name.includes('ffn_norm')));
+    const meta = new Map(modelMetadata(TINY_OSS, 'q8_0', []).map((e) => [e.key, e.value]));
+    assert.equal(meta.get('general.architecture'), 'gpt-oss');
+    assert.equal(meta.get('gpt-oss.expert_count'), 8);
+    assert.equal(meta.get('gpt-oss.expert_used_count'), 2);
+    assert.equal(meta.get('gpt-oss.expert_feed_forward_length'), 256);
+    assert.equal(meta.get('gpt-oss.attention.sliding_window'), 128);
+    assert.equal(meta.get('gpt-oss.rope.scaling.type'), 'yarn');
+    assert.equal(meta.get('gpt-oss.rope.scaling.factor'), 4);
+    assert.equal(meta.get('gpt-oss.rope.scaling.original_context_length'), 512);
+    assert.equal(meta.get('gpt-oss.rope.freq_base'), 150000);
+    assert.equal(meta.get('gpt-oss.attention.layer_norm_rms_epsilon'), 1e-5);
+    assert.equal(meta.get('gpt-oss.attention.key_length'), 64);
+    const o = shapeById('20b-gpt-oss-d2');
+    assert.ok(o);
+    assert.deepEqual([o.nEmbd, o.nHead, o.nHeadKv, o.headDim, o.nExpert, o.nExpertUsed, o.nFfExp, o.nVocab, o.tiedEmbeddings], [2880, 64, 8, 64, 32, 4, 2880, 201088, false]);
+  });
+  it('mxfp4: MXFP4 experts, every other matrix Q8_0, router and biases F32, llama.cpp\'s MXFP4_MOE file type; MoE shapes only', () => {
+    const types = new Map(planModel(TINY_OSS, 'mxfp4').map((t) => [t.name, [t.type, t.nBytes]]));
+    // MXFP4: 32 values in 17 bytes
+    assert.deepEqual(types.get('blk.0.ffn_up_exps.weight'), ['MXFP4', (256 * 256 * 8 / 32) * 17]);
+    assert.equal(types.get('blk.0.ffn_down_exps.weight')?.[0], 'MXFP4');
+    assert.equal(types.get('blk.0.ffn_down_exps.bias')?.[0], 'F32');
+    assert.equal(types.get('blk.0.ffn_gate_inp.weight')?.[0], 'F32');
+    assert.equal(types.get('blk.0.attn_q.weight')?.[0], 'Q8_0');
+    assert.equal(types.get('output.weight')?.[0], 'Q8_0');
+    assert.equal(types.get('token_embd.weight')?.[0], 'Q8_0');
+    assert.equal(new Map(modelMetadata(TINY_OSS, 'mxfp4', []).map((e) => [e.key, e.value])).get('general.file_type'), 38);
+    assert.equal(planModel(TINY_MOE, 'mxfp4').find((t) => t.name === 'blk.0.ffn_gate_exps.weight')?.type, 'MXFP4');
+    assert.throws(() => planModel(TINY_GEMMA3, 'mxfp4'), /mxfp4 is for mixture-of-experts shapes/);
+  });
   it('Q4_K_M: Q6_K on attn_v/ffn_down of the use_more_bits layers and on the tied embedding', () => {
     const plan = new Map(planModel(TINY, 'q4_k_m').map((t) => [t.name, t.type]));
     assert.equal(plan.get('token_embd.weight'), 'Q6_K');
@@ -214,6 +385,11 @@ describe('bench: model layout', () => {
     assert.equal(v.types[15], 5);
     assert.throws(() => padVocab(['a'], [1], 4), /more than 4/);
   });
+  it('text rows: the first run of NORMAL tokens, wherever the markers are', () => {
+    assert.deepEqual(textRows([1, 1, 1, 3, 5, 5]), { begin: 0, end: 3 });
+    // StarCoder2's layout: control markers first.
+    assert.deepEqual(textRows([3, 3, 1, 1, 1]), { begin: 2, end: 5 });
+  });
   it('random rows are deterministic, differ between rows, and have the asked spread', () => {
     const a = new RowPool(5, 64, 4096);
     const b = new RowPool(5, 64, 4096);
@@ -237,8 +413,9 @@ describe('bench: flags', () => {
     assert.deepEqual([a.models, a.formats, a.runs, a.threads, a.backend, a.resultsDir], [['0.5b'], ['q4_0', 'q8_0'], 3, 0, 'cpu', '/r']);
     const b = parseBenchArgs(['--models', '0.5b,1.5b', '--formats=q4_k_m,bf16', '--runs', '5', '--threads', '2', '--backend', 'vulkan', '--json', 'o.json', '--no-save', '--no-cold'], d);
     assert.deepEqual([b.models, b.formats, b.runs, b.threads, b.backend, b.json, b.resultsDir, b.cold], [['0.5b', '1.5b'], ['q4_k_m', 'bf16'], 5, 2, 'vulkan', 'o.json', null, false]);
-    const ids = '0.6b-qwen3,1.7b-qwen3,30b-a3b-qwen3moe-d4,30b-a3b-qwen3moe-d48';
+    const ids = '0.6b-qwen3,1.7b-qwen3,30b-a3b-qwen3moe-d4,30b-a3b-qwen3moe-d48,1b-gemma3,3b-starcoder2,20b-gpt-oss-d4,20b-gpt-oss-d24';
     assert.deepEqual(parseBenchArgs(['--models', ids], d).models, ids.split(','));
+    assert.deepEqual(parseBenchArgs(['--formats', 'mxfp4,q8_0'], d).formats, ['mxfp4', 'q8_0']);
   });
   it('bad values name what was wrong', () => {
     assert.throws(() => parseBenchArgs(['--models', '7b'], d), /unknown model '7b'/);
@@ -323,5 +500,8 @@ describe('bench: child protocol', () => {
     assert.deepEqual(a, promptIds(512, 42, 50000, 300));
     assert.equal(a.length, 512);
     assert.ok(a.every((id) => id >= 256 && id < 50000 && id !== 300));
+    // Inside GPT-2's range, and inside StarCoder2's smaller vocab.
+    assert.equal(promptIdBound(151936), 50000);
+    assert.equal(promptIdBound(49152), 49152);
   });
 });

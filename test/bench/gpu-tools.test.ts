@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ModelShape } from '../../bench/model/shapes';
-import { gpt2VocabPath } from '../../bench/model/vocab';
+import { gpt2VocabPath, shapeVocabPath } from '../../bench/model/vocab';
 import { writeBenchModel } from '../../bench/model/write-model';
 import { writeSkeleton } from '../../bench/gpu/write-skeleton';
 import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
@@ -19,6 +19,10 @@ import { skipWithoutVulkan } from '../backend-vulkan/vulkan-binding';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SMALL: ModelShape = { id: 'small', arch: 'qwen2', nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 64, nFf: 512, nVocab: 50304, nCtxTrain: 2048, tiedEmbeddings: true };
+// gpt-oss in mxfp4: biases, sinks and MXFP4 experts go through the C++ filler too.
+const SMALL_OSS: ModelShape = {
+  ...SMALL, id: 'small-oss', arch: 'gpt-oss', tiedEmbeddings: false, nExpert: 4, nExpertUsed: 2, nFfExp: 256, slidingWindow: 8,
+};
 
 function run(cmd: string, args: string[]): { status: number | null; out: string } {
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', timeout: 180000 });
@@ -42,11 +46,11 @@ describe('bench: Node-less tools (fill-model, model-check, llama-ref)', function
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const format of ['q4_0', 'q4_k_m']) {
-    it(`${format}: skeleton + fill-model give the Node writer's bytes`, async () => {
+  for (const [shape, format] of [[SMALL, 'q4_0'], [SMALL, 'q4_k_m'], [SMALL_OSS, 'mxfp4']] as const) {
+    it(`${shape.arch} ${format}: skeleton + fill-model give the Node writer's bytes`, async () => {
       const js = path.join(dir, `js-${format}.gguf`);
-      await writeBenchModel(SMALL, format, js);
-      const k = await writeSkeleton(SMALL, format, gpt2VocabPath(), dir);
+      await writeBenchModel(shape, format, js);
+      const k = await writeSkeleton(shape, format, gpt2VocabPath(), dir);
       const out = path.join(dir, `cpp-${format}.gguf`);
       const r = run(path.join(ROOT, 'build', 'fill-model'), [`${k.base}.plan`, `${k.base}.head`, out]);
       assert.equal(r.status, 0, r.out);
@@ -58,6 +62,11 @@ describe('bench: Node-less tools (fill-model, model-check, llama-ref)', function
       assert.equal(differ, 0, `${differ} bytes differ`);
     });
   }
+
+  it('write-skeleton: a vocab whose text rows do not start at 0 (StarCoder2\'s) is refused', async () => {
+    const sc2: ModelShape = { ...SMALL, id: 'small-sc2', arch: 'starcoder2', nVocab: 49152, vocab: 'ggml-vocab-starcoder.gguf' };
+    await assert.rejects(writeSkeleton(sc2, 'q4_0', shapeVocabPath(sc2), dir), /text rows start at 38/);
+  });
 
   it('fill-model: a plan that does not match its header is refused, no file left', () => {
     const plan = path.join(dir, 'bad.plan'), head = path.join(dir, 'bad.head'), out = path.join(dir, 'bad.gguf');
