@@ -212,7 +212,7 @@ const ARCH_CASES: ArchCase[] = [
       ropeFreqBase: 1000000, seed: 81,
     },
     prompts: ['Once upon a time, in a café, there was a cat'],
-    formats: ['F32', 'Q8_0', 'Q4_K_M'],
+    formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
   },
   {
     label: 'gemma3 at Gemma-3-1B\'s layer shape (1152 wide, 4 heads of 256, 1 KV head, FFN 6912; 1 of 26 layers)',
@@ -222,7 +222,7 @@ const ARCH_CASES: ArchCase[] = [
       ropeFreqBase: 1000000, seed: 82,
     },
     prompts: ['Once upon a time, in a café, there was a cat'],
-    formats: ['F32', 'Q8_0', 'Q4_K_M'],
+    formats: ['F32', 'F16', 'Q8_0', 'Q4_K_M'],
   },
   {
     // The routed block of Qwen3-Coder-30B-A3B: 128 experts of 768, 8 picked per token (2.4 GB in
