@@ -118,8 +118,8 @@ describe('completion engine (fake engine, no vscode)', () => {
   });
 
   it('extracts the code of a rewrite reply', () => {
-    assert.equal(extractCode('Here:\n```js\nconst a = 1;\n```\nDone'), 'const a = 1;');
-    assert.equal(extractCode('plain'), 'plain');
+    assert.deepEqual(extractCode('Here:\n```js\nconst a = 1;\n```\nDone'), { code: 'const a = 1;', complete: true });
+    assert.deepEqual(extractCode('plain'), { code: 'plain', complete: true });
     const m: ChatMessage[] = [{ role: 'user', content: 'x' }];
     assert.ok(fakeChatReplyFor(m).includes('x'));
   });

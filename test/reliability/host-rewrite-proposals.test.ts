@@ -128,4 +128,42 @@ describe('rewrite proposals (host)', function () {
       s.dispose();
     }
   });
+
+  it('with nothing selected, a rewrite takes the function around the cursor (document symbols)', async () => {
+    vscode.recorded.answer = async () => 'Accept';
+    const s = setup('import x\nfunction f() {\n  return 1;\n}\nconst y = 2;\n');
+    const symbols = [
+      { name: 'f', kind: 11, range: new vscode.Range(1, 0, 3, 1), children: [] },
+      { name: 'y', kind: 13, range: new vscode.Range(4, 0, 4, 11), children: [] },
+    ];
+    const provider = vscode.commands.registerCommand('vscode.executeDocumentSymbolProvider', () => symbols);
+    try {
+      s.onLine(2);
+      await vscode.commands.executeCommand('hearth.editSelection', 'upper-case it');
+      assert.equal(vscode.recorded.appliedEdits.length, 1);
+      const applied = vscode.recorded.appliedEdits[0];
+      assert.equal(applied.text, 'FUNCTION F() {\n  RETURN 1;\n}');
+      assert.deepEqual([applied.range.start.line, applied.range.end.line], [1, 3]);
+      // Outside any function: the cursor's line, as before.
+      vscode.recorded.appliedEdits.length = 0;
+      s.onLine(4);
+      await vscode.commands.executeCommand('hearth.editSelection', 'upper-case it');
+      assert.equal(vscode.recorded.appliedEdits[0].text, 'CONST Y = 2;');
+    } finally {
+      provider.dispose();
+      vscode.recorded.answer = null;
+      s.dispose();
+    }
+  });
+
+  it('Fix with Hearth is offered for warnings as well as errors', () => {
+    const doc = vscode.fakeDocument('/ws/b.ts', 'let a = 1;\n');
+    const diag = (severity: number) => ({ severity, message: 'unused', range: new vscode.Range(0, 4, 0, 5) });
+    const actions = new commands.HearthCodeActions();
+    const offered = (severity: number) =>
+      actions.provideCodeActions(doc as never, new vscode.Range(0, 0, 0, 0) as never, { diagnostics: [diag(severity)] } as never).length;
+    assert.equal(offered(vscode.DiagnosticSeverity.Warning), 1);
+    assert.equal(offered(vscode.DiagnosticSeverity.Error), 1);
+    assert.equal(offered(2), 0, 'information and hints are not problems to fix');
+  });
 });
