@@ -16,16 +16,23 @@ import { readConfig } from '../config';
 interface ModelItem extends vscode.QuickPickItem {
   modelPath?: string;
   browse?: boolean;
+  /** Why Hearth cannot run it; picking it says so instead of writing a setting. */
+  why?: string;
+  fim?: boolean;
 }
 
-export function describeModel(m: DiscoveredModel): { description: string; detail: string; usable: boolean } {
+/** How the picker shows a found model; `why` says what stops Hearth running it (empty when it can). */
+export function describeModel(m: DiscoveredModel): { description: string; detail: string; usable: boolean; fim: boolean; why: string } {
   try {
     const s = peekGguf(m.path);
-    const usable = SUPPORTED_ARCHITECTURES.has(s.architecture) && s.parameters > 0;
+    const why = !SUPPORTED_ARCHITECTURES.has(s.architecture)
+      ? `Hearth does not run "${s.architecture}" models (it runs ${[...SUPPORTED_ARCHITECTURES].join(', ')})`
+      : s.parameters === 0 ? 'the file has no weights (a vocabulary-only GGUF)' : '';
     const parts = [s.architecture, s.parameters ? `${formatParams(s.parameters)} params` : 'no weights', m.format === 'llamafile' ? 'llamafile' : `GGUF v${s.version}`, formatBytes(m.sizeBytes), s.fim ? `FIM: ${s.fim}` : 'no FIM (chat only)'];
-    return { description: m.source, detail: `${parts.join(' · ')}${usable ? '' : ' · not supported'}`, usable };
+    return { description: m.source, detail: why ? `cannot run: ${why}` : parts.join(' · '), usable: !why, fim: !!s.fim, why };
   } catch (err) {
-    return { description: m.source, detail: `${formatBytes(m.sizeBytes)} · unreadable: ${(err as Error).message}`, usable: false };
+    const why = `unreadable: ${(err as Error).message}`;
+    return { description: m.source, detail: `${formatBytes(m.sizeBytes)} · ${why}`, usable: false, fim: false, why };
   }
 }
 
@@ -50,10 +57,12 @@ export async function selectModel(): Promise<string | undefined> {
   const role = await pickRole();
   if (!role) return undefined;
   const found = discoverHere();
-  const items: ModelItem[] = found.map((m) => {
-    const d = describeModel(m);
-    return { label: `${d.usable ? '$(check)' : '$(warning)'} ${m.label}`, description: d.description, detail: d.detail, modelPath: m.path };
-  });
+  // Models Hearth can run first; the others stay listed, greyed by their icon, with the reason.
+  const described = found.map((m) => ({ m, d: describeModel(m) })).sort((a, b) => Number(b.d.usable) - Number(a.d.usable));
+  const items: ModelItem[] = described.map(({ m, d }) => ({
+    label: `${d.usable ? '$(check)' : '$(circle-slash)'} ${m.label}`, description: d.description, detail: d.detail, modelPath: m.path,
+    why: d.why, fim: d.fim,
+  }));
   items.push({ label: '$(folder-opened) Browse for a .gguf or .llamafile…', browse: true });
   const pick = await vscode.window.showQuickPick(items, {
     placeHolder: found.length ? `Model for ${ROLE_PLACEHOLDER[role]}: found on this machine (${found.length})` : `Model for ${ROLE_PLACEHOLDER[role]}: none found in the usual places, browse for one`,
@@ -61,6 +70,13 @@ export async function selectModel(): Promise<string | undefined> {
     matchOnDetail: true,
   });
   if (!pick) return undefined;
+  if (pick.why) {
+    void vscode.window.showErrorMessage(`Hearth cannot use ${pick.modelPath}: ${pick.why}. Nothing was changed.`);
+    return undefined;
+  }
+  if (pick.modelPath && pick.fim === false && role !== 'chat') {
+    void vscode.window.showWarningMessage('This model has no fill-in-the-middle tokens: inline completions will only continue the text before the cursor, without seeing what follows it. For completions pick a code model with FIM, such as Qwen2.5-Coder or Qwen3-Coder, StarCoder2, CodeGemma or DeepSeek-Coder.');
+  }
   let chosen = pick.modelPath;
   if (pick.browse) {
     const uris = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Models: ['gguf', 'llamafile'] }, openLabel: 'Use this model' });

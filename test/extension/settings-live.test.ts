@@ -313,6 +313,21 @@ describe('settings apply live (host, fake vscode)', function () {
       answers.push(() => undefined);
       assert.equal(await selectModel(), undefined);
       assert.equal(picks.length, 5);
+      // A model without FIM tokens picked for completions: picked, with a warning naming FIM models.
+      assert.ok(vscode.recorded.messages.some((m) => m.level === 'warning' && /no fill-in-the-middle tokens.*Qwen2\.5-Coder/.test(m.text)));
+      // A model Hearth cannot run is listed last, with its reason; picking it changes nothing.
+      const mamba = writeGguf(dir, 'mamba.gguf', { arch: 'mamba2' });
+      answers.push((items) => items.find((i) => i.choice === 'chat'), (items) => {
+        const rows = items as { modelPath?: string; detail?: string }[];
+        const at = rows.findIndex((i) => i.modelPath === mamba);
+        assert.ok(/cannot run: Hearth does not run "mamba2" models/.test(rows[at].detail ?? ''), rows[at].detail);
+        assert.ok(rows.slice(0, at).every((i) => !/cannot run/.test(i.detail ?? '')), 'runnable models come first');
+        return rows[at];
+      });
+      assert.equal(await selectModel(), undefined);
+      assert.ok(vscode.recorded.messages.some((m) => m.level === 'error' && /mamba2.*Nothing was changed/.test(m.text)));
+      assert.equal(vscode.recorded.settings.has('hearth.chat.model'), false);
+      fs.rmSync(mamba);
     } finally {
       vscode.workspace.workspaceFolders = [];
     }
