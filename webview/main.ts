@@ -163,6 +163,19 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
     case 'busy':
       setBusy(m.busy);
       break;
+    case 'sendResult':
+      // The question leaves the input only once the extension took it, and only if not edited since.
+      if (m.accepted) {
+        if (input.value.trim() === m.text) {
+          input.value = '';
+          vscode.setState({ draft: '' });
+        }
+      } else {
+        empty.remove();
+        messages.append(el('div', { class: 'turn notice' }, `Not sent: ${m.reason ?? 'Hearth could not take the question.'} Your question is still in the box.`));
+        messages.scrollTop = messages.scrollHeight;
+      }
+      break;
   }
 });
 
@@ -171,8 +184,6 @@ function submit(): void {
   const text = input.value.trim();
   if (!text || sendBtn.disabled) return;
   send({ type: 'send', text });
-  input.value = '';
-  vscode.setState({ draft: '' });
 }
 let draftTimer = 0;
 input.addEventListener('input', () => {

@@ -165,7 +165,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       void vscode.window.showWarningMessage(`This question needs about ${usage.used} tokens, more than the ${usage.limit} the chat allows; older turns will be left out.`);
     }
     const got = await this.models.engineFor('chat', { interactive: true });
-    if (!got) return;
+    if (!got) {
+      // Said in the thread every time (a notification is shown once per failure), and the question stays in the box.
+      const st = await this.models.status('chat');
+      this.post({ type: 'sendResult', text: question, accepted: false, reason: st.detail || 'the chat model is not loaded.' });
+      return;
+    }
+    this.post({ type: 'sendResult', text: question, accepted: true });
     this.post({ type: 'busy', busy: true });
     this.draft = '';
     await this.session.ask(got.engine, question, {

@@ -35,7 +35,9 @@ export type ToWebview =
   | { type: 'turnEnd'; id: string; note?: string }
   | { type: 'chips'; chips: ContextChip[] }
   | { type: 'usage'; usage: TokenUsage }
-  | { type: 'busy'; busy: boolean };
+  | { type: 'busy'; busy: boolean }
+  // The answer to a 'send': accepted (the input may be cleared) or not, with why, shown in the thread.
+  | { type: 'sendResult'; text: string; accepted: boolean; reason?: string };
 
 /** Longest text a webview message may carry (a question, a draft, a code block), in UTF-16 code units. */
 export const MAX_WEBVIEW_TEXT = 1 << 20;

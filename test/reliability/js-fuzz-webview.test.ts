@@ -52,7 +52,7 @@ describe('js fuzz: webview messages', function () {
     const context = { workspaceState: { get: (k: string) => store.get(k), update: async (k: string, v: unknown) => void store.set(k, v) }, extensionUri: vscode.Uri.file('/ext') };
     const logged: string[] = [];
     const log = { error: (msg: string, err?: unknown) => logged.push(`${msg}${err ? `: ${String(err)}` : ''}`), info: () => {} };
-    const models = { engineFor: async () => null };
+    const models = { engineFor: async () => null, status: async () => ({ detail: 'No model is set (hearth.model).' }) };
     vscode.window.activeTextEditor = undefined;
     vscode.recorded.files = [];
     const provider = new ChatViewProvider(context as never, models as never, log as never);
