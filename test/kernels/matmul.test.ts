@@ -32,8 +32,11 @@ const FORMATS: { type: string; k: number; nmse: number }[] = [
 ];
 
 // [m, n]: mat-vec, tile remainders in both directions, a large odd case.
+// [29, 13] and [21, 8]: the 16-row mat-mat's last group more and less than
+// half full, and its 8-, 4- and 1-column tiles.
 const SHAPES: [number, number][] = [
   [1, 1], [7, 1], [64, 1], [513, 1], [1, 7], [7, 7], [64, 7], [7, 64], [64, 64], [513, 7], [7, 513], [64, 513],
+  [29, 13], [21, 8],
 ];
 
 describe('kernels: matmul, every table vs float64', () => {
