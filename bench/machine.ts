@@ -5,10 +5,16 @@ import { loadBinding } from '../extension/engine/binding';
 import { median, type Limits } from './report/stats';
 
 export interface MachineInfo {
+  /** The CPU model: /proc/cpuinfo's "model name" (os.cpus() elsewhere). */
   cpu: string;
   logicalCpus: number;
   physicalCores: number;
+  /** The kernel level Hearth's dispatch selected in this process (cpuInfo().selected). */
   kernelLevel: string;
+  /** HEARTH_CPU of this process when set: then kernelLevel is forced, not what dispatch would pick. */
+  forcedLevel?: string;
+  /** Every level this CPU runs, lowest first. */
+  supportedLevels?: string[];
   features: string[];
   memoryBytes: number;
   os: string;
@@ -31,6 +37,8 @@ export function machineInfo(): MachineInfo {
     logicalCpus: os.cpus().length,
     physicalCores: ci.physicalCores,
     kernelLevel: ci.selected,
+    forcedLevel: process.env.HEARTH_CPU || undefined,
+    supportedLevels: ci.levels.filter((l) => l.supported).map((l) => l.name),
     features: ci.features,
     memoryBytes: os.totalmem(),
     os: `${os.type()} ${os.release()} ${os.arch()}`,

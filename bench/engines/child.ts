@@ -2,17 +2,23 @@
  * One benchmark measurement in a fresh process: `tsx bench/engines/child.ts '<ChildRequest json>'`.
  * Prints "RESULT <ChildResult json>" as its last line.
  *
+ * A Hearth child runs the kernel level in HEARTH_CPU (set by the parent for
+ * req.level), reports the level its dispatch selected, and fails when the
+ * two differ.
+ *
  * Both engines do the same steps, timed the same way in JS:
  *  load-to-first-token: model load + context of contextSize + evaluate one
  *    token and sample the next (engine library already initialised);
  *  pp: a fresh context evaluates ppTokens ids in batches of 512;
+ *  pp batches (Hearth only; raw llama.cpp times them in llama-ref): for each
+ *    size N of ppBatches, a fresh context evaluates N ids, one forward pass;
  *  tg: from an empty context, one id then tgTokens greedy tokens; the rate
  *    is (n - 1) / (time of the last token - time of the first), so the
  *    prompt step is not counted.
  */
 import * as fs from 'fs';
 import type { Token } from 'node-llama-cpp';
-import { promptIdBound, promptIds, procStatusBytes, RESULT_PREFIX, type ChildRequest, type ChildResult } from './protocol';
+import { levelMismatch, promptIdBound, promptIds, procStatusBytes, RESULT_PREFIX, type ChildRequest, type ChildResult } from './protocol';
 
 const FIRST_ID = 1212;
 const TG_ID = 3303;
@@ -29,7 +35,9 @@ function rss(): { hwm: number; now: number } {
 async function runHearth(req: ChildRequest): Promise<ChildResult> {
   const { loadModel } = await import('../../extension/engine/engine');
   const { loadBinding } = await import('../../extension/engine/binding');
-  loadBinding();
+  const cpuLevel = loadBinding().cpuInfo().selected;
+  const mismatch = levelMismatch(req.level, cpuLevel);
+  if (mismatch) throw new Error(`hearth child: ${mismatch}`);
   const base = rss().now;
   const t0 = performance.now();
   // An explicit GPU backend offloads every layer, as llama.cpp's children do (-ngl 999).
@@ -42,7 +50,7 @@ async function runHearth(req: ChildRequest): Promise<ChildResult> {
   for await (const _ of first) break;
   await first.result;
   const loadMs = performance.now() - t0;
-  const out: ChildResult = { engine: 'hearth', loadToFirstTokenMs: loadMs, peakRssBytes: 0, baseRssBytes: base, backendNote };
+  const out: ChildResult = { engine: 'hearth', loadToFirstTokenMs: loadMs, peakRssBytes: 0, baseRssBytes: base, backendNote, cpuLevel };
   if (req.mode === 'full') {
     const pp = promptIds(req.ppTokens, 42, promptIdBound(req.nVocab), FIRST_ID);
     const ppSession = model.createSession({ contextLength: req.contextSize, batchSize: 512 });
@@ -52,6 +60,18 @@ async function runHearth(req: ChildRequest): Promise<ChildResult> {
     if (r.evaluated !== pp.length) throw new Error(`hearth evaluated ${r.evaluated} of ${pp.length} prompt tokens`);
     out.ppTokPerSec = (pp.length / ppMs) * 1000;
     ppSession.dispose();
+    out.ppBatchTokPerSec = {};
+    for (const n of req.ppBatches) {
+      // A session per size: an empty cache, allocated before the clock starts.
+      const ids = promptIds(n, 42, promptIdBound(req.nVocab), FIRST_ID);
+      const s = model.createSession({ contextLength: req.contextSize, batchSize: 512 });
+      const t = performance.now();
+      const e = await s.evaluate(ids);
+      const ms = performance.now() - t;
+      if (e.evaluated !== n) throw new Error(`hearth evaluated ${e.evaluated} of ${n} prompt tokens`);
+      out.ppBatchTokPerSec[String(n)] = (n / ms) * 1000;
+      s.dispose();
+    }
     const tgSession = model.createSession({ contextLength: req.contextSize, batchSize: 512 });
     const gen = tgSession.generate([TG_ID], { maxTokens: req.tgTokens, stopOnEog: false });
     const times: number[] = [];

@@ -19,6 +19,10 @@ export interface ChildRequest {
   tgTokens: number;
   /** The model's vocabulary size: prompt ids stay below it (StarCoder2's 49152 is under GPT-2's range). */
   nVocab: number;
+  /** Hearth only: the kernel level forced with HEARTH_CPU in the child's environment. */
+  level?: string;
+  /** Mode 'full': prompt sizes also timed on their own, each from an empty context (node-llama-cpp skips them). */
+  ppBatches: number[];
 }
 
 export interface ChildResult {
@@ -37,6 +41,20 @@ export interface ChildResult {
   baseRssBytes: number;
   /** What the engine did with the backend option. */
   backendNote: string;
+  /** Hearth: the kernel level its dispatch reports having selected (cpuInfo().selected). */
+  cpuLevel?: string;
+  /** Tokens/s of one evaluation of N prompt tokens from an empty context, keyed by N ("32"); mode 'full'. */
+  ppBatchTokPerSec?: Record<string, number>;
+}
+
+/**
+ * Why a Hearth child did not run the level it was asked for, or null when it
+ * did. HEARTH_CPU reaches the engine only through the environment, so a row
+ * labelled with a level is trusted only once the child has said so.
+ */
+export function levelMismatch(requested: string | undefined, selected: string | undefined): string | null {
+  if (requested === undefined || requested === selected) return null;
+  return `asked for kernel level '${requested}' (HEARTH_CPU) but the engine selected '${selected ?? 'nothing it reported'}'`;
 }
 
 export const RESULT_PREFIX = 'RESULT ';

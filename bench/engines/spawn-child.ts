@@ -1,7 +1,7 @@
 /** Runs one benchmark child (child.ts) in a fresh Node process and parses its answer. */
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { RESULT_PREFIX, type ChildRequest, type ChildResult } from './protocol';
+import { levelMismatch, RESULT_PREFIX, type ChildRequest, type ChildResult } from './protocol';
 import { runRawLlama } from './raw-llama';
 
 const CHILD = path.join(__dirname, 'child.ts');
@@ -32,11 +32,20 @@ export function spawnCollect(
   });
 }
 
+/** The child's environment: a Hearth level goes in as HEARTH_CPU, the only way to force the engine's kernel table. */
+export function childEnv(req: ChildRequest, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' };
+  if (req.engine === 'hearth' && req.level) env.HEARTH_CPU = req.level;
+  return env;
+}
+
 export async function runChild(req: ChildRequest, timeoutMs = 30 * 60_000): Promise<ChildResult> {
   if (req.engine === 'llama.cpp-raw') return runRawLlama(req, timeoutMs);
-  const env = { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' };
-  const { code, signal, out, err } = await spawnCollect(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(req)], timeoutMs, env);
+  const { code, signal, out, err } = await spawnCollect(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(req)], timeoutMs, childEnv(req));
   const res = parseChildOutput(out);
-  if (code === 0 && res) return res;
-  throw new Error(`${req.engine} child (${req.mode}) failed: ${signal ?? `exit ${code}`}\n${err.slice(-2000)}`);
+  if (code !== 0 || !res) throw new Error(`${req.engine}${req.level ? ` (${req.level})` : ''} child (${req.mode}) failed: ${signal ?? `exit ${code}`}\n${err.slice(-2000)}`);
+  // The child checks this itself; checked again here so a child that did not is not trusted either.
+  const mismatch = req.engine === 'hearth' ? levelMismatch(req.level, res.cpuLevel) : null;
+  if (mismatch) throw new Error(`hearth child (${req.mode}): ${mismatch}`);
+  return res;
 }

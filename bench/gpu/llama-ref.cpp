@@ -9,16 +9,19 @@
 // dependency on libllama: every API function is looked up with dlsym.
 //
 //   llama-ref --lib DIR --model FILE [--ngl N] [--threads T] [--fa auto|on|off]
-//             [--pp 512] [--tg 128] [--reps 3]
+//             [--pp 512] [--tg 128] [--reps 3] [--pp-batches 32,64,128,256]
 //             [--greedy N --prompt-ids 1,2,3] [--verbose]
 //
 // DIR holds exactly one libllama.*.so and the ggml backends it loads
 // (GGML_BACKEND_DL build). --ngl defaults to 999 (everything offloaded),
 // --threads to the hardware thread count, --fa to the library's default.
 // Without --greedy, pp/tg default to 512/128; with --greedy the bench runs
-// only when --pp or --tg is given. Output: "device ..." lines, "greedy ..."
-// with the first step's top-5, "llama-ref pp.. tg.." with every rep and the
-// median, and one JSON line last. Exit 1 on any failure, 2 on bad usage.
+// only when --pp or --tg is given. --pp-batches (default none) also times
+// one prompt of each listed size on an empty cache, per rep, after the pp
+// and tg warm-up: the small prompts an editor's completions evaluate.
+// Output: "device ..." lines, "greedy ..." with the first step's top-5,
+// "llama-ref pp.. tg.." with every rep and the median, and one JSON line
+// last. Exit 1 on any failure, 2 on bad usage.
 #include <dlfcn.h>
 #include <glob.h>
 
@@ -96,7 +99,8 @@ struct Api {
   std::fprintf(stderr,
                "llama-ref: %s\n"
                "usage: llama-ref --lib DIR --model FILE [--ngl N] [--threads T] [--fa auto|on|off]\n"
-               "                 [--pp 512] [--tg 128] [--reps 3] [--greedy N --prompt-ids 1,2,3] [--verbose]\n",
+               "                 [--pp 512] [--tg 128] [--reps 3] [--pp-batches 32,64,128,256]\n"
+               "                 [--greedy N --prompt-ids 1,2,3] [--verbose]\n",
                why);
   std::exit(2);
 }
@@ -109,6 +113,7 @@ struct Options {
   int pp = -1;      // -1: default (512, or 0 with --greedy)
   int tg = -1;      // -1: default (128, or 0 with --greedy)
   int reps = 3;
+  std::vector<int> pp_batches;  // extra prompt sizes, each timed on its own
   int greedy = 0;
   std::vector<llama_token> prompt;
   bool fa_set = false;
@@ -124,19 +129,25 @@ int parse_int(const char* flag, const char* text, int min_value) {
   return static_cast<int>(value);
 }
 
-std::vector<llama_token> parse_ids(const char* text) {
-  std::vector<llama_token> ids;
+// A comma-separated list of integers of at least min_value.
+std::vector<int> parse_int_list(const char* flag, const char* text, int min_value) {
+  std::vector<int> out;
   std::string s(text);
   size_t start = 0;
   while (start <= s.size()) {
     size_t comma = s.find(',', start);
     if (comma == std::string::npos) comma = s.size();
     std::string item = s.substr(start, comma - start);
-    if (item.empty()) usage("bad --prompt-ids: empty item");
-    ids.push_back(parse_int("--prompt-ids", item.c_str(), 0));
+    if (item.empty()) usage((std::string("bad ") + flag + ": empty item").c_str());
+    out.push_back(parse_int(flag, item.c_str(), min_value));
     start = comma + 1;
   }
-  return ids;
+  return out;
+}
+
+std::vector<llama_token> parse_ids(const char* text) {
+  std::vector<int> ids = parse_int_list("--prompt-ids", text, 0);
+  return std::vector<llama_token>(ids.begin(), ids.end());
 }
 
 Options parse_options(int argc, char** argv) {
@@ -157,6 +168,7 @@ Options parse_options(int argc, char** argv) {
     else if (flag == "--pp") o.pp = parse_int("--pp", value, 0);
     else if (flag == "--tg") o.tg = parse_int("--tg", value, 0);
     else if (flag == "--reps") o.reps = parse_int("--reps", value, 1);
+    else if (flag == "--pp-batches") o.pp_batches = parse_int_list("--pp-batches", value, 1);
     else if (flag == "--greedy") o.greedy = parse_int("--greedy", value, 0);
     else if (flag == "--prompt-ids") o.prompt = parse_ids(value);
     else if (flag == "--fa") {
@@ -525,7 +537,8 @@ int main(int argc, char** argv) {
   api.llama_model_desc(model, desc, sizeof desc);
 
   const int n_batch = 512;
-  int n_ctx = std::max(o.pp + o.tg, static_cast<int>(o.prompt.size()) + o.greedy) + 16;
+  int max_batch = o.pp_batches.empty() ? 0 : *std::max_element(o.pp_batches.begin(), o.pp_batches.end());
+  int n_ctx = std::max({o.pp + o.tg, max_batch, static_cast<int>(o.prompt.size()) + o.greedy}) + 16;
   cparams.n_ctx = static_cast<uint32_t>(n_ctx);
   cparams.n_batch = n_batch;
   cparams.n_ubatch = n_batch;
@@ -555,16 +568,20 @@ int main(int argc, char** argv) {
   if (o.greedy > 0) greedy_ids = run_greedy(run, o, n_vocab);
 
   std::vector<double> pp_reps, tg_reps;
-  if (o.pp > 0 || o.tg > 0) {
+  std::vector<std::vector<double>> batch_reps(o.pp_batches.size());
+  if (o.pp > 0 || o.tg > 0 || !o.pp_batches.empty()) {
     TokenRng rng;
     if (o.pp > 0) time_pp(run, o.pp, n_vocab, rng);  // warm-up
     if (o.tg > 0) time_tg(run, o.tg, n_vocab, rng);  // warm-up
+    // Same order as the JS children: pp, the small prompts, then tg.
     for (int r = 0; r < o.reps; ++r) {
       if (o.pp > 0) pp_reps.push_back(time_pp(run, o.pp, n_vocab, rng));
+      for (size_t b = 0; b < o.pp_batches.size(); ++b) batch_reps[b].push_back(time_pp(run, o.pp_batches[b], n_vocab, rng));
       if (o.tg > 0) tg_reps.push_back(time_tg(run, o.tg, n_vocab, rng));
     }
     std::printf("llama-ref");
     print_reps("pp", o.pp, pp_reps);
+    for (size_t b = 0; b < o.pp_batches.size(); ++b) print_reps("pp", o.pp_batches[b], batch_reps[b]);
     print_reps("tg", o.tg, tg_reps);
     std::printf(" t/s model_bytes %llu n_params %llu\n", static_cast<unsigned long long>(model_bytes),
                 static_cast<unsigned long long>(n_params));
@@ -573,17 +590,24 @@ int main(int argc, char** argv) {
   std::string greedy_json = "[";
   for (size_t i = 0; i < greedy_ids.size(); ++i) greedy_json += (i ? "," : "") + std::to_string(greedy_ids[i]);
   greedy_json += "]";
+  std::string batches_json = "[";
+  for (size_t b = 0; b < o.pp_batches.size(); ++b) {
+    char tps[48];
+    std::snprintf(tps, sizeof tps, ",\"tps\":%.3f,\"reps\":", median(batch_reps[b]));
+    batches_json += std::string(b ? "," : "") + "{\"n\":" + std::to_string(o.pp_batches[b]) + tps + json_numbers(batch_reps[b]) + "}";
+  }
+  batches_json += "]";
   std::printf(
       "{\"engine\":\"llama.cpp\",\"lib\":%s,\"model\":%s,\"ngl\":%d,\"threads\":%d,\"fa\":%s,"
       "\"pp_tokens\":%d,\"tg_tokens\":%d,\"pp\":%.3f,\"tg\":%.3f,\"pp_reps\":%s,\"tg_reps\":%s,"
       "\"model_bytes\":%llu,\"n_params\":%llu,\"load_ms\":%.2f,\"peak_rss_bytes\":%llu,\"base_rss_bytes\":%llu,"
-      "\"greedy\":%s,\"devices\":%s}\n",
+      "\"pp_batches\":%s,\"greedy\":%s,\"devices\":%s}\n",
       json_string(lib_path).c_str(), json_string(o.model).c_str(), o.ngl, o.threads,
       json_string(api.llama_flash_attn_type_name(cparams.flash_attn_type)).c_str(), o.pp, o.tg, median(pp_reps),
       median(tg_reps), json_numbers(pp_reps).c_str(), json_numbers(tg_reps).c_str(),
       static_cast<unsigned long long>(model_bytes), static_cast<unsigned long long>(n_params), load_ms,
       static_cast<unsigned long long>(proc_status_bytes("VmHWM")), static_cast<unsigned long long>(base_rss),
-      greedy_json.c_str(), devices_json.c_str());
+      batches_json.c_str(), greedy_json.c_str(), devices_json.c_str());
 
   api.llama_free(ctx);
   api.llama_model_free(model);

@@ -6,7 +6,8 @@ import type { CaseSummary, EngineRun } from './summary';
 
 export interface BenchReport {
   machine: MachineInfo;
-  settings: Omit<BenchArgs, 'json' | 'resultsDir' | 'cacheDir'> & { threads: number; eviction: string };
+  /** levels: the resolved ones, in the order each run measured them. */
+  settings: Omit<BenchArgs, 'json' | 'resultsDir' | 'cacheDir' | 'levels'> & { levels: string[]; threads: number; eviction: string };
   limits: Limits;
   cases: CaseSummary[];
   raw: { model: string; format: string; file: string; runs: EngineRun[] }[];

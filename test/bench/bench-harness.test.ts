@@ -1,16 +1,23 @@
 /** The benchmark harness's pure parts (bench/**): math, flags, table, chart, model layout (the latency trace has its own tests in latency-*.test.ts). */
 import { strict as assert } from 'assert';
-import { parseBenchArgs } from '../../bench/args';
-import { parseChildOutput } from '../../bench/engines/spawn-child';
-import { procStatusBytes, promptIdBound, promptIds, type ChildResult, type EngineName } from '../../bench/engines/protocol';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseBenchArgs, USAGE } from '../../bench/args';
+import { childEnv, parseChildOutput } from '../../bench/engines/spawn-child';
+import { levelMismatch, procStatusBytes, promptIdBound, promptIds, type ChildRequest, type ChildResult, type EngineName } from '../../bench/engines/protocol';
+import { llamaRefStale, parseLlamaRefOutput } from '../../bench/engines/raw-llama';
+import { defaultLevels, hearthLabel, resolveLevels, type LevelCpu } from '../../bench/levels';
 import { hash2, RowPool } from '../../bench/model/random-pool';
 import { parameterCount, planModel, shapeById, SHAPES, slidingLayer, tensorLayout, type ModelShape } from '../../bench/model/shapes';
 import { modelMetadata } from '../../bench/model/write-model';
 import { padVocab, textRows } from '../../bench/model/vocab';
 import { escapeXml, resultsChart } from '../../bench/report/chart';
 import { bounds, flopsPerPromptToken, median, percentile, ratio, weightBytesPerToken } from '../../bench/report/stats';
+import { ppBatchTable } from '../../bench/report/batch-table';
 import { summarizeCase, type EngineRun } from '../../bench/report/summary';
+import { ratioLines } from '../../bench/report/summary-lines';
 import { resultsTable } from '../../bench/report/table';
+import { readReport, writeResults } from '../../bench/report/write-results';
 
 export const TINY: ModelShape = { id: 'tiny', arch: 'qwen2', nEmbd: 256, nLayer: 8, nHead: 4, nHeadKv: 2, headDim: 64, nFf: 512, nVocab: 320, nCtxTrain: 2048, tiedEmbeddings: true };
 // qwen3: a head size that is not nEmbd / nHead, as in the real models (1024 / 16 heads, head_dim 128).
@@ -30,8 +37,17 @@ const TINY_OSS: ModelShape = {
 /** Bytes of a tensor of `elems` values in Q8_0 (32 values in 34 bytes). */
 const q8 = (elems: number): number => (elems / 32) * 34;
 
-function child(engine: EngineName, pp: number, tg: number, load: number, rss: number): ChildResult {
-  return { engine, loadToFirstTokenMs: load, ppTokPerSec: pp, tgTokPerSec: tg, tgTokens: 128, peakRssBytes: rss, baseRssBytes: 0, backendNote: 'cpu' };
+function child(engine: EngineName, pp: number, tg: number, load: number, rss: number, batches?: Record<string, number>): ChildResult {
+  const r: ChildResult = { engine, loadToFirstTokenMs: load, ppTokPerSec: pp, tgTokPerSec: tg, tgTokens: 128, peakRssBytes: rss, baseRssBytes: 0, backendNote: 'cpu' };
+  if (batches) r.ppBatchTokPerSec = batches;
+  return r;
+}
+
+const X64_LEVELS = ['generic', 'sse2', 'avx2', 'avx512', 'avx512vnni', 'avx512bf16'] as const;
+/** cpuInfo() of an x86-64 CPU that runs every level up to `top`, with dispatch having selected `top`. */
+function x64Cpu(top: (typeof X64_LEVELS)[number]): LevelCpu {
+  const up = X64_LEVELS.indexOf(top);
+  return { selected: top, levels: X64_LEVELS.map((name, i) => ({ name, supported: i <= up })) };
 }
 
 describe('bench: statistics', () => {
@@ -426,51 +442,193 @@ describe('bench: flags', () => {
     assert.throws(() => parseBenchArgs(['--runs'], d), /--runs needs a value/);
     assert.throws(() => parseBenchArgs(['--ctx', '100'], d), /--ctx must hold/);
   });
+  it('--levels: none given means the CPU\'s default (null); names are kept in order, lowercased, once each', () => {
+    assert.equal(parseBenchArgs([], d).levels, null);
+    assert.deepEqual(parseBenchArgs(['--levels', 'avx2,AVX512BF16,avx2'], d).levels, ['avx2', 'avx512bf16']);
+    assert.deepEqual(parseBenchArgs(['--levels=generic'], d).levels, ['generic']);
+    assert.throws(() => parseBenchArgs(['--levels', ' , '], d), /--levels needs at least one value/);
+    assert.match(USAGE, /--levels /);
+  });
+  it('--pp-batches: 32,64,128,256 by default, sorted and once each, none turns it off', () => {
+    assert.deepEqual(parseBenchArgs([], d).ppBatches, [32, 64, 128, 256]);
+    assert.deepEqual(parseBenchArgs(['--pp-batches', '128,32,128'], d).ppBatches, [32, 128]);
+    assert.deepEqual(parseBenchArgs(['--pp-batches', '1,512'], d).ppBatches, [1, 512]);
+    assert.deepEqual(parseBenchArgs(['--pp-batches', 'none'], d).ppBatches, []);
+    assert.deepEqual(parseBenchArgs(['--pp-batches=None'], d).ppBatches, []);
+    assert.match(USAGE, /--pp-batches 32,64,128,256 \| none/);
+  });
+  it('--pp-batches: bad sizes name the value and the range', () => {
+    assert.throws(() => parseBenchArgs(['--pp-batches', '0'], d), /--pp-batches needs integers from 1 to 512 \(or none\), got '0'/);
+    assert.throws(() => parseBenchArgs(['--pp-batches', '32,513'], d), /got '513'/);
+    assert.throws(() => parseBenchArgs(['--pp-batches', '32,x'], d), /got 'x'/);
+    assert.throws(() => parseBenchArgs(['--pp-batches', '6.5'], d), /got '6\.5'/);
+    assert.throws(() => parseBenchArgs(['--pp-batches', ','], d), /--pp-batches needs at least one value \(or none\)/);
+    assert.throws(() => parseBenchArgs(['--pp-batches'], d), /--pp-batches needs a value/);
+  });
+});
+
+describe('bench: kernel levels', () => {
+  it('default on an AVX-512 CPU: the selected level and AVX2 beside it', () => {
+    assert.deepEqual(defaultLevels(x64Cpu('avx512bf16')), ['avx512bf16', 'avx2']);
+    assert.deepEqual(defaultLevels(x64Cpu('avx512vnni')), ['avx512vnni', 'avx2']);
+    assert.deepEqual(defaultLevels(x64Cpu('avx512')), ['avx512', 'avx2']);
+    assert.deepEqual(resolveLevels(null, x64Cpu('avx512bf16')), ['avx512bf16', 'avx2']);
+  });
+  it('default on an AVX2-only CPU (and elsewhere): the selected level alone', () => {
+    assert.deepEqual(defaultLevels(x64Cpu('avx2')), ['avx2']);
+    assert.deepEqual(resolveLevels(null, x64Cpu('avx2')), ['avx2']);
+    assert.deepEqual(defaultLevels(x64Cpu('sse2')), ['sse2']);
+    // HEARTH_CPU=avx512 on the parent of an avx512bf16 CPU: what was selected, and AVX2.
+    assert.deepEqual(defaultLevels({ ...x64Cpu('avx512bf16'), selected: 'avx512' }), ['avx512', 'avx2']);
+    const arm: LevelCpu = { selected: 'dotprod', levels: [{ name: 'generic', supported: true }, { name: 'neon', supported: true }, { name: 'dotprod', supported: true }] };
+    assert.deepEqual(defaultLevels(arm), ['dotprod']);
+  });
+  it('asked levels run in their order; unknown or unsupported ones name the level and the supported ones', () => {
+    assert.deepEqual(resolveLevels(['avx2', 'generic'], x64Cpu('avx2')), ['avx2', 'generic']);
+    assert.throws(() => resolveLevels(['avx512'], x64Cpu('avx2')), /--levels: this CPU cannot run kernel level 'avx512' \(it supports generic, sse2, avx2\)/);
+    assert.throws(() => resolveLevels(['avx2', 'avx9'], x64Cpu('avx2')), /--levels: unknown kernel level 'avx9' \(this CPU supports generic, sse2, avx2\)/);
+    // arm64's names are unknown to an x86-64 build.
+    assert.throws(() => resolveLevels(['neon'], x64Cpu('avx512bf16')), /unknown kernel level 'neon' \(this CPU supports generic, sse2, avx2, avx512, avx512vnni, avx512bf16\)/);
+  });
+  it('rows are named by level', () => {
+    assert.equal(hearthLabel('avx512bf16'), 'hearth (avx512bf16)');
+    assert.equal(hearthLabel(undefined), 'hearth');
+  });
 });
 
 describe('bench: report', () => {
   const runs: EngineRun[] = [
-    { engine: 'hearth', full: child('hearth', 100, 20, 50, 600 << 20), cold: child('hearth', 0, 0, 500, 0) },
+    { engine: 'hearth', level: 'avx2', full: child('hearth', 100, 20, 50, 600 << 20), cold: child('hearth', 0, 0, 500, 0) },
     { engine: 'llama.cpp', full: child('llama.cpp', 50, 10, 100, 700 << 20), cold: child('llama.cpp', 0, 0, 900, 0) },
-    { engine: 'hearth', full: child('hearth', 120, 22, 60, 610 << 20), cold: child('hearth', 0, 0, 520, 0) },
+    { engine: 'hearth', level: 'avx2', full: child('hearth', 120, 22, 60, 610 << 20), cold: child('hearth', 0, 0, 520, 0) },
     { engine: 'llama.cpp', full: child('llama.cpp', 60, 11, 110, 710 << 20), cold: child('llama.cpp', 0, 0, 1000, 0) },
-    { engine: 'hearth', full: child('hearth', 110, 21, 55, 605 << 20), cold: null },
+    { engine: 'hearth', level: 'avx2', full: child('hearth', 110, 21, 55, 605 << 20), cold: null },
     { engine: 'llama.cpp', full: child('llama.cpp', 55, 12, 105, 705 << 20), cold: null },
   ];
   const c = summarizeCase('0.5b', 'q8_0', 1e9, 5e8, { tgTokPerSec: 40, ppTokPerSec: 220 }, runs);
+  const raw3: EngineRun[] = [
+    { engine: 'llama.cpp-raw', full: child('llama.cpp-raw', 80, 16, 90, 300 << 20, { 32: 240, 64: 390 }), cold: null },
+    { engine: 'llama.cpp-raw', full: child('llama.cpp-raw', 88, 20, 95, 310 << 20, { 32: 260, 64: 410 }), cold: null },
+    { engine: 'llama.cpp-raw', full: child('llama.cpp-raw', 84, 18, 92, 305 << 20, { 32: 250, 64: 400 }), cold: null },
+  ];
+  // An AVX-512 machine's default: avx512bf16 and avx2, interleaved with llama.cpp as the bench runs them.
+  const twoLevels: EngineRun[] = [0, 1, 2].flatMap((i): EngineRun[] => [
+    { engine: 'hearth', level: 'avx512bf16', full: child('hearth', [100, 120, 110][i], 21, 55, 605 << 20, { 32: [390, 400, 410][i], 64: 500 }), cold: null },
+    { engine: 'hearth', level: 'avx2', full: child('hearth', [80, 75, 85][i], 19, 56, 606 << 20, { 32: 300, 64: [370, 380, 390][i] }), cold: null },
+    runs[2 * i + 1],
+    raw3[i],
+  ]);
   it('medians per engine, ratios Hearth / llama.cpp, fractions of the bounds', () => {
     assert.equal(c.runs, 3);
-    assert.equal(c.hearth.ppTokPerSec, 110);
+    assert.equal(c.levels.length, 1);
+    const h = c.levels[0];
+    assert.equal(h.level, 'avx2');
+    assert.equal(h.hearth.ppTokPerSec, 110);
     assert.equal(c.llamaCpp.ppTokPerSec, 55);
-    assert.equal(c.ratio.ppTokPerSec, 2);
-    assert.equal(c.ratio.tgTokPerSec, 21 / 11);
-    assert.equal(c.hearth.loadColdMs, 510);
+    assert.equal(h.ratio.ppTokPerSec, 2);
+    assert.equal(h.ratio.tgTokPerSec, 21 / 11);
+    assert.equal(h.hearth.loadColdMs, 510);
     assert.equal(c.llamaCpp.loadColdMs, 950);
-    assert.equal(c.fraction.hearth.tg, 21 / 40);
+    assert.equal(h.fraction.tg, 21 / 40);
     assert.equal(c.fraction.llamaCpp.pp, 55 / 220);
+    assert.deepEqual([c.ppBatchSizes, h.ppBatches, h.ppBatchesRatioRaw], [[], {}, null]);
   });
-  it('table: one row per case with both engines and the ratio', () => {
+  it('table: one row per case and level, the level in the engine column, both engines and the ratio', () => {
     const t = resultsTable([c]);
     const lines = t.trim().split('\n');
     assert.equal(lines.length, 3);
-    assert.match(lines[2], /^\| 0\.5b \| q8_0 \| 954 \/ 477 \| 110\.0 \/ 55\.0 \(2\.00\) \| 21\.0 \/ 11\.0 \(1\.91\) \| 55 \/ 105 \| 510 \/ 950 \| 605 \/ 705 \| 53% \/ 28% \| 50% \/ 25% \|$/);
-    assert.match(resultsTable([{ ...c, hearth: { ...c.hearth, tgTokPerSec: NaN } }]), /– \/ 11\.0/);
+    assert.match(lines[0], /^\| model \| format \| engine \| file MiB/);
+    assert.match(lines[2], /^\| 0\.5b \| q8_0 \| hearth \(avx2\) \| 954 \/ 477 \| 110\.0 \/ 55\.0 \(2\.00\) \| 21\.0 \/ 11\.0 \(1\.91\) \| 55 \/ 105 \| 510 \/ 950 \| 605 \/ 705 \| 53% \/ 28% \| 50% \/ 25% \|$/);
+    const noTg = { ...c, levels: [{ ...c.levels[0], hearth: { ...c.levels[0].hearth, tgTokPerSec: NaN } }] };
+    assert.match(resultsTable([noTg]), /– \/ 11\.0/);
     assert.equal(c.llamaRaw, null);
+    assert.equal(ppBatchTable([c]), '', 'no --pp-batches, no second table');
   });
   it('raw llama.cpp: its medians, Hearth / raw ratios and three more table cells', () => {
-    const withRaw = summarizeCase('0.5b', 'q8_0', 1e9, 5e8, { tgTokPerSec: 40, ppTokPerSec: 220 }, [
-      ...runs,
-      { engine: 'llama.cpp-raw', full: child('llama.cpp-raw', 80, 16, 90, 300 << 20), cold: null },
-      { engine: 'llama.cpp-raw', full: child('llama.cpp-raw', 88, 20, 95, 310 << 20), cold: null },
-      { engine: 'llama.cpp-raw', full: child('llama.cpp-raw', 84, 18, 92, 305 << 20), cold: null },
-    ]);
+    const withRaw = summarizeCase('0.5b', 'q8_0', 1e9, 5e8, { tgTokPerSec: 40, ppTokPerSec: 220 }, [...runs, ...raw3]);
     assert.equal(withRaw.llamaRaw?.ppTokPerSec, 84);
-    assert.equal(withRaw.ratioRaw?.tgTokPerSec, 21 / 18);
+    assert.equal(withRaw.levels[0].ratioRaw?.tgTokPerSec, 21 / 18);
     assert.equal(withRaw.fraction.llamaRaw?.tg, 18 / 40);
     const row = resultsTable([withRaw]).trim().split('\n')[2];
     assert.match(row, /\| 84\.0 \(1\.31\) \| 18\.0 \(1\.17\) \| 92, 305, 45% \|$/);
     const bars = [...resultsChart([withRaw], 't').matchAll(/<rect x="[\d.]+" y="[\d.]+" width="26"/g)];
     assert.equal(bars.length, 3 * 2);
+  });
+  it('two levels: medians and ratios per level, against llama.cpp and raw, pp batches included', () => {
+    const s = summarizeCase('0.5b', 'q8_0', 1e9, 5e8, { tgTokPerSec: 40, ppTokPerSec: 220 }, twoLevels, [32, 64]);
+    assert.equal(s.runs, 3);
+    assert.deepEqual(s.levels.map((l) => l.level), ['avx512bf16', 'avx2']);
+    const [bf16, avx2] = s.levels;
+    assert.equal(bf16.hearth.ppTokPerSec, 110);
+    assert.equal(avx2.hearth.ppTokPerSec, 80);
+    assert.equal(bf16.ratio.ppTokPerSec, 2);
+    assert.equal(avx2.ratio.ppTokPerSec, 80 / 55);
+    assert.equal(avx2.ratioRaw?.ppTokPerSec, 80 / 84);
+    assert.equal(avx2.fraction.pp, 80 / 220);
+    assert.deepEqual(bf16.ppBatches, { 32: 400, 64: 500 });
+    assert.deepEqual(avx2.ppBatches, { 32: 300, 64: 380 });
+    assert.deepEqual(s.llamaRawPpBatches, { 32: 250, 64: 400 });
+    assert.deepEqual(bf16.ppBatchesRatioRaw, { 32: 1.6, 64: 1.25 });
+    assert.deepEqual(avx2.ppBatchesRatioRaw, { 32: 1.2, 64: 0.95 });
+  });
+  it('two levels: a main-table row each, named by level, and the pp-batch table with H / R (H/R ×)', () => {
+    const s = summarizeCase('0.5b', 'q8_0', 1e9, 5e8, { tgTokPerSec: 40, ppTokPerSec: 220 }, twoLevels, [32, 64]);
+    const rows = resultsTable([s]).trim().split('\n').slice(2);
+    assert.equal(rows.length, 2);
+    assert.match(rows[0], /^\| 0\.5b \| q8_0 \| hearth \(avx512bf16\) \| 954 \/ 477 \| 110\.0 \/ 55\.0 \(2\.00\) \|/);
+    assert.match(rows[1], /^\| 0\.5b \| q8_0 \| hearth \(avx2\) \| 954 \/ 477 \| 80\.0 \/ 55\.0 \(1\.45\) \| 19\.0 \/ 11\.0 \(1\.73\) \|/);
+    assert.match(rows[1], /\| 84\.0 \(0\.95\) \| 18\.0 \(1\.06\) \| 92, 305, 45% \|$/);
+    assert.equal(ppBatchTable([s]), [
+      '| model | format | engine | pp32 tok/s H / R (H/R ×) | pp64 tok/s H / R (H/R ×) |',
+      '|---|---|---|---|---|',
+      '| 0.5b | q8_0 | hearth (avx512bf16) | 400.0 / 250.0 (1.60) | 500.0 / 400.0 (1.25) |',
+      '| 0.5b | q8_0 | hearth (avx2) | 300.0 / 250.0 (1.20) | 380.0 / 400.0 (0.95) |',
+    ].join('\n') + '\n');
+    // Without raw llama.cpp there is nothing to divide by: Hearth's speeds alone.
+    const noRaw = summarizeCase('0.5b', 'q8_0', 1e9, 5e8, { tgTokPerSec: 40, ppTokPerSec: 220 }, twoLevels.filter((r) => r.engine !== 'llama.cpp-raw'), [32, 64]);
+    assert.deepEqual(ppBatchTable([noRaw]).trim().split('\n').slice(0, 3), [
+      '| model | format | engine | pp32 tok/s H | pp64 tok/s H |',
+      '|---|---|---|---|---|',
+      '| 0.5b | q8_0 | hearth (avx512bf16) | 400.0 | 500.0 |',
+    ]);
+    const bars = [...resultsChart([s], 't').matchAll(/<rect x="[\d.]+" y="[\d.]+" width="26"/g)];
+    assert.equal(bars.length, 4 * 2, 'a bar per level, llama.cpp and raw, per panel');
+    assert.ok(resultsChart([s], 't').includes('Hearth (avx2)'));
+  });
+  it('summary lines: one per level, named, with the per-level ratios', () => {
+    const s = summarizeCase('0.5b', 'q8_0', 1e9, 5e8, { tgTokPerSec: 40, ppTokPerSec: 220 }, twoLevels, [32, 64]);
+    assert.deepEqual(ratioLines(s), [
+      'median hearth (avx512bf16) / llama.cpp: pp 2.00, tg 1.91; / raw llama.cpp: pp 1.31, tg 1.17, pp32 1.60, pp64 1.25',
+      'median hearth (avx2) / llama.cpp: pp 1.45, tg 1.73; / raw llama.cpp: pp 0.95, tg 1.06, pp32 1.20, pp64 0.95',
+    ]);
+    const noRaw = summarizeCase('0.5b', 'q8_0', 1e9, 5e8, { tgTokPerSec: 40, ppTokPerSec: 220 }, twoLevels.filter((r) => r.engine !== 'llama.cpp-raw'), [32, 64]);
+    assert.equal(ratioLines(noRaw)[1], 'median hearth (avx2) / llama.cpp: pp 1.45, tg 1.73; pp32 300.0, pp64 380.0 tok/s');
+    assert.deepEqual(ratioLines(c), ['median hearth (avx2) / llama.cpp: pp 2.00, tg 1.91']);
+  });
+  it('results: the header names the CPU, the selected level and the levels run; the pp-batch table follows with its note', () => {
+    const s = summarizeCase('0.5b', 'q8_0', 1e9, 5e8, { tgTokPerSec: 40, ppTokPerSec: 220 }, twoLevels, [32, 64]);
+    const machine = { cpu: 'AMD EPYC 9B14', logicalCpus: 2, physicalCores: 2, kernelLevel: 'avx512bf16', supportedLevels: [...X64_LEVELS], features: [], memoryBytes: 8 * 2 ** 30, os: 'Linux', node: 'v20', date: '2026-12-07T10:00:00.000Z' };
+    const settings = { models: ['0.5b'], formats: ['q8_0'], runs: 3, threads: 2, backend: 'cpu' as const, contextSize: 1024, ppTokens: 512, tgTokens: 128, cold: false, raw: true, levels: ['avx512bf16', 'avx2'], ppBatches: [32, 64], eviction: 'dd' };
+    const { header, table } = writeResults({ machine, settings, limits: { readBytesPerSec: 2e10, fmaFlopsPerSec: 1e11 }, cases: [s], raw: [], notes: [] }, null);
+    assert.match(header, /^Machine: AMD EPYC 9B14, 2 cores, 8 GiB; Hearth kernel level avx512bf16 selected by dispatch;/);
+    assert.match(header, /H = Hearth at the row's kernel level \(HEARTH_CPU=<level>: avx512bf16, avx2\)/);
+    assert.match(table, /\nppN: tokens\/s of one evaluation of N prompt tokens from an empty context .*node-llama-cpp \(L\) skips these/);
+    assert.match(table, /\| 0\.5b \| q8_0 \| hearth \(avx2\) \| 300\.0 \/ 250\.0 \(1\.20\) \|/);
+    const forced = writeResults({ machine: { ...machine, kernelLevel: 'avx2', forcedLevel: 'avx2' }, settings, limits: { readBytesPerSec: 2e10, fmaFlopsPerSec: 1e11 }, cases: [s], raw: [], notes: [] }, null);
+    assert.match(forced.header, /Hearth kernel level avx2 \(forced by HEARTH_CPU\)/);
+  });
+  it('a saved report from before --levels re-renders: its one Hearth becomes a row at the machine\'s level', () => {
+    const file = path.join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
+    const old = JSON.parse(fs.readFileSync(file, 'utf8')) as { machine: { kernelLevel: string }; cases: unknown[] };
+    const report = readReport(fs.readFileSync(file, 'utf8'));
+    const level = old.machine.kernelLevel;
+    assert.deepEqual(report.settings.levels, [level]);
+    assert.equal(report.cases.length, old.cases.length);
+    const { table } = writeResults(report, null);
+    const rows = table.trim().split('\n').slice(2);
+    assert.equal(rows.length, old.cases.length);
+    assert.ok(rows.every((r) => r.includes(`| hearth (${level}) |`)), rows[0]);
+    assert.ok(!table.includes('ppN:'), 'no pp-batch table for a report without sizes');
   });
   it('chart: an SVG with two bars per case per panel, scaled to the largest, names escaped', () => {
     const svg = resultsChart([c, { ...c, format: 'q4_0' }], 'A <test> & "chart"');
@@ -494,6 +652,25 @@ describe('bench: child protocol', () => {
     const r = child('hearth', 1, 2, 3, 4);
     assert.deepEqual(parseChildOutput(`log\nRESULT ${JSON.stringify(r)}\n`), r);
     assert.equal(parseChildOutput('no result'), null);
+  });
+  it('a Hearth child gets its level as HEARTH_CPU, and a child that ran another level is refused', () => {
+    const req: ChildRequest = { engine: 'hearth', level: 'avx2', model: 'm.gguf', threads: 2, contextSize: 1024, backend: 'cpu', mode: 'full', ppTokens: 512, tgTokens: 128, nVocab: 151936, ppBatches: [32] };
+    assert.equal(childEnv(req, { PATH: '/bin', HEARTH_CPU: 'avx512bf16' }).HEARTH_CPU, 'avx2');
+    assert.equal(childEnv(req, {}).NODE_LLAMA_CPP_SKIP_DOWNLOAD, 'true');
+    assert.equal(childEnv({ ...req, engine: 'llama.cpp', level: undefined }, { PATH: '/bin' }).HEARTH_CPU, undefined);
+    assert.equal(levelMismatch('avx2', 'avx2'), null);
+    assert.equal(levelMismatch(undefined, 'avx512bf16'), null);
+    assert.match(levelMismatch('avx2', 'avx512bf16') ?? '', /asked for kernel level 'avx2' \(HEARTH_CPU\) but the engine selected 'avx512bf16'/);
+    assert.match(levelMismatch('avx2', undefined) ?? '', /selected 'nothing it reported'/);
+  });
+  it('llama-ref: the JSON line with the pp-batch speeds; rebuilt when older than its source', () => {
+    const line = '{"engine":"llama.cpp","pp":84.5,"tg":18,"load_ms":92,"peak_rss_bytes":1,"base_rss_bytes":0,"pp_batches":[{"n":32,"tps":250.5,"reps":[250.5]}],"devices":[]}';
+    assert.deepEqual(parseLlamaRefOutput(`llama-ref pp512 84.5\n${line}\n`)?.pp_batches, [{ n: 32, tps: 250.5, reps: [250.5] }]);
+    assert.equal(parseLlamaRefOutput('nothing'), null);
+    assert.equal(llamaRefStale(null, 5), true);
+    assert.equal(llamaRefStale(4, 5), true);
+    assert.equal(llamaRefStale(5, 5), false);
+    assert.equal(llamaRefStale(6, 5), false);
   });
   it('prompt ids are deterministic, in range, and avoid the given id', () => {
     const a = promptIds(512, 42, 50000, 300);
