@@ -22,7 +22,7 @@ const MAX_NEAR_TIES = N_GREEDY / 8;
 
 /** Cosine similarity floor of the logit vectors, by how tight the format's tolerance is. */
 export function minCosine(relTol: number): number {
-  return relTol <= 2e-3 ? 0.99999 : relTol <= 1e-2 ? 0.9999 : 0.999;
+  return relTol <= 3e-3 ? 0.99999 : relTol <= 1e-2 ? 0.9999 : 0.999;
 }
 
 export const TOKENIZE_PROMPTS = [

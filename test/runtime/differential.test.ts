@@ -16,11 +16,14 @@ import { sharedModel, sharedModelsPresent, skipWithoutSharedModels } from '../he
  * to the largest |logit| (these random models have logits in the hundreds).
  * Both sides quantize activations the same way (Q8_0 / Q8_1 / Q8_K), but they
  * round and sum in different orders, and the random blocks amplify it;
- * measured worst cases: F32/F16 7e-4, BF16 5e-3, quantized 3.2e-2.
+ * measured worst cases: F32 7e-4, BF16 5e-3, quantized 3.2e-2. F16: llama.cpp
+ * rounds the activations to F16 before each dot (Hearth keeps them F32), and
+ * how much that costs depends on llama.cpp's own kernels: 7e-4 on an AVX2
+ * EPYC, 2.0e-3 on an AVX-512 one (gemma3 with its soft-cap).
  */
 const REL_TOLERANCE: Record<string, number> = {
   F32: 2e-3,
-  F16: 2e-3,
+  F16: 3e-3,
   BF16: 1e-2,
   Q8_0: 4e-2,
   Q4_0: 4e-2,
