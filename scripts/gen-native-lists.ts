@@ -1,7 +1,8 @@
 /**
  * Writes the C++ views of the lists in native/lists/*.json, so each list has
- * one source that both sides read: TypeScript imports the JSON, C++ includes
- * the X-macro files written here (committed, so that every build path, gyp,
+ * one source that both sides read: TypeScript imports the JSON (or, for the
+ * error codes, a written module of literal types), C++ includes the X-macro
+ * files written here (committed, so that every build path, gyp,
  * the fuzz scripts and the cross builds, compiles them without a step).
  * test/unit/native-lists.test.ts fails when a written file is stale.
  *
@@ -12,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import architectures from '../native/lists/architectures.json';
 import ggmlTypes from '../native/lists/ggml-types.json';
+import errorCodes from '../native/lists/error-codes.json';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -46,11 +48,47 @@ function ggmlTypesInc(): string {
     `\n#define HEARTH_GGML_TYPE_ID_END ${end}  // one past the largest id\n`;
 }
 
+/** Every code once, E_ and capitals, native ones before the extension's. */
+function checkedErrorCodes(): { native: string[]; extension: string[] } {
+  const native = errorCodes.native.map((c) => c.code);
+  const extension = errorCodes.extension.map((c) => c.code);
+  const all = [...native, ...extension];
+  for (const c of all) if (!/^E_[A-Z][A-Z0-9_]*$/.test(c)) throw new Error(`error code "${c}" is not E_ and capitals`);
+  if (new Set(all).size !== all.length) throw new Error('error-codes.json lists a code twice');
+  for (const c of [...errorCodes.native, ...errorCodes.extension]) {
+    if (!c.meaning.trim()) throw new Error(`error code ${c.code} has no meaning`);
+  }
+  return { native, extension };
+}
+
+/** HEARTH_STATUS(E_NAME): the engine's codes in enum order (after STATUS_OK). */
+function statusCodesInc(): string {
+  const rows = errorCodes.native;
+  checkedErrorCodes();
+  return banner('native/lists/error-codes.json') +
+    rows.map((c) => `HEARTH_STATUS(${c.code})  // ${c.meaning}`).join('\n') + '\n';
+}
+
+/** The codes as TypeScript literal unions (a JSON import only types them as string). */
+function errorCodesTs(): string {
+  const { native, extension } = checkedErrorCodes();
+  const union = (codes: string[]): string => codes.map((c) => `  | '${c}'`).join('\n');
+  return banner('native/lists/error-codes.json') +
+    '\n/** Raised by the native engine (native/src/common/status.h). */\n' +
+    `export type NativeErrorCode =\n${union(native)};\n` +
+    '\n/** Raised by the TypeScript side only. */\n' +
+    `export type ExtensionErrorCode =\n${union(extension)};\n` +
+    '\nexport type ErrorCode = NativeErrorCode | ExtensionErrorCode;\n' +
+    `\nexport const ERROR_CODES: readonly ErrorCode[] = [\n${[...native, ...extension].map((c) => `  '${c}',`).join('\n')}\n];\n`;
+}
+
 /** Each written file's path (from the repository root) and its expected text. */
 export function nativeListFiles(): { file: string; text: string }[] {
   return [
     { file: 'native/src/model/architectures.inc', text: architecturesInc() },
     { file: 'native/src/tensor/ggml-types.inc', text: ggmlTypesInc() },
+    { file: 'native/src/common/status-codes.inc', text: statusCodesInc() },
+    { file: 'extension/engine/error-codes.ts', text: errorCodesTs() },
   ];
 }
 

@@ -3,16 +3,10 @@
  * own codes (extension/engine/errors.ts). Every error that reaches the user
  * has a stable `.code` and a message written for people.
  */
-export type HostErrorCode =
-  | 'E_ENGINE_EXITED' // the engine process died while a request was running
-  | 'E_ENGINE_UNAVAILABLE' // the engine process could not be (re)started
-  | 'E_ENGINE_RUNTIME_MISSING' // this build has no inference runtime wired in
-  | 'E_NO_MODEL' // a request came before any model was loaded
-  | 'E_MODEL_TOO_BIG'
-  | 'E_MODEL_UNSUPPORTED'
-  | 'E_MODEL_CORRUPT'
-  | 'E_ABORTED'
-  | 'E_INTERNAL';
+import type { ErrorCode } from '../engine/error-codes';
+
+/** The extension's codes and the engine's, all in native/lists/error-codes.json. */
+export type HostErrorCode = ErrorCode;
 
 export class HostError extends Error {
   readonly code: string;

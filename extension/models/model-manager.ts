@@ -419,8 +419,6 @@ export function describeLoadError(modelPath: string, err: unknown): string {
       return `${name} cannot be used: ${msg}`;
     case 'E_MODEL_TOO_BIG':
       return `${name} is too big for this machine. ${msg}`;
-    case 'E_ENGINE_RUNTIME_MISSING':
-      return msg;
     case 'E_BACKEND_UNAVAILABLE':
     case 'E_BACKEND_UNSUPPORTED':
     case 'E_BACKEND_OOM':
