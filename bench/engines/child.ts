@@ -53,6 +53,11 @@ async function runHearth(req: ChildRequest): Promise<ChildResult> {
   const out: ChildResult = { engine: 'hearth', loadToFirstTokenMs: loadMs, peakRssBytes: 0, baseRssBytes: base, backendNote, cpuLevel };
   if (req.mode === 'full') {
     const pp = promptIds(req.ppTokens, 42, promptIdBound(req.nVocab), FIRST_ID);
+    // One untimed prompt first, as build/llama-ref does for raw llama.cpp:
+    // both engines are then timed with their buffers allocated and touched.
+    const warm = model.createSession({ contextLength: req.contextSize, batchSize: 512 });
+    await warm.evaluate(pp);
+    warm.dispose();
     const ppSession = model.createSession({ contextLength: req.contextSize, batchSize: 512 });
     const t1 = performance.now();
     const r = await ppSession.evaluate(pp);

@@ -88,13 +88,22 @@ void cpu_matmul(const CpuContext & ctx, GgmlType wtype, const void * W, int64_t 
         return;
     }
     const int64_t row_tiles = (m + MATMUL_ROWS_PER_TILE - 1) / MATMUL_ROWS_PER_TILE;
-    const int64_t col_tiles = (n + MATMUL_COLS_PER_TILE - 1) / MATMUL_COLS_PER_TILE;
+    // A kernel that repacks its weight rows in each call asks for wider
+    // calls; narrower again while there would be fewer than two tiles per
+    // thread, so every thread keeps work.
+    int64_t cols = MATMUL_COLS_PER_TILE;
+    if (mk.cols_per_call > cols) {
+        const int64_t threads = ctx.pool ? ctx.pool->size() : 1;
+        cols = mk.cols_per_call;
+        while (cols > MATMUL_COLS_PER_TILE && row_tiles * ((n + cols - 1) / cols) < 2 * threads) cols /= 2;
+    }
+    const int64_t col_tiles = (n + cols - 1) / cols;
     run_parallel(ctx.pool, row_tiles * col_tiles, [&](int64_t t0, int64_t t1, int) {
         for (int64_t t = t0; t < t1; ++t) {
             const int64_t i0 = (t % row_tiles) * MATMUL_ROWS_PER_TILE;
-            const int64_t j0 = (t / row_tiles) * MATMUL_COLS_PER_TILE;
+            const int64_t j0 = (t / row_tiles) * cols;
             const int64_t mi = m - i0 < MATMUL_ROWS_PER_TILE ? m - i0 : MATMUL_ROWS_PER_TILE;
-            const int64_t nj = n - j0 < MATMUL_COLS_PER_TILE ? n - j0 : MATMUL_COLS_PER_TILE;
+            const int64_t nj = n - j0 < cols ? n - j0 : cols;
             mk.gemm(wbytes + i0 * ldw, ldw, abytes + j0 * lda, lda, k, mi, nj, y + j0 * m + i0, m);
         }
     }, 1);

@@ -26,6 +26,10 @@ struct CpuMatmulKernel {
     // f32 -> layout conversion. act_type then only fixes the k granularity.
     size_t (*act_row_bytes)(int64_t k) = nullptr;
     void (*act_convert)(const float * x, void * y, int64_t k) = nullptr;
+    // (optional) Activation rows per mat-mat call when the kernel repacks its
+    // weight rows per call: more columns spread the repack further. 0: the
+    // default tile (cpu-ops.cpp).
+    int64_t cols_per_call = 0;
 };
 
 struct CpuKernels {

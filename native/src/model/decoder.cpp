@@ -1,6 +1,7 @@
 #include "model/decoder.h"
 
 #include <cmath>
+#include <mutex>
 #include <vector>
 
 #include "backend/cpu/decoder-layer.h"
@@ -210,7 +211,15 @@ public:
         if (kv.n_layer() < n_cpu) throw_error(STATUS_E_INTERNAL, "KV cache holds %lld layers, %lld run on the CPU",
                                               (long long)kv.n_layer(), (long long)n_cpu);
 
-        std::vector<float> x(checked_size("residual stream", {n, E}));  // [n][E]
+        // The residual stream and layer scratch outlive the call: their pages
+        // stay mapped, so a prompt batch no longer pays tens of MB of zeroing
+        // and page faults (~9% of a 0.5B pp512). A second session forwarding
+        // at the same moment takes its own.
+        std::unique_lock<std::mutex> lock(scratch_mu_, std::try_to_lock);
+        ForwardScratch local;
+        ForwardScratch & fs = lock.owns_lock() ? scratch_ : local;
+        std::vector<float> & x = fs.x;
+        x.resize(checked_size("residual stream", {n, E}));  // [n][E], every row written below
         for (int64_t t = 0; t < n; ++t) {
             const TokenId id = b.tokens[t];
             if (id < 0 || id >= V) throw_error(STATUS_E_INVALID_ARGUMENT, "token id %d is outside the vocab (%lld)", id, (long long)V);
@@ -220,7 +229,7 @@ public:
             for (float & v : x) v *= opt_.embd_scale;
         }
 
-        DecoderScratch s;
+        DecoderScratch & s = fs.layers;
         for (int64_t il = 0; il < n_cpu; ++il) {
             decoder_layer_cpu(ctx, desc_, layers_[(size_t)il], x.data(), n, b.pos0, kv.k(il), kv.v(il), s);
         }
@@ -246,6 +255,12 @@ private:
     hearth_decoder_desc desc_{};              // points into layers_ and the mapping
     LongRope longrope_;                       // empty unless the model has LongRoPE
     std::vector<std::unique_ptr<std::vector<float>>> storage_;  // converted norms/biases
+    struct ForwardScratch {
+        std::vector<float> x;  // [n][n_embd] residual stream
+        DecoderScratch layers;
+    };
+    mutable std::mutex scratch_mu_;  // held by the forward using scratch_
+    mutable ForwardScratch scratch_;
 };
 
 } // namespace
