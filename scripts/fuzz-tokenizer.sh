@@ -2,8 +2,7 @@
 # Builds the libFuzzer target for the tokenizers straight from the sources
 # (clang, ASan + UBSan, not node-gyp) and runs it for a bounded time on each
 # tokenizer type: SPM, byte-level BPE under several pre-tokenizers, WPM. The
-# vocabs are the vocab-only GGUFs of ../shared/models/llama.cpp-vocab (CI has
-# that folder beside the clone).
+# vocabs are the vocab-only GGUFs in test/fixtures/llama.cpp-vocab.
 # Usage: scripts/fuzz-tokenizer.sh [seconds per type=10] [vocab folder]
 # Prints executions and crashes per type; exits non-zero on any crash,
 # sanitizer report, leak, timeout or OOM (reproducers in build/fuzz-tokenizer/artifacts/).
@@ -13,14 +12,14 @@ FUZZ_NAME=fuzz-tokenizer
 # shellcheck source=scripts/fuzz-common.sh
 source scripts/fuzz-common.sh
 SECONDS_PER_TYPE=${1:-10}
-VOCABS=${2:-../shared/models/llama.cpp-vocab}
+VOCABS=${2:-test/fixtures/llama.cpp-vocab}
 OUT=build/fuzz-tokenizer
 SEEDS=test/native/fuzz/tokenizer-seeds
 mkdir -p "$OUT/artifacts"
 
 fuzz_require_cxx
 if [ ! -d "$VOCABS" ]; then
-  echo "fuzz-tokenizer: $VOCABS not found (the shared test models)" >&2
+  echo "fuzz-tokenizer: $VOCABS not found (the vocab-only test fixtures)" >&2
   exit 1
 fi
 

@@ -13,8 +13,9 @@ if [ -z "$MODEL" ]; then
     require("tsx/cjs");
     const { discoverModels } = require("./extension/models/discovery.ts");
     const { vetModel } = require("./extension/models/model-check.ts");
-    // The usual model stores, then (in a dev checkout) ../shared/models; the first usable one wins.
-    const found = discoverModels({ home: require("os").homedir(), env: process.env, workspaceFolders: [process.cwd() + "/../shared/models"] });
+    // The usual model stores, then the tiny models in test/fixtures (and ../shared/models where a dev
+    // checkout has it); the first usable one wins.
+    const found = discoverModels({ home: require("os").homedir(), env: process.env, workspaceFolders: [process.cwd() + "/test/fixtures", process.cwd() + "/../shared/models"] });
     const ok = found.find((m) => { try { vetModel(m.path, { maxBytes: require("os").totalmem() * 0.6 }); return true; } catch { return false; } });
     process.stdout.write(ok ? ok.path : "");')
 fi

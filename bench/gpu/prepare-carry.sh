@@ -5,7 +5,7 @@
 #   bin/      gpu-check, model-check, fill-model, llama-ref and hearth_cuda.so
 #             built for sm_90 (H100/H200) SASS + PTX: the CI default is sm_75
 #             SASS + PTX, and the JIT on first use would cost the lease time;
-#   models/   the small real GGUFs from ../shared/models/tiny-llama;
+#   models/   the small real GGUFs from test/fixtures/tiny-llama;
 #   *.tar.xz  benchmark model skeletons (header + plan; fill-model writes the
 #             weights there), llama.cpp's CUDA build as node-llama-cpp ships
 #             it with every fatbin entry but compute_90's PTX zeroed (159 MB
@@ -37,7 +37,7 @@ bash bench/gpu/build-llama-ref.sh
 cp build/gpu-check build/model-check build/fill-model build/llama-ref "$C/bin/"
 
 echo "== models"
-cp ../shared/models/tiny-llama/llama-2-tiny-random.gguf ../shared/models/tiny-llama/tinyllamas-stories-260k-f32.gguf "$C/models/"
+cp test/fixtures/tiny-llama/llama-2-tiny-random.gguf test/fixtures/tiny-llama/tinyllamas-stories-260k-f32.gguf "$C/models/"
 S=$(mktemp -d)
 mkdir -p "$S/skeletons"
 for sf in 1.5b:q4_k_m 1.5b:q8_0 0.5b:q4_0 0.5b:q8_0; do

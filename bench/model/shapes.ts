@@ -62,7 +62,7 @@ export interface ModelShape {
   /** YaRN: the factor over the original trained context. */
   ropeYarn?: { factor: number; origCtx: number };
   /**
-   * The shared vocab-only file (in ../shared/models/llama.cpp-vocab) the
+   * The vocab-only fixture file (in test/fixtures/llama.cpp-vocab) the
    * tokenizer comes from; absent: GPT-2's, extended to nVocab (vocab.ts).
    */
   vocab?: string;

@@ -1,19 +1,19 @@
 /**
  * A tokenizer with Qwen2.5's vocabulary size for the benchmark models.
- * ../shared/models has no qwen2 vocab, so this takes GPT-2's byte-level BPE
- * (the shared vocab-only file, 50257 tokens), appends Qwen's FIM/ChatML
+ * test/fixtures has no qwen2 vocab, so this takes GPT-2's byte-level BPE
+ * (the vocab-only fixture file, 50257 tokens), appends Qwen's FIM/ChatML
  * markers as control tokens, sets pre-tokenizer "qwen2", and pads to
  * nVocab with "[PAD<i>]" tokens of type UNUSED, as llama.cpp's converter
  * pads Qwen's own vocab. Both engines then tokenize the same way and the
  * embedding has the real model's row count. The other arches' shapes take
  * the same vocab at their size, except StarCoder2, whose 49152 tokens are
- * fewer than GPT-2's: it has its own tokenizer in ../shared/models, which
+ * fewer than GPT-2's: it has its own tokenizer in test/fixtures, which
  * is taken as it is.
  */
-import * as path from 'path';
 import { inspectModel, type ModelInfo } from '../../extension/engine/gguf';
 import { metadataEntry } from '../../extension/engine/gguf-metadata';
 import type { GgufMetadataEntry } from '../../extension/gguf/writer';
+import { fixture } from '../../test/helpers/fixtures';
 import type { ModelShape } from './shapes';
 
 const NORMAL = 1;
@@ -21,17 +21,13 @@ const CONTROL = 3;
 const UNUSED = 5;
 export const QWEN_MARKERS = ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>', '<|im_start|>', '<|im_end|>'];
 
-export function sharedModelsDir(): string {
-  return process.env.HEARTH_SHARED_MODELS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'models');
-}
-
 export function gpt2VocabPath(): string {
-  return path.join(sharedModelsDir(), 'llama.cpp-vocab', 'ggml-vocab-gpt-2.gguf');
+  return fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf');
 }
 
 /** The vocab file a shape's model takes by default (ModelShape.vocab, else GPT-2's). */
 export function shapeVocabPath(s: ModelShape): string {
-  return s.vocab ? path.join(sharedModelsDir(), 'llama.cpp-vocab', s.vocab) : gpt2VocabPath();
+  return s.vocab ? fixture(`llama.cpp-vocab/${s.vocab}`) : gpt2VocabPath();
 }
 
 /** Tokens, types and scores extended to nVocab (pure, for the tests). */

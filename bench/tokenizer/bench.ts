@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Tokenizer } from '../../extension/engine/tokenizer';
-import { sharedModel } from '../../test/helpers/shared-models';
+import { fixture } from '../../test/helpers/fixtures';
 import { deriveVocab, makeTempDir } from '../../test/tokenizer/helpers/derived-vocab';
 
 interface LlamaModelLike {
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const repsArg = argv.indexOf('--reps');
   const reps = repsArg >= 0 ? Number(argv[repsArg + 1]) : 3;
   const json = argv.includes('--json');
-  const text = fs.readFileSync(sharedModel('bench-text/war-and-peace.txt'), 'utf8');
+  const text = fs.readFileSync(fixture('bench-text/war-and-peace.txt'), 'utf8');
   const mb = Buffer.byteLength(text, 'utf8') / 1e6;
   const { getLlama } = await import('node-llama-cpp');
   // 'fatal': node-llama-cpp tries a full load before the vocab-only one and llama.cpp logs that failure.
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     for (const v of VOCABS) {
       // The same derived vocab-only file for both (llama.cpp cannot open some originals).
       const file = path.join(tmp.dir, `${rows.length}.gguf`);
-      await deriveVocab(sharedModel(v.file), file, { pre: v.pre });
+      await deriveVocab(fixture(v.file), file, { pre: v.pre });
       const ours = await Tokenizer.load(file);
       const model = (await llama.loadModel({ modelPath: file, vocabOnly: true })) as unknown as LlamaModelLike;
       let a: ArrayLike<number> = [];

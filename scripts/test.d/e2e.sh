@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# CI step: typecheck the webview, then the e2e in a real VS Code (code-server + chromium, offline).
-# Skips (with the reason) only when ../shared/models is absent.
+# CI step: typecheck the webview, then the e2e in a real VS Code (code-server + chromium, offline),
+# on the tiny model in test/fixtures (HEARTH_SHARED_MODELS: another folder with the same layout).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 npx tsc -p webview --noEmit
-MODELS=${HEARTH_SHARED_MODELS:-$(cd .. && pwd)/shared/models}
-if [ ! -d "$MODELS" ]; then
-  echo "e2e skipped: $MODELS is absent (CI provides it)"
-  exit 0
+MODELS=${HEARTH_SHARED_MODELS:-$PWD/test/fixtures}
+MODEL="$MODELS/tiny-llama/tinyllamas-stories-260k-f32.gguf"
+if [ ! -f "$MODEL" ]; then
+  echo "e2e: $MODEL is missing" >&2
+  exit 1
 fi
-MODEL="$MODELS/tiny-llama/tinyllamas-stories-260k-f32.gguf" bash test/e2e/run-e2e.sh
+MODEL="$MODEL" bash test/e2e/run-e2e.sh

@@ -23,7 +23,7 @@ import * as fs from 'fs';
 import { quantizeModel } from '../../extension/engine/quantize';
 import { randomModelAs, type RandomModelSpec } from '../helpers/model-factory';
 import { randomModelMxfp4 } from '../helpers/mxfp4-model';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 import { skipWithoutVulkan, vk, type StageTestOptions, type StageTestResult } from './vulkan-binding';
 import { loadBinding } from '../../extension/engine/binding';
 
@@ -145,48 +145,42 @@ describe('vulkan whole-model parity with the CPU engine', function () {
     skipWithoutVulkan(this);
   });
 
-  describe('shared tiny models', function () {
-    before(function () {
-      skipWithoutSharedModels(this);
-    });
+  describe('tiny real models (test/fixtures)', function () {
     const PROMPT = [1, 403, 1123, 271, 4007, 29, 350, 17, 88, 265];
 
     it('stories260K F32: prompt batch of 6, then 4 single steps', () => {
-      run(sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf'), PROMPT.map((t) => t % 512), { batches: [6] }, STORIES_TOL, 'stories260K');
+      run(fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf'), PROMPT.map((t) => t % 512), { batches: [6] }, STORIES_TOL, 'stories260K');
     });
 
     it('stories260K F32: logits of the last row of each batch only (the decoder\'s usual call)', () => {
-      const c = run(sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf'), PROMPT.map((t) => t % 512),
+      const c = run(fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf'), PROMPT.map((t) => t % 512),
         { batches: [6], logitsRows: 1 }, STORIES_TOL, 'stories260K last rows');
       assert.equal(c.rows, 5, 'the batch\'s last row and the 4 single steps');
     });
 
     it('stories260K F32: a prompt in two chunks, the first without logits (logits_rows = 0)', () => {
-      const c = run(sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf'), PROMPT.map((t) => t % 512),
+      const c = run(fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf'), PROMPT.map((t) => t % 512),
         { batches: [4, 3], logitsRows: 1, headlessBatches: 1 }, STORIES_TOL, 'stories260K headless chunk');
       assert.equal(c.rows, 4, 'the second chunk\'s last row and the 3 single steps');
     });
 
     it('stories260K F32 split in two stages (x crosses the host between them)', () => {
-      run(sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf'), PROMPT.map((t) => t % 512), { batches: [6], split: 2 }, STORIES_TOL,
+      run(fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf'), PROMPT.map((t) => t % 512), { batches: [6], split: 2 }, STORIES_TOL,
         'stories260K split at layer 2');
     });
 
     it('stories260K F32: context shift (keys rotated back) then 3 more steps', () => {
-      run(sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf'), PROMPT.map((t) => t % 512),
+      run(fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf'), PROMPT.map((t) => t % 512),
         { batches: [10], shift: { src: 6, dst: 2, n: 4 }, after: [33, 44, 55] }, STORIES_TOL, 'stories260K shifted');
     });
 
     it('llama-2 tiny random: prompt batch of 9 (more than one matmul token group), then 1 step', () => {
-      run(sharedModel('tiny-llama/llama-2-tiny-random.gguf'), PROMPT, { batches: [9] }, 1e-4, 'llama-2-tiny-random');
+      run(fixture('tiny-llama/llama-2-tiny-random.gguf'), PROMPT, { batches: [9] }, 1e-4, 'llama-2-tiny-random');
     });
   });
 
   describe('random models in every kernel format', function () {
-    before(function () {
-      skipWithoutSharedModels(this);  // the vocabularies come from ../shared/models
-    });
-    const vocab = (n: string): string => sharedModel(`llama.cpp-vocab/${n}`);
+    const vocab = (n: string): string => fixture(`llama.cpp-vocab/${n}`);
     const SPECS: Array<{ label: string; spec: () => RandomModelSpec }> = [
       {
         label: 'llama GQA 8/4',
@@ -283,12 +277,9 @@ describe('vulkan whole-model parity with the CPU engine', function () {
    * sink moves the logits by O(1) where the kernels agree to 1e-5.
    */
   describe('mixture of experts and attention sinks', function () {
-    before(function () {
-      skipWithoutSharedModels(this);
-    });
     after(() => vk.vulkanSetMoeLimits(0, 0));
     const TOKENS = [1, 300, 4000, 999, 23, 7000, 42, 1234, 15000, 77, 5000, 8, 31000, 600];
-    const vocabFrom = (): string => sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf');
+    const vocabFrom = (): string => fixture('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf');
     const QWEN3MOE = (): RandomModelSpec => ({
       arch: 'qwen3moe', vocabFrom: vocabFrom(), pre: 'qwen2', nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 64,
       nFf: 1024, nExpert: 16, nExpertUsed: 4, nFfExp: 256, nCtx: 256, tiedEmbeddings: true, ropeFreqBase: 1000000, seed: 15,

@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import { loadModel } from '../../extension/engine/engine';
 import { rewriteModel } from '../../extension/engine/quantize';
 import { randomModelAs, type RandomModelSpec } from '../helpers/model-factory';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 import { GPU_BACKENDS, skipWithoutGpu } from './gpu-backends';
 
 const QWEN3: RandomModelSpec = {
@@ -61,8 +61,7 @@ describe('backend: placement of architectures the GPU backends do not run', func
   this.timeout(120000);
   const files: Record<string, string> = {};
   before(async function () {
-    skipWithoutSharedModels(this);
-    const vocabFrom = sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf');
+    const vocabFrom = fixture('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf');
     for (const [arch, spec] of Object.entries(SPECS)) files[arch] = await randomModelAs({ ...spec, vocabFrom }, 'F32');
   });
 

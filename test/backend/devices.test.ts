@@ -9,10 +9,10 @@ import { autoBackend } from '../../extension/cli/commands/devices';
 import { listDevices, loadModel } from '../../extension/engine/engine';
 import { randomModel, type RandomModelSpec } from '../helpers/model-factory';
 import { runCli } from '../helpers/run-cli';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 const SPEC: RandomModelSpec = {
-  arch: 'llama', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
+  arch: 'llama', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
   nEmbd: 64, nLayer: 4, nHead: 4, nHeadKv: 2, nFf: 128, nCtx: 256, tiedEmbeddings: false, seed: 81,
 };
 
@@ -65,7 +65,6 @@ describe('backend: devices and auto-detection', function () {
   describe('loading', () => {
     let file: string;
     before(async function () {
-      skipWithoutSharedModels(this);
       file = await randomModel(SPEC);
     });
 

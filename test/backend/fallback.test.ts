@@ -8,10 +8,10 @@
 import { strict as assert } from 'assert';
 import { randomModel, type RandomModelSpec } from '../helpers/model-factory';
 import { runCli } from '../helpers/run-cli';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 const SPEC: RandomModelSpec = {
-  arch: 'llama', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
+  arch: 'llama', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
   nEmbd: 64, nLayer: 4, nHead: 4, nHeadKv: 2, nFf: 128, nCtx: 256, tiedEmbeddings: false, seed: 83,
 };
 
@@ -21,7 +21,6 @@ describe('backend: runtime fallback to the CPU', function () {
   this.timeout(180000);
   let file: string;
   before(async function () {
-    skipWithoutSharedModels(this);
     file = await randomModel(SPEC);
   });
 

@@ -10,10 +10,10 @@ import { strict as assert } from 'assert';
 import { loadModel, parseBackend, parseGpuLayers, type Model } from '../../extension/engine/engine';
 import { randomModel, type RandomModelSpec } from '../helpers/model-factory';
 import { runCli } from '../helpers/run-cli';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 const SPEC: RandomModelSpec = {
-  arch: 'qwen2', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+  arch: 'qwen2', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
   nEmbd: 128, nLayer: 4, nHead: 4, nHeadKv: 2, nFf: 256, nCtx: 256, tiedEmbeddings: true, seed: 82,
 };
 
@@ -56,7 +56,6 @@ describe('backend: gpuLayers and the CPU stage path', function () {
   describe('with a model', () => {
     let file: string;
     before(async function () {
-      skipWithoutSharedModels(this);
       file = await randomModel(SPEC);
     });
 

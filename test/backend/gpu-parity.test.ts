@@ -15,7 +15,7 @@ import { loadModel, type GpuLayers } from '../../extension/engine/engine';
 import { quantizeModel } from '../../extension/engine/quantize';
 import { CACHE_DIR, randomModel, type RandomModelSpec } from '../helpers/model-factory';
 import { randomModelMxfp4 } from '../helpers/mxfp4-model';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 import { GPU_BACKENDS, skipWithoutGpu } from './gpu-backends';
 import * as fs from 'fs';
 import { loadBinding } from '../../extension/engine/binding';
@@ -30,11 +30,11 @@ const BF16_TOL = loadBinding().cpuInfo().selected === 'avx512bf16' ? 1e-2 : 2e-3
 
 // Rows of 256 so that the K-quants apply everywhere; qwen2 for biases and NeoX RoPE.
 const SPEC: RandomModelSpec = {
-  arch: 'qwen2', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+  arch: 'qwen2', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
   nEmbd: 256, nLayer: 4, nHead: 4, nHeadKv: 2, nFf: 512, nCtx: 512, tiedEmbeddings: false, seed: 84,
 };
 const LLAMA_SPEC: RandomModelSpec = {
-  arch: 'llama', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
+  arch: 'llama', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
   nEmbd: 256, nLayer: 4, nHead: 8, nHeadKv: 2, nFf: 768, nCtx: 512, tiedEmbeddings: true, ropeFreqFactors: true, seed: 85,
 };
 
@@ -49,7 +49,7 @@ const FORMATS = ['F32', 'F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_K_M', 'Q6_K'] as cons
  * attention sinks. The prompt (17) plus 12 steps run past the window of 8.
  */
 const GEMMA = {
-  vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
+  vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
   nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 1, headDim: 64, nFf: 512, nCtx: 512, tiedEmbeddings: true, ropeFreqBase: 1000000,
 };
 const ARCH_SPECS: [string, RandomModelSpec][] = [
@@ -57,7 +57,7 @@ const ARCH_SPECS: [string, RandomModelSpec][] = [
   ['gemma3', { ...GEMMA, arch: 'gemma3', slidingWindow: 8, slidingWindowPattern: 2, ropeFreqBaseSwa: 10000, logitSoftcap: 50, seed: 21 }],
   ['gemma2', { ...GEMMA, arch: 'gemma2', slidingWindow: 8, attnSoftcap: 3, logitSoftcap: 50, seed: 34 }],
   ['starcoder2', {
-    arch: 'starcoder2', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-starcoder.gguf'),
+    arch: 'starcoder2', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-starcoder.gguf'),
     nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, nFf: 1024, nCtx: 512, tiedEmbeddings: true, ropeFreqBase: 100000, seed: 23,
   }],
   ['llama+yarn', { ...LLAMA_SPEC, nLayer: 2, ropeFreqFactors: false, ropeYarn: { factor: 4, origCtx: 64 }, seed: 11 }],
@@ -68,7 +68,7 @@ const ARCH_SPECS: [string, RandomModelSpec][] = [
   // Loaded for context_length 1024's default of 1024 > original 256: the long factor
   // set in the cos/sin tables, and cos/sin times the attention factor 1.25.
   ['phi3+longrope', {
-    arch: 'phi3', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-phi-3.gguf'), fusedQkv: true,
+    arch: 'phi3', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-phi-3.gguf'), fusedQkv: true,
     nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 1024, tiedEmbeddings: false, seed: 51,
     longRope: {
       short: Array.from({ length: 16 }, (_, i) => 1.5 + i / 6), long: Array.from({ length: 16 }, (_, i) => 4 + i * 0.8),
@@ -80,7 +80,7 @@ const ARCH_SPECS: [string, RandomModelSpec][] = [
     ...SPEC, arch: 'mellum', headDim: 64, nLayer: 2, nFf: 1024, nExpert: 16, nExpertUsed: 4, nFfExp: 256, slidingWindow: 8, seed: 18,
   }],
   ['gpt-oss', {
-    arch: 'gpt-oss', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'), nEmbd: 256, nLayer: 2, nHead: 4,
+    arch: 'gpt-oss', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'), nEmbd: 256, nLayer: 2, nHead: 4,
     nHeadKv: 2, headDim: 64, nFf: 1024, nExpert: 8, nExpertUsed: 4, nFfExp: 256, nCtx: 512, tiedEmbeddings: false,
     ropeFreqBase: 150000, slidingWindow: 8, ropeYarn: { factor: 4, origCtx: 64 }, seed: 61,
   }],
@@ -142,7 +142,6 @@ for (const backend of GPU_BACKENDS) {
   describe(`backend: ${backend} against the CPU`, function () {
     this.timeout(300000);
     before(function () {
-      skipWithoutSharedModels(this);
       skipWithoutGpu(this, backend);
     });
 

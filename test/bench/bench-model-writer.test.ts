@@ -8,7 +8,6 @@ import { loadModel } from '../../extension/engine/engine';
 import { isMoe, planModel, type ModelShape } from '../../bench/model/shapes';
 import { writeBenchModel } from '../../bench/model/write-model';
 import { leadingTextTokens, shapeVocabPath } from '../../bench/model/vocab';
-import { skipWithoutSharedModels } from '../helpers/shared-models';
 
 // The vocab is GPT-2's 50257 tokens + 8 markers, so nVocab must be at least 50265.
 const SMALL: ModelShape = { id: 'small', arch: 'qwen2', nEmbd: 64, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 16, nFf: 128, nVocab: 50304, nCtxTrain: 2048, tiedEmbeddings: true };
@@ -32,7 +31,6 @@ describe('bench: model writer (tiny shapes)', function () {
   this.timeout(120000);
   let dir: string;
   before(function () {
-    skipWithoutSharedModels(this);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-bench-'));
   });
   after(() => {

@@ -14,7 +14,7 @@ import type { ModelShape } from '../../bench/model/shapes';
 import { gpt2VocabPath, shapeVocabPath } from '../../bench/model/vocab';
 import { writeBenchModel } from '../../bench/model/write-model';
 import { writeSkeleton } from '../../bench/gpu/write-skeleton';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 import { skipWithoutVulkan } from '../backend-vulkan/vulkan-binding';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -33,7 +33,6 @@ describe('bench: Node-less tools (fill-model, model-check, llama-ref)', function
   this.timeout(300000);
   let dir: string;
   before(function () {
-    skipWithoutSharedModels(this);
     if (!fs.existsSync(path.join(ROOT, 'build', 'Release', 'hearth_core.a'))) {
       console.log('    skipped: build/Release has no static libraries (run npx node-gyp build)');
       this.skip();
@@ -80,7 +79,7 @@ describe('bench: Node-less tools (fill-model, model-check, llama-ref)', function
 
   it('model-check: stories260K on Vulkan matches the CPU (all layers and half)', function () {
     skipWithoutVulkan(this);
-    const model = sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf');
+    const model = fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf');
     const r = run(path.join(ROOT, 'build', 'model-check'), ['--model', model, '--compare-cpu', '--backend', 'vulkan', '--greedy', '12']);
     assert.equal(r.status, 0, r.out);
     const pass = r.out.split('\n').filter((l) => l.startsWith('PASS model'));
@@ -96,7 +95,7 @@ describe('bench: Node-less tools (fill-model, model-check, llama-ref)', function
     }
     const b = run('bash', ['bench/gpu/build-llama-ref.sh']);
     assert.equal(b.status, 0, b.out);
-    const model = sharedModel('tiny-llama/llama-2-tiny-random.gguf');
+    const model = fixture('tiny-llama/llama-2-tiny-random.gguf');
     const ids = '1,450,4996,17354,1701';
     const ours = run(path.join(ROOT, 'build', 'model-check'), ['--model', model, '--compare-cpu', '--backend', 'cpu', '--prompt-ids', ids, '--greedy', '16']);
     assert.equal(ours.status, 0, ours.out);
@@ -109,7 +108,7 @@ describe('bench: Node-less tools (fill-model, model-check, llama-ref)', function
   });
 
   it('model-check: an unknown backend and a missing file are coded errors', () => {
-    const model = sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf');
+    const model = fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf');
     let r = run(path.join(ROOT, 'build', 'model-check'), ['--model', model, '--bench', '--backend', 'metal']);
     assert.equal(r.status, 1, r.out);
     assert.match(r.out, /E_INVALID_ARGUMENT/);

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The whole e2e: setup (cached), package the .vsix, start code-server with it and a test workspace,
 # drive it with Playwright, stop everything. Screenshots land in test/artifacts/e2e/.
-# The engine is the real runtime: chat on the shared tiny model, completions on a random-weight qwen2 model
+# The engine is the real runtime: chat on the tiny model in test/fixtures, completions on a random-weight qwen2 model
 # with Qwen FIM tokens (test/helpers/fim-model.ts): ghost text must equal what `hearth complete` gives at the
 # same position. HEARTH_ENGINE=fake runs the same flows on the deterministic fake.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
-MODEL=${MODEL:-$E2E_REPO/../shared/models/tiny-llama/tinyllamas-stories-260k-f32.gguf}
+MODEL=${MODEL:-$E2E_REPO/test/fixtures/tiny-llama/tinyllamas-stories-260k-f32.gguf}
 SECONDS=0
 FIM_MODEL=${FIM_MODEL:-$(cd "$E2E_REPO" && node -r tsx/cjs test/e2e/make-fim-model.ts)}
 bash "$E2E_REPO/test/e2e/setup.sh"

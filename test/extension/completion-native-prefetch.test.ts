@@ -11,7 +11,7 @@ import { NativeEngine, type CompletionStats } from '../../extension/host/native-
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../../extension/completion/completion-engine';
 import { ChunkRing } from '../../extension/completion/chunk-ring';
 import { qwenFimModel } from '../helpers/fim-model';
-import { REPO_ROOT, skipWithoutSharedModels } from '../helpers/shared-models';
+import { REPO_ROOT } from '../helpers/fixtures';
 import { EngineProcess } from '../../extension/host/engine-process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -40,7 +40,6 @@ describe('native engine: completion prefetch and windows', function () {
   let modelPath: string;
 
   before(async function () {
-    skipWithoutSharedModels(this);
     modelPath = await qwenFimModel();
   });
 

@@ -4,7 +4,7 @@ import { FakeEngine, fakeCompletionFor, fakeChatReplyFor } from '../../extension
 import { inProcessEngine } from '../../extension/host/in-process-engine';
 import { EngineProcess, describeExit, restartDelay, type EngineEvent } from '../../extension/host/engine-process';
 import type { FimRequest } from '../../extension/host/engine-port';
-import { REPO_ROOT } from '../helpers/shared-models';
+import { REPO_ROOT } from '../helpers/fixtures';
 
 const MODEL = __filename; // any existing file will do for the fake engine
 const req = (prefix: string): FimRequest => ({ path: 'a.ts', chunks: [], prefix, suffix: '', maxTokens: 32, timeBudgetMs: 1000, stop: [] });

@@ -5,7 +5,7 @@ import { peekGguf } from '../../extension/models/gguf-peek';
 import { vetModel } from '../../extension/models/model-check';
 import { discoverModels, discoverOllama } from '../../extension/models/discovery';
 import { tempDir, writeGguf, ggufBytes } from './helpers/gguf-fixture';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 const codeOf = (fn: () => unknown): string => {
   try {
@@ -61,14 +61,13 @@ describe('model vetting (GGUF header peek)', () => {
     assert.ok(s.offset > 0);
   });
 
-  it('agrees with the shared tiny models (v1 and v3 headers)', function () {
-    skipWithoutSharedModels(this);
-    const v1 = peekGguf(sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf'));
+  it('agrees with the tiny fixture models (v1 and v3 headers)', function () {
+    const v1 = peekGguf(fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf'));
     assert.deepEqual([v1.version, v1.architecture, v1.parameters, v1.contextLength], [1, 'llama', 292800, 512]);
-    const v3 = peekGguf(sharedModel('tiny-llama/tinyllamas-stories-260k-f32.v3-derived.gguf'));
+    const v3 = peekGguf(fixture('tiny-llama/tinyllamas-stories-260k-f32.v3-derived.gguf'));
     assert.deepEqual([v3.version, v3.parameters], [3, 292800]);
-    assert.equal(peekGguf(sharedModel('llama.cpp-vocab/ggml-vocab-starcoder.gguf')).fim, 'starcoder');
-    assert.equal(peekGguf(sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf')).fim, 'deepseek');
+    assert.equal(peekGguf(fixture('llama.cpp-vocab/ggml-vocab-starcoder.gguf')).fim, 'starcoder');
+    assert.equal(peekGguf(fixture('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf')).fim, 'deepseek');
   });
 });
 

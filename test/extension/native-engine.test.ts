@@ -1,5 +1,5 @@
 /**
- * The real runtime behind the engine port, on the shared tiny model: a
+ * The real runtime behind the engine port, on the tiny fixture model: a
  * completion is the greedy continuation `hearth generate` gives, chat streams,
  * abort stops a stream, and bad paths fail with codes.
  */
@@ -7,7 +7,7 @@ import { strict as assert } from 'assert';
 import { NativeEngine } from '../../extension/host/native-engine';
 import { loadModel } from '../../extension/engine/engine';
 import type { FimRequest } from '../../extension/host/engine-port';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 const STORIES = 'tiny-llama/tinyllamas-stories-260k-f32.gguf';
 const req = (prefix: string, maxTokens = 24): FimRequest => ({ path: 'a.txt', chunks: [], prefix, suffix: '', maxTokens, timeBudgetMs: 5000, stop: [] });
@@ -23,13 +23,12 @@ describe('native engine behind the engine port', function () {
   let engine: NativeEngine;
 
   before(function () {
-    skipWithoutSharedModels(this);
     engine = new NativeEngine();
   });
   after(async () => engine?.dispose());
 
   it('loads and describes the model', async () => {
-    const info = await engine.load(sharedModel(STORIES), { contextTokens: 512 });
+    const info = await engine.load(fixture(STORIES), { contextTokens: 512 });
     assert.equal(info.architecture, 'llama');
     assert.equal(info.parameters, 292800);
     assert.equal(info.fim, null, 'stories260K has no FIM tokens');
@@ -38,7 +37,7 @@ describe('native engine behind the engine port', function () {
   it('reports where the model computes, and honours backend/gpuLayers', async () => {
     const e = new NativeEngine();
     try {
-      const info = await e.load(sharedModel(STORIES), { contextTokens: 256, backend: 'cpu', gpuLayers: 2 });
+      const info = await e.load(fixture(STORIES), { contextTokens: 256, backend: 'cpu', gpuLayers: 2 });
       assert.deepEqual(
         { backend: info.compute?.backend, gpuLayers: info.compute?.gpuLayers, nLayer: info.compute?.nLayer },
         { backend: 'cpu', gpuLayers: 2, nLayer: 5 },
@@ -53,7 +52,7 @@ describe('native engine behind the engine port', function () {
 
   it('completes like a greedy generate of the prefix (no FIM: plain continuation)', async () => {
     const got = await collect(engine.complete(req('Once upon a time'), new AbortController().signal));
-    const model = await loadModel(sharedModel(STORIES), { contextLength: 512 });
+    const model = await loadModel(fixture(STORIES), { contextLength: 512 });
     try {
       const gen = model.createSession().generate('Once upon a time', { maxTokens: 24, temperature: 0 });
       const ref = (await gen.result).text;

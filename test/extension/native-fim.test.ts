@@ -19,7 +19,6 @@ import { renderConversation } from '../../extension/cli/commands/chat';
 import type { FimRequest } from '../../extension/host/engine-port';
 import { qwenFimModel } from '../helpers/fim-model';
 import { runCli } from '../helpers/run-cli';
-import { skipWithoutSharedModels } from '../helpers/shared-models';
 
 const FILE = 'def fib(n):\n\nprint(fib(10))\n';
 const LINE = 0;
@@ -52,7 +51,6 @@ describe('native engine: FIM and chat on a qwen2 model with FIM tokens', functio
   const id = (s: string): number => findToken(model.tokenizer, s);
 
   before(async function () {
-    skipWithoutSharedModels(this);
     modelPath = await qwenFimModel();
     engine = new NativeEngine();
     model = await loadModel(modelPath, { contextLength: 1024 });

@@ -23,7 +23,7 @@ import type * as FakeVscode from './helpers/fake-vscode';
 import type { ToWebview } from '../../extension/protocol/webview-protocol';
 import { spawn } from 'child_process';
 import { EngineProcess } from '../../extension/host/engine-process';
-import { REPO_ROOT, sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture, REPO_ROOT } from '../helpers/fixtures';
 import { SocketWatch, networkSockets, socketInodes, type SocketFinding } from './helpers/socket-watch';
 
 type Patch = { obj: Record<string, unknown>; key: string; orig: unknown };
@@ -142,10 +142,9 @@ describe('no network at run time', function () {
 
 describe('no network at run time: the real engine process, seen from the OS', function () {
   this.timeout(120000);
-  const MODEL = sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf');
+  const MODEL = fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf');
 
   before(function () {
-    skipWithoutSharedModels(this);
     if (!SocketWatch.supported()) {
       console.log('    skipped: no /proc to watch sockets in (Linux only)'); // eslint-disable-line no-console
       this.skip();

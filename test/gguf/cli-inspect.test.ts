@@ -5,7 +5,7 @@ import { promisify } from 'util';
 import { inspectCommand } from '../../extension/cli/commands/inspect';
 import { UsageError } from '../../extension/cli/command';
 import { writeGguf } from '../../extension/gguf/writer';
-import { REPO_ROOT, sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture, REPO_ROOT } from '../helpers/fixtures';
 import { EVERY_TYPE_METADATA, smallModelTensors } from './helpers/sample-files';
 import { useTmpDir } from './helpers/tmp';
 
@@ -85,8 +85,7 @@ describe('hearth inspect', () => {
   });
 
   it('--json includes big arrays in full (32000 tokens)', async function () {
-    skipWithoutSharedModels(this);
-    const r = await runInspect(['--json', sharedModel('tiny-llama/llama-2-tiny-random.gguf')]);
+    const r = await runInspect(['--json', fixture('tiny-llama/llama-2-tiny-random.gguf')]);
     const doc = JSON.parse(r.out);
     assert.equal(doc.metadata['tokenizer.ggml.tokens'].length, 32000);
     assert.equal(doc.metadata['tokenizer.ggml.tokens'][15043], '▁Hello');

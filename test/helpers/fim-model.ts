@@ -1,6 +1,6 @@
 /**
  * A small random-weight qwen2 model whose vocabulary has Qwen2.5-Coder's FIM
- * and ChatML tokens: GPT-2's BPE vocab (shared file) with the Qwen markers
+ * and ChatML tokens: GPT-2's BPE vocab (test/fixtures) with the Qwen markers
  * appended as control tokens, pre-tokenizer "qwen2", and a ChatML
  * tokenizer.chat_template. The weights are noise, but the output is
  * deterministic under greedy decoding, which is all the FIM path (prompt
@@ -14,7 +14,7 @@ import { metadataEntry } from '../../extension/engine/gguf-metadata';
 import { writeGguf, type GgufMetadataEntry } from '../../extension/gguf/writer';
 import { deriveVocab } from '../tokenizer/helpers/derived-vocab';
 import { CACHE_DIR, randomModel, type RandomModelSpec } from './model-factory';
-import { sharedModel } from './shared-models';
+import { fixture } from './fixtures';
 
 const CONTROL = 3;
 export const QWEN_MARKERS = ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>', '<|im_start|>', '<|im_end|>'];
@@ -31,7 +31,7 @@ async function qwenFimVocab(): Promise<string> {
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   const base = `${file}.${process.pid}.base`;
-  await deriveVocab(sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), base, {
+  await deriveVocab(fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), base, {
     pre: 'qwen2',
     name: 'hearth-qwen-fim',
     extraTokens: QWEN_MARKERS.map((text) => ({ text, type: CONTROL })),

@@ -1,6 +1,6 @@
 /**
  * Deterministic random-weight GGUF models for runtime tests, with a real
- * tokenizer copied from a shared vocab-only file. Weights are N(0, 0.02)
+ * tokenizer copied from a fixture vocab-only file. Weights are N(0, 0.02)
  * times a per-tensor gain: 3 inside the blocks, so that attention and FFN
  * change the residual stream measurably instead of leaving the model a
  * bigram table; the output rows get a log-normal scale so the top logits are
@@ -40,7 +40,7 @@ export interface RandomModelSpec {
   nFfExp?: number;
   /** Head size (attention.key_length/value_length) when it is not nEmbd / nHead (qwen3). */
   headDim?: number;
-  /** Shared vocab-only GGUF whose tokenizer.* metadata the model takes. */
+  /** Vocab-only GGUF (usually one in test/fixtures) whose tokenizer.* metadata the model takes. */
   vocabFrom: string;
   /** Overrides tokenizer.ggml.pre (e.g. "qwen2" on a gpt2-style vocab). */
   pre?: string;

@@ -1,7 +1,7 @@
 /** Runs the `hearth` CLI from source (tsx) in a child process. */
 import { execFile } from 'child_process';
 import * as path from 'path';
-import { REPO_ROOT } from './shared-models';
+import { REPO_ROOT } from './fixtures';
 
 export interface CliRun {
   code: number;

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { cpu, runnableLevels } from './kernel-helpers';
-import { REPO_ROOT } from '../helpers/shared-models';
+import { REPO_ROOT } from '../helpers/fixtures';
 
 const X64 = process.arch === 'x64';
 

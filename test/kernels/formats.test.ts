@@ -7,7 +7,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { cpu, makeRng, f16ToNumber, numberToF16, runnableLevels, randomArray } from './kernel-helpers';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 const f = Math.fround;
 const COMPUTABLE = ['F32', 'F16', 'BF16', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q8_0', 'Q2_K', 'Q3_K', 'Q4_K', 'Q5_K', 'Q6_K', 'Q8_K',
@@ -377,8 +377,7 @@ describe('kernels: block formats', () => {
   });
 
   it('F16 tensors of llama-2-tiny-random.gguf convert to f32 exactly and back', function () {
-    skipWithoutSharedModels(this);
-    const buf = fs.readFileSync(sharedModel('tiny-llama/llama-2-tiny-random.gguf'));
+    const buf = fs.readFileSync(fixture('tiny-llama/llama-2-tiny-random.gguf'));
     const tensors = readGgufTensors(buf);
     const f16s = tensors.filter((t) => t.type === 1);
     assert.ok(f16s.length >= 9, `expected the 9 F16 tensors, found ${f16s.length}`);

@@ -16,7 +16,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 import {
   hostNode, jsonOf, NODE_WIN, qemuArm64, qemuX64, runOn, stagePackage, whyUnavailable, wineNode,
   type Platform, type TargetName,
@@ -40,7 +40,7 @@ interface Generation { promptTokens: number[]; tokens: number[]; text: string }
 interface Inspection { version: number; architecture: string; metadata: Record<string, unknown>; tensors: unknown[] }
 
 function generateArgs(p: Platform, pkg: string): string[] {
-  return [p.path(path.join(pkg, 'dist', 'cli.js')), 'generate', p.path(sharedModel(MODEL)),
+  return [p.path(path.join(pkg, 'dist', 'cli.js')), 'generate', p.path(fixture(MODEL)),
     '--prompt', PROMPT, '--n', String(N_TOKENS), '--threads', '2', '--json'];
 }
 
@@ -57,7 +57,7 @@ function nativeReference(): { generation: Generation; inspection: Inspection } {
     const host = hostNode();
     reference = {
       generation: jsonOf<Generation>(runOn(host, generateArgs(host, pkg)), 'native generate'),
-      inspection: jsonOf<Inspection>(runOn(host, inspectArgs(host, pkg, sharedModel(MODEL))), 'native inspect'),
+      inspection: jsonOf<Inspection>(runOn(host, inspectArgs(host, pkg, fixture(MODEL))), 'native inspect'),
     };
     return reference;
   } finally {
@@ -66,7 +66,6 @@ function nativeReference(): { generation: Generation; inspection: Inspection } {
 }
 
 function skipUnless(ctx: Mocha.Context, target: TargetName): void {
-  skipWithoutSharedModels(ctx);
   const why = whyUnavailable(target);
   if (why) {
     // eslint-disable-next-line no-console
@@ -85,7 +84,7 @@ function describePlatform(p: Platform, level: string | (() => string), extra?: (
     before(function () {
       skipUnless(this, p.target);
       pkg = stagePackage(p.target);
-      const args = [p.path(path.join(pkg, 'probe.js')), p.path(pkg), p.path(sharedModel(MODEL))];
+      const args = [p.path(path.join(pkg, 'probe.js')), p.path(pkg), p.path(fixture(MODEL))];
       probe = jsonOf<Probe>(runOn(p, args), `${p.label} probe`);
     });
     after(() => {
@@ -121,12 +120,12 @@ function describePlatform(p: Platform, level: string | (() => string), extra?: (
       assert.equal(mapped.mapped, true);
       assert.equal(read.mapped, false);
       assert.deepEqual({ ...read, mapped: true }, mapped);
-      assert.equal(mapped.fileSize, fs.statSync(sharedModel(MODEL)).size);
+      assert.equal(mapped.fileSize, fs.statSync(fixture(MODEL)).size);
       assert.ok(mapped.tensors > 0 && mapped.keys > 0);
     });
 
     it('inspects stories260K as the native build does', () => {
-      const got = jsonOf<Inspection>(runOn(p, inspectArgs(p, pkg, sharedModel(MODEL))), `${p.label} inspect`);
+      const got = jsonOf<Inspection>(runOn(p, inspectArgs(p, pkg, fixture(MODEL))), `${p.label} inspect`);
       const ref = nativeReference().inspection;
       assert.equal(got.architecture, 'llama');
       assert.deepEqual(got.metadata, ref.metadata);

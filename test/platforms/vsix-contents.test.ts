@@ -7,7 +7,7 @@ import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { REPO_ROOT } from '../helpers/shared-models';
+import { REPO_ROOT } from '../helpers/fixtures';
 
 const TARGETS = ['linux-x64', 'linux-arm64', 'win32-x64'] as const;
 const VERSION = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version as string;

@@ -8,17 +8,13 @@
  * after dispose() in the runs below, and never sent a final event).
  */
 import { strict as assert } from 'assert';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 import { runChild } from './engine-child';
 
-const MODEL = sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf');
+const MODEL = fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf');
 
 describe('reliability: engine concurrency and lifetimes', function () {
   this.timeout(120000);
-  before(function () {
-    skipWithoutSharedModels(this);
-  });
-
   it('tokens() and info() during a generation are safe; evaluate/generate get E_BUSY', () => {
     // Three runs: the old tree's heap corruption showed in each of three.
     for (let run = 0; run < 3; run++) {

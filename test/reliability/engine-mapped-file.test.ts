@@ -11,16 +11,15 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 import { runChild } from './engine-child';
 
-const MODEL = sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf');
+const MODEL = fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf');
 
 describe('reliability: the model file under the engine', function () {
   this.timeout(120000);
   let dir: string;
   before(function () {
-    skipWithoutSharedModels(this);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-engine-file-'));
   });
   after(() => {

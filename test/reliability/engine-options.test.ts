@@ -12,9 +12,9 @@ import { strict as assert } from 'assert';
 import * as os from 'os';
 import { loadBinding } from '../../extension/engine/binding';
 import type { NativeGenerateOptions, NativeModel, NativeSession } from '../../extension/engine/native-model';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
-const MODEL = sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf');
+const MODEL = fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf');
 
 function cpusAllowed(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -41,7 +41,6 @@ describe('reliability: numeric options in the binding', function () {
   let prompt: number[];
 
   before(async function () {
-    skipWithoutSharedModels(this);
     model = await loadBinding().loadModel(MODEL, { threads: 1 });
     session = model.createSession({ contextLength: 64 });
     prompt = Array.from(model.tokenize('Once upon a time', true, false));

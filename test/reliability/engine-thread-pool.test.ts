@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REPO_ROOT } from '../helpers/shared-models';
+import { REPO_ROOT } from '../helpers/fixtures';
 
 describe('reliability: thread pool start failure', function () {
   this.timeout(180000);

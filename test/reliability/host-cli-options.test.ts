@@ -10,9 +10,9 @@ import { intOption, parseArgs } from '../../extension/cli/commands/model-args';
 import { INT_OPTION_RANGES, coresPresent, type IntOptionName } from '../../extension/engine/int-option';
 import { loadModel } from '../../extension/engine/engine';
 import { runCli } from '../helpers/run-cli';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
-const MODEL = sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf');
+const MODEL = fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf');
 
 function optionError(name: IntOptionName, value: string): { code: string; message: string } | null {
   const args = parseArgs([`--${name}`, value], [name], []);
@@ -51,7 +51,6 @@ describe('integer options (CLI and API)', function () {
   });
 
   it('the CLI prints E_INVALID_ARGUMENT with the flag and range and exits 2', async function () {
-    skipWithoutSharedModels(this);
     const cases: [string[], RegExp][] = [
       [['generate', MODEL, '--prompt', 'x', '--n', '1e20'], /E_INVALID_ARGUMENT: --n must be an integer from 0 to \d+, got '1e20'/],
       [['generate', MODEL, '--prompt', 'x', '--seed', '1e30'], /E_INVALID_ARGUMENT: --seed must be an integer from 0 to \d+/],
@@ -69,7 +68,6 @@ describe('integer options (CLI and API)', function () {
   });
 
   it('the JS API refuses the same values with E_INVALID_ARGUMENT', async function () {
-    skipWithoutSharedModels(this);
     for (const opts of [{ threads: 1.5 }, { threads: -1 }, { contextLength: 1e20 }, { contextLength: NaN }]) {
       await assert.rejects(loadModel(MODEL, opts), (e: { code?: string; message: string }) => e.code === 'E_INVALID_ARGUMENT' && /must be an integer from/.test(e.message));
     }

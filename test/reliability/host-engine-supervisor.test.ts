@@ -11,7 +11,7 @@ import * as path from 'path';
 import { fakeCompletionFor } from '../../extension/host/fake-engine';
 import { EngineProcess, type EngineEvent } from '../../extension/host/engine-process';
 import type { FimRequest } from '../../extension/host/engine-port';
-import { REPO_ROOT } from '../helpers/shared-models';
+import { REPO_ROOT } from '../helpers/fixtures';
 
 const MODEL = __filename; // any existing file will do for the fake engine
 const SCRIPT = path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts');

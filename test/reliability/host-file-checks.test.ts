@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir, writeGguf } from '../extension/helpers/gguf-fixture';
-import { REPO_ROOT } from '../helpers/shared-models';
+import { REPO_ROOT } from '../helpers/fixtures';
 
 /** peekGguf(file) in a child: its error code and message, or 'ok'. */
 function peekInChild(file: string): { outcome: string; ms: number } {

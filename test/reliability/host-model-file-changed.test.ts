@@ -10,16 +10,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EngineProcess, type EngineEvent } from '../../extension/host/engine-process';
-import { REPO_ROOT, sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture, REPO_ROOT } from '../helpers/fixtures';
 
 describe('model file changed under the engine (host)', function () {
   this.timeout(120000);
 
   it('fails the request with E_MODEL_FILE_CHANGED, then reloads the model and serves the next one', async function () {
-    skipWithoutSharedModels(this);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-changed-'));
     const file = path.join(dir, 'model.gguf');
-    const original = sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf');
+    const original = fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf');
     fs.copyFileSync(original, file);
     const events: EngineEvent[] = [];
     const proc = new EngineProcess({

@@ -5,15 +5,14 @@
  */
 import { strict as assert } from 'assert';
 import { NativeEngine } from '../../extension/host/native-engine';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
-const MODEL = sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf');
+const MODEL = fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf');
 
 describe('NativeEngine.load while a chat streams (host)', function () {
   this.timeout(60000);
 
   it('aborts the running chat and waits for it before disposing the old model', async function () {
-    skipWithoutSharedModels(this);
     const engine = new NativeEngine();
     try {
       await engine.load(MODEL, { contextTokens: 256, threads: 1 });

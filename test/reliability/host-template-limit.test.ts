@@ -9,7 +9,7 @@ import { chatTokens, type ChatTokenizer } from '../../extension/host/chat-prompt
 import { renderChat } from '../../extension/engine/chat-template';
 import { TemplateSandbox } from '../../extension/engine/template-sandbox';
 import { EngineProcess } from '../../extension/host/engine-process';
-import { REPO_ROOT, skipWithoutSharedModels } from '../helpers/shared-models';
+import { REPO_ROOT } from '../helpers/fixtures';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -156,7 +156,6 @@ describe('chat template limits in the engine process (host)', function () {
   }
 
   it('a hostile template fails the chat with E_TEMPLATE_LIMIT, a cancel lands mid-render, and the engine lives on', async function () {
-    skipWithoutSharedModels(this);
     const model = await hostileModel();
     const proc = new EngineProcess({
       scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts'),

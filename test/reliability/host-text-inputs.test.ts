@@ -14,7 +14,7 @@ import { generateCommand } from '../../extension/cli/commands/generate';
 import { firstInvalidUtf8 } from '../../extension/cli/read-text';
 import { MAX_ATTACHMENT_BYTES } from '../../extension/chat/attachment';
 import { tempDir } from '../extension/helpers/gguf-fixture';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 import type * as FakeVscode from '../extension/helpers/fake-vscode';
 
 async function run(cmd: typeof tokenizeCommand, argv: string[]): Promise<{ code: number | string; out: string; err: string }> {
@@ -34,8 +34,7 @@ describe('text inputs: CLI files and chat attachments (host)', function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('tokenize --text-file and generate --prompt-file refuse invalid UTF-8 alike, and agree on valid text', async function () {
-    skipWithoutSharedModels(this);
-    const vocab = sharedModel('llama.cpp-vocab/ggml-vocab-starcoder.gguf');
+    const vocab = fixture('llama.cpp-vocab/ggml-vocab-starcoder.gguf');
     const bad = path.join(dir, 'bad.txt');
     fs.writeFileSync(bad, Buffer.from([0x48, 0x69, 0xff, 0xfe, 0x0a]));
     const t = await run(tokenizeCommand, [vocab, '--text-file', bad, '--json']);

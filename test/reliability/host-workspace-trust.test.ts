@@ -10,7 +10,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { useFakeVscode } from '../extension/helpers/with-fake-vscode';
-import { REPO_ROOT } from '../helpers/shared-models';
+import { REPO_ROOT } from '../helpers/fixtures';
 import type * as FakeVscode from '../extension/helpers/fake-vscode';
 
 interface Manifest {

@@ -14,7 +14,7 @@ import { checkFrame } from '../../extension/host/engine-inbox';
 import { EngineService } from '../../extension/host/engine-service';
 import { FakeEngine } from '../../extension/host/fake-engine';
 import type { EngineReply } from '../../extension/protocol/engine-protocol';
-import { REPO_ROOT } from '../helpers/shared-models';
+import { REPO_ROOT } from '../helpers/fixtures';
 
 const METHODS = ['load', 'complete', 'chat', 'countTokens', 'status', 'cancel'];
 const BUDGET_MS = 6000;

@@ -10,7 +10,7 @@ import { splitAt } from '../../extension/cli/commands/complete';
 import { buildFimPrompt } from '../../extension/engine/fim';
 import { randomModel, type RandomModelSpec } from '../helpers/model-factory';
 import { runCli } from '../helpers/run-cli';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 const STORIES = 'tiny-llama/tinyllamas-stories-260k-f32.v3-derived.gguf';
 
@@ -19,7 +19,6 @@ describe('runtime: hearth CLI model commands', function () {
   let dir: string;
 
   before(function () {
-    skipWithoutSharedModels(this);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cli-'));
   });
   after(() => {
@@ -27,7 +26,7 @@ describe('runtime: hearth CLI model commands', function () {
   });
 
   it('generate --json: BOS added, greedy, the documented JSON shape', async () => {
-    const r = await runCli(['generate', sharedModel(STORIES), '--prompt', 'Once upon a time', '--n', '11', '--json']);
+    const r = await runCli(['generate', fixture(STORIES), '--prompt', 'Once upon a time', '--n', '11', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(out), ['promptTokens', 'tokens', 'text', 'timings', 'backend']);
@@ -42,17 +41,17 @@ describe('runtime: hearth CLI model commands', function () {
   it('generate without --json streams the text; --prompt-file works', async () => {
     const f = path.join(dir, 'prompt.txt');
     fs.writeFileSync(f, 'Once upon a time');
-    const r = await runCli(['generate', sharedModel(STORIES), '--prompt-file', f, '--n', '11']);
+    const r = await runCli(['generate', fixture(STORIES), '--prompt-file', f, '--n', '11']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, ', there was a little girl named Lily.\n');
     assert.match(r.stderr, /generated 11/);
   });
 
   it('generate reports engine errors with their code (exit 2)', async () => {
-    const r = await runCli(['generate', sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), '--prompt', 'x', '--json']);
+    const r = await runCli(['generate', fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), '--prompt', 'x', '--json']);
     assert.equal(r.code, 2);
     assert.equal(JSON.parse(r.stdout).error.code, 'E_MODEL_UNSUPPORTED_ARCH');
-    const usage = await runCli(['generate', sharedModel(STORIES)]);
+    const usage = await runCli(['generate', fixture(STORIES)]);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /exactly one of --prompt and --prompt-file/);
   });
@@ -60,14 +59,14 @@ describe('runtime: hearth CLI model commands', function () {
   it('complete: E_MODEL_NO_FIM for a model without FIM tokens', async () => {
     const f = path.join(dir, 'a.py');
     fs.writeFileSync(f, 'def f():\n    return 1\n');
-    const r = await runCli(['complete', sharedModel(STORIES), '--file', f, '--line', '1', '--column', '4', '--json']);
+    const r = await runCli(['complete', fixture(STORIES), '--file', f, '--line', '1', '--column', '4', '--json']);
     assert.equal(r.code, 2);
     assert.equal(JSON.parse(r.stdout).error.code, 'E_MODEL_NO_FIM');
   });
 
   it('complete --json fills the middle with the model\'s FIM tokens', async () => {
     const spec: RandomModelSpec = {
-      arch: 'qwen2', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
+      arch: 'qwen2', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'), pre: 'qwen2',
       nEmbd: 64, nLayer: 2, nHead: 4, nHeadKv: 2, nFf: 128, nCtx: 256, tiedEmbeddings: true, seed: 5,
     };
     const model = await randomModel(spec);
@@ -95,18 +94,18 @@ describe('runtime: hearth CLI model commands', function () {
   });
 
   it('chat reads lines from a pipe, streams answers, ends on /exit or EOF', async () => {
-    const r = await runCli(['chat', sharedModel(STORIES), '--n', '16', '--temp', '0'], 'Once upon a time\n/exit\nnever read\n');
+    const r = await runCli(['chat', fixture(STORIES), '--n', '16', '--temp', '0'], 'Once upon a time\n/exit\nnever read\n');
     assert.equal(r.code, 0, r.stderr);
     const answers = r.stdout.split('\n').filter((l) => l !== '');
     assert.equal(answers.length, 1, r.stdout);
-    const eof = await runCli(['chat', sharedModel(STORIES), '--n', '8', '--temp', '0'], 'Hello\nLily went\n');
+    const eof = await runCli(['chat', fixture(STORIES), '--n', '8', '--temp', '0'], 'Hello\nLily went\n');
     assert.equal(eof.code, 0, eof.stderr);
     assert.ok(eof.stdout.split('\n').filter((l) => l !== '').length >= 1);
   });
 
   it('quantize Q4_K_M: mix rules, fallbacks for odd rows, norms stay F32, the result runs', async () => {
     const out = path.join(dir, 'stories-q4km.gguf');
-    const r = await runCli(['quantize', sharedModel(STORIES), out, 'q4_k_m', '--json']);
+    const r = await runCli(['quantize', fixture(STORIES), out, 'q4_k_m', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const info = await inspectModel(out);
     const type = (name: string): string => info.tensors.find((t) => t.name === name)?.type ?? '?';

@@ -1,7 +1,7 @@
 /**
  * Differential tests against llama.cpp (node-llama-cpp, CPU): for random
  * models of every supported architecture in every weight format `hearth
- * quantize` writes, and for the shared tiny models, tokenization,
+ * quantize` writes, and for the tiny real models in test/fixtures, tokenization,
  * last-position logits and the 32-token greedy continuation must agree
  * (test/helpers/oracle-compare.ts). The prompts and seeds below were picked
  * (by scanning a handful per model) so that near-ties along the greedy path
@@ -9,7 +9,7 @@
  */
 import { compareWithOracle, formatMatrix, matrix, N_GREEDY } from '../helpers/oracle-compare';
 import { dropCachedModels, randomModelAs, type RandomModelSpec } from '../helpers/model-factory';
-import { sharedModel, sharedModelsPresent, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 /**
  * Tolerance on max |ours - llama.cpp| over the last-position logits, relative
@@ -52,7 +52,7 @@ interface ArchCase {
 }
 
 function vocab(name: string): string {
-  return sharedModel(`llama.cpp-vocab/${name}`);
+  return fixture(`llama.cpp-vocab/${name}`);
 }
 
 /** The qwen3 family's test shape: heads of 128 on a 256-wide model (not width / heads), GQA 4/2, tied head. */
@@ -373,10 +373,6 @@ const FORMATS = (process.env.HEARTH_DIFF_FORMATS ?? Object.keys(REL_TOLERANCE).j
 describe('runtime: differential vs llama.cpp (node-llama-cpp)', function () {
   this.timeout(240000);
 
-  before(function () {
-    skipWithoutSharedModels(this);
-  });
-
   after(() => {
     if (matrix.length === 0) return;
     // eslint-disable-next-line no-console
@@ -395,14 +391,12 @@ describe('runtime: differential vs llama.cpp (node-llama-cpp)', function () {
     });
   }
 
-  describe('shared tiny models', () => {
+  describe('tiny real models (test/fixtures)', () => {
     it('stories260K (trained, v3): same tokens, logits, greedy continuation', async function () {
-      if (!sharedModelsPresent()) this.skip();
-      await compareWithOracle('stories260K', 'F32', sharedModel('tiny-llama/tinyllamas-stories-260k-f32.v3-derived.gguf'), ['Once upon a time'], 2e-3);
+      await compareWithOracle('stories260K', 'F32', fixture('tiny-llama/tinyllamas-stories-260k-f32.v3-derived.gguf'), ['Once upon a time'], 2e-3);
     });
     it('llama-2-tiny-random (F16 weights, 32k vocab): same tokens, logits, greedy continuation', async function () {
-      if (!sharedModelsPresent()) this.skip();
-      await compareWithOracle('tiny-random', 'F16', sharedModel('tiny-llama/llama-2-tiny-random.gguf'), ['Hello world'], 6e-4);
+      await compareWithOracle('tiny-random', 'F16', fixture('tiny-llama/llama-2-tiny-random.gguf'), ['Hello world'], 6e-4);
     });
   });
 });

@@ -12,18 +12,18 @@ import { inspectModel } from '../../extension/engine/gguf';
 import { compareWithOracle, formatMatrix, N_GREEDY, type MatrixRow } from '../helpers/oracle-compare';
 import { randomModelMxfp4, type Mxfp4Part } from '../helpers/mxfp4-model';
 import { dropCachedModels, randomModel, randomModelAs, type RandomModelSpec } from '../helpers/model-factory';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 // As the other quantized formats: both sides quantize activations to Q8_0
 // and differ only in rounding and summation order.
 const REL_TOLERANCE = 4e-2;
 
 const SPEC: RandomModelSpec = {
-  arch: 'llama', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
+  arch: 'llama', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
   nEmbd: 256, nLayer: 2, nHead: 8, nHeadKv: 4, nFf: 512, nCtx: 256, tiedEmbeddings: false, seed: 44,
 };
 const GPT_OSS: RandomModelSpec = {
-  arch: 'gpt-oss', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'),
+  arch: 'gpt-oss', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'),
   nEmbd: 256, nLayer: 2, nHead: 4, nHeadKv: 2, headDim: 64, nFf: 1024, nExpert: 8, nExpertUsed: 4, nFfExp: 256,
   nCtx: 256, tiedEmbeddings: false, ropeFreqBase: 150000, slidingWindow: 8, ropeYarn: { factor: 4, origCtx: 64 }, seed: 61,
 };
@@ -33,7 +33,7 @@ const GPT_OSS: RandomModelSpec = {
  * 128, so that it cuts at this length.
  */
 const GPT_OSS_20B: RandomModelSpec = {
-  arch: 'gpt-oss', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'),
+  arch: 'gpt-oss', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'),
   nEmbd: 2880, nLayer: 1, nHead: 64, nHeadKv: 8, headDim: 64, nFf: 2880, nExpert: 32, nExpertUsed: 4, nFfExp: 2880,
   nCtx: 256, tiedEmbeddings: false, ropeFreqBase: 150000, slidingWindow: 8, ropeYarn: { factor: 32, origCtx: 4096 }, seed: 89,
 };
@@ -43,9 +43,6 @@ const PROMPTS = ['Once upon a time, in a café'];
 describe('runtime: MXFP4 weights vs llama.cpp (node-llama-cpp)', function () {
   this.timeout(240000);
 
-  before(function () {
-    skipWithoutSharedModels(this);
-  });
   const rows: MatrixRow[] = [];
   after(() => {
     // eslint-disable-next-line no-console

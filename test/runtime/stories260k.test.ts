@@ -5,16 +5,16 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { loadModel, type Model } from '../../extension/engine/engine';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 const V1 = 'tiny-llama/tinyllamas-stories-260k-f32.gguf';
 const V3 = 'tiny-llama/tinyllamas-stories-260k-f32.v3-derived.gguf';
-// README of ../shared/models: BOS + "Once upon a time" and the first greedy ids.
+// test/fixtures/README.md: BOS + "Once upon a time" and the first greedy ids.
 const PROMPT_IDS = [1, 403, 407, 261, 378];
 const FIRST_IDS = [432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337, 410, 408, 419, 292];
 
 function mappedPaths(file: string): number {
-  // The kernel lists the resolved path, so a symlinked ../shared must be resolved too.
+  // The kernel lists the resolved path, so a symlinked fixtures folder (HEARTH_SHARED_MODELS) must be resolved too.
   const real = fs.realpathSync(file);
   return fs.readFileSync('/proc/self/maps', 'utf8').split('\n').filter((l) => l.endsWith(real)).length;
 }
@@ -24,9 +24,8 @@ describe('runtime: stories260K (trained llama, GGUF v1 and v3)', function () {
   let v3: Model;
 
   before(async function () {
-    skipWithoutSharedModels(this);
-    v1 = await loadModel(sharedModel(V1), { threads: 1 });
-    v3 = await loadModel(sharedModel(V3), { threads: 1 });
+    v1 = await loadModel(fixture(V1), { threads: 1 });
+    v3 = await loadModel(fixture(V3), { threads: 1 });
   });
   after(() => {
     v1?.dispose();
@@ -207,7 +206,7 @@ describe('runtime: stories260K (trained llama, GGUF v1 and v3)', function () {
   });
 
   it('dispose releases the file mapping', async function () {
-    const path = sharedModel(V3);
+    const path = fixture(V3);
     const before = mappedPaths(path);
     const m = await loadModel(path, { threads: 1 });
     const s = m.createSession();

@@ -15,11 +15,11 @@ import { writeGguf } from '../../extension/gguf/writer';
 import { inspectModel } from '../../extension/engine/gguf';
 import { metadataEntry } from '../../extension/engine/gguf-metadata';
 import { randomModel, type RandomModelSpec } from '../helpers/model-factory';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 // Big enough that one token takes milliseconds (so lag and abort timing mean something).
 const SPEC: RandomModelSpec = {
-  arch: 'llama', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
+  arch: 'llama', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
   nEmbd: 256, nLayer: 4, nHead: 8, nHeadKv: 4, nFf: 768, nCtx: 512, tiedEmbeddings: false, seed: 21,
 };
 
@@ -33,7 +33,6 @@ describe('runtime: streaming engine API', function () {
   let model: Model;
 
   before(async function () {
-    skipWithoutSharedModels(this);
     file = await randomModel(SPEC);
     // One compute thread: on the 2-core CI machine the other core stays free
     // for the event loop, so the lag measured is blocking, not CPU starvation.
@@ -202,7 +201,7 @@ describe('runtime: streaming engine API', function () {
   });
 
   it('refuses an unsupported architecture with E_MODEL_UNSUPPORTED_ARCH naming it', async () => {
-    await assert.rejects(loadModel(sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf')), (e: Error & { code?: string }) => {
+    await assert.rejects(loadModel(fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf')), (e: Error & { code?: string }) => {
       assert.equal(e.code, 'E_MODEL_UNSUPPORTED_ARCH');
       assert.match(e.message, /'gpt2'/);
       return true;

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { UsageError } from '../../extension/cli/command';
 import { detokenizeCommand } from '../../extension/cli/commands/detokenize';
 import { tokenizeCommand } from '../../extension/cli/commands/tokenize';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 import { makeTempDir } from './helpers/derived-vocab';
 
 type Run = { code: number; out: string; err: string };
@@ -22,9 +22,8 @@ describe('hearth tokenize / detokenize', function () {
   let tmp: { dir: string; cleanup: () => void } | undefined;
 
   before(function () {
-    skipWithoutSharedModels(this);
-    model = sharedModel('llama.cpp-vocab/ggml-vocab-starcoder.gguf');
-    spm = sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf');
+    model = fixture('llama.cpp-vocab/ggml-vocab-starcoder.gguf');
+    spm = fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf');
     tmp = makeTempDir('hearth-cli-tok-');
   });
   after(() => tmp?.cleanup());

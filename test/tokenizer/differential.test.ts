@@ -4,17 +4,17 @@
  * without special-token parsing, the same piece for every token, and
  * detokenize(tokenize(text)) === text.
  *
- * Every vocab file under ../shared/models is tested through a derived copy
+ * Every vocab file under test/fixtures is tested through a derived copy
  * (helpers/derived-vocab.ts) so llama.cpp can load each of them; two more
  * copies of the DBRX vocab switch tokenizer.ggml.pre to llama-bpe (Llama 3)
- * and qwen2, which no shared file has. Prose is the first 1 MiB of
+ * and qwen2, which no fixture file has. Prose is the first 1 MiB of
  * war-and-peace.txt per vocab (the whole 3.2 MB takes llama.cpp ~5-9 s per
  * vocab, too slow for CI on 2 cores).
  */
 import { strict as assert } from 'assert';
 import * as path from 'path';
 import { Tokenizer } from '../../extension/engine/tokenizer';
-import { allSharedGgufs, sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { allFixtureGgufs, fixture } from '../helpers/fixtures';
 import { ADVERSARIAL, codeCorpus, prose } from './helpers/corpus';
 import { deriveVocab, makeTempDir } from './helpers/derived-vocab';
 
@@ -37,8 +37,8 @@ interface Target {
 }
 
 function targets(): Target[] {
-  const list: Target[] = allSharedGgufs().map((f) => ({ label: path.basename(f), source: f }));
-  const dbrx = sharedModel('llama.cpp-vocab-pr7132/ggml-vocab-dbrx.gguf');
+  const list: Target[] = allFixtureGgufs().map((f) => ({ label: path.basename(f), source: f }));
+  const dbrx = fixture('llama.cpp-vocab-pr7132/ggml-vocab-dbrx.gguf');
   list.push({ label: 'dbrx vocab as llama-bpe (Llama 3)', source: dbrx, pre: 'llama-bpe' });
   list.push({ label: 'dbrx vocab as qwen2', source: dbrx, pre: 'qwen2' });
   return list;
@@ -66,7 +66,6 @@ describe('tokenizer: differential vs llama.cpp (node-llama-cpp)', function () {
   const all = targets();
 
   before(async function () {
-    skipWithoutSharedModels(this);
     const { getLlama } = await import('node-llama-cpp');
     llama = (await getLlama({ gpu: false, build: 'never', usePrebuiltBinaries: true, logLevel: 'fatal' as never })) as unknown as LlamaLike;
     tmp = makeTempDir('hearth-tok-diff-');

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { EngineError } from '../../extension/engine/errors';
 import { buildFimPrompt, detectFim, findToken, hasFim } from '../../extension/engine/fim';
 import { Tokenizer } from '../../extension/engine/tokenizer';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 import { deriveVocab, makeTempDir } from './helpers/derived-vocab';
 
 const CONTROL = 3;
@@ -21,25 +21,24 @@ describe('FIM prompt builders', function () {
   const toks: Record<string, Tokenizer> = {};
 
   before(async function () {
-    skipWithoutSharedModels(this);
     tmp = makeTempDir('hearth-fim-');
     const qwen = path.join(tmp.dir, 'qwen-like.gguf');
-    await deriveVocab(sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), qwen, {
+    await deriveVocab(fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), qwen, {
       pre: 'qwen2',
       extraTokens: ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>', '<|im_start|>', '<|im_end|>']
         .map((text) => ({ text, type: CONTROL })),
     });
     const codellama = path.join(tmp.dir, 'codellama-like.gguf');
-    await deriveVocab(sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'), codellama, {
+    await deriveVocab(fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'), codellama, {
       extraTokens: ['\u2581<PRE>', '\u2581<SUF>', '\u2581<MID>', '\u2581<EOT>'].map((text) => ({ text, type: CONTROL })),
     });
     const codestral = path.join(tmp.dir, 'codestral-like.gguf');
-    await deriveVocab(sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'), codestral, {
+    await deriveVocab(fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'), codestral, {
       extraTokens: ['[PREFIX]', '[SUFFIX]', '[MIDDLE]'].map((text) => ({ text, type: CONTROL })),
     });
     // Mellum's vocabulary: StarCoder's markers plus <filename>, under its own pre-tokenizer name.
     const mellum = path.join(tmp.dir, 'mellum-like.gguf');
-    await deriveVocab(sharedModel('llama.cpp-vocab/ggml-vocab-starcoder.gguf'), mellum, {
+    await deriveVocab(fixture('llama.cpp-vocab/ggml-vocab-starcoder.gguf'), mellum, {
       pre: 'mellum2', extraTokens: [{ text: '<filename>', type: CONTROL }],
     });
     const load = async (k: string, p: string): Promise<void> => {
@@ -49,11 +48,11 @@ describe('FIM prompt builders', function () {
     await load('codellama', codellama);
     await load('codestral', codestral);
     await load('mellum', mellum);
-    await load('starcoder', sharedModel('llama.cpp-vocab/ggml-vocab-starcoder.gguf'));
-    await load('deepseek', sharedModel('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'));
-    await load('refact', sharedModel('llama.cpp-vocab/ggml-vocab-refact.gguf'));
-    await load('gpt2', sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'));
-    await load('llama', sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'));
+    await load('starcoder', fixture('llama.cpp-vocab/ggml-vocab-starcoder.gguf'));
+    await load('deepseek', fixture('llama.cpp-vocab/ggml-vocab-deepseek-coder.gguf'));
+    await load('refact', fixture('llama.cpp-vocab/ggml-vocab-refact.gguf'));
+    await load('gpt2', fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'));
+    await load('llama', fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'));
   });
 
   after(() => {

@@ -10,7 +10,7 @@ import { strict as assert } from 'assert';
 import { loadModel, type Model } from '../../extension/engine/engine';
 import { OracleModel } from '../helpers/llama-oracle';
 import { randomModel } from '../helpers/model-factory';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 
 const CASES = [
   'HELLOworld HelloWorld helloWORLD hello WORLD',
@@ -32,9 +32,8 @@ describe('tokenizer: the gpt-4o pre-tokenizer against llama.cpp', function () {
   let ours: Model;
   let oracle: OracleModel;
   before(async function () {
-    skipWithoutSharedModels(this);
     const file = await randomModel({
-      arch: 'llama', vocabFrom: sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), pre: 'gpt-4o',
+      arch: 'llama', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), pre: 'gpt-4o',
       nEmbd: 64, nLayer: 1, nHead: 2, nHeadKv: 2, nFf: 128, nCtx: 64, tiedEmbeddings: true, seed: 7,
     });
     ours = await loadModel(file, { threads: 1 });

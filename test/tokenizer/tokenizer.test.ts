@@ -9,7 +9,7 @@ import { loadBinding } from '../../extension/engine/binding';
 import { EngineError } from '../../extension/engine/errors';
 import { Tokenizer } from '../../extension/engine/tokenizer';
 import { writeGguf } from '../../extension/gguf/writer';
-import { sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { fixture } from '../helpers/fixtures';
 import { deriveVocab, makeTempDir } from './helpers/derived-vocab';
 
 const CONTROL = 3;
@@ -48,17 +48,16 @@ describe('tokenizer behaviour', function () {
   let starcoder: Tokenizer;
 
   before(async function () {
-    skipWithoutSharedModels(this);
     tmp = makeTempDir('hearth-tok-');
     const q = path.join(tmp.dir, 'qwen-like.gguf');
-    await deriveVocab(sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), q, {
+    await deriveVocab(fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), q, {
       pre: 'qwen2',
       extraTokens: ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|im_end|>'].map((text) => ({ text, type: CONTROL })),
     });
     qwen = await Tokenizer.load(q);
-    gpt2 = await Tokenizer.load(sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'));
-    spm = await Tokenizer.load(sharedModel('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'));
-    starcoder = await Tokenizer.load(sharedModel('llama.cpp-vocab/ggml-vocab-starcoder.gguf'));
+    gpt2 = await Tokenizer.load(fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'));
+    spm = await Tokenizer.load(fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'));
+    starcoder = await Tokenizer.load(fixture('llama.cpp-vocab/ggml-vocab-starcoder.gguf'));
   });
 
   after(() => {
@@ -168,11 +167,11 @@ describe('tokenizer behaviour', function () {
     await writeGguf(noTok, { metadata: [{ key: 'general.architecture', type: 'string', value: 'llama' }] });
     await rejectsWithCode(Tokenizer.load(noTok), 'E_TOKENIZER');
     const badPre = path.join(tmp!.dir, 'bad-pre.gguf');
-    await deriveVocab(sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), badPre, { pre: 'no-such-pre' });
+    await deriveVocab(fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'), badPre, { pre: 'no-such-pre' });
     await rejectsWithCode(Tokenizer.load(badPre), 'E_TOKENIZER');
     assert.throws(() => gpt2.detokenize([gpt2.nVocab]), (e: unknown) => e instanceof EngineError && e.code === 'E_INVALID_ARGUMENT');
     assert.throws(() => gpt2.tokenText(-1), (e: unknown) => e instanceof EngineError && e.code === 'E_INVALID_ARGUMENT');
-    const t = await Tokenizer.load(sharedModel('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'));
+    const t = await Tokenizer.load(fixture('llama.cpp-vocab/ggml-vocab-gpt-2.gguf'));
     t.dispose();
     assert.throws(() => t.tokenize('x'), /disposed/);
   });

@@ -5,7 +5,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { Tokenizer } from '../../extension/engine/tokenizer';
-import { allSharedGgufs, sharedModelsPresent, skipWithoutSharedModels } from '../helpers/shared-models';
+import { allFixtureGgufs } from '../helpers/fixtures';
 
 const SEPARATOR = '\n__ggml_vocab_test__\n';
 
@@ -21,14 +21,9 @@ export function readVectors(gguf: string): { text: string; ids: number[] }[] {
 }
 
 describe('tokenizer: llama.cpp test vectors', function () {
-  const files = allSharedGgufs().filter((f) => fs.existsSync(`${f}.inp`) && fs.existsSync(`${f}.out`));
-
-  before(function () {
-    skipWithoutSharedModels(this);
-  });
+  const files = allFixtureGgufs().filter((f) => fs.existsSync(`${f}.inp`) && fs.existsSync(`${f}.out`));
 
   it('finds the vector files', function () {
-    if (!sharedModelsPresent()) this.skip();
     // 10 in llama.cpp-vocab (all but baichuan and gpt-neox) + dbrx
     assert.equal(files.length, 11, files.join('\n'));
   });

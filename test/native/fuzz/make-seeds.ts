@@ -1,15 +1,15 @@
 /**
  * Writes the GGUF fuzz seed corpus into the directory given as argv[2]:
  * writer outputs (every value type, v1/v2/v3, a small model, zip and zip64
- * wrappings) plus the header bytes of the shared models. Generated at run
- * time so no binaries are committed.
+ * wrappings) plus the header bytes of the GGUFs in test/fixtures. Generated
+ * at run time so no seed files are committed.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { encodeGguf } from '../../../extension/gguf/writer';
 import { EVERY_TYPE_METADATA, smallModelSpec } from '../../gguf/helpers/sample-files';
 import { buildZip } from '../../gguf/helpers/zip';
-import { allSharedGgufs } from '../../helpers/shared-models';
+import { allFixtureGgufs } from '../../helpers/fixtures';
 
 const MAX_SEED_BYTES = 16384;  // keep executions fast; matches -max_len in scripts/fuzz-gguf.sh
 
@@ -26,7 +26,7 @@ function main(): void {
   seeds.set('zip-stored', buildZip([{ name: 'm.gguf', data: small, align: 32 }]).bytes);
   seeds.set('zip64-stored', buildZip([{ name: 'm.gguf', data: small, align: 32 }], { zip64: true }).bytes);
   seeds.set('zip-deflated', buildZip([{ name: 'm.gguf', data: small, method: 8 }]).bytes);
-  for (const file of allSharedGgufs()) {
+  for (const file of allFixtureGgufs()) {
     const fd = fs.openSync(file, 'r');
     const head = Buffer.alloc(MAX_SEED_BYTES);
     const n = fs.readSync(fd, head, 0, MAX_SEED_BYTES, 0);

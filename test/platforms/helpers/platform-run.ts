@@ -10,7 +10,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REPO_ROOT } from '../../helpers/shared-models';
+import { REPO_ROOT } from '../../helpers/fixtures';
 
 export type TargetName = 'linux-x64' | 'linux-arm64' | 'win32-x64';
 

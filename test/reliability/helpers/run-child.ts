@@ -9,7 +9,7 @@
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { REPO_ROOT } from '../../helpers/shared-models';
+import { REPO_ROOT } from '../../helpers/fixtures';
 
 export interface ChildRun {
   /** Exit status, or null when a signal ended it. */

@@ -5,11 +5,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { REPO_ROOT, sharedModel } from '../../helpers/shared-models';
+import { fixture, REPO_ROOT } from '../../helpers/fixtures';
 
 /** The first `bytes` of war-and-peace.txt, cut at a line end. */
 export function prose(bytes: number): string {
-  const all = fs.readFileSync(sharedModel('bench-text/war-and-peace.txt'), 'utf8');
+  const all = fs.readFileSync(fixture('bench-text/war-and-peace.txt'), 'utf8');
   const cut = all.lastIndexOf('\n', bytes);
   return all.slice(0, cut > 0 ? cut + 1 : bytes);
 }

@@ -5,7 +5,7 @@
  * kept, and tokenizer.ggml.pre can be replaced. This gives llama.cpp files it
  * can open where the original has quirks it rejects (DBRX architecture
  * without tensors, duplicate keys, GGUF v1), and vocab files for the
- * pre-tokenizers no shared file has (llama-bpe, qwen2).
+ * pre-tokenizers no fixture file has (llama-bpe, qwen2).
  */
 import * as fs from 'fs';
 import * as os from 'os';

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { gguf, GGUFValueType } from '@huggingface/gguf';
 import { inspectModel, type GgufJsValue } from '../../extension/engine/gguf';
 import { GGUF_TYPE_IDS } from '../../extension/gguf/writer';
-import { allSharedGgufs, sharedModel, skipWithoutSharedModels } from '../helpers/shared-models';
+import { allFixtureGgufs, fixture } from '../helpers/fixtures';
 import { useTmpDir } from './helpers/tmp';
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -29,17 +29,13 @@ function withoutLeadingBom(v: GgufJsValue | undefined): GgufJsValue | undefined 
 
 const TYPE_NAME_BY_ID = new Map(Object.entries(GGUF_TYPE_IDS).map(([name, id]) => [id, name]));
 
-describe('gguf loader on the shared models', function () {
-  const tmp = useTmpDir('shared');
-  before(function () {
-    skipWithoutSharedModels(this);
+describe('gguf loader on the fixture models', function () {
+  const tmp = useTmpDir('fixtures');
+  it('finds the fixture GGUF files', () => {
+    assert.ok(allFixtureGgufs().length >= 16, `found ${allFixtureGgufs().length}`);
   });
 
-  it('finds the shared GGUF files', () => {
-    assert.ok(allSharedGgufs().length >= 16, `found ${allSharedGgufs().length}`);
-  });
-
-  for (const file of allSharedGgufs()) {
+  for (const file of allFixtureGgufs()) {
     it(`matches @huggingface/gguf on ${path.basename(file)}`, async () => {
       const [ours, hf] = await Promise.all([
         inspectModel(file),
@@ -68,8 +64,8 @@ describe('gguf loader on the shared models', function () {
   }
 
   it('the v1 stories260K file and its v3-derived copy give identical metadata and tensor infos', async () => {
-    const v1 = await inspectModel(sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf'));
-    const v3 = await inspectModel(sharedModel('tiny-llama/tinyllamas-stories-260k-f32.v3-derived.gguf'));
+    const v1 = await inspectModel(fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf'));
+    const v3 = await inspectModel(fixture('tiny-llama/tinyllamas-stories-260k-f32.v3-derived.gguf'));
     assert.equal(v1.version, 1);
     assert.equal(v3.version, 3);
     assert.deepStrictEqual(v1.metadata, v3.metadata);
@@ -77,8 +73,8 @@ describe('gguf loader on the shared models', function () {
     assert.deepStrictEqual(v1.tensors, v3.tensors);
     assert.equal(v1.tensors.length, 48);
     // Same tensor bytes at the reported offsets.
-    const b1 = fs.readFileSync(sharedModel('tiny-llama/tinyllamas-stories-260k-f32.gguf'));
-    const b3 = fs.readFileSync(sharedModel('tiny-llama/tinyllamas-stories-260k-f32.v3-derived.gguf'));
+    const b1 = fs.readFileSync(fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf'));
+    const b3 = fs.readFileSync(fixture('tiny-llama/tinyllamas-stories-260k-f32.v3-derived.gguf'));
     const last = v1.tensors[v1.tensors.length - 1]!;
     const end = last.offset + last.nBytes;
     assert.ok(b1.subarray(v1.dataOffset, v1.dataOffset + end).equals(b3.subarray(v3.dataOffset, v3.dataOffset + end)));
@@ -87,7 +83,7 @@ describe('gguf loader on the shared models', function () {
   it('an Ollama blob (GGUF under blobs/sha256-<hex>, no extension) loads by content', async () => {
     const blobs = path.join(tmp(), 'models', 'blobs');
     fs.mkdirSync(blobs, { recursive: true });
-    const src = sharedModel('tiny-llama/llama-2-tiny-random.gguf');
+    const src = fixture('tiny-llama/llama-2-tiny-random.gguf');
     const blob = path.join(blobs, `sha256-${'81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb'}`);
     fs.copyFileSync(src, blob);
     const fromBlob = await inspectModel(blob);
@@ -98,7 +94,7 @@ describe('gguf loader on the shared models', function () {
   });
 
   it('a byte-identical repeated key (the DBRX vocab has one) keeps one copy', async () => {
-    const info = await inspectModel(sharedModel('llama.cpp-vocab-pr7132/ggml-vocab-dbrx.gguf'));
+    const info = await inspectModel(fixture('llama.cpp-vocab-pr7132/ggml-vocab-dbrx.gguf'));
     assert.equal(info.metadata['general.file_type'], 1);
   });
 });
