@@ -9,6 +9,7 @@
  * calls (cpuBenchMatmul), so JS overhead does not blur it.
  */
 import { loadBinding } from '../../extension/engine/binding';
+import { median, randomWeights } from './bench-data';
 
 const cpu = loadBinding();
 const args = process.argv.slice(2);
@@ -20,20 +21,6 @@ const FORMATS = (args.find((a) => a.startsWith('--formats='))?.split('=')[1] ??
 const SIZES: [number, number][] = QUICK ? [[896, 896], [4096, 4096]] : [[896, 896], [896, 4864], [1536, 8960], [4096, 4096]];
 const N_BATCH = 512;
 
-function median(a: number[]): number {
-  const s = [...a].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)];
-}
-
-function randomWeights(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2147483648 - 1;
-  }
-  return a;
-}
 
 /** Times calls until ~budget seconds (at least minIters); returns the median seconds per call. */
 function timeMatmul(type: string, w: Uint8Array, m: number, k: number, x: Float32Array, n: number, budget: number, minIters: number): number {

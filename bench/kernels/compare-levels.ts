@@ -10,6 +10,7 @@
  * lacks are left out with a note.
  */
 import { loadBinding } from '../../extension/engine/binding';
+import { median, randomWeights } from './bench-data';
 
 const cpu = loadBinding();
 const args = process.argv.slice(2);
@@ -29,28 +30,15 @@ const [M, K] = arg('size', '896x4864').split('x').map(Number);
 const threads = Number(arg('threads', '1'));
 const rounds = Number(arg('rounds', '3'));
 
-function median(a: number[]): number {
-  const s = [...a].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)];
-}
-function randomFloats(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2147483648 - 1;
-  }
-  return a;
-}
 
 console.log(`selected ${info.selected}; levels ${levels.join(', ')}; ${M}x${K}, ${threads} thread(s), ${rounds} interleaved rounds, median GFLOP/s`);
-const wf = randomFloats(M * K, M * 31 + K);
+const wf = randomWeights(M * K, M * 31 + K);
 const header = ['format', 'n', ...levels, ...levels.slice(1).map((l) => `${l}/${levels[0]}`)];
 console.log(header.join('\t'));
 for (const type of formats) {
   const w = cpu.cpuQuantize(type, wf);
   for (const n of batches) {
-    const x = randomFloats(K * n, 9 + n);
+    const x = randomWeights(K * n, 9 + n);
     const flops = 2 * M * K * n;
     const iters = Math.max(3, Math.min(200, Math.round(2e9 / flops)));
     const times: number[][] = levels.map(() => []);
