@@ -4,7 +4,7 @@
  * error codes, a written module of literal types), C++ includes the X-macro
  * files written here (committed, so that every build path, gyp,
  * the fuzz scripts and the cross builds, compiles them without a step).
- * test/unit/native-lists.test.ts fails when a written file is stale.
+ * test/extension/native-lists.test.ts fails when a written file is stale.
  *
  *   npm run gen:lists            rewrite the .inc files
  *   npm run gen:lists -- --check exit 1 if any is stale

@@ -1,7 +1,8 @@
 /**
  * EnginePort over the real runtime (extension/engine/engine.ts). Runs in the
- * engine process. One session for completions and one for chat, so each
- * keeps its own KV cache and its prompt prefix is reused across requests.
+ * engine process. A small pool of completion sessions (as many as the KV
+ * budget allows, at most 4) and one chat session, each with its own KV cache,
+ * so a prompt prefix is reused across requests.
  * Prompts are built as token ids: control tokens by id, user text tokenized
  * with special parsing off. FIM prompts come from engine/fim.ts, the builder
  * `hearth complete` uses, so the same prefix/suffix gives the same tokens.
