@@ -16,8 +16,6 @@ export type EngineRequest =
   | { id: number; method: 'countTokens'; params: { text: string } }
   | { id: number; method: 'status'; params: Record<string, never> };
 
-export type EngineMethod = EngineRequest['method'];
-
 /** What `done` carries for each method. */
 export interface EngineResults {
   load: ModelInfo;

@@ -82,16 +82,10 @@ public:
         std::lock_guard<std::mutex> lock(tokens_mutex_);
         return (int64_t)tokens_.size();
     }
-    const std::vector<float> & logits() const { return logits_; }
     int64_t n_ctx() const { return n_ctx_; }
     int64_t n_keep() const { return n_keep_; }
     int64_t n_shifts() const { return n_shifts_.load(); }
     const std::shared_ptr<Model> & model() const { return model_; }
-    void clear() {
-        std::lock_guard<std::mutex> lock(tokens_mutex_);
-        tokens_.clear();
-        drift_.clear();
-    }
 
     // Below this a context cannot shift (it must drop at least one token
     // after the kept ones): the smallest contextLength a session accepts.
