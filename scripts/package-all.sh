@@ -39,6 +39,7 @@ for t in "${targets[@]}"; do
   s="$stage_root/$t"
   mkdir -p "$s/dist" "$s/prebuilds/$t"
   cp package.json README.md "$s/"
+  mkdir -p "$s/docs" && cp docs/user-guide.md docs/architecture.md "$s/docs/"
   [ -f LICENSE ] && cp LICENSE "$s/"
   cp -r media "$s/media"
   for f in extension.js engine-host.js template-worker.js cli.js webview.js webview.css; do cp "dist/$f" "$s/dist/"; done
@@ -50,7 +51,7 @@ for t in "${targets[@]}"; do
   dest=${out_file:-out/hearth-$t-$version.vsix}
   mkdir -p "$(dirname "$dest")"
   dest=$(cd "$(dirname "$dest")" && pwd)/$(basename "$dest")
-  (cd "$s" && "$VSCE" package --target "$t" --no-dependencies --allow-missing-repository --skip-license \
+  (cd "$s" && "$VSCE" package --target "$t" --no-dependencies --allow-missing-repository --no-rewrite-relative-links --skip-license \
      -o "$dest" >/dev/null)
   echo "[package] $dest ($(stat -c %s "$dest") bytes, $(du -h "$dest" | cut -f1))"
 done

@@ -14,5 +14,5 @@ node esbuild.mjs
 VSCE="$HARNESS_DIR/node_modules/.bin/vsce"
 [ -x "$VSCE" ] || VSCE="npx --yes @vscode/vsce@$VSCE_VERSION"
 mkdir -p "$(dirname "$OUT")"
-$VSCE package --no-dependencies --allow-missing-repository --skip-license -o "$OUT" >/dev/null
+$VSCE package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --skip-license -o "$OUT" >/dev/null
 echo "[package] $OUT ($(du -h "$OUT" | cut -f1))"

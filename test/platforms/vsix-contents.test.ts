@@ -36,6 +36,8 @@ describe('platforms: VSIX per target', () => {
         assert.ok(names.includes(`extension/dist/${f}`), `missing dist/${f}`);
       }
       assert.ok(names.includes('extension/package.json'));
+      // The README's links stay relative (vsce --no-rewrite-relative-links): the docs they name ship too.
+      for (const d of ['user-guide.md', 'architecture.md']) assert.ok(names.includes(`extension/docs/${d}`), `missing docs/${d}`);
       assert.deepEqual(names.filter((n) => /node_modules|\/build\/|\.map$|\.ts$/.test(n)), []);
       const manifest = execFileSync('unzip', ['-p', file, 'extension.vsixmanifest'], { encoding: 'utf8' });
       assert.match(manifest, new RegExp(`TargetPlatform="${target}"`));
