@@ -86,6 +86,12 @@ public:
     int64_t n_keep() const { return n_keep_; }
     int64_t n_shifts() const { return n_shifts_.load(); }
     const std::shared_ptr<Model> & model() const { return model_; }
+    // Forgets the cached tokens (bench/gpu/model-check.cpp times a fresh prompt with it).
+    void clear() {
+        std::lock_guard<std::mutex> lock(tokens_mutex_);
+        tokens_.clear();
+        drift_.clear();
+    }
 
     // Below this a context cannot shift (it must drop at least one token
     // after the kept ones): the smallest contextLength a session accepts.
