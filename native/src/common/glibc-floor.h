@@ -4,8 +4,8 @@
 // GCC 8, GLIBCXX_3.4.25). A few symbols our code reaches got a new version
 // after that; each is bound here to its oldest version, which has the same
 // meaning. What cannot be bound this way is defined locally in
-// glibc-floor.cpp. test/platforms/glibc-floor.test.ts checks the result with
-// objdump -T.
+// glibc-floor.cpp. test/platforms/prebuild-binaries.test.ts checks the result
+// with objdump -T (CI: scripts/test.d/platforms.sh).
 #pragma once
 
 #if defined(__linux__)
@@ -26,6 +26,8 @@ __asm__(".symver pow,pow@" HEARTH_GLIBC_BASE_VERSION);
 // glibc 2.34 moved libpthread into libc and re-versioned its symbols; the old
 // version is still exported (and found in libpthread.so.0 on older systems).
 __asm__(".symver pthread_once,pthread_once@" HEARTH_GLIBC_BASE_VERSION);
+// std::mutex::try_lock (the decoder's shared forward scratch) calls it.
+__asm__(".symver pthread_mutex_trylock,pthread_mutex_trylock@" HEARTH_GLIBC_BASE_VERSION);
 // The same move took libdl's functions (the Vulkan loader and the CUDA
 // companion are opened at run time).
 __asm__(".symver dlopen,dlopen@" HEARTH_GLIBC_BASE_VERSION);
