@@ -22,7 +22,7 @@ namespace {
 // 64-row Q8 activation block: both stay in L2 while the tile runs.
 constexpr int64_t MATMUL_ROWS_PER_TILE = 64;
 constexpr int64_t MATMUL_COLS_PER_TILE = 64;
-// Mat-vec: rows per chunk, enough to amortize a chunk hand-out.
+// Mat-vec: a thread's rows are a multiple of this (the kernels run 4-row passes).
 constexpr int64_t MATVEC_GRAIN = 16;
 // Attention: positions per online-softmax tile.
 constexpr int64_t ATTENTION_TILE = 256;
@@ -82,9 +82,18 @@ void cpu_matmul(const CpuContext & ctx, GgmlType wtype, const void * W, int64_t 
     const char * wbytes = (const char *)W;
     const char * abytes = (const char *)A;
     if (n == 1) {
+        // One contiguous run of rows per thread: the mat-vec streams its
+        // weights once, and a long sequential run keeps the prefetchers
+        // ahead, where the pool's usual 8 chunks per thread each started
+        // cold (1.5B Q4_0 generation on a 2-core AVX-512 EPYC: 28.7 -> 36.3
+        // tok/s; 2 runs per thread measured 33.8). The price: a thread
+        // slowed by another process is not helped by the others here.
+        const int64_t threads = ctx.pool ? ctx.pool->size() : 1;
+        int64_t grain = (m + threads - 1) / threads;
+        grain = (grain + MATVEC_GRAIN - 1) / MATVEC_GRAIN * MATVEC_GRAIN;
         run_parallel(ctx.pool, m, [&](int64_t i0, int64_t i1, int) {
             mk.gemm(wbytes + i0 * ldw, ldw, abytes, lda, k, i1 - i0, 1, y + i0, m);
-        }, MATVEC_GRAIN);
+        }, grain);
         return;
     }
     const int64_t row_tiles = (m + MATMUL_ROWS_PER_TILE - 1) / MATMUL_ROWS_PER_TILE;
