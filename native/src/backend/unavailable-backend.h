@@ -1,6 +1,6 @@
 // A backend vtable whose probe only says why the backend cannot run here
 // ("not built"); every other entry fails with HEARTH_BK_E_UNAVAILABLE. The
-// stubs compiled when a backend is absent (vulkan-stub.cpp, cuda-stub.cpp)
+// stubs compiled when a backend is absent (vulkan/vk-stub.cpp, cuda-stub.cpp)
 // are one line each with it.
 #pragma once
 
