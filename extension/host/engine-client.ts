@@ -5,7 +5,7 @@
  * in-process channel).
  */
 import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
-import type { EngineReply, EngineRequest, EngineResults, GenerationStats, HostToEngine } from '../protocol/engine-protocol';
+import type { EngineReply, EngineRequest, EngineResults, GenerationStats, HostToEngine } from './engine-protocol';
 import { HostError } from './host-errors';
 
 type Pending = {

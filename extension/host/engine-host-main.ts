@@ -6,7 +6,7 @@
 import { EngineService } from './engine-service';
 import { FakeEngine, FAKE_ENGINE_NAME } from './fake-engine';
 import { NativeEngine, NATIVE_ENGINE_NAME } from './native-engine';
-import type { EngineToHost } from '../protocol/engine-protocol';
+import type { EngineToHost } from './engine-protocol';
 import { checkFrame } from './engine-inbox';
 import type { EnginePort } from './engine-port';
 

@@ -12,7 +12,7 @@
 import { fork, type ChildProcess } from 'child_process';
 import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
 import { EngineClient } from './engine-client';
-import { isEngineToHost, type GenerationStats } from '../protocol/engine-protocol';
+import { isEngineToHost, type GenerationStats } from './engine-protocol';
 import { HostError } from './host-errors';
 
 export interface EngineEvent {

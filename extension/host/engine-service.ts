@@ -4,7 +4,7 @@
  * process.send) and in-process (over a direct channel) alike.
  */
 import type { EnginePort } from './engine-port';
-import type { EngineReply, HostToEngine, GenerationStats } from '../protocol/engine-protocol';
+import type { EngineReply, HostToEngine, GenerationStats } from './engine-protocol';
 import { errorCode } from './host-errors';
 
 export type ReplySink = (reply: EngineReply) => void;

@@ -13,7 +13,7 @@ import { SeededRandom, fuzzSeed } from './helpers/seeded-random';
 import { checkFrame } from '../../extension/host/engine-inbox';
 import { EngineService } from '../../extension/host/engine-service';
 import { FakeEngine } from '../../extension/host/fake-engine';
-import type { EngineReply } from '../../extension/protocol/engine-protocol';
+import type { EngineReply } from '../../extension/host/engine-protocol';
 import { REPO_ROOT } from '../helpers/fixtures';
 
 const METHODS = ['load', 'complete', 'chat', 'countTokens', 'status', 'cancel'];

@@ -6,7 +6,7 @@
 import type { CliIo } from '../command';
 import { reportEngineError } from '../errors';
 import { listDevices, type BackendDevices } from '../../engine/engine';
-import { formatBytes } from './inspect';
+import { formatBytes } from '../format';
 
 /**
  * The backend 'auto' picks, as the engine does: the first in probe order

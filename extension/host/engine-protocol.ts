@@ -6,7 +6,7 @@
  * one `done` or `error` with the same id. `cancel` asks the engine to stop a
  * request early; the engine still answers it (with `done` or E_ABORTED).
  */
-import type { ChatMessage, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from '../host/engine-port';
+import type { ChatMessage, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
 
 export type EngineRequest =
   | { id: number; method: 'load'; params: { modelPath: string; options: LoadOptions } }
