@@ -75,6 +75,20 @@ export function isMellumPre(pre: string | undefined): boolean {
   return pre === 'mellum' || pre === 'mellum2';
 }
 
+/**
+ * The FIM family of a vocabulary from the marker spellings it contains, for a
+ * model not loaded yet (the GGUF header's token list: host/gguf-peek.ts).
+ * `detectFim` below decides the same for a loaded tokenizer and finds the ids.
+ */
+export function detectFimFormat(hasToken: (text: string) => boolean, pre?: string): FimFamily | null {
+  if (hasToken('<|fim_prefix|>') && hasToken('<|fim_middle|>')) return 'qwen';
+  if (hasToken('<｜fim▁begin｜>')) return 'deepseek';
+  if (hasToken('<fim_prefix>') && hasToken('<fim_middle>')) return isMellumPre(pre) ? 'mellum' : 'starcoder';
+  if (hasToken('[SUFFIX]') && hasToken('[PREFIX]')) return 'codestral';
+  if (hasToken('<PRE>') && hasToken('<MID>')) return 'codellama';
+  return null;
+}
+
 /** The id of a token whose text is exactly `text`, or -1. */
 export function findToken(tok: TokenizerLike, text: string): number {
   const ids = tok.tokenize(text, { parseSpecial: true });

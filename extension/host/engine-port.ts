@@ -4,6 +4,8 @@
  * runtime, in the engine process) and EngineClient (this interface spoken over
  * the engine protocol to another process). Nothing here imports vscode.
  */
+import type { FimFamily } from '../engine/fim';
+
 export interface LoadOptions {
   /** KV window in tokens; the engine may clamp it to the model's. */
   contextTokens?: number;
@@ -25,7 +27,7 @@ export interface ComputeInfo {
 }
 
 /** The FIM families of engine/fim.ts (the builder `hearth complete` uses too). */
-export type FimFormatName = 'qwen' | 'deepseek' | 'starcoder' | 'mellum' | 'codellama' | 'codestral' | 'generic';
+export type FimFormatName = FimFamily;
 
 export interface ModelInfo {
   path: string;

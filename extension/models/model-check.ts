@@ -2,7 +2,7 @@
  * Decides before loading whether a model file can run here, and says why not
  * in words a user can act on.
  */
-import { peekGguf, type GgufSummary } from './gguf-peek';
+import { peekGguf, type GgufSummary } from '../host/gguf-peek';
 import { HostError } from '../host/host-errors';
 import architectures from '../../native/lists/architectures.json';
 import { ggmlType } from '../gguf/ggml-types';

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import * as os from 'os';
 import { discoverModels, type DiscoveredModel } from './discovery';
-import { peekGguf } from './gguf-peek';
+import { peekGguf } from '../host/gguf-peek';
 import { SUPPORTED_ARCHITECTURES, formatBytes, formatParams } from './model-check';
 import { roleItems, roleSettingWrites, type RoleChoice } from './role-settings';
 import { readConfig } from '../config';

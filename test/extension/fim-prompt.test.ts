@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { buildFimRequest, takeTailLines, estimateTokens, DEFAULT_BUDGET } from '../../extension/completion/fim-prompt';
-import { detectFimFormat } from '../../extension/completion/fim-format';
+import { detectFimFormat } from '../../extension/engine/fim';
 
 const lines = (n: number, tag = 'line'): string => Array.from({ length: n }, (_, i) => `${tag} ${i} with some words`).join('\n');
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { peekGguf } from '../../extension/models/gguf-peek';
+import { peekGguf } from '../../extension/host/gguf-peek';
 import { vetModel } from '../../extension/models/model-check';
 import { discoverModels, discoverOllama } from '../../extension/models/discovery';
 import { tempDir, writeGguf, ggufBytes } from './helpers/gguf-fixture';

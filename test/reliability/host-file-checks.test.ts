@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../helpers/fixtures';
 /** peekGguf(file) in a child: its error code and message, or 'ok'. */
 function peekInChild(file: string): { outcome: string; ms: number } {
   const script = `
-    const { peekGguf } = require(${JSON.stringify(path.join(REPO_ROOT, 'extension/models/gguf-peek.ts'))});
+    const { peekGguf } = require(${JSON.stringify(path.join(REPO_ROOT, 'extension/host/gguf-peek.ts'))});
     try { peekGguf(process.argv[1]); console.log('ok'); }
     catch (e) { console.log(e.code + ': ' + e.message); }`;
   const t0 = Date.now();

@@ -7,10 +7,9 @@
  * refuse files early, with no native code.
  */
 import * as fs from 'fs';
-import { HostError } from '../host/host-errors';
-import { detectFimFormat } from '../completion/fim-format';
-import { isMellumPre } from '../engine/fim';
-import type { FimFormatName } from '../host/engine-port';
+import { HostError } from './host-errors';
+import { detectFimFormat, isMellumPre } from '../engine/fim';
+import type { FimFormatName } from './engine-port';
 
 export interface GgufSummary {
   version: number;
