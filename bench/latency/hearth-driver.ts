@@ -13,7 +13,7 @@ import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionSettings 
 import { ChunkRing } from '../../extension/completion/chunk-ring';
 import { EditedRegions, regionInView } from '../../extension/completion/edited-regions';
 import { otherFilesTokens, clampOtherFilesShare } from '../../extension/completion/other-files-share';
-import { isAbort } from '../../extension/host/host-errors';
+import { isAbort } from '../../extension/engine/errors';
 import type { CompletionDriver, DriverReport, DriverResult, EditorView, ReplayTimeline, RequestRecord } from './driver';
 import type { EditorDocument } from './editor';
 import { lineOf } from './editor';

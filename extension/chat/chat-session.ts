@@ -7,7 +7,7 @@ import type { ChatMessage, EnginePort } from '../host/engine-port';
 import type { ChatTurn, ContextChip, TokenUsage } from '../protocol/webview-protocol';
 import type { TokenCounter } from '../completion/fim-prompt';
 import { estimateTokens } from '../completion/fim-prompt';
-import { isAbort } from '../host/host-errors';
+import { isAbort } from '../engine/errors';
 
 export interface KeyValueStore {
   get<T>(key: string): T | undefined;

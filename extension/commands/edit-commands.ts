@@ -8,7 +8,7 @@ import type { ChatViewProvider } from '../chat/chat-view';
 import type { ModelManager } from '../models/model-manager';
 import type { ProposalStore } from './proposals';
 import { CODE_SYMBOL_KINDS, REWRITE_SYSTEM_PROMPT, enclosingSymbol, extractCode, rewriteReplyTokens, type SymbolSpan } from './edit-commands-pure';
-import { isAbort } from '../host/host-errors';
+import { isAbort } from '../engine/errors';
 import { readConfig } from '../config';
 import type { Log } from '../log';
 

@@ -9,7 +9,7 @@ import { StopRules } from './stop-rules';
 import { postprocessCompletion, type Suggestion } from './postprocess';
 import { CompletionCache } from './cache';
 import type { ChunkRing } from './chunk-ring';
-import { isAbort } from '../host/host-errors';
+import { isAbort } from '../engine/errors';
 
 export interface CompletionDocument {
   relPath: string;

@@ -14,7 +14,7 @@ import { completionBlockedReason } from './gates';
 import { readConfig } from '../config';
 import type { ModelManager } from '../models/model-manager';
 import type { EnginePort, ModelInfo } from '../host/engine-port';
-import { isAbort } from '../host/host-errors';
+import { isAbort } from '../engine/errors';
 import type { Log } from '../log';
 
 /** Run by VS Code after a suggestion is accepted (the item's command): not in the palette. */

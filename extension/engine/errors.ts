@@ -1,7 +1,10 @@
 /**
- * Errors from the engine carry a stable `.code`. Native errors arrive as plain
- * Errors with `.code` set (native/napi/errors.cpp); `asEngineError` gives them
- * this type so callers can switch on the code.
+ * The one error class of the TypeScript side. Every error that reaches the
+ * user has a stable `.code` and a message written for people: the engine's
+ * (native errors arrive as plain Errors with `.code` set by
+ * native/napi/errors.cpp; `asEngineError` gives them this type) and the
+ * extension's own (hosting, model checks, the engine process), all from one
+ * list.
  */
 import type { ErrorCode } from './error-codes';
 
@@ -31,4 +34,15 @@ export function asEngineError(err: unknown): EngineError {
     return new EngineError('E_INTERNAL', err.message);
   }
   return new EngineError('E_INTERNAL', String(err));
+}
+
+/** The `.code` of anything thrown, or E_INTERNAL where it has none. */
+export function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'E_INTERNAL';
+}
+
+/** A cancelled request: our E_ABORTED or a DOM AbortError. */
+export function isAbort(err: unknown): boolean {
+  return errorCode(err) === 'E_ABORTED' || (err as Error | null)?.name === 'AbortError';
 }

@@ -16,7 +16,7 @@ import { stripReasoning } from '../engine/reasoning';
 import { renderChatBounded } from '../engine/template-sandbox';
 import type { ChatMessage } from './engine-port';
 import { chatPrompt, detectChatFormat } from './chat-format';
-import { HostError } from './host-errors';
+import { EngineError } from '../engine/errors';
 
 export interface ChatTokenizer {
   tokenize(text: string, opts: { parseSpecial: boolean }): number[];
@@ -43,7 +43,7 @@ function specialIds(tok: ChatTokenizer, text: string): number[] {
   if (text === '') return [];
   const ids = tok.tokenize(text, { parseSpecial: true });
   if (ids.length === 1 && tok.tokenText(ids[0]) === text) return ids;
-  throw new HostError('E_MODEL_UNSUPPORTED', `this model's vocabulary has no single token for ${text}, which its chat format needs`);
+  throw new EngineError('E_MODEL_UNSUPPORTED', `this model's vocabulary has no single token for ${text}, which its chat format needs`);
 }
 
 /** The template's rendering cut at each content placeholder, or null when some placeholder went missing. */

@@ -6,7 +6,8 @@
  */
 import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
 import type { EngineReply, EngineRequest, EngineResults, GenerationStats, HostToEngine } from './engine-protocol';
-import { HostError } from './host-errors';
+import { EngineError } from '../engine/errors';
+import type { ErrorCode } from '../engine/error-codes';
 
 type Pending = {
   onChunk: (text: string) => void;
@@ -36,7 +37,9 @@ export class EngineClient implements EnginePort {
     else {
       this.pending.delete(reply.id);
       if (reply.kind === 'done') p.resolve(reply.result);
-      else p.reject(new HostError(reply.code, reply.message));
+      // The engine process sent errorCode() of what it caught: a listed code,
+      // passed through as it came.
+      else p.reject(new EngineError(reply.code as ErrorCode, reply.message));
     }
   }
 
@@ -77,7 +80,7 @@ export class EngineClient implements EnginePort {
   }
 
   async dispose(): Promise<void> {
-    this.failAll(new HostError('E_ABORTED', 'engine disposed'));
+    this.failAll(new EngineError('E_ABORTED', 'engine disposed'));
   }
 
   private call(req: Omit2<EngineRequest, 'id'>, onChunk: (t: string) => void = () => {}): Promise<unknown> {
@@ -88,14 +91,14 @@ export class EngineClient implements EnginePort {
         this.transport.send({ ...req, id } as HostToEngine);
       } catch (err) {
         this.pending.delete(id);
-        reject(new HostError('E_ENGINE_UNAVAILABLE', `the engine is not running (${(err as Error).message})`));
+        reject(new EngineError('E_ENGINE_UNAVAILABLE', `the engine is not running (${(err as Error).message})`));
       }
     });
   }
 
   /** A pull-based stream over push-based chunks; cancel goes out on abort. */
   private async *stream(req: Omit2<EngineRequest, 'id'>, signal: AbortSignal): AsyncIterable<string> {
-    if (signal.aborted) throw new HostError('E_ABORTED', 'request cancelled');
+    if (signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
     const queue: string[] = [];
     let wake: (() => void) | null = null;
     let finished = false;

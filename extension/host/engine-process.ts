@@ -13,7 +13,7 @@ import { fork, type ChildProcess } from 'child_process';
 import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
 import { EngineClient } from './engine-client';
 import { isEngineToHost, type GenerationStats } from './engine-protocol';
-import { HostError } from './host-errors';
+import { EngineError } from '../engine/errors';
 
 export interface EngineEvent {
   kind: 'crashed' | 'restarted' | 'gave-up' | 'stats' | 'model-reloaded';
@@ -116,7 +116,7 @@ export class EngineProcess implements EnginePort {
 
   /** Starts the process if it is not running; resolves once it said hello. */
   start(): Promise<void> {
-    if (this.disposed) return Promise.reject(new HostError('E_ENGINE_UNAVAILABLE', 'the engine was shut down'));
+    if (this.disposed) return Promise.reject(new EngineError('E_ENGINE_UNAVAILABLE', 'the engine was shut down'));
     if (!this.ready) {
       this.state = 'starting';
       const ready: Promise<void> = this.spawn().catch((err: Error) => {
@@ -139,14 +139,14 @@ export class EngineProcess implements EnginePort {
    * process if it has never run. Never starts a second process.
    */
   private async ensureRunning(): Promise<void> {
-    if (this.disposed) throw new HostError('E_ENGINE_UNAVAILABLE', 'the engine was shut down');
+    if (this.disposed) throw new EngineError('E_ENGINE_UNAVAILABLE', 'the engine was shut down');
     if (this.gaveUp !== null) throw this.gaveUpError();
     if (this.recovery) {
       const waitMs = this.opts.recoveryWaitMs ?? 30_000;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new HostError('E_ENGINE_UNAVAILABLE', `the Hearth engine is restarting after a crash and was not back within ${Math.round(waitMs / 1000)} s; try again in a moment`)),
+          () => reject(new EngineError('E_ENGINE_UNAVAILABLE', `the Hearth engine is restarting after a crash and was not back within ${Math.round(waitMs / 1000)} s; try again in a moment`)),
           waitMs,
         );
       });
@@ -160,8 +160,8 @@ export class EngineProcess implements EnginePort {
     await this.start();
   }
 
-  private gaveUpError(): HostError {
-    return new HostError('E_ENGINE_UNAVAILABLE', `The Hearth engine stopped after crashing repeatedly (${this.gaveUp}). ${RECOVER_HINT}`);
+  private gaveUpError(): EngineError {
+    return new EngineError('E_ENGINE_UNAVAILABLE', `The Hearth engine stopped after crashing repeatedly (${this.gaveUp}). ${RECOVER_HINT}`);
   }
 
   async load(modelPath: string, options: LoadOptions): Promise<ModelInfo> {
@@ -224,9 +224,9 @@ export class EngineProcess implements EnginePort {
   async dispose(): Promise<void> {
     this.disposed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.recovery?.reject(new HostError('E_ENGINE_UNAVAILABLE', 'the engine was shut down'));
+    this.recovery?.reject(new EngineError('E_ENGINE_UNAVAILABLE', 'the engine was shut down'));
     this.recovery = null;
-    this.client?.failAll(new HostError('E_ABORTED', 'engine shut down'));
+    this.client?.failAll(new EngineError('E_ABORTED', 'engine shut down'));
     const child = this.child;
     this.child = null;
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -248,7 +248,7 @@ export class EngineProcess implements EnginePort {
     await this.ensureRunning();
     if (this.reloading) await this.reloading;
     if (!this.model) {
-      throw new HostError('E_NO_MODEL', this.lastLoad && this.lastError ? `no model is loaded (reloading it failed: ${this.lastError})` : 'no model is loaded yet');
+      throw new EngineError('E_NO_MODEL', this.lastLoad && this.lastError ? `no model is loaded (reloading it failed: ${this.lastError})` : 'no model is loaded yet');
     }
     this.state = 'busy';
     try {
@@ -284,7 +284,7 @@ export class EngineProcess implements EnginePort {
   }
 
   private requireClient(): EngineClient {
-    if (!this.client) throw new HostError('E_ENGINE_UNAVAILABLE', 'the engine process is not running');
+    if (!this.client) throw new EngineError('E_ENGINE_UNAVAILABLE', 'the engine process is not running');
     return this.client;
   }
 
@@ -313,7 +313,7 @@ export class EngineProcess implements EnginePort {
       this.child = child;
       this.client = client;
       const timer = setTimeout(() => {
-        reject(new HostError('E_ENGINE_UNAVAILABLE', 'the engine process did not start in time'));
+        reject(new EngineError('E_ENGINE_UNAVAILABLE', 'the engine process did not start in time'));
         child.kill('SIGKILL');
       }, this.opts.startTimeoutMs ?? 20000);
       const keepTail = (b: Buffer): void => {
@@ -330,11 +330,11 @@ export class EngineProcess implements EnginePort {
       });
       child.on('error', (err) => {
         clearTimeout(timer);
-        reject(new HostError('E_ENGINE_UNAVAILABLE', `could not start the engine process: ${err.message}`));
+        reject(new EngineError('E_ENGINE_UNAVAILABLE', `could not start the engine process: ${err.message}`));
       });
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new HostError('E_ENGINE_UNAVAILABLE', describeExit(code, signal, this.stderrTail)));
+        reject(new EngineError('E_ENGINE_UNAVAILABLE', describeExit(code, signal, this.stderrTail)));
         if (this.child === child) this.onCrash(describeExit(code, signal, this.stderrTail));
       });
     });
@@ -345,7 +345,7 @@ export class EngineProcess implements EnginePort {
     this.child = null;
     this.client = null;
     this.ready = null;
-    client?.failAll(new HostError('E_ENGINE_EXITED', reason));
+    client?.failAll(new EngineError('E_ENGINE_EXITED', reason));
     if (this.disposed) return;
     const now = Date.now();
     const windowMs = this.opts.windowMs ?? 120_000;
@@ -389,20 +389,20 @@ export class EngineProcess implements EnginePort {
   private async restartNow(target: { modelPath: string; options: LoadOptions } | null): Promise<Error | null> {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
-    if (this.disposed) return new HostError('E_ENGINE_UNAVAILABLE', 'the engine was shut down');
+    if (this.disposed) return new EngineError('E_ENGINE_UNAVAILABLE', 'the engine was shut down');
     if (this.gaveUp !== null) {
       this.gaveUp = null;
       this.crashes = [];
       this.consecutive = 0;
     }
     const mine = ++this.restartSeq;
-    const superseded = (): Error => new HostError('E_ABORTED', 'another restart of the engine replaced this one');
+    const superseded = (): Error => new EngineError('E_ABORTED', 'another restart of the engine replaced this one');
     // Requests arriving while this runs wait for it rather than spawn.
     const recovery = (this.recovery ??= newRecovery());
     if (this.child) {
       const old = this.child;
       this.child = null;
-      this.client?.failAll(new HostError('E_ENGINE_EXITED', 'the engine was restarted'));
+      this.client?.failAll(new EngineError('E_ENGINE_EXITED', 'the engine was restarted'));
       this.client = null;
       old.kill('SIGKILL');
     }

@@ -5,7 +5,7 @@
  */
 import type { EnginePort } from './engine-port';
 import type { EngineReply, HostToEngine, GenerationStats } from './engine-protocol';
-import { errorCode } from './host-errors';
+import { errorCode } from '../engine/errors';
 
 export type ReplySink = (reply: EngineReply) => void;
 

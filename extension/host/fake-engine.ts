@@ -5,7 +5,7 @@
  * what it must see (fakeCompletionFor, fakeChatReplyFor).
  */
 import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
-import { HostError } from './host-errors';
+import { EngineError } from '../engine/errors';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -40,9 +40,9 @@ function chunksOf(text: string): string[] {
 
 async function* streamText(text: string, signal: AbortSignal, delayMs: number): AsyncIterable<string> {
   for (const piece of chunksOf(text)) {
-    if (signal.aborted) throw new HostError('E_ABORTED', 'request cancelled');
+    if (signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-    if (signal.aborted) throw new HostError('E_ABORTED', 'request cancelled');
+    if (signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
     yield piece;
   }
 }
@@ -58,7 +58,7 @@ export class FakeEngine implements EnginePort {
     try {
       size = fs.statSync(modelPath).size;
     } catch {
-      throw new HostError('E_IO_NOT_FOUND', `model file not found: ${modelPath}`);
+      throw new EngineError('E_IO_NOT_FOUND', `model file not found: ${modelPath}`);
     }
     this.model = {
       path: modelPath,
@@ -107,6 +107,6 @@ export class FakeEngine implements EnginePort {
   }
 
   private requireModel(): void {
-    if (!this.model) throw new HostError('E_NO_MODEL', 'no model is loaded');
+    if (!this.model) throw new EngineError('E_NO_MODEL', 'no model is loaded');
   }
 }

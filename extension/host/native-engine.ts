@@ -12,7 +12,7 @@ import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, Ge
 import { buildFimPrompt, detectFim } from '../engine/fim';
 import { chatTokens } from './chat-prompt';
 import { openRegularFile, peekGguf } from './gguf-peek';
-import { HostError, isAbort } from './host-errors';
+import { EngineError, isAbort } from '../engine/errors';
 import { SessionPool, commonPrefix, kvBytesPerToken, poolSize, reusableTokens, type PoolEntry } from './session-pool';
 import { PrefetchScheduler } from './prefetch-scheduler';
 import type { GenerationTimings } from '../engine/engine';
@@ -173,7 +173,7 @@ export class NativeEngine implements EnginePort {
   private async *completion(request: FimRequest, signal: AbortSignal): AsyncIterable<string> {
     const release = await this.scheduler.acquire();
     try {
-      if (signal.aborted) throw new HostError('E_ABORTED', 'request cancelled');
+      if (signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
       const { model, info } = this.require(this.chatSession);
       const pool = this.pool as SessionPool<Session>;
       const drift = request.spliceDrift ?? 0;
@@ -270,7 +270,7 @@ export class NativeEngine implements EnginePort {
       bos: mi.bos, eos: mi.eos, addBos: mi.addBos, chatTemplate: mi.chatTemplate,
     }, messages, signal);
     // A load may have replaced the model while the template rendered.
-    if (this.chatSession !== session) throw new HostError('E_ABORTED', 'the model was replaced while the request waited');
+    if (this.chatSession !== session) throw new EngineError('E_ABORTED', 'the model was replaced while the request waited');
     yield* this.stream(session, chat.tokens, { maxTokens: options.maxTokens, temperature: options.temperature, stop: chat.stops, stopTokens: [] }, signal, 0);
   }
 
@@ -305,7 +305,7 @@ export class NativeEngine implements EnginePort {
   }
 
   private require(session: Session | null): { model: Model; info: ModelInfo; session: Session } {
-    if (!this.model || !this.info || !session) throw new HostError('E_NO_MODEL', 'no model is loaded');
+    if (!this.model || !this.info || !session) throw new EngineError('E_NO_MODEL', 'no model is loaded');
     return { model: this.model, info: this.info, session };
   }
 
@@ -338,14 +338,14 @@ export class NativeEngine implements EnginePort {
     const timer = hardLimitMs > 0 ? setTimeout(() => gen.abort(), hardLimitMs) : null;
     try {
       for await (const piece of gen) {
-        if (signal.aborted) throw new HostError('E_ABORTED', 'request cancelled');
+        if (signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
         if (piece.text) yield piece.text;
       }
       const r = await gen.result;
       timings = r.timings;
       if (r.timings.generatedTokens > 0) this.lastTps = r.timings.genTokensPerSec || null;
       outcome = r.reason === 'abort' ? 'aborted' : 'done';
-      if (r.reason === 'abort' && signal.aborted) throw new HostError('E_ABORTED', 'request cancelled');
+      if (r.reason === 'abort' && signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
     } catch (err) {
       outcome = isAbort(err) || signal.aborted ? 'aborted' : 'error';
       throw err;

@@ -5,7 +5,7 @@
  * one lasts a moment and the editor asks again. No vscode imports.
  */
 import type { EnginePort } from '../host/engine-port';
-import { HostError } from '../host/host-errors';
+import { EngineError } from '../engine/errors';
 
 export class ChatGuard {
   private readonly active = new Map<string, Set<AbortController>>();
@@ -40,7 +40,7 @@ export class ChatGuard {
   }
 
   private async *counted(key: string, outer: AbortSignal, make: (signal: AbortSignal) => AsyncIterable<string>): AsyncIterable<string> {
-    if (outer.aborted) throw new HostError('E_ABORTED', 'request cancelled');
+    if (outer.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
     const own = new AbortController();
     const forward = (): void => own.abort();
     outer.addEventListener('abort', forward, { once: true });

@@ -3,7 +3,7 @@
  * in words a user can act on.
  */
 import { peekGguf, type GgufSummary } from '../host/gguf-peek';
-import { HostError } from '../host/host-errors';
+import { EngineError } from '../engine/errors';
 import architectures from '../../native/lists/architectures.json';
 import { ggmlType } from '../gguf/ggml-types';
 
@@ -46,18 +46,18 @@ export function formatParams(n: number): string {
   return `${n}`;
 }
 
-/** Throws a HostError (E_IO_NOT_FOUND, E_MODEL_CORRUPT, E_MODEL_UNSUPPORTED, E_MODEL_TOO_BIG) or returns the summary. */
+/** Throws a EngineError (E_IO_NOT_FOUND, E_MODEL_CORRUPT, E_MODEL_UNSUPPORTED, E_MODEL_TOO_BIG) or returns the summary. */
 export function vetModel(filePath: string, limits: ModelLimits): GgufSummary {
   const summary = peekGguf(filePath);
   if (!SUPPORTED_ARCHITECTURES.has(summary.architecture)) {
-    throw new HostError(
+    throw new EngineError(
       'E_MODEL_UNSUPPORTED',
       `Hearth cannot run "${summary.architecture}" models yet (supported: ${[...SUPPORTED_ARCHITECTURES].join(', ')}).`,
     );
   }
-  if (summary.parameters === 0) throw new HostError('E_MODEL_UNSUPPORTED', 'this file has no weights (a vocabulary-only GGUF)');
+  if (summary.parameters === 0) throw new EngineError('E_MODEL_UNSUPPORTED', 'this file has no weights (a vocabulary-only GGUF)');
   if (summary.sizeBytes > limits.maxBytes) {
-    throw new HostError(
+    throw new EngineError(
       'E_MODEL_TOO_BIG',
       `The model is ${formatBytes(summary.sizeBytes)}, more than the ${formatBytes(limits.maxBytes)} Hearth allows on this machine (hearth.maxModelMemoryMB).`,
     );

@@ -13,7 +13,7 @@ import type { ComputeInfo, EnginePort, EngineStatus, LoadOptions, ModelInfo } fr
 import { inProcessEngine } from '../host/in-process-engine';
 import { FakeEngine } from '../host/fake-engine';
 import { vetModel, formatBytes } from './model-check';
-import { errorCode } from '../host/host-errors';
+import { errorCode } from '../engine/errors';
 import { modelPathFor, readConfig, readEngineSettings, type ModelRole } from '../config';
 import { checkEngineSettings, DEFAULT_ENGINE_SETTINGS, describeLoadOptions, ENGINE_SETTING_NAMES, loadOptionsFor, maxModelBytes, type EngineSettingKey, type EngineSettings, type SettingProblem } from './engine-settings';
 import { planReload, type SlotAction, type SlotState } from './reload-plan';

@@ -9,7 +9,7 @@ import type { Log } from '../log';
 import { findRepository } from './git-api';
 import { budgetDiff, budgetNote, buildCommitMessages, cleanCommitMessage, diffBudgetTokens, COMMIT_REPLY_TOKENS } from './commit-prompt';
 import { estimateTokens } from '../completion/fim-prompt';
-import { isAbort } from '../host/host-errors';
+import { isAbort } from '../engine/errors';
 import { readConfig } from '../config';
 
 export const GENERATE_COMMIT_MESSAGE = 'hearth.generateCommitMessage';

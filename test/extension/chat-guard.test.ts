@@ -2,7 +2,7 @@
 import { strict as assert } from 'assert';
 import { ChatGuard } from '../../extension/models/chat-guard';
 import { FakeEngine } from '../../extension/host/fake-engine';
-import { isAbort } from '../../extension/host/host-errors';
+import { isAbort } from '../../extension/engine/errors';
 
 async function drain(it: AsyncIterable<string>): Promise<string> {
   let s = '';

@@ -13,7 +13,7 @@ import { tempDir, writeGguf } from './helpers/gguf-fixture';
 import type * as FakeVscode from './helpers/fake-vscode';
 import type { LoadOptions, ModelInfo } from '../../extension/host/engine-port';
 import { FakeEngine } from '../../extension/host/fake-engine';
-import { HostError } from '../../extension/host/host-errors';
+import { EngineError } from '../../extension/engine/errors';
 
 /** The fake engine (chats stream slowly), recording its loads and restarts, failing loads where told. */
 class TestEngine extends FakeEngine {
@@ -31,7 +31,7 @@ class TestEngine extends FakeEngine {
     const why = TestEngine.failWhen(options);
     if (why) {
       await super.dispose();
-      throw new HostError('E_BACKEND_UNAVAILABLE', why);
+      throw new EngineError('E_BACKEND_UNAVAILABLE', why);
     }
     return super.load(modelPath, options);
   }
@@ -208,7 +208,7 @@ describe('settings apply live (host, fake vscode)', function () {
       try {
         for await (const piece of got.engine.chat([{ role: 'user', content: 'q' }], { maxTokens: 64 }, new AbortController().signal)) events.push(piece);
       } catch (err) {
-        events.push(`error ${(err as HostError).code}`);
+        events.push(`error ${(err as EngineError).code}`);
       }
     })();
     await until('the answer to start', () => events.length > 0);
