@@ -55,8 +55,7 @@ export type ExtensionErrorCode =
   | 'E_ENGINE_UNAVAILABLE'
   | 'E_NO_MODEL'
   | 'E_MODEL_TOO_BIG'
-  | 'E_MODEL_UNSUPPORTED'
-  | 'E_MODEL_CORRUPT';
+  | 'E_MODEL_UNSUPPORTED';
 
 export type ErrorCode = NativeErrorCode | ExtensionErrorCode;
 
@@ -111,5 +110,4 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'E_NO_MODEL',
   'E_MODEL_TOO_BIG',
   'E_MODEL_UNSUPPORTED',
-  'E_MODEL_CORRUPT',
 ];

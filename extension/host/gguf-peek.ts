@@ -2,9 +2,10 @@
  * Reads just enough of a GGUF (or a .llamafile holding one) to vet it before
  * loading: version, architecture, name, context length, parameter count and
  * whether the vocabulary has FIM tokens. Every read is bounds-checked; a bad
- * file gives a EngineError E_MODEL_CORRUPT naming what was wrong. The full
- * reader is the native gguf module; this one only runs on the host side to
- * refuse files early, with no native code.
+ * file gives an EngineError with the E_GGUF_* code the native reader uses for
+ * the same fault, naming what was wrong. The full reader is the native gguf
+ * module; this one reads headers without native code, to describe models and
+ * refuse bad files early.
  */
 import * as fs from 'fs';
 import { EngineError } from '../engine/errors';
@@ -38,7 +39,7 @@ class Reader {
   }
 
   private need(n: number): Buffer {
-    if (this.pos + n > this.size) throw new EngineError('E_MODEL_CORRUPT', `the file ends early (needed ${n} bytes at offset ${this.pos})`);
+    if (this.pos + n > this.size) throw new EngineError('E_GGUF_TRUNCATED', `the file ends early (needed ${n} bytes at offset ${this.pos})`);
     if (this.pos < this.bufStart || this.pos + n > this.bufStart + this.buf.length) {
       const len = Math.min(Math.max(n, 1 << 20), this.size - this.pos);
       this.buf = Buffer.alloc(len);
@@ -56,16 +57,16 @@ class Reader {
   i32 = (): number => this.need(4).readInt32LE(0);
   u64 = (): number => {
     const v = this.need(8).readBigUInt64LE(0);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new EngineError('E_MODEL_CORRUPT', `implausible 64-bit value at offset ${this.pos - 8}`);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new EngineError('E_GGUF_TOO_MANY', `implausible 64-bit value at offset ${this.pos - 8}`);
     return Number(v);
   };
   skip(n: number): void {
-    if (this.pos + n > this.size) throw new EngineError('E_MODEL_CORRUPT', `the file ends early (skipping ${n} bytes at offset ${this.pos})`);
+    if (this.pos + n > this.size) throw new EngineError('E_GGUF_TRUNCATED', `the file ends early (skipping ${n} bytes at offset ${this.pos})`);
     this.pos += n;
   }
   str(count: () => number): string {
     const n = count();
-    if (n > MAX_STRING) throw new EngineError('E_MODEL_CORRUPT', `implausible string length ${n} at offset ${this.pos}`);
+    if (n > MAX_STRING) throw new EngineError('E_GGUF_BAD_STRING', `implausible string length ${n} at offset ${this.pos}`);
     return this.need(n).toString('utf8');
   }
 }
@@ -95,7 +96,7 @@ function findGgufStart(fd: number, size: number): number {
       if (v >= 1 && v <= 3) return at2;
     }
   }
-  throw new EngineError('E_MODEL_CORRUPT', 'this is not a GGUF model file (no GGUF header found)');
+  throw new EngineError('E_GGUF_BAD_MAGIC', 'this is not a GGUF model file (no GGUF header found)');
 }
 
 /** What a non-regular path is, in words for an error message. */
@@ -147,25 +148,25 @@ export function openRegularFile(filePath: string): { fd: number; stat: fs.Stats 
 export function peekGguf(filePath: string): GgufSummary {
   const { fd, stat } = openRegularFile(filePath);
   try {
-    if (stat.size < 16) throw new EngineError('E_MODEL_CORRUPT', 'the file is too small to be a GGUF model');
+    if (stat.size < 16) throw new EngineError('E_GGUF_TRUNCATED', 'the file is too small to be a GGUF model');
     const start = findGgufStart(fd, stat.size);
     const r = new Reader(fd, stat.size, start + 4);
     const version = r.u32();
-    if (version < 1 || version > 3) throw new EngineError('E_MODEL_CORRUPT', `unsupported GGUF version ${version}`);
+    if (version < 1 || version > 3) throw new EngineError('E_GGUF_BAD_VERSION', `unsupported GGUF version ${version}`);
     // v1 stores counts and lengths as u32, v2+ as u64.
     const count = version === 1 ? r.u32 : r.u64;
     const nTensors = count();
     const nKv = count();
-    if (nTensors > MAX_COUNT || nKv > MAX_COUNT) throw new EngineError('E_MODEL_CORRUPT', 'implausible tensor or key count');
+    if (nTensors > MAX_COUNT || nKv > MAX_COUNT) throw new EngineError('E_GGUF_TOO_MANY', 'implausible tensor or key count');
     const kv = new Map<string, unknown>();
     const fimTokens = new Set<string>();
     const readValue = (type: number, key: string, depth: number): unknown => {
       if (type === T_STRING) return r.str(count);
       if (type === T_ARRAY) {
-        if (depth > 2) throw new EngineError('E_MODEL_CORRUPT', `arrays nested too deep in ${key}`);
+        if (depth > 2) throw new EngineError('E_GGUF_NESTING', `arrays nested too deep in ${key}`);
         const et = r.u32();
         const n = count();
-        if (n > MAX_COUNT) throw new EngineError('E_MODEL_CORRUPT', `implausible array length in ${key}`);
+        if (n > MAX_COUNT) throw new EngineError('E_GGUF_TOO_MANY', `implausible array length in ${key}`);
         if (key === 'tokenizer.ggml.tokens' && et === T_STRING) {
           for (let i = 0; i < n; i++) {
             const t = r.str(count);
@@ -181,7 +182,7 @@ export function peekGguf(filePath: string): GgufSummary {
         return n;
       }
       const sz = SCALAR_SIZE[type];
-      if (sz === undefined) throw new EngineError('E_MODEL_CORRUPT', `unknown value type ${type} for key ${key}`);
+      if (sz === undefined) throw new EngineError('E_GGUF_BAD_VALUE_TYPE', `unknown value type ${type} for key ${key}`);
       switch (type) {
         case 4: return r.u32();
         case 5: return r.i32();
@@ -198,7 +199,7 @@ export function peekGguf(filePath: string): GgufSummary {
     for (let i = 0; i < nTensors; i++) {
       r.str(count);
       const nDims = r.u32();
-      if (nDims < 1 || nDims > 4) throw new EngineError('E_MODEL_CORRUPT', `tensor ${i} has ${nDims} dimensions`);
+      if (nDims < 1 || nDims > 4) throw new EngineError('E_GGUF_BAD_DIMS', `tensor ${i} has ${nDims} dimensions`);
       let elems = 1;
       for (let d = 0; d < nDims; d++) elems *= count();
       parameters += elems;
@@ -206,7 +207,7 @@ export function peekGguf(filePath: string): GgufSummary {
       r.u64(); // offset
     }
     const arch = kv.get('general.architecture');
-    if (typeof arch !== 'string') throw new EngineError('E_MODEL_CORRUPT', 'the file has no general.architecture key');
+    if (typeof arch !== 'string') throw new EngineError('E_GGUF_KEY_MISSING', 'the file has no general.architecture key');
     const ctx = kv.get(`${arch}.context_length`);
     const name = kv.get('general.name');
     const fileType = kv.get('general.file_type');

@@ -46,7 +46,7 @@ export function formatParams(n: number): string {
   return `${n}`;
 }
 
-/** Throws a EngineError (E_IO_NOT_FOUND, E_MODEL_CORRUPT, E_MODEL_UNSUPPORTED, E_MODEL_TOO_BIG) or returns the summary. */
+/** Throws an EngineError (E_IO_NOT_FOUND, E_GGUF_*, E_MODEL_UNSUPPORTED, E_MODEL_TOO_BIG) or returns the summary. */
 export function vetModel(filePath: string, limits: ModelLimits): GgufSummary {
   const summary = peekGguf(filePath);
   if (!SUPPORTED_ARCHITECTURES.has(summary.architecture)) {

@@ -407,13 +407,14 @@ export class ModelManager implements vscode.Disposable {
 export function describeLoadError(modelPath: string, err: unknown): string {
   const name = path.basename(modelPath);
   const msg = (err as Error)?.message ?? String(err);
-  switch (errorCode(err)) {
+  const code = errorCode(err);
+  // The header faults, from the native reader or the quick one (host/gguf-peek.ts).
+  if (code.startsWith('E_GGUF_')) return `${name} is not a usable GGUF model: ${msg}`;
+  switch (code) {
     case 'E_IO_NOT_FOUND':
       return `Hearth cannot find the model file ${modelPath}. Check hearth.model.`;
     case 'E_IO_OPEN':
       return `Hearth cannot open ${name}: ${msg}`;
-    case 'E_MODEL_CORRUPT':
-      return `${name} is not a usable GGUF model: ${msg}`;
     case 'E_MODEL_UNSUPPORTED':
     case 'E_MODEL_UNSUPPORTED_ARCH':
       return `${name} cannot be used: ${msg}`;

@@ -41,9 +41,9 @@ describe('model vetting (GGUF header peek)', () => {
   it('refuses missing, corrupt, truncated, unsupported, weightless and too-big files with codes', () => {
     assert.equal(codeOf(() => vetModel(path.join(dir, 'nope.gguf'), { maxBytes: 1e9 })), 'E_IO_NOT_FOUND');
     fs.writeFileSync(path.join(dir, 'text.gguf'), 'hello, this is not a model file at all');
-    assert.equal(codeOf(() => vetModel(path.join(dir, 'text.gguf'), { maxBytes: 1e9 })), 'E_MODEL_CORRUPT');
+    assert.equal(codeOf(() => vetModel(path.join(dir, 'text.gguf'), { maxBytes: 1e9 })), 'E_GGUF_BAD_MAGIC');
     fs.writeFileSync(path.join(dir, 'cut.gguf'), ggufBytes().subarray(0, 60));
-    assert.equal(codeOf(() => vetModel(path.join(dir, 'cut.gguf'), { maxBytes: 1e9 })), 'E_MODEL_CORRUPT');
+    assert.equal(codeOf(() => vetModel(path.join(dir, 'cut.gguf'), { maxBytes: 1e9 })), 'E_GGUF_TRUNCATED');
     const bert = writeGguf(dir, 'bert.gguf', { arch: 'bert' });
     assert.equal(codeOf(() => vetModel(bert, { maxBytes: 1e9 })), 'E_MODEL_UNSUPPORTED');
     const vocab = writeGguf(dir, 'vocab.gguf', { tensors: 0 });
