@@ -144,7 +144,6 @@ function main(): void {
     };
     fs.mkdirSync(path.dirname(OUT), { recursive: true });
     fs.writeFileSync(OUT, JSON.stringify(doc, null, 2) + '\n');
-    // eslint-disable-next-line no-console
     console.log(`wrote ${OUT}: ${cases.length} cases`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

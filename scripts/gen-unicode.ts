@@ -104,7 +104,6 @@ function main(): void {
   lines.push('} // namespace hearth::unicode_data');
   const out = path.resolve(__dirname, '..', 'native', 'src', 'tokenizer', 'unicode-data.cpp');
   fs.writeFileSync(out, lines.join('\n') + '\n');
-  // eslint-disable-next-line no-console
   console.log(`wrote ${out}: ${ranges.length} ranges, ${lower.length} lowercase, ${nfd.length} nfd (Unicode ${process.versions.unicode})`);
 }
 

@@ -15,6 +15,7 @@ step() {
 }
 
 step "typecheck" npx tsc -p . --noEmit
+step "lint (eslint)" npm run -s lint
 step "bundle" node esbuild.mjs
 step "prebuild (prebuildify --napi --strip)" npx prebuildify --napi --strip
 step "prebuild loads alone (PREBUILDS_ONLY=1)" npm run -s test:prebuild

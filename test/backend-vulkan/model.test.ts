@@ -113,7 +113,6 @@ function report(what: string, r: StageTestResult, c: Compared, timings = true): 
   const t = timings
     ? `; ${(r.deviceBytes / 1048576).toFixed(2)} MiB on device, create ${r.createMs.toFixed(0)} ms, forward ms ${steps} (noisy)`
     : '';
-  // eslint-disable-next-line no-console
   console.log(`      ${what}: max abs ${c.maxAbs.toExponential(2)}, rel ${c.relDiff.toExponential(2)}, cos ${c.minCos.toFixed(6)}, greedy rows ${c.greedyChecked}${t}`);
 }
 

@@ -13,6 +13,8 @@
  * errors are bounded relative to the magnitudes summed (matmul: 1e-5 of
  * sum |w x| per output; attention, norm, rope: 1e-5 .. 1e-4 of the values).
  */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
 import { strict as assert } from 'assert';
 import { cpu, makeRng, randomArray } from '../kernels/kernel-helpers';
 import { f16Bits, f16ToF32, probe, skipWithoutVulkan, vk } from './vulkan-binding';
@@ -64,7 +66,6 @@ describe('vulkan ops vs the CPU reference', function () {
     for (const id of Object.values(TYPES)) assert.equal(p.matmulTypes[String(id)], true, `type ${id}`);
     assert.equal(p.matmulTypes['10'], false, 'Q2_K has no kernel');
     assert.equal(p.matmulTypes['11'], false, 'Q3_K has no kernel');
-    // eslint-disable-next-line no-console
     console.log(`    device: ${p.devices[0].name} (${p.devices[0].detail})`);
   });
 
@@ -271,9 +272,7 @@ describe('vulkan without a driver', function () {
   it('probe in a process whose loader finds no ICD: -1 with "Vulkan: no device" (or not built)', function () {
     this.timeout(30000);
     // A child process: the loader reads VK_ICD_FILENAMES once per process.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { execFileSync } = require('child_process') as typeof import('child_process');
-    const script = `const b = require('node-gyp-build')(${JSON.stringify(require('path').resolve(__dirname, '..', '..'))});` +
+    const script = `const b = require('node-gyp-build')(${JSON.stringify(path.resolve(__dirname, '..', '..'))});` +
       'const p = b.vulkanProbe(); process.stdout.write(JSON.stringify(p));';
     const out = execFileSync(process.execPath, ['-e', script], {
       env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' },

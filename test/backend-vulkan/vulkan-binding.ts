@@ -110,7 +110,6 @@ export function probe(): VulkanProbe {
 export function skipWithoutVulkan(ctx: Mocha.Context): void {
   const p = probe();
   if (!p.available) {
-    // eslint-disable-next-line no-console
     console.log(`    skipped: ${p.why || 'no Vulkan device'} (apt: mesa-vulkan-drivers provides lavapipe)`);
     ctx.skip();
   }

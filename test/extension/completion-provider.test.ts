@@ -16,6 +16,8 @@ describe('completion provider', () => {
 
   before(() => {
     vscode = useFakeVscode();
+    // After the fake vscode is installed: the provider imports 'vscode' when it loads.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     Provider = (require('../../extension/completion/provider') as typeof import('../../extension/completion/provider')).HearthInlineProvider;
   });
 

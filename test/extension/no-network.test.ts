@@ -146,7 +146,7 @@ describe('no network at run time: the real engine process, seen from the OS', fu
 
   before(function () {
     if (!SocketWatch.supported()) {
-      console.log('    skipped: no /proc to watch sockets in (Linux only)'); // eslint-disable-line no-console
+      console.log('    skipped: no /proc to watch sockets in (Linux only)');
       this.skip();
     }
   });

@@ -62,7 +62,6 @@ describe('gguf loader on hostile input', () => {
       }
     }
     assert.ok((seen.get('E_GGUF_TRUNCATED') ?? 0) > 0);
-    // eslint-disable-next-line no-console
     console.log(`      ${whole.length} prefixes: ${[...seen].map(([c, k]) => `${c} x${k}`).join(', ')}`);
   });
 

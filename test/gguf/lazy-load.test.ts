@@ -36,7 +36,6 @@ describe('gguf lazy loading (a >= 1 GiB sparse file)', () => {
     assert.equal(info.tensors.length, 33);
     assert.equal(info.fileSize, layout.fileSize);
     const grewMiB = (rss1 - rss0) / MiB;
-    // eslint-disable-next-line no-console
     console.log(`      ${(layout.fileSize / MiB).toFixed(0)} MiB file: warm inspect ${ms.toFixed(2)} ms, RSS delta ${grewMiB.toFixed(1)} MiB`);
     assert.ok(grewMiB < 64, `RSS grew by ${grewMiB.toFixed(1)} MiB`);
   });

@@ -35,7 +35,6 @@ describe('gguf marshalling of big string arrays', () => {
     assert.equal(got[7], tokens[7]);
     assert.equal((info.metadata['tokenizer.ggml.scores'] as number[])[n - 1], -(n - 1));
     times.sort((a, b) => a - b);
-    // eslint-disable-next-line no-console
     console.log(`      inspect of a 150k-token vocab (3 arrays): median ${times[2]!.toFixed(1)} ms, best ${times[0]!.toFixed(1)} ms`);
   });
 });

@@ -44,7 +44,6 @@ function needPrebuild(ctx: Mocha.Context, target: TargetName, objdump: string): 
   const file = prebuildPath(target);
   const why = !fs.existsSync(file) ? `no ${file} (npm run prebuild:all)` : tool(objdump, ['--version']) === null ? `${objdump} missing` : null;
   if (why) {
-    // eslint-disable-next-line no-console
     console.log(`    skipped: ${why}`);
     ctx.skip();
   }
@@ -62,7 +61,6 @@ describe('platforms: prebuild binaries', () => {
     it(`${target}: needs at most GLIBC_${FLOOR.GLIBC}, GLIBCXX_${FLOOR.GLIBCXX}, CXXABI_${FLOOR.CXXABI}`, function () {
       const file = needPrebuild(this, target, objdump);
       const floor = symbolVersionFloor(tool(objdump, ['-T', file]) ?? '');
-      // eslint-disable-next-line no-console
       console.log(`      ${target} floor: ${Object.entries(floor).map(([k, v]) => `${k}_${v}`).join(' ')}`);
       assert.ok(floor.GLIBC, 'no versioned glibc symbols at all: objdump output not understood');
       for (const lib of ['GLIBC', 'GLIBCXX', 'CXXABI'] as const) {

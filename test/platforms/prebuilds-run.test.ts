@@ -68,7 +68,6 @@ function nativeReference(): { generation: Generation; inspection: Inspection } {
 function skipUnless(ctx: Mocha.Context, target: TargetName): void {
   const why = whyUnavailable(target);
   if (why) {
-    // eslint-disable-next-line no-console
     console.log(`    skipped: ${why}`);
     ctx.skip();
   }

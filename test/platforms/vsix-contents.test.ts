@@ -21,7 +21,6 @@ describe('platforms: VSIX per target', () => {
     it(`${target}: its own prebuild, dist bundles and webview, nothing else native`, function () {
       const file = vsixPath(target);
       if (!fs.existsSync(file)) {
-        // eslint-disable-next-line no-console
         console.log(`    skipped: no ${path.relative(REPO_ROOT, file)} (npm run package)`);
         this.skip();
       }
@@ -41,7 +40,6 @@ describe('platforms: VSIX per target', () => {
       assert.deepEqual(names.filter((n) => /node_modules|\/build\/|\.map$|\.ts$/.test(n)), []);
       const manifest = execFileSync('unzip', ['-p', file, 'extension.vsixmanifest'], { encoding: 'utf8' });
       assert.match(manifest, new RegExp(`TargetPlatform="${target}"`));
-      // eslint-disable-next-line no-console
       console.log(`      ${path.basename(file)}: ${fs.statSync(file).size} bytes, ${names.length} files`);
     });
   }

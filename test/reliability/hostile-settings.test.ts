@@ -242,7 +242,6 @@ describe('hostile model settings', function () {
       const label = run.status === 0 ? 'result' : code ?? describeRun(run);
       outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
     });
-    // eslint-disable-next-line no-console
     console.log(`      hostile corpus: ${corpus.length} files, max RSS ${(maxRss / 2 ** 20).toFixed(1)} MiB, ` +
       `slowest ${slowest} ms; ${[...outcomes].map(([k, v]) => `${k} x${v}`).join(', ')}`);
     assert.deepEqual(failures, []);
@@ -302,7 +301,6 @@ describe('hostile model settings', function () {
     // Both branches must be exercised for the property to mean anything.
     assert.ok(loaded >= 10 && loaded <= 190, `${loaded} of 200 loaded`);
     assert.ok(run.maxRss !== undefined && run.maxRss < 512 << 20, describeRun(run));
-    // eslint-disable-next-line no-console
     console.log(`      property: 200 files in ${run.ms} ms, ${loaded} loaded, max RSS ` +
       `${((run.maxRss as number) / 2 ** 20).toFixed(1)} MiB; ${[...codes].map(([k, v]) => `${k} x${v}`).join(', ')}`);
   });

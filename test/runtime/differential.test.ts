@@ -375,7 +375,6 @@ describe('runtime: differential vs llama.cpp (node-llama-cpp)', function () {
 
   after(() => {
     if (matrix.length === 0) return;
-    // eslint-disable-next-line no-console
     console.log(formatMatrix(matrix));
   });
 

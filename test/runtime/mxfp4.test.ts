@@ -45,7 +45,6 @@ describe('runtime: MXFP4 weights vs llama.cpp (node-llama-cpp)', function () {
 
   const rows: MatrixRow[] = [];
   after(() => {
-    // eslint-disable-next-line no-console
     if (rows.length) console.log(formatMatrix(rows));
   });
 

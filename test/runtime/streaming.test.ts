@@ -62,7 +62,6 @@ describe('runtime: streaming engine API', function () {
     clearInterval(timer);
     const maxLagMs = h.max / 1e6;
     const p99Ms = h.percentile(99) / 1e6;
-    // eslint-disable-next-line no-console
     console.log(`      200 tokens in ${elapsed.toFixed(0)} ms (${r.timings.genTokensPerSec.toFixed(1)} tok/s); ` +
       `event-loop delay max ${maxLagMs.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms; worst 2 ms timer lateness ${worstTimer.toFixed(2)} ms`);
     assert.equal(r.tokens.length, 200);
@@ -104,7 +103,6 @@ describe('runtime: streaming engine API', function () {
     const r = await gen.result;
     const stopMs = performance.now() - abortedAt;
     const perToken = r.timings.genMs / Math.max(1, r.tokens.length);
-    // eslint-disable-next-line no-console
     console.log(`      aborted after ${atAbort} tokens; ${r.tokens.length - atAbort} more arrived; stopped ${stopMs.toFixed(1)} ms after abort (${perToken.toFixed(1)} ms/token)`);
     assert.equal(r.reason, 'abort');
     // In flight when abort() ran: the token being computed, one waiting in the

@@ -140,7 +140,6 @@ describe('tokenizer: differential vs llama.cpp (node-llama-cpp)', function () {
             if (ours.detokenize(ours.tokenize(c.text)) !== c.text) failures.push(`code ${c.name} does not round-trip`);
           }
         }
-        // eslint-disable-next-line no-console
         console.log(`      ${ours.info.model}/${ours.info.pre}: ${proseIds.length} prose ids, ${code.length} code files (${nCode} chars), ${ADVERSARIAL.length} unicode cases, ${ours.nVocab} pieces`);
         assert.deepEqual(failures, []);
       } finally {

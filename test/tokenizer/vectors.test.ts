@@ -41,7 +41,6 @@ describe('tokenizer: llama.cpp test vectors', function () {
           failures.push(`case ${i} ${JSON.stringify(c.text)}\n  got ${got.join(' ')}\n  exp ${c.ids.join(' ')}`);
         }
       }
-      // eslint-disable-next-line no-console
       console.log(`      ${name}: ${cases.length - failures.length}/${cases.length} (${tok.info.model}/${tok.info.pre})`);
       assert.deepEqual(failures, []);
       tok.dispose();
