@@ -17,7 +17,7 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js' }),
   build({ ...common, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js' }),
-  build({ ...common, entryPoints: ['extension/host/engine-host-main.ts'], outfile: 'dist/engine-host.js' }),
+  build({ ...common, entryPoints: ['extension/host/child/engine-host-main.ts'], outfile: 'dist/engine-host.js' }),
   // Chat templates render in a worker thread with limits (engine/template-sandbox.ts).
   build({ ...common, entryPoints: ['extension/engine/template-worker.ts'], outfile: 'dist/template-worker.js' }),
   // The webview runs in a browser sandbox: no Node, no vscode module.

@@ -8,7 +8,7 @@
  * from NativeEngine's onCompletionStats, once each run has ended (never by
  * reading a session while a generation runs).
  */
-import { NativeEngine, type CompletionStats } from '../../extension/host/native-engine';
+import { NativeEngine, type CompletionStats } from '../../extension/host/child/native-engine';
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../../extension/completion/completion-engine';
 import { ChunkRing } from '../../extension/completion/chunk-ring';
 import { EditedRegions, regionInView } from '../../extension/completion/edited-regions';

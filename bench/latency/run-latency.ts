@@ -12,7 +12,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { NativeEngine } from '../../extension/host/native-engine';
+import { NativeEngine } from '../../extension/host/child/native-engine';
 import { SHAPES } from '../model/shapes';
 import { benchModel } from '../model/write-model';
 import { machineInfo } from '../machine';

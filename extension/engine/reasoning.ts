@@ -3,7 +3,7 @@
  * distillations) write between <think> and </think> before an answer. It
  * never becomes ghost text, and past chat turns go back to the model without
  * it: Qwen3's own template drops it from history, but Hearth renders
- * templates over placeholders (host/chat-prompt.ts), so the template never
+ * templates over placeholders (host/child/chat-prompt.ts), so the template never
  * sees the text and cannot.
  */
 const OPEN = '<think>';

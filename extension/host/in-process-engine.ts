@@ -4,8 +4,8 @@
  * on a later tick, as they would be over IPC.
  */
 import type { EnginePort } from './engine-port';
-import { EngineClient } from './engine-client';
-import { EngineService } from './engine-service';
+import { EngineClient } from './parent/engine-client';
+import { EngineService } from './child/engine-service';
 
 export function inProcessEngine(engine: EnginePort): EngineClient {
   // The client exists before the service that replies into it.

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import * as path from 'path';
 import * as os from 'os';
-import { EngineProcess, type EngineEvent } from '../host/engine-process';
+import { EngineProcess, type EngineEvent } from '../host/parent/engine-process';
 import type { ComputeInfo, EnginePort, EngineStatus, LoadOptions, ModelInfo } from '../host/engine-port';
 import { inProcessEngine } from '../host/in-process-engine';
 import { FakeEngine } from '../host/fake-engine';

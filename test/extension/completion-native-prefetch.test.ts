@@ -7,12 +7,12 @@
  * while the full one fills behind, and the full one serves once cached.
  */
 import { strict as assert } from 'assert';
-import { NativeEngine, type CompletionStats } from '../../extension/host/native-engine';
+import { NativeEngine, type CompletionStats } from '../../extension/host/child/native-engine';
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS, type CompletionSettings } from '../../extension/completion/completion-engine';
 import { ChunkRing } from '../../extension/completion/chunk-ring';
 import { qwenFimModel } from '../helpers/fim-model';
 import { REPO_ROOT } from '../helpers/fixtures';
-import { EngineProcess } from '../../extension/host/engine-process';
+import { EngineProcess } from '../../extension/host/parent/engine-process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -141,7 +141,7 @@ describe('native engine: completion prefetch and windows', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-prefetch-'));
     const statsFile = path.join(dir, 'stats.jsonl');
     const proc = new EngineProcess({
-      scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts'),
+      scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'child', 'engine-host-main.ts'),
       execArgv: ['-r', require.resolve('tsx/cjs')],
       env: { HEARTH_COMPLETION_STATS_FILE: statsFile },
       initialDelayMs: 50,

@@ -6,8 +6,8 @@
  * bounded by KV memory).
  */
 import { strict as assert } from 'assert';
-import { PrefetchScheduler } from '../../extension/host/prefetch-scheduler';
-import { SessionPool, kvBytesPerToken, poolSize, reusableTokens } from '../../extension/host/session-pool';
+import { PrefetchScheduler } from '../../extension/host/child/prefetch-scheduler';
+import { SessionPool, kvBytesPerToken, poolSize, reusableTokens } from '../../extension/host/child/session-pool';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 

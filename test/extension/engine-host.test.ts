@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as path from 'path';
 import { FakeEngine, fakeCompletionFor, fakeChatReplyFor } from '../../extension/host/fake-engine';
 import { inProcessEngine } from '../../extension/host/in-process-engine';
-import { EngineProcess, describeExit, restartDelay, type EngineEvent } from '../../extension/host/engine-process';
+import { EngineProcess, describeExit, restartDelay, type EngineEvent } from '../../extension/host/parent/engine-process';
 import type { FimRequest } from '../../extension/host/engine-port';
 import { REPO_ROOT } from '../helpers/fixtures';
 
@@ -58,7 +58,7 @@ describe('engine protocol (in-process)', () => {
 
 describe('engine process', function () {
   this.timeout(30000);
-  const script = path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts');
+  const script = path.join(REPO_ROOT, 'extension', 'host', 'child', 'engine-host-main.ts');
   const execArgv = ['-r', require.resolve('tsx/cjs')];
 
   it('plans back-off and explains exits in words', () => {

@@ -4,7 +4,7 @@
  * abort stops a stream, and bad paths fail with codes.
  */
 import { strict as assert } from 'assert';
-import { NativeEngine } from '../../extension/host/native-engine';
+import { NativeEngine } from '../../extension/host/child/native-engine';
 import { loadModel } from '../../extension/engine/engine';
 import type { FimRequest } from '../../extension/host/engine-port';
 import { fixture } from '../helpers/fixtures';

@@ -22,7 +22,7 @@ import { tempDir, writeGguf } from './helpers/gguf-fixture';
 import type * as FakeVscode from './helpers/fake-vscode';
 import type { ToWebview } from '../../extension/protocol/webview-protocol';
 import { spawn } from 'child_process';
-import { EngineProcess } from '../../extension/host/engine-process';
+import { EngineProcess } from '../../extension/host/parent/engine-process';
 import { fixture, REPO_ROOT } from '../helpers/fixtures';
 import { SocketWatch, networkSockets, socketInodes, type SocketFinding } from './helpers/socket-watch';
 
@@ -153,7 +153,7 @@ describe('no network at run time: the real engine process, seen from the OS', fu
 
   it('loads, completes and chats on the native engine with no socket but the IPC pair, in host or engine process', async () => {
     const proc = new EngineProcess({
-      scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts'),
+      scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'child', 'engine-host-main.ts'),
       execArgv: ['-r', require.resolve('tsx/cjs')],
       env: { HEARTH_ENGINE: 'native' },
     });

@@ -5,7 +5,7 @@
 import { strict as assert } from 'assert';
 import { stripReasoning } from '../../extension/engine/reasoning';
 import { postprocessCompletion } from '../../extension/completion/postprocess';
-import { chatTokens, type ChatTokenizer } from '../../extension/host/chat-prompt';
+import { chatTokens, type ChatTokenizer } from '../../extension/host/child/chat-prompt';
 
 const charTokenizer: ChatTokenizer = {
   tokenize: (text) => Array.from(text, (c) => c.codePointAt(0) as number),

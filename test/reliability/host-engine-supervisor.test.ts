@@ -9,12 +9,12 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
 import { fakeCompletionFor } from '../../extension/host/fake-engine';
-import { EngineProcess, type EngineEvent } from '../../extension/host/engine-process';
+import { EngineProcess, type EngineEvent } from '../../extension/host/parent/engine-process';
 import type { FimRequest } from '../../extension/host/engine-port';
 import { REPO_ROOT } from '../helpers/fixtures';
 
 const MODEL = __filename; // any existing file will do for the fake engine
-const SCRIPT = path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts');
+const SCRIPT = path.join(REPO_ROOT, 'extension', 'host', 'child', 'engine-host-main.ts');
 const EXEC_ARGV = ['-r', require.resolve('tsx/cjs')];
 const req = (prefix: string): FimRequest => ({ path: 'a.ts', chunks: [], prefix, suffix: '', maxTokens: 32, timeBudgetMs: 1000, stop: [] });
 

@@ -9,7 +9,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EngineProcess, type EngineEvent } from '../../extension/host/engine-process';
+import { EngineProcess, type EngineEvent } from '../../extension/host/parent/engine-process';
 import { fixture, REPO_ROOT } from '../helpers/fixtures';
 
 describe('model file changed under the engine (host)', function () {
@@ -22,7 +22,7 @@ describe('model file changed under the engine (host)', function () {
     fs.copyFileSync(original, file);
     const events: EngineEvent[] = [];
     const proc = new EngineProcess({
-      scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts'),
+      scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'child', 'engine-host-main.ts'),
       execArgv: ['-r', require.resolve('tsx/cjs')],
       env: { HEARTH_ENGINE: 'native' },
       maxCrashes: 0,

@@ -4,7 +4,7 @@
  * generations and waits for them to end before the model goes.
  */
 import { strict as assert } from 'assert';
-import { NativeEngine } from '../../extension/host/native-engine';
+import { NativeEngine } from '../../extension/host/child/native-engine';
 import { fixture } from '../helpers/fixtures';
 
 const MODEL = fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf');

@@ -5,10 +5,10 @@
  * with E_TEMPLATE_LIMIT; the calling thread stays free meanwhile.
  */
 import { strict as assert } from 'assert';
-import { chatTokens, type ChatTokenizer } from '../../extension/host/chat-prompt';
+import { chatTokens, type ChatTokenizer } from '../../extension/host/child/chat-prompt';
 import { renderChat } from '../../extension/engine/chat-template';
 import { TemplateSandbox } from '../../extension/engine/template-sandbox';
-import { EngineProcess } from '../../extension/host/engine-process';
+import { EngineProcess } from '../../extension/host/parent/engine-process';
 import { REPO_ROOT } from '../helpers/fixtures';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -158,7 +158,7 @@ describe('chat template limits in the engine process (host)', function () {
   it('a hostile template fails the chat with E_TEMPLATE_LIMIT, a cancel lands mid-render, and the engine lives on', async function () {
     const model = await hostileModel();
     const proc = new EngineProcess({
-      scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts'),
+      scriptPath: path.join(REPO_ROOT, 'extension', 'host', 'child', 'engine-host-main.ts'),
       execArgv: ['-r', require.resolve('tsx/cjs')],
       env: { HEARTH_ENGINE: 'native' },
       maxCrashes: 0,

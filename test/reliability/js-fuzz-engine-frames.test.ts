@@ -10,8 +10,8 @@ import { strict as assert } from 'assert';
 import { fork } from 'child_process';
 import * as path from 'path';
 import { SeededRandom, fuzzSeed } from './helpers/seeded-random';
-import { checkFrame } from '../../extension/host/engine-inbox';
-import { EngineService } from '../../extension/host/engine-service';
+import { checkFrame } from '../../extension/host/child/engine-inbox';
+import { EngineService } from '../../extension/host/child/engine-service';
 import { FakeEngine } from '../../extension/host/fake-engine';
 import type { EngineReply } from '../../extension/host/engine-protocol';
 import { REPO_ROOT } from '../helpers/fixtures';
@@ -115,7 +115,7 @@ describe('js fuzz: engine process frames', function () {
   it('a real engine process survives random frames and still answers', async () => {
     const seed = fuzzSeed(0xe6e1e6);
     const r = new SeededRandom(seed);
-    const child = fork(path.join(REPO_ROOT, 'extension', 'host', 'engine-host-main.ts'), [], {
+    const child = fork(path.join(REPO_ROOT, 'extension', 'host', 'child', 'engine-host-main.ts'), [], {
       execArgv: ['-r', require.resolve('tsx/cjs')],
       env: { ...process.env, HEARTH_ENGINE: 'fake' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -5,7 +5,9 @@
  *
  * What holds here: no import cycle between files; the engine side (engine/,
  * gguf/, host/, protocol/, cli/) and the browser code never import 'vscode';
- * gguf/, engine/ and host/ import nothing above them (in that order); cli/
+ * gguf/, engine/ and host/ import nothing above them (in that order); the
+ * engine process's side of host/ (child/) and the extension's (parent/) never
+ * import each other; cli/
  * imports nothing from the VS Code side or the engine process; the webview
  * reaches into extension/ only for its message protocol.
  */
@@ -131,6 +133,16 @@ describe('structure: import direction (extension/, webview/)', () => {
     const allowed = ['extension/host', 'extension/engine', 'extension/gguf', 'native/lists'].map(under);
     const local = (t: string) => t.startsWith('extension/') || t.startsWith('webview/') || t.startsWith('native/');
     assert.deepEqual(violations(under('extension/host'), (t) => local(t) && !allowed.some((u) => u(t))), []);
+  });
+
+  it('keeps the two sides of the engine boundary apart (host/parent/ and host/child/ never import each other)', () => {
+    const parent = under('extension/host/parent');
+    const child = under('extension/host/child');
+    assert.deepEqual([...violations(parent, child), ...violations(child, parent)], []);
+    // What the two share lives in host/ itself and imports neither side,
+    // except in-process-engine.ts, which joins them in one process.
+    const shared = (p: string) => under('extension/host')(p) && !parent(p) && !child(p) && p !== 'extension/host/in-process-engine.ts';
+    assert.deepEqual(violations(shared, (t) => parent(t) || child(t)), []);
   });
 
   it('keeps cli/ off the VS Code side and the engine process (activation, chat, commands, ui, scm, config, host)', () => {

@@ -4,11 +4,11 @@
  * deterministic test engine; HEARTH_FAKE_DELAY_MS slows its stream.
  */
 import { EngineService } from './engine-service';
-import { FakeEngine, FAKE_ENGINE_NAME } from './fake-engine';
+import { FakeEngine, FAKE_ENGINE_NAME } from '../fake-engine';
 import { NativeEngine, NATIVE_ENGINE_NAME } from './native-engine';
-import type { EngineToHost } from './engine-protocol';
+import type { EngineToHost } from '../engine-protocol';
 import { checkFrame } from './engine-inbox';
-import type { EnginePort } from './engine-port';
+import type { EnginePort } from '../engine-port';
 
 function pickEngine(): { engine: EnginePort; name: string } {
   if (process.env.HEARTH_ENGINE === FAKE_ENGINE_NAME) {

@@ -8,7 +8,7 @@
  * protocol's own check (isHostToEngine), so a new method needs no change here
  * to work, only to be checked.
  */
-import { isHostToEngine, type EngineReply, type HostToEngine } from './engine-protocol';
+import { isHostToEngine, type EngineReply, type HostToEngine } from '../engine-protocol';
 
 type Check = (params: Record<string, unknown>) => string | null;
 

@@ -10,10 +10,10 @@
  * What happened is reported in plain words through onEvent.
  */
 import { fork, type ChildProcess } from 'child_process';
-import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
+import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from '../engine-port';
 import { EngineClient } from './engine-client';
-import { isEngineToHost, type GenerationStats } from './engine-protocol';
-import { EngineError } from '../engine/errors';
+import { isEngineToHost, type GenerationStats } from '../engine-protocol';
+import { EngineError } from '../../engine/errors';
 
 export interface EngineEvent {
   kind: 'crashed' | 'restarted' | 'gave-up' | 'stats' | 'model-reloaded';

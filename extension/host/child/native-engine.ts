@@ -7,15 +7,15 @@
  * with special parsing off. FIM prompts come from engine/fim.ts, the builder
  * `hearth complete` uses, so the same prefix/suffix gives the same tokens.
  */
-import { loadModel, type Model, type Session } from '../engine/engine';
-import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
-import { buildFimPrompt, detectFim } from '../engine/fim';
+import { loadModel, type Model, type Session } from '../../engine/engine';
+import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from '../engine-port';
+import { buildFimPrompt, detectFim } from '../../engine/fim';
 import { chatTokens } from './chat-prompt';
-import { openRegularFile, peekGguf } from './gguf-peek';
-import { EngineError, isAbort } from '../engine/errors';
+import { openRegularFile, peekGguf } from '../gguf-peek';
+import { EngineError, isAbort } from '../../engine/errors';
 import { SessionPool, commonPrefix, kvBytesPerToken, poolSize, reusableTokens, type PoolEntry } from './session-pool';
 import { PrefetchScheduler } from './prefetch-scheduler';
-import type { GenerationTimings } from '../engine/engine';
+import type { GenerationTimings } from '../../engine/engine';
 import * as path from 'path';
 import * as fs from 'fs';
 

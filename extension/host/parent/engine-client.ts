@@ -4,10 +4,10 @@
  * a HostToEngine and deliver EngineReplies (a child process, or a direct
  * in-process channel).
  */
-import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
-import type { EngineReply, EngineRequest, EngineResults, GenerationStats, HostToEngine } from './engine-protocol';
-import { EngineError } from '../engine/errors';
-import type { ErrorCode } from '../engine/error-codes';
+import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from '../engine-port';
+import type { EngineReply, EngineRequest, EngineResults, GenerationStats, HostToEngine } from '../engine-protocol';
+import { EngineError } from '../../engine/errors';
+import type { ErrorCode } from '../../engine/error-codes';
 
 type Pending = {
   onChunk: (text: string) => void;

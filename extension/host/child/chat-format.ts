@@ -4,7 +4,7 @@
  * Llama 2 [INST] picked by the markers the template text uses, and plain
  * "User:/Assistant:" text for models without any template.
  */
-import type { ChatMessage } from './engine-port';
+import type { ChatMessage } from '../engine-port';
 
 /** A special-token spelling (one control token) or plain text (no special parsing). */
 export type PromptPart = { special: string } | { text: string };

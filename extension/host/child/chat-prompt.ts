@@ -11,12 +11,12 @@
  * text around it; templates that rewrite content (e.g. trim it) lose that
  * rewrite here.
  */
-import type { RenderedChat } from '../engine/chat-template';
-import { stripReasoning } from '../engine/reasoning';
-import { renderChatBounded } from '../engine/template-sandbox';
-import type { ChatMessage } from './engine-port';
+import type { RenderedChat } from '../../engine/chat-template';
+import { stripReasoning } from '../../engine/reasoning';
+import { renderChatBounded } from '../../engine/template-sandbox';
+import type { ChatMessage } from '../engine-port';
 import { chatPrompt, detectChatFormat } from './chat-format';
-import { EngineError } from '../engine/errors';
+import { EngineError } from '../../engine/errors';
 
 export interface ChatTokenizer {
   tokenize(text: string, opts: { parseSpecial: boolean }): number[];

@@ -3,9 +3,9 @@
  * and streams the answers back. Used in the engine process (over
  * process.send) and in-process (over a direct channel) alike.
  */
-import type { EnginePort } from './engine-port';
-import type { EngineReply, HostToEngine, GenerationStats } from './engine-protocol';
-import { errorCode } from '../engine/errors';
+import type { EnginePort } from '../engine-port';
+import type { EngineReply, HostToEngine, GenerationStats } from '../engine-protocol';
+import { errorCode } from '../../engine/errors';
 
 export type ReplySink = (reply: EngineReply) => void;
 
