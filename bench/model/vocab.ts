@@ -10,7 +10,7 @@
  * fewer than GPT-2's: it has its own tokenizer in test/fixtures, which
  * is taken as it is.
  */
-import { inspectModel, type ModelInfo } from '../../extension/engine/gguf';
+import { inspectModel, type GgufFileInfo } from '../../extension/engine/gguf';
 import { metadataEntry } from '../../extension/engine/gguf-metadata';
 import type { GgufMetadataEntry } from '../../extension/gguf/writer';
 import { fixture } from '../../test/helpers/fixtures';
@@ -86,7 +86,7 @@ export async function benchVocab(nVocab: number, vocabFile = gpt2VocabPath()): P
 /** GPT-2's vocab with Qwen's markers and UNUSED padding to nVocab (see the top). */
 function qwenShapedVocab(
   nVocab: number,
-  info: ModelInfo,
+  info: GgufFileInfo,
   tokens: string[],
   types: number[] | undefined,
 ): { entries: GgufMetadataEntry[]; text: TextRows } {

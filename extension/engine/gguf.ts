@@ -28,7 +28,8 @@ export interface TensorInfo {
   nBytes: number;
 }
 
-export interface ModelInfo {
+/** What a GGUF file holds, read without loading it (`hearth inspect`); a loaded model describes itself with engine.ts's ModelInfo. */
+export interface GgufFileInfo {
   /** GGUF version: 1, 2 or 3. */
   version: number;
   /** general.architecture, or null when absent. */
@@ -54,7 +55,7 @@ export interface InspectOptions {
 }
 
 /** Total elements over all tensors: the model's parameter count. */
-export function parameterCount(info: ModelInfo): number {
+export function parameterCount(info: GgufFileInfo): number {
   let n = 0;
   for (const t of info.tensors) n += t.nElements;
   return n;
@@ -81,7 +82,7 @@ function unpack(v: GgufJsValue | PackedStrings | PackedNumbers): GgufJsValue {
   return out;
 }
 
-function toModelInfo(raw: NativeGgufInfo): ModelInfo {
+function toGgufFileInfo(raw: NativeGgufInfo): GgufFileInfo {
   const metadata: Record<string, GgufJsValue> = {};
   const metadataTypes: Record<string, string> = {};
   for (const [key, type, rawValue] of raw.metadata) {
@@ -123,7 +124,7 @@ function toModelInfo(raw: NativeGgufInfo): ModelInfo {
  * an EngineError whose .code says what is wrong (E_IO_NOT_FOUND,
  * E_GGUF_TRUNCATED, E_ZIP_COMPRESSED, ...).
  */
-export async function inspectModel(path: string, options: InspectOptions = {}): Promise<ModelInfo> {
+export async function inspectModel(path: string, options: InspectOptions = {}): Promise<GgufFileInfo> {
   if (typeof path !== 'string' || path.length === 0) {
     throw new EngineError('E_INVALID_ARGUMENT', 'inspectModel: path must be a non-empty string');
   }
@@ -138,7 +139,7 @@ export async function inspectModel(path: string, options: InspectOptions = {}): 
   }
   try {
     const raw = await loadBinding().ggufInspect(path, { useMmap: options.useMmap ?? true });
-    return toModelInfo(raw);
+    return toGgufFileInfo(raw);
   } catch (err) {
     throw asEngineError(err);
   }

@@ -4,7 +4,7 @@ import { reportEngineError } from '../errors';
 import { runDevices } from './devices';
 import { formatBytes, formatCount } from '../format';
 import { runVerdict } from '../../models/model-check';
-import { inspectModel, parameterCount, type GgufJsValue, type ModelInfo } from '../../engine/gguf';
+import { inspectModel, parameterCount, type GgufJsValue, type GgufFileInfo } from '../../engine/gguf';
 
 /** FIM token keys, current names first, then the older prefix/suffix/middle ones. */
 const FIM_KEYS: readonly [string, string][] = [
@@ -19,12 +19,12 @@ const FIM_KEYS: readonly [string, string][] = [
   ['middle', 'tokenizer.ggml.middle_token_id'],
 ];
 
-function meta(info: ModelInfo, key: string): GgufJsValue | undefined {
+function meta(info: GgufFileInfo, key: string): GgufJsValue | undefined {
   return Object.prototype.hasOwnProperty.call(info.metadata, key) ? info.metadata[key] : undefined;
 }
 
 /** The human summary `hearth inspect` prints. */
-export function formatSummary(path: string, info: ModelInfo): string {
+export function formatSummary(path: string, info: GgufFileInfo): string {
   const arch = info.architecture;
   const lines: [string, string][] = [];
   const inZip = info.containerOffset > 0 ? `, inside a zip at offset ${info.containerOffset}` : '';
@@ -63,7 +63,7 @@ export function formatSummary(path: string, info: ModelInfo): string {
  * the strings "NaN", "Infinity", "-Infinity"; 64-bit integers beyond 2^53
  * are already decimal strings (see extension/engine/gguf.ts).
  */
-export function formatJson(info: ModelInfo): string {
+export function formatJson(info: GgufFileInfo): string {
   const doc = {
     version: info.version,
     architecture: info.architecture,
@@ -92,7 +92,7 @@ async function runInspect(argv: string[], io: CliIo): Promise<number> {
   }
   if (files.length !== 1) throw new UsageError(files.length === 0 ? 'missing <file>' : 'expected exactly one <file>');
   const path = files[0] as string;
-  let info: ModelInfo;
+  let info: GgufFileInfo;
   try {
     info = await inspectModel(path);
   } catch (err) {
