@@ -175,7 +175,7 @@ Placement placement_decide(const hearth_decoder_desc * desc, const PlacementRequ
     if (req.gpu_layers < GPU_LAYERS_ALL) throw_error(STATUS_E_INVALID_ARGUMENT, "gpuLayers %lld is negative", (long long)req.gpu_layers);
 
     // Pick the backend: the asked one, or the first with a device (CUDA, Vulkan, CPU).
-    std::vector<BackendProbe> probes = backend_probe_all();
+    std::vector<BackendProbe> probes = backend_probe_all(want == "auto" ? "" : want);
     const BackendProbe * chosen = nullptr;
     for (const BackendProbe & bp : probes) {
         if (!bp.reason.empty()) p.reasons.push_back(bp.reason);

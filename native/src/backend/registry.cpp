@@ -14,9 +14,10 @@ const hearth_backend * const * all_backends() {
 
 } // namespace
 
-std::vector<BackendProbe> backend_probe_all() {
+std::vector<BackendProbe> backend_probe_all(const std::string & only) {
     std::vector<BackendProbe> out;
     for (const hearth_backend * const * b = all_backends(); *b; ++b) {
+        if (!only.empty() && only != (*b)->name && std::string((*b)->name) != "cpu") continue;
         BackendProbe p;
         p.backend = *b;
         p.name = (*b)->name;

@@ -20,8 +20,11 @@ struct BackendProbe {
     std::string reason;                      // why unavailable ("" when devices were found)
 };
 
-// Every backend, in auto-detect order, probed now.
-std::vector<BackendProbe> backend_probe_all();
+// Every backend, in auto-detect order, probed now. With `only` set, that
+// backend and the CPU alone: probing Vulkan loads the loader and every ICD
+// (Mesa's lavapipe maps LLVM, about 60 MiB resident and tens of ms), which a
+// model asked onto one backend does not need.
+std::vector<BackendProbe> backend_probe_all(const std::string & only = "");
 
 // By name ("cpu", "cuda", "vulkan"); nullptr when unknown.
 const hearth_backend * backend_by_name(const std::string & name);
