@@ -6,7 +6,7 @@
  * for the least loss of what the others hold.
  *
  * Generic over the session type so that the choice is testable without a
- * model; the engine (host/native-engine.ts) owns the real sessions.
+ * model; the engine (./native-engine.ts) owns the real sessions.
  */
 
 /** What a pooled cache is known to hold. */
