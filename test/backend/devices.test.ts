@@ -5,11 +5,16 @@
  * has that shape; asking for a backend without a device is a coded error.
  */
 import { strict as assert } from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { autoBackend } from '../../extension/cli/commands/devices';
 import { listDevices, loadModel } from '../../extension/engine/engine';
 import { randomModel, type RandomModelSpec } from '../helpers/model-factory';
 import { runCli } from '../helpers/run-cli';
 import { fixture } from '../helpers/fixtures';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
 
 const SPEC: RandomModelSpec = {
   arch: 'llama', vocabFrom: fixture('llama.cpp-vocab/ggml-vocab-llama-spm.gguf'),
@@ -126,5 +131,39 @@ describe('backend: devices and auto-detection', function () {
         });
       }
     });
+  });
+});
+
+describe('backend: a named backend probes only itself and the CPU', function () {
+  this.timeout(120000);
+
+  // In a fresh process each: another test may already have opened Vulkan in this one.
+  function vulkanMappedAfterLoad(backend: 'auto' | 'cpu'): boolean {
+    const engine = path.join(REPO_ROOT, 'extension', 'engine', 'engine.ts');
+    const model = fixture('tiny-llama/tinyllamas-stories-260k-f32.gguf');
+    const script =
+      `const { loadModel } = require(${JSON.stringify(engine)});` +
+      `loadModel(${JSON.stringify(model)}, { backend: '${backend}', contextLength: 64 }).then((m) => {` +
+      `  process.stdout.write(/libvulkan\\.so/.test(require('fs').readFileSync('/proc/self/maps', 'utf8')) ? 'mapped' : 'not mapped');` +
+      '  m.dispose();' +
+      '});';
+    const out = execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8' });
+    return out.trim() === 'mapped';
+  }
+
+  before(function () {
+    if (!fs.existsSync('/proc/self/maps')) {
+      console.log('    skipped: no /proc/self/maps to see the loaded libraries in (Linux only)');
+      this.skip();
+    }
+  });
+
+  it("backend 'cpu' does not load the Vulkan loader; 'auto' does where Vulkan is built and installed", function () {
+    assert.equal(vulkanMappedAfterLoad('cpu'), false, "backend 'cpu' mapped libvulkan");
+    const vulkan = listDevices().find((b) => b.backend === 'vulkan');
+    // The control shows the check can see the library: only where the addon has Vulkan and libvulkan.so.1 exists.
+    if (vulkan && !/not built|not found/.test(vulkan.reason ?? '')) {
+      assert.equal(vulkanMappedAfterLoad('auto'), true, "backend 'auto' did not map libvulkan: the check cannot see it");
+    }
   });
 });
