@@ -26,9 +26,6 @@ export interface ComputeInfo {
   threads?: number;
 }
 
-/** The FIM families of engine/fim.ts (the builder `hearth complete` uses too). */
-export type FimFormatName = FimFamily;
-
 export interface ModelInfo {
   path: string;
   name: string;
@@ -36,7 +33,7 @@ export interface ModelInfo {
   parameters: number;
   contextLength: number;
   /** The FIM template this model's vocabulary supports, or null (chat only). */
-  fim: FimFormatName | null;
+  fim: FimFamily | null;
   /** True where the vocabulary has <|file_sep|> (repo-level FIM). */
   repoLevelFim: boolean;
   sizeBytes: number;

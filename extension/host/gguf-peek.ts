@@ -9,8 +9,7 @@
  */
 import * as fs from 'fs';
 import { EngineError } from '../engine/errors';
-import { detectFimFormat, isMellumPre } from '../engine/fim';
-import type { FimFormatName } from './engine-port';
+import { detectFimFormat, isMellumPre, type FimFamily } from '../engine/fim';
 
 export interface GgufSummary {
   version: number;
@@ -18,7 +17,7 @@ export interface GgufSummary {
   name: string;
   contextLength: number | null;
   parameters: number;
-  fim: FimFormatName | null;
+  fim: FimFamily | null;
   repoLevelFim: boolean;
   fileType: number | null;
   sizeBytes: number;
