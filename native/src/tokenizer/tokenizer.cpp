@@ -99,7 +99,7 @@ std::vector<TokenId> VocabTokenizer::tokenize(std::string_view text, bool add_bo
 std::string VocabTokenizer::token_to_piece(TokenId id, bool special) const {
     if (!vocab_.valid(id)) throw_error(STATUS_E_INVALID_ARGUMENT, "token id %d is outside the vocabulary (0..%zu)", id, vocab_.tokens.size() - 1);
     if (!special && (vocab_.attr(id) & (TOKEN_ATTR_UNKNOWN | TOKEN_ATTR_CONTROL))) return {};
-    return vocab_.pieces[size_t(id)];
+    return std::string(vocab_.piece(id));
 }
 
 std::string_view VocabTokenizer::token_text(TokenId id) const {

@@ -230,7 +230,7 @@ Vocab vocab_load_from_gguf(const GgufFile & file) {
     if (types && types->count < n) throw_error(STATUS_E_TOKENIZER, "tokenizer.ggml.token_type has %llu entries for %llu tokens", (unsigned long long) types->count, (unsigned long long) n);
 
     v.tokens.resize(n);
-    v.text_to_id.reserve(n * 2);
+    v.text_to_id.reserve(n);
     for (uint64_t i = 0; i < n; ++i) {
         TokenData & t = v.tokens[i];
         t.text = std::string(toks->strings[i]);
@@ -317,8 +317,13 @@ Vocab vocab_load_from_gguf(const GgufFile & file) {
     std::stable_sort(v.special_cache.begin(), v.special_cache.end(),
                      [&](TokenId a, TokenId b) { return v.tokens[size_t(a)].text.size() > v.tokens[size_t(b)].text.size(); });
 
-    v.pieces.resize(n);
-    for (TokenId id = 0; id < TokenId(n); ++id) v.pieces[size_t(id)] = piece_for(v, id);
+    v.piece_end.resize(n);
+    for (TokenId id = 0; id < TokenId(n); ++id) {
+        v.piece_bytes += piece_for(v, id);
+        if (v.piece_bytes.size() > UINT32_MAX) throw_error(STATUS_E_TOKENIZER, "tokenizer.ggml.tokens: over 4 GiB of token text");
+        v.piece_end[size_t(id)] = uint32_t(v.piece_bytes.size());
+    }
+    v.piece_bytes.shrink_to_fit();
 
     // Per-model attributes llama.cpp sets by name (after the piece cache, as it does).
     std::string general_name;

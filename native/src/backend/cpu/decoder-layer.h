@@ -12,9 +12,11 @@
 
 namespace hearth {
 
-// Activations of one batch of n tokens, reused across layers.
+// Activations of one batch of n tokens, reused across layers. `work` holds
+// attention's q, k, v and output, then the FFN's gate and up rows: the two
+// never live at once, so the batch pays for the larger only.
 struct DecoderScratch {
-    std::vector<float> h, q, k, v, att, o, gate, up;
+    std::vector<float> h, o, work;
     MoeScratch moe;
     void reserve(const hearth_decoder_desc & d, int64_t n);
 };
