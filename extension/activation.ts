@@ -52,6 +52,8 @@ export async function activateHearth(context: vscode.ExtensionContext): Promise<
   }));
   sub(vscode.commands.registerCommand('hearth.toggleCompletions', () => toggleCompletions()));
   sub(vscode.commands.registerCommand('hearth.newChat', () => chat.newChat()));
+  sub(vscode.commands.registerCommand('hearth.chatHistory', () => chat.showHistory()));
+  sub(vscode.commands.registerCommand('hearth.exportChat', () => chat.exportThread()));
   sub(vscode.commands.registerCommand('hearth.restartEngine', () => models.restartEngines()));
   sub(vscode.commands.registerCommand('hearth.showEngineStatus', async () => {
     const statuses = await Promise.all((['completion', 'chat'] as const).map((role) => models.status(role)));

@@ -1,21 +1,15 @@
 /**
- * A chat: its turns, the context chips waiting for the next question, the
- * prompt sent to the engine (trimmed to the context window, oldest turns
- * first), and persistence through a Memento-like store. No vscode imports.
+ * The chat: the open thread's turns (chat-threads.ts keeps the threads), the
+ * context chips waiting for the next question, and the prompt sent to the
+ * engine (trimmed to the context window, oldest turns first). No vscode imports.
  */
-import type { ChatMessage, EnginePort } from '../host/engine-port';
+import { consume, type ChatMessage, type EnginePort } from '../host/engine-port';
 import type { ChatTurn, ContextChip, TokenUsage } from '../protocol/webview-protocol';
 import type { TokenCounter } from '../completion/fim-prompt';
 import { estimateTokens } from '../completion/fim-prompt';
 import { isAbort } from '../engine/errors';
 
-export interface KeyValueStore {
-  get<T>(key: string): T | undefined;
-  update(key: string, value: unknown): PromiseLike<void>;
-}
-
-export const HISTORY_KEY = 'hearth.chat.history';
-const MAX_STORED_TURNS = 200;
+import { ChatThreads, newId, type KeyValueStore } from './chat-threads';
 
 export const CHAT_SYSTEM_PROMPT =
   'You are Hearth, a concise coding assistant running locally. Answer in Markdown; put code in fenced blocks with a language.';
@@ -51,21 +45,22 @@ export interface ChatEvents {
   turnEnd(id: string, note?: string): void;
 }
 
-let counter = 0;
-const newId = (): string => `${Date.now().toString(36)}-${(counter++).toString(36)}`;
-
 export class ChatSession {
-  turns: ChatTurn[];
+  readonly threads: ChatThreads;
   chips: ContextChip[] = [];
   private running: AbortController | null = null;
 
   constructor(
-    private readonly store: KeyValueStore,
+    store: KeyValueStore,
     private readonly limits: () => ChatLimits,
     private readonly count: TokenCounter = estimateTokens,
   ) {
-    const saved = store.get<ChatTurn[]>(HISTORY_KEY);
-    this.turns = Array.isArray(saved) ? saved.filter((t) => t && typeof t.text === 'string') : [];
+    this.threads = new ChatThreads(store);
+  }
+
+  /** The open thread's turns. */
+  get turns(): ChatTurn[] {
+    return this.threads.active.turns;
   }
 
   get busy(): boolean {
@@ -88,11 +83,32 @@ export class ChatSession {
     return { used, limit: l.contextTokens };
   }
 
-  async clear(): Promise<void> {
+  /** "New chat": a new empty thread; the old one stays in the history. */
+  async newThread(): Promise<void> {
     this.stop();
-    this.turns = [];
     this.chips = [];
-    await this.save();
+    this.threads.create();
+    await this.threads.save();
+  }
+
+  /** Opens another thread (an answer still streaming is stopped first; what it has so far is kept). */
+  async openThread(id: string): Promise<boolean> {
+    if (!this.threads.get(id)) return false;
+    this.stop();
+    this.threads.select(id);
+    await this.threads.save();
+    return true;
+  }
+
+  async renameThread(id: string, title: string): Promise<void> {
+    this.threads.rename(id, title);
+    await this.threads.save();
+  }
+
+  async deleteThread(id: string): Promise<void> {
+    if (id === this.threads.active.id) this.stop();
+    this.threads.delete(id);
+    await this.threads.save();
   }
 
   stop(): void {
@@ -110,26 +126,25 @@ export class ChatSession {
     this.chips = [];
     const answer: ChatTurn = { id: newId(), role: 'assistant', text: '' };
     this.turns.push(user, answer);
+    this.threads.touch();
     events.turnStart(user);
     events.turnStart(answer);
     const controller = new AbortController();
     this.running = controller;
     try {
-      for await (const piece of engine.chat(messages, { maxTokens: limits.replyTokens }, controller.signal)) {
+      const reason = await consume(engine.chat(messages, { maxTokens: limits.replyTokens }, controller.signal), (piece) => {
         answer.text += piece;
         events.delta(answer.id, piece);
-      }
-      events.turnEnd(answer.id);
+      });
+      // A reply cut at the token limit says so, and which setting raises it.
+      if (reason === 'length') answer.note = `cut at the reply limit of ${limits.replyTokens} tokens (hearth.chat.replyTokens)`;
+      events.turnEnd(answer.id, answer.note);
     } catch (err) {
       answer.note = isAbort(err) ? 'stopped' : `error: ${(err as Error).message}`;
       events.turnEnd(answer.id, answer.note);
     } finally {
       if (this.running === controller) this.running = null;
-      await this.save();
+      await this.threads.save();
     }
-  }
-
-  private async save(): Promise<void> {
-    await this.store.update(HISTORY_KEY, this.turns.slice(-MAX_STORED_TURNS));
   }
 }

@@ -6,11 +6,33 @@ import * as vscode from 'vscode';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { ChatSession } from './chat-session';
+import { displayTitle, threadToMarkdown } from './chat-threads';
 import { isFromWebview, type ContextChip, type FromWebview, type ToWebview } from '../protocol/webview-protocol';
 import { readConfig } from '../config';
 import { attachmentSizeProblem, checkAttachment } from './attachment';
 import type { ModelManager } from '../models/model-manager';
 import type { Log } from '../log';
+
+interface HistoryItem extends vscode.QuickPickItem {
+  id: string;
+}
+
+/** The history list's row buttons (made when first shown: ThemeIcon is a runtime class). */
+function historyButtons(): Record<'rename' | 'export' | 'delete', vscode.QuickInputButton> {
+  return {
+    rename: { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Rename' },
+    export: { iconPath: new vscode.ThemeIcon('markdown'), tooltip: 'Export as Markdown' },
+    delete: { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Delete' },
+  };
+}
+
+/** "14:02" today, else "Dec 5". */
+function historyTime(ms: number): string {
+  const d = new Date(ms);
+  return d.toDateString() === new Date().toDateString()
+    ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = 'hearth.chatView';
@@ -77,9 +99,81 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     });
   }
 
+  /** A new empty thread; the one open before stays in the history. */
   async newChat(): Promise<void> {
-    await this.session.clear();
+    await this.session.newThread();
     this.postState();
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+  }
+
+  /**
+   * "Chat History": the workspace's threads, newest first; picking one opens
+   * it, and each row's buttons rename it, export it as Markdown or delete it
+   * (after asking).
+   */
+  async showHistory(): Promise<void> {
+    const threads = this.session.threads;
+    const HISTORY_BUTTONS = historyButtons();
+    const qp = vscode.window.createQuickPick<HistoryItem>();
+    qp.placeholder = 'Open a chat thread';
+    qp.matchOnDescription = true;
+    const refresh = (): void => {
+      qp.items = threads.list().map((t) => ({
+        label: `${t.active ? '$(comment-discussion)' : '$(comment)'} ${t.title}`,
+        description: `${t.turns / 2 | 0} question${(t.turns / 2 | 0) === 1 ? '' : 's'} · ${historyTime(t.updated)}`,
+        id: t.id,
+        buttons: [HISTORY_BUTTONS.rename, HISTORY_BUTTONS.export, HISTORY_BUTTONS.delete],
+      }));
+    };
+    refresh();
+    const done = new Promise<void>((resolve) => qp.onDidHide(() => resolve()));
+    qp.onDidAccept(async () => {
+      const pick = qp.selectedItems[0];
+      qp.hide();
+      if (pick && (await this.session.openThread(pick.id))) {
+        this.postState();
+        await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+      }
+    });
+    qp.onDidTriggerItemButton(async (e) => {
+      const t = threads.get(e.item.id);
+      if (!t) return;
+      if (e.button === HISTORY_BUTTONS.export) {
+        qp.hide();
+        await this.exportThread(t.id);
+      } else if (e.button === HISTORY_BUTTONS.rename) {
+        qp.hide();
+        const title = await vscode.window.showInputBox({ prompt: 'Name this chat (empty: its first question)', value: displayTitle(t) });
+        if (title !== undefined) {
+          await this.session.renameThread(t.id, title);
+          void this.showHistory();
+        }
+      } else if (e.button === HISTORY_BUTTONS.delete) {
+        const answer = await vscode.window.showWarningMessage(
+          `Delete the chat "${displayTitle(t)}"? Its ${t.turns.length} messages cannot be brought back.`,
+          { modal: true },
+          'Delete',
+        );
+        if (answer !== 'Delete') return;
+        await this.session.deleteThread(t.id);
+        this.postState();
+        refresh();
+      }
+    });
+    qp.show();
+    await done;
+    qp.dispose();
+  }
+
+  /** Opens thread `id` (default: the open one) as an untitled Markdown document, to read or save. */
+  async exportThread(id?: string): Promise<void> {
+    const t = this.session.threads.get(id ?? this.session.threads.active.id);
+    if (!t || t.turns.length === 0) {
+      void vscode.window.showInformationMessage('This chat is empty: there is nothing to export yet.');
+      return;
+    }
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: threadToMarkdown(t) });
+    await vscode.window.showTextDocument(doc, { preview: false });
   }
 
   private post(msg: ToWebview): void {

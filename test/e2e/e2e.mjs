@@ -521,6 +521,37 @@ try {
     await page.keyboard.press('Escape');
   });
 
+  await step('New Chat keeps the thread, and Chat History reopens it after a window reload', async () => {
+    await runCommand('Hearth: New Chat');
+    let inner = await chatFrame();
+    await inner.locator('#hearth-input').waitFor();
+    for (let i = 0; i < 40 && (await inner.locator('.turn').count()) > 0; i++) await page.waitForTimeout(250);
+    assert.equal(await inner.locator('.turn').count(), 0, 'the new thread is empty');
+    await inner.locator('#hearth-input').fill('A second thread');
+    await inner.locator('#hearth-send').click();
+    await inner.locator('.turn.assistant.done').first().waitFor({ timeout: 20000 });
+    // Reload the window: the threads are the workspace's state.
+    fs.rmSync(STATUS_FILE, { force: true });
+    await page.reload();
+    await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
+    for (let i = 0; i < 240 && !fs.existsSync(STATUS_FILE); i++) await page.waitForTimeout(250);
+    assert.ok(fs.existsSync(STATUS_FILE), 'Hearth did not activate after the reload');
+    await runCommand('Hearth: Chat History');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'A second thread' }).first().waitFor({ timeout: 20000 });
+    const texts = (await rows.allInnerTexts()).map(norm);
+    console.log('history rows:', JSON.stringify(texts));
+    assert.ok(texts.some((t) => /Explain this code/.test(t)), 'the first thread is listed');
+    await shot('04b-chat-history');
+    await rows.filter({ hasText: 'Explain this code' }).first().click();
+    inner = await chatFrame();
+    const first = inner.locator('.turn.user').first();
+    await first.waitFor({ timeout: 20000 });
+    assert.match(norm(await first.innerText()), /Explain this code/);
+    assert.ok((await inner.locator('.turn.assistant').count()) >= 2, 'its answers are back');
+    await shot('04c-chat-thread-reopened');
+  });
+
   const badCase = (name, file, pattern) => step(`bad input: ${name}`, async () => {
     await clearNotifications();
     await useModel(file);

@@ -7,6 +7,7 @@
  * parent<->child IPC pair, with a self-check that the watch does flag TCP.
  */
 import { strict as assert } from 'assert';
+import { THREADS_KEY } from '../../extension/chat/chat-threads';
 import * as fs from 'fs';
 import * as path from 'path';
 // The real module objects (an ES namespace import is a read-only copy).
@@ -124,7 +125,7 @@ describe('no network at run time', function () {
     for (let i = 0; i < 100 && !posted.some((m) => m.type === 'turnEnd'); i++) await new Promise((r) => setTimeout(r, 20));
     const answer = posted.filter((m): m is Extract<ToWebview, { type: 'delta' }> => m.type === 'delta').map((m) => m.text).join('');
     assert.match(answer, /Fake answer to: hello there/);
-    assert.ok(Array.isArray(store.get('hearth.chat.history')), 'history saved to workspaceState');
+    assert.equal((store.get(THREADS_KEY) as { threads: unknown[] } | undefined)?.threads.length, 1, 'the chat thread saved to workspaceState');
 
     const status = (await vscode.commands.executeCommand('hearth.showEngineStatus')) as string[];
     assert.match(status[0], /model — ready/);

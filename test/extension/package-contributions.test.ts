@@ -80,4 +80,24 @@ describe('package.json contributions', () => {
       if (b.command.startsWith('hearth.')) assert.ok(known.has(b.command), `${b.command} is not contributed`);
     }
   });
+
+  it('every contributed command, and every command a menu shows, is registered by the extension', () => {
+    const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []);
+    const texts = sources(path.join(ROOT, 'extension')).map((f) => fs.readFileSync(f, 'utf8'));
+    // Ids given as a literal or as a constant (export const GENERATE_COMMIT_MESSAGE = 'hearth....').
+    const constants = new Map(texts.flatMap((t) => [...t.matchAll(/const ([A-Z_]+) = '(hearth\.[\w.-]+)'/g)].map((m) => [m[1], m[2]] as const)));
+    const registered = new Set<string>();
+    for (const t of texts) {
+      for (const m of t.matchAll(/registerCommand\(\s*(?:'([\w.-]+)'|([A-Z_]+)\b)/g)) {
+        const id = m[1] ?? constants.get(m[2]);
+        if (id) registered.add(id);
+      }
+    }
+    assert.ok(registered.has('hearth.newChat'), 'the scan finds registrations');
+    for (const c of contributes.commands as { command: string }[]) assert.ok(registered.has(c.command), `${c.command} is contributed but never registered`);
+    for (const items of Object.values(contributes.menus) as { command?: string }[][]) {
+      for (const i of items) if (i.command?.startsWith('hearth.')) assert.ok(registered.has(i.command), `a menu shows ${i.command}, which is never registered`);
+    }
+  });
 });
