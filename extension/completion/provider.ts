@@ -15,6 +15,7 @@ import { readConfig } from '../config';
 import type { ModelManager } from '../models/model-manager';
 import type { EnginePort, ModelInfo } from '../host/engine-port';
 import { isAbort } from '../engine/errors';
+import { FIM_MODEL_EXAMPLES } from '../engine/fim';
 import type { Log } from '../log';
 
 /** Run by VS Code after a suggestion is accepted (the item's command): not in the palette. */
@@ -44,6 +45,8 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
   private readonly disposables: vscode.Disposable[] = [];
   /** Per document: version and line at the last cursor event (a move without an edit keeps the version). */
   private lastCursor = new Map<string, { version: number; line: number }>();
+  /** Model files already reported as having no FIM tokens. */
+  private readonly noFimReported = new Set<string>();
 
   constructor(private readonly models: ModelManager, private readonly log: Log) {
     this.completions = new CompletionEngine(
@@ -84,6 +87,12 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
     const doc = completionDocumentFor(document, position);
     this.current = await this.models.engineFor('completion');
     if (!this.current || token.isCancellationRequested) return [];
+    if (!this.current.info.fim) {
+      // Without FIM the model would see only the text before the cursor and
+      // write past what follows it: no ghost text, and one message saying why.
+      this.reportNoFim(this.current.info);
+      return [];
+    }
     const item = (s: { text: string; replaceChars: number }): vscode.InlineCompletionItem => {
       const it = new vscode.InlineCompletionItem(s.text, new vscode.Range(position, position.translate(0, s.replaceChars)));
       it.command = { title: 'accepted', command: ACCEPTED_COMMAND, arguments: [doc, s.text] };
@@ -119,6 +128,16 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
       if (!isAbort(err)) this.log.error('completion failed', err);
       return [];
     }
+  }
+
+  /** Once per model file: why it gives no completions, and the way to pick one that does. */
+  private reportNoFim(info: ModelInfo): void {
+    if (this.noFimReported.has(info.path)) return;
+    this.noFimReported.add(info.path);
+    this.log.info(`completion: ${info.name} has no FIM tokens; no completions`);
+    void vscode.window
+      .showWarningMessage(`Hearth: ${info.name} has no fill-in-the-middle tokens, so it gives no inline completions (it still chats). Pick a code model with FIM for completions: ${FIM_MODEL_EXAMPLES}.`, 'Select Model')
+      .then((pick) => pick && vscode.commands.executeCommand('hearth.selectModel'));
   }
 
   private settings(): CompletionSettings {

@@ -19,6 +19,9 @@
 import { EngineError } from './errors';
 import type { TokenizerLike } from './tokenizer';
 
+/** Code models with FIM tokens, named for users who picked a model without them (one list for every message). */
+export const FIM_MODEL_EXAMPLES = 'Qwen2.5-Coder, Qwen3-Coder, DeepSeek-Coder, StarCoder2, CodeGemma, Mellum, CodeLlama or Codestral';
+
 export type FimFamily = 'qwen' | 'deepseek' | 'starcoder' | 'mellum' | 'codellama' | 'codestral' | 'generic';
 
 export interface FimSpec {
@@ -147,7 +150,7 @@ export function detectFim(tok: TokenizerLike): FimSpec {
   }
   if (!family && pre >= 0 && suf >= 0 && mid >= 0) family = 'generic';
   if (!family || pre < 0 || suf < 0 || (family !== 'codestral' && mid < 0)) {
-    throw new EngineError('E_MODEL_NO_FIM', 'this model has no fill-in-the-middle tokens (FIM prefix/suffix/middle); use a code model such as Qwen2.5-Coder, DeepSeek-Coder, StarCoder2, Mellum, CodeLlama or Codestral');
+    throw new EngineError('E_MODEL_NO_FIM', `this model has no fill-in-the-middle tokens (FIM prefix/suffix/middle); use a code model such as ${FIM_MODEL_EXAMPLES}`);
   }
   let repo = sp.fimRep;
   let fileSep = sp.fimSep;

@@ -27,7 +27,7 @@ describe('completion provider', () => {
 
   afterEach(() => vscode.recorded.settings.clear());
 
-  function setup(): { provider: InstanceType<typeof Provider>; completes: FimRequest[]; prefetches: FimRequest[]; release: () => void } {
+  function setup(fim: ModelInfo['fim'] = 'qwen'): { provider: InstanceType<typeof Provider>; completes: FimRequest[]; prefetches: FimRequest[]; release: () => void } {
     const completes: FimRequest[] = [];
     const prefetches: FimRequest[] = [];
     let release: () => void = () => {};
@@ -47,7 +47,7 @@ describe('completion provider', () => {
       async status() { throw new Error('unused'); },
       async dispose() {},
     };
-    const info = { fim: 'qwen' } as ModelInfo;
+    const info = { fim, path: '/models/chat.gguf', name: 'chat' } as ModelInfo;
     const models = { engineFor: async () => ({ engine, info }) };
     const log = { info: () => {}, error: () => {}, warn: () => {} };
     const provider = new Provider(models as never, log as never);
@@ -73,6 +73,29 @@ describe('completion provider', () => {
     const items = await provider.provideInlineCompletionItems(other as never, pos as never, invoke as never, token as never);
     assert.deepEqual(items.map((i) => i.insertText), ['x + 1']);
     provider.dispose();
+  });
+
+  it('refuses a model without FIM tokens: no request, one warning naming FIM code models and the way to pick one', async () => {
+    const { provider, completes } = setup(null);
+    const before = vscode.recorded.messages.length;
+    let picked = 0;
+    vscode.recorded.commands.set('hearth.selectModel', () => void picked++);
+    vscode.recorded.answer = async (_text, buttons) => buttons[0];
+    try {
+      const auto = { triggerKind: vscode.InlineCompletionTriggerKind.Automatic, selectedCompletionInfo: undefined };
+      for (let i = 0; i < 3; i++) assert.deepEqual(await provider.provideInlineCompletionItems(doc() as never, at() as never, auto as never, token as never), []);
+      assert.equal(completes.length, 0, 'the engine is never asked');
+      const said = vscode.recorded.messages.slice(before);
+      assert.equal(said.length, 1, 'said once, not at every key');
+      assert.equal(said[0].level, 'warning');
+      assert.match(said[0].text, /chat has no fill-in-the-middle tokens.*Qwen2\.5-Coder.*StarCoder2/);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(picked, 1, 'its button opens Select Model');
+    } finally {
+      vscode.recorded.answer = null;
+      vscode.recorded.commands.delete('hearth.selectModel');
+      provider.dispose();
+    }
   });
 
   it('shows the first suggestion of an explicit request without waiting for the alternatives', async () => {
