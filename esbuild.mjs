@@ -20,6 +20,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['extension/host/child/engine-host-main.ts'], outfile: 'dist/engine-host.js' }),
   // Chat templates render in a worker thread with limits (engine/template-sandbox.ts).
   build({ ...common, entryPoints: ['extension/engine/template-worker.ts'], outfile: 'dist/template-worker.js' }),
+  build({ ...common, entryPoints: ['extension/models/discovery-worker.ts'], outfile: 'dist/discovery-worker.js' }),
   // The webview runs in a browser sandbox: no Node, no vscode module.
   build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: false, minify: true, logLevel: 'warning', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' }),
 ]);

@@ -42,7 +42,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$s/docs" && cp docs/user-guide.md docs/architecture.md "$s/docs/"
   [ -f LICENSE ] && cp LICENSE "$s/"
   cp -r media "$s/media"
-  for f in extension.js engine-host.js template-worker.js cli.js webview.js webview.css; do cp "dist/$f" "$s/dist/"; done
+  for f in extension.js engine-host.js template-worker.js discovery-worker.js cli.js webview.js webview.css; do cp "dist/$f" "$s/dist/"; done
   cp "prebuilds/$t/hearth.node" "$s/prebuilds/$t/"
   # The CUDA companion (linux-x64 builds made where nvcc was found).
   if [ -f "prebuilds/$t/hearth_cuda.so" ]; then cp "prebuilds/$t/hearth_cuda.so" "$s/prebuilds/$t/"; fi

@@ -12,9 +12,8 @@
  * time so each one's clock is its own.
  */
 import { fork, type ChildProcess } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import { EngineError } from './errors';
+import { workerSource } from './worker-source';
 import type { ChatMessage, ChatRenderOptions, RenderedChat } from './chat-template';
 import type { TemplateJob, TemplateJobReply } from './template-worker';
 
@@ -33,15 +32,6 @@ const WORKER_START_MS = 30_000;
 
 export const DEFAULT_TEMPLATE_LIMITS: TemplateLimits = { timeMs: 2000, maxOutputChars: 4 << 20, heapMb: 96 };
 
-/** How to start the worker: the bundled dist/template-worker.js, or the TypeScript source through tsx (tests, dev). */
-function workerSource(): { script: string; execArgv: string[] } {
-  const bundled = path.join(__dirname, 'template-worker.js');
-  if (fs.existsSync(bundled)) return { script: bundled, execArgv: [] };
-  // Only reached unbundled (dev/tests, where tsx is installed); a name in a
-  // variable keeps the bundler from trying to resolve it.
-  const loader = 'tsx/cjs';
-  return { script: path.join(__dirname, 'template-worker.ts'), execArgv: ['--require', require.resolve(loader)] };
-}
 
 /** The child process seen through the few calls the sandbox makes of it. */
 class WorkerProcess {
@@ -92,10 +82,10 @@ export class TemplateSandbox {
   }
 
   private startWorker(): { thread: WorkerProcess; ready: Promise<void> } {
-    const src = workerSource();
+    const src = workerSource(__dirname, 'template-worker');
     // process.execPath is VS Code's Electron binary in the engine process: plain Node with ELECTRON_RUN_AS_NODE.
     const w = new WorkerProcess(fork(src.script, [], {
-      execArgv: [...src.execArgv, `--max-old-space-size=${this.limits.heapMb}`, '--max-semi-space-size=8', '--stack-size=4000'],
+      execArgv: [...(src.loader ? ['--require', src.loader] : []), `--max-old-space-size=${this.limits.heapMb}`, '--max-semi-space-size=8', '--stack-size=4000'],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'advanced',

@@ -4,7 +4,7 @@
  * stop them when the user asks it to go ahead. Completions are not counted:
  * one lasts a moment and the editor asks again. No vscode imports.
  */
-import type { EnginePort } from '../host/engine-port';
+import type { EnginePort, TextStream, TextStreamEnd } from '../host/engine-port';
 import { EngineError } from '../engine/errors';
 
 export class ChatGuard {
@@ -39,7 +39,7 @@ export class ChatGuard {
     for (const c of this.active.get(key) ?? []) c.abort();
   }
 
-  private async *counted(key: string, outer: AbortSignal, make: (signal: AbortSignal) => AsyncIterable<string>): AsyncIterable<string> {
+  private async *counted(key: string, outer: AbortSignal, make: (signal: AbortSignal) => TextStream): AsyncGenerator<string, TextStreamEnd> {
     if (outer.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
     const own = new AbortController();
     const forward = (): void => own.abort();
@@ -48,7 +48,7 @@ export class ChatGuard {
     this.active.set(key, set);
     set.add(own);
     try {
-      yield* make(own.signal);
+      return yield* make(own.signal);
     } finally {
       outer.removeEventListener('abort', forward);
       set.delete(own);

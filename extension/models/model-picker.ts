@@ -7,11 +7,10 @@
  */
 import * as vscode from 'vscode';
 import * as os from 'os';
-import { discoverModels, type DiscoveredModel } from './discovery';
-import { peekGguf } from '../host/gguf-peek';
-import { SUPPORTED_ARCHITECTURES, formatBytes, formatParams } from './model-check';
+import { discoverOffThread, type DescribedModel } from './discover-off-thread';
 import { roleItems, roleSettingWrites, type RoleChoice } from './role-settings';
 import { readConfig } from '../config';
+import { FIM_MODEL_EXAMPLES } from '../engine/fim';
 
 interface ModelItem extends vscode.QuickPickItem {
   modelPath?: string;
@@ -21,25 +20,11 @@ interface ModelItem extends vscode.QuickPickItem {
   fim?: boolean;
 }
 
-/** How the picker shows a found model; `why` says what stops Hearth running it (empty when it can). */
-export function describeModel(m: DiscoveredModel): { description: string; detail: string; usable: boolean; fim: boolean; why: string } {
-  try {
-    const s = peekGguf(m.path);
-    const why = !SUPPORTED_ARCHITECTURES.has(s.architecture)
-      ? `Hearth does not run "${s.architecture}" models (it runs ${[...SUPPORTED_ARCHITECTURES].join(', ')})`
-      : s.parameters === 0 ? 'the file has no weights (a vocabulary-only GGUF)' : '';
-    const parts = [s.architecture, s.parameters ? `${formatParams(s.parameters)} params` : 'no weights', m.format === 'llamafile' ? 'llamafile' : `GGUF v${s.version}`, formatBytes(m.sizeBytes), s.fim ? `FIM: ${s.fim}` : 'no FIM (chat only)'];
-    return { description: m.source, detail: why ? `cannot run: ${why}` : parts.join(' · '), usable: !why, fim: !!s.fim, why };
-  } catch (err) {
-    const why = `unreadable: ${(err as Error).message}`;
-    return { description: m.source, detail: `${formatBytes(m.sizeBytes)} · ${why}`, usable: false, fim: false, why };
-  }
-}
-
-export function discoverHere(): DiscoveredModel[] {
-  return discoverModels({
+/** The models on this machine, described; found in a worker thread. */
+export function discoverHere(): Promise<DescribedModel[]> {
+  return discoverOffThread({
     home: os.homedir(),
-    env: process.env,
+    env: { ...process.env },
     workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
   });
 }
@@ -56,16 +41,22 @@ const ROLE_PLACEHOLDER: Record<RoleChoice, string> = { both: 'completions and ch
 export async function selectModel(): Promise<string | undefined> {
   const role = await pickRole();
   if (!role) return undefined;
-  const found = discoverHere();
-  // Models Hearth can run first; the others stay listed, greyed by their icon, with the reason.
-  const described = found.map((m) => ({ m, d: describeModel(m) })).sort((a, b) => Number(b.d.usable) - Number(a.d.usable));
-  const items: ModelItem[] = described.map(({ m, d }) => ({
-    label: `${d.usable ? '$(check)' : '$(circle-slash)'} ${m.label}`, description: d.description, detail: d.detail, modelPath: m.path,
-    why: d.why, fim: d.fim,
-  }));
-  items.push({ label: '$(folder-opened) Browse for a .gguf or .llamafile…', browse: true });
+  const browse: ModelItem = { label: '$(folder-opened) Browse for a .gguf or .llamafile…', browse: true };
+  // The picker opens at once, busy, while a worker thread looks (the folders
+  // can be large or slow); a failed search still leaves Browse.
+  const items = discoverHere().then(
+    (found) => {
+      // Models Hearth can run first; the others stay listed, greyed by their icon, with the reason.
+      const rows: ModelItem[] = [...found].sort((a, b) => Number(b.d.usable) - Number(a.d.usable)).map(({ m, d }) => ({
+        label: `${d.usable ? '$(check)' : '$(circle-slash)'} ${m.label}`, description: d.description, detail: d.detail, modelPath: m.path,
+        why: d.why, fim: d.fim,
+      }));
+      return [...rows, browse];
+    },
+    (err: Error) => [{ ...browse, detail: `Could not look for models: ${err.message}` }],
+  );
   const pick = await vscode.window.showQuickPick(items, {
-    placeHolder: found.length ? `Model for ${ROLE_PLACEHOLDER[role]}: found on this machine (${found.length})` : `Model for ${ROLE_PLACEHOLDER[role]}: none found in the usual places, browse for one`,
+    placeHolder: `Model for ${ROLE_PLACEHOLDER[role]}: models found on this machine, or browse for one`,
     matchOnDescription: true,
     matchOnDetail: true,
   });
@@ -75,7 +66,7 @@ export async function selectModel(): Promise<string | undefined> {
     return undefined;
   }
   if (pick.modelPath && pick.fim === false && role !== 'chat') {
-    void vscode.window.showWarningMessage('This model has no fill-in-the-middle tokens: inline completions will only continue the text before the cursor, without seeing what follows it. For completions pick a code model with FIM, such as Qwen2.5-Coder or Qwen3-Coder, StarCoder2, CodeGemma or DeepSeek-Coder.');
+    void vscode.window.showWarningMessage(`This model has no fill-in-the-middle tokens, so Hearth will not use it for inline completions. For completions pick a code model with FIM: ${FIM_MODEL_EXAMPLES}.`);
   }
   let chosen = pick.modelPath;
   if (pick.browse) {

@@ -4,6 +4,8 @@ import * as path from 'path';
 import { peekGguf } from '../../extension/host/gguf-peek';
 import { vetModel } from '../../extension/models/model-check';
 import { discoverModels, discoverOllama } from '../../extension/models/discovery';
+import { discoverOffThread } from '../../extension/models/discover-off-thread';
+import { describeModel } from '../../extension/models/model-describe';
 import { tempDir, writeGguf, ggufBytes } from './helpers/gguf-fixture';
 import { fixture } from '../helpers/fixtures';
 
@@ -107,6 +109,22 @@ describe('model discovery (no network)', () => {
       'workspace:weights/local.gguf',
     ]);
     assert.equal(bySource['models-folder:tool.llamafile'], 'llamafile');
+  });
+
+  it('finds and describes the same models in a worker thread, off the caller\'s thread', async () => {
+    const roots = { home, env: {}, workspaceFolders: [path.join(home, 'ws')] };
+    const inline = discoverModels(roots).map((m) => ({ m, d: describeModel(m) }));
+    let ticks = 0;
+    const beat = setInterval(() => ticks++, 1);
+    try {
+      const found = await discoverOffThread(roots);
+      assert.deepEqual(found, inline);
+      assert.ok(found.some((f) => f.d.usable), 'headers were read');
+    } finally {
+      clearInterval(beat);
+    }
+    assert.ok(ticks > 0, 'this thread kept running while the worker looked');
+    await assert.rejects(discoverOffThread(roots, 1), /looking for models took over 0 s/);
   });
 
   it('honours OLLAMA_MODELS and ignores manifests without a model blob', () => {

@@ -31,7 +31,7 @@ describe('platforms: VSIX per target', () => {
       const libs = names.filter((n) => /\.(so|dll|dylib)$/.test(n));
       const cuda = path.join(REPO_ROOT, 'prebuilds', target, 'hearth_cuda.so');
       assert.deepEqual(libs, fs.existsSync(cuda) ? [`extension/prebuilds/${target}/hearth_cuda.so`] : []);
-      for (const f of ['extension.js', 'engine-host.js', 'template-worker.js', 'cli.js', 'webview.js', 'webview.css']) {
+      for (const f of ['extension.js', 'engine-host.js', 'template-worker.js', 'discovery-worker.js', 'cli.js', 'webview.js', 'webview.css']) {
         assert.ok(names.includes(`extension/dist/${f}`), `missing dist/${f}`);
       }
       assert.ok(names.includes('extension/package.json'));

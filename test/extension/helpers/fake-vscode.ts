@@ -219,7 +219,8 @@ export const window = {
   showInformationMessage: message('info'),
   showWarningMessage: message('warning'),
   showErrorMessage: message('error'),
-  showQuickPick: async (items: unknown[]) => recorded.pickQuickPick(items),
+  // Items may come as a promise (VS Code shows the picker busy until they arrive).
+  showQuickPick: async (items: unknown[] | Promise<unknown[]>) => recorded.pickQuickPick(await items),
   showTextDocument: async () => undefined,
   showInputBox: async () => undefined,
   tabGroups: { all: [] as { tabs: unknown[] }[], close: async () => true },
