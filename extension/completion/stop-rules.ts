@@ -3,7 +3,8 @@
  * to push(); once it returns a stop reason the caller aborts the generation
  * and uses text(), which is already cut at the right place.
  */
-export type StopReason =
+/** Where the host cuts a completion short (the engine's own reasons are engine.ts's CutReason). */
+export type CutReason =
   | 'indent-drop'
   | 'unmatched-bracket'
   | 'repeats-next-line'
@@ -52,7 +53,7 @@ function openBrackets(linePrefix: string, lineSuffix: string): string[] {
 export class StopRules {
   private buf = '';
   private cut: number | null = null;
-  private reason: StopReason | null = null;
+  private reason: CutReason | null = null;
   private readonly cursorIndent: number;
   private readonly nextNonEmpty: string;
   private readonly stack: string[];
@@ -65,7 +66,7 @@ export class StopRules {
     this.stack = openBrackets(ctx.linePrefix, ctx.lineSuffix);
   }
 
-  get stopReason(): StopReason | null {
+  get stopReason(): CutReason | null {
     return this.reason;
   }
 
@@ -74,14 +75,14 @@ export class StopRules {
   }
 
   /** Adds streamed text; returns the reason once the completion must stop. */
-  push(piece: string): StopReason | null {
+  push(piece: string): CutReason | null {
     if (this.reason) return this.reason;
     this.buf += piece;
     this.scan();
     return this.reason;
   }
 
-  private stop(at: number, reason: StopReason): void {
+  private stop(at: number, reason: CutReason): void {
     if (this.reason) return;
     this.cut = at;
     this.reason = reason;

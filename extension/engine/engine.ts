@@ -35,7 +35,13 @@ import type {
 export type ModelInfo = NativeModelInfo;
 export type { BackendName, GpuLayers, NativeBackendDevices as BackendDevices };
 export type GenerationTimings = NativeTimings;
-export type StopReason = NativeStopReason;
+/**
+ * Why a generation ended, the one list from the native run to the UI: an
+ * end-of-generation token, a stop string, the token limit, the caller's
+ * abort (native), or the engine host's time budget for a completion (the
+ * native run reports that one as 'abort').
+ */
+export type StopReason = NativeStopReason | 'time-budget';
 
 export interface LoadModelOptions {
   /** Compute threads; default: physical cores. */

@@ -5,6 +5,7 @@
  * the engine protocol to another process). Nothing here imports vscode.
  */
 import type { FimFamily } from '../engine/fim';
+import type { StopReason } from '../engine/engine';
 
 export interface LoadOptions {
   /** KV window in tokens; the engine may clamp it to the model's. */
@@ -100,17 +101,41 @@ export interface EngineStatus {
   lastError: string | null;
 }
 
+/**
+ * Generated text, piece by piece; the stream's return value says why it ended
+ * (undefined where the source does not say). `consume` reads both.
+ */
+export type TextStream = AsyncIterable<string, TextStreamEnd>;
+/** A stream's return value: why it ended, or nothing where its source does not say. */
+export type TextStreamEnd = StopReason | undefined | void;
+
+/** Runs `each` on every piece of `stream`; resolves with why it ended. */
+export async function consume(stream: TextStream, each: (piece: string) => void): Promise<StopReason | undefined> {
+  const it = stream[Symbol.asyncIterator]();
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return r.value || undefined;
+    try {
+      each(r.value);
+    } catch (err) {
+      // As `for await` does when its body throws: let the source clean up.
+      await it.return?.();
+      throw err;
+    }
+  }
+}
+
 export interface EnginePort {
   load(modelPath: string, options: LoadOptions): Promise<ModelInfo>;
   /** Streams completion text. Aborting the signal ends the stream with E_ABORTED. */
-  complete(request: FimRequest, signal: AbortSignal): AsyncIterable<string>;
+  complete(request: FimRequest, signal: AbortSignal): TextStream;
   /**
    * Work before the key: evaluate this request's window in the background,
    * at low priority (any completion request preempts it). Returns at once;
    * engines without a KV cache leave it out.
    */
   prefetch?(request: FimRequest): void;
-  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string>;
+  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): TextStream;
   countTokens(text: string): Promise<number>;
   status(): Promise<EngineStatus>;
   dispose(): Promise<void>;

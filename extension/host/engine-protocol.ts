@@ -6,6 +6,7 @@
  * one `done` or `error` with the same id. `cancel` asks the engine to stop a
  * request early; the engine still answers it (with `done` or E_ABORTED).
  */
+import type { StopReason } from '../engine/engine';
 import type { ChatMessage, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
 
 export type EngineRequest =
@@ -30,7 +31,7 @@ export interface EngineResults {
 export interface GenerationStats {
   tokens: number;
   ms: number;
-  stopReason: 'eos' | 'max-tokens' | 'aborted' | 'stop-string' | 'time-budget';
+  stopReason: StopReason;
 }
 
 export type EngineReply =

@@ -4,7 +4,8 @@
  * one. Its outputs are pure functions of the request, so a test can compute
  * what it must see (fakeCompletionFor, fakeChatReplyFor).
  */
-import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
+import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream } from './engine-port';
+import type { StopReason } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -38,13 +39,14 @@ function chunksOf(text: string): string[] {
   return text.match(/[\s\S]{1,4}/g) ?? [];
 }
 
-async function* streamText(text: string, signal: AbortSignal, delayMs: number): AsyncIterable<string> {
+async function* streamText(text: string, signal: AbortSignal, delayMs: number): AsyncGenerator<string, StopReason> {
   for (const piece of chunksOf(text)) {
     if (signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     if (signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
     yield piece;
   }
+  return 'eog';
 }
 
 export class FakeEngine implements EnginePort {
@@ -74,13 +76,13 @@ export class FakeEngine implements EnginePort {
     return this.model;
   }
 
-  complete(request: FimRequest, signal: AbortSignal): AsyncIterable<string> {
+  complete(request: FimRequest, signal: AbortSignal): TextStream {
     this.requireModel();
     this.lastTps = 1000;
     return streamText(fakeCompletionFor(request), signal, this.delayMs);
   }
 
-  chat(messages: ChatMessage[], _options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
+  chat(messages: ChatMessage[], _options: GenerateOptions, signal: AbortSignal): TextStream {
     this.requireModel();
     this.lastTps = 1000;
     return streamText(fakeChatReplyFor(messages), signal, this.delayMs);

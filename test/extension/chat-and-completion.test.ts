@@ -1,10 +1,10 @@
 import { strict as assert } from 'assert';
-import { ChatSession, buildChatMessages, HISTORY_KEY } from '../../extension/chat/chat-session';
+import { ChatSession, buildChatMessages } from '../../extension/chat/chat-session';
 import { CompletionEngine, DEFAULT_COMPLETION_SETTINGS } from '../../extension/completion/completion-engine';
 import { ChunkRing } from '../../extension/completion/chunk-ring';
 import { FakeEngine, fakeChatReplyFor } from '../../extension/host/fake-engine';
 import { inProcessEngine } from '../../extension/host/in-process-engine';
-import type { ChatMessage, EnginePort, FimRequest } from '../../extension/host/engine-port';
+import type { ChatMessage, EnginePort, FimRequest, TextStream } from '../../extension/host/engine-port';
 import { extractCode } from '../../extension/commands/edit-commands-pure';
 import type { ChatTurn } from '../../extension/protocol/webview-protocol';
 
@@ -54,8 +54,15 @@ describe('chat session', () => {
     assert.equal(s.chips.length, 0, 'chips are used once');
     const again = new ChatSession(store, () => ({ contextTokens: 4096, replyTokens: 256 }));
     assert.deepEqual(again.turns, s.turns);
-    await again.clear();
-    assert.deepEqual(store.get(HISTORY_KEY), []);
+    // New chat: an empty thread opens, the first stays in the history.
+    const first = again.threads.active.id;
+    await again.newThread();
+    assert.deepEqual(again.turns, []);
+    assert.deepEqual(again.threads.list().map((t) => t.turns), [0, 2]);
+    const third = new ChatSession(store, () => ({ contextTokens: 4096, replyTokens: 256 }));
+    assert.equal(third.turns.length, 0, 'the new thread is the open one after a reload');
+    assert.ok(await third.openThread(first));
+    assert.equal(third.turns[0].text, 'What is this?');
     await engine.dispose();
   });
 
@@ -68,6 +75,33 @@ describe('chat session', () => {
     assert.equal(note, 'stopped');
     assert.ok(s.turns[1].text.length < fakeChatReplyFor([{ role: 'user', content: 'long' }]).length);
     await engine.dispose();
+  });
+
+  it('carries the engine\'s stop reason through the engine protocol: a reply cut at the token limit says so', async () => {
+    class LengthEngine extends FakeEngine {
+      override chat(): TextStream {
+        return (async function* () {
+          yield 'a long ';
+          yield 'answer';
+          return 'length' as const;
+        })();
+      }
+    }
+    for (const [reason, note] of [['length', /cut at the reply limit of 256 tokens \(hearth\.chat\.replyTokens\)/], ['eog', undefined]] as const) {
+      const engine = inProcessEngine(reason === 'length' ? new LengthEngine() : new FakeEngine());
+      await engine.load(__filename, {});
+      const s = new ChatSession(new MemoryStore(), () => ({ contextTokens: 4096, replyTokens: 256 }));
+      let ended: string | undefined = 'not ended';
+      await s.ask(engine, 'q', { ...noop, turnEnd: (_id, n) => (ended = n) });
+      if (note) {
+        assert.match(ended ?? '', note);
+        assert.equal(s.turns[1].text, 'a long answer');
+        assert.match(s.turns[1].note ?? '', note);
+      } else {
+        assert.equal(ended, undefined, 'a reply that ended by itself has no note');
+      }
+      await engine.dispose();
+    }
   });
 
   it('drops the oldest turns when the window is full', () => {

@@ -6,7 +6,8 @@
 import { strict as assert } from 'assert';
 import { NativeEngine } from '../../extension/host/child/native-engine';
 import { loadModel } from '../../extension/engine/engine';
-import type { FimRequest } from '../../extension/host/engine-port';
+import { consume, type FimRequest, type TextStream } from '../../extension/host/engine-port';
+import type { StopReason } from '../../extension/engine/engine';
 import { fixture } from '../helpers/fixtures';
 
 const STORIES = 'tiny-llama/tinyllamas-stories-260k-f32.gguf';
@@ -61,6 +62,15 @@ describe('native engine behind the engine port', function () {
       model.dispose();
     }
     assert.match(got, /^, there was a little girl named Lily/);
+  });
+
+  it('says why a stream ended: the token limit, or past twice the completion\'s time budget', async () => {
+    const ended = async (stream: TextStream): Promise<StopReason | undefined> => consume(stream, () => {});
+    assert.equal(await ended(engine.complete(req('Once upon a time', 8), new AbortController().signal)), 'length');
+    assert.equal(await ended(engine.chat([{ role: 'user', content: 'Tell me a story.' }], { maxTokens: 4 }, new AbortController().signal)), 'length');
+    // A 1 ms budget: the engine host stops it at 2 ms, long before 400 tokens.
+    const slow = { ...req('Once upon a time', 400), timeBudgetMs: 1 };
+    assert.equal(await ended(engine.complete(slow, new AbortController().signal)), 'time-budget');
   });
 
   it('streams a chat answer and stops on abort', async () => {

@@ -3,7 +3,7 @@
  * and streams the answers back. Used in the engine process (over
  * process.send) and in-process (over a direct channel) alike.
  */
-import type { EnginePort } from '../engine-port';
+import { consume, type EnginePort, type TextStream } from '../engine-port';
 import type { EngineReply, HostToEngine, GenerationStats } from '../engine-protocol';
 import { errorCode } from '../../engine/errors';
 
@@ -56,13 +56,13 @@ export class EngineService {
     }
   }
 
-  private async stream(id: number, pieces: AsyncIterable<string>, signal: AbortSignal): Promise<GenerationStats> {
+  private async stream(id: number, pieces: TextStream, signal: AbortSignal): Promise<GenerationStats> {
     const t0 = Date.now();
     let tokens = 0;
-    for await (const text of pieces) {
+    const reason = await consume(pieces, (text) => {
       tokens++;
       this.reply({ id, kind: 'chunk', text });
-    }
-    return { tokens, ms: Date.now() - t0, stopReason: signal.aborted ? 'aborted' : 'eos' };
+    });
+    return { tokens, ms: Date.now() - t0, stopReason: signal.aborted ? 'abort' : reason ?? 'eog' };
   }
 }

@@ -8,14 +8,14 @@
  * `hearth complete` uses, so the same prefix/suffix gives the same tokens.
  */
 import { loadModel, type Model, type Session } from '../../engine/engine';
-import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from '../engine-port';
+import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd } from '../engine-port';
 import { buildFimPrompt, detectFim } from '../../engine/fim';
 import { chatTokens } from './chat-prompt';
 import { openRegularFile, peekGguf } from '../gguf-peek';
 import { EngineError, isAbort } from '../../engine/errors';
 import { SessionPool, commonPrefix, kvBytesPerToken, poolSize, reusableTokens, type PoolEntry } from './session-pool';
 import { PrefetchScheduler } from './prefetch-scheduler';
-import type { GenerationTimings } from '../../engine/engine';
+import type { GenerationTimings, StopReason } from '../../engine/engine';
 import * as path from 'path';
 import * as fs from 'fs';
 
@@ -142,7 +142,7 @@ export class NativeEngine implements EnginePort {
     return this.info;
   }
 
-  complete(request: FimRequest, signal: AbortSignal): AsyncIterable<string> {
+  complete(request: FimRequest, signal: AbortSignal): TextStream {
     this.require(this.chatSession);
     return this.completion(request, signal);
   }
@@ -170,7 +170,7 @@ export class NativeEngine implements EnginePort {
     return this.promptTps;
   }
 
-  private async *completion(request: FimRequest, signal: AbortSignal): AsyncIterable<string> {
+  private async *completion(request: FimRequest, signal: AbortSignal): AsyncGenerator<string, TextStreamEnd> {
     const release = await this.scheduler.acquire();
     try {
       if (signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
@@ -204,7 +204,7 @@ export class NativeEngine implements EnginePort {
       // model's choice back to the greedy token.
       const temperature = request.temperature ?? 0;
       const sampling = temperature > 0 ? { temperature, seed: request.seed, topK: 40, topP: 1, minP: 0 } : { temperature: 0 };
-      yield* this.stream(pick.entry.session, prompt.tokens, { maxTokens: request.maxTokens, ...sampling, stop: prompt.stops, stopTokens: prompt.stopTokens, spliceDrift: request.spliceDrift }, signal, request.timeBudgetMs * 2, { kind: 'request', entry: pick.entry });
+      return yield* this.stream(pick.entry.session, prompt.tokens, { maxTokens: request.maxTokens, ...sampling, stop: prompt.stops, stopTokens: prompt.stopTokens, spliceDrift: request.spliceDrift }, signal, request.timeBudgetMs * 2, { kind: 'request', entry: pick.entry });
     } finally {
       release();
     }
@@ -256,13 +256,13 @@ export class NativeEngine implements EnginePort {
     return { tokens: Array.from(fim.tokens), stops: [...new Set([...request.stop, ...fim.stopStrings])], stopTokens: fim.stopIds };
   }
 
-  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
+  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): TextStream {
     const { model, session } = this.require(this.chatSession);
     return this.chatStream(model, session, messages, options, signal);
   }
 
   /** The prompt renders off-thread (bounded), then generation streams. */
-  private async *chatStream(model: Model, session: Session, messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
+  private async *chatStream(model: Model, session: Session, messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncGenerator<string, TextStreamEnd> {
     const mi = model.info;
     const chat = await chatTokens({
       tokenize: (text, o) => model.tokenize(text, o),
@@ -271,7 +271,7 @@ export class NativeEngine implements EnginePort {
     }, messages, signal);
     // A load may have replaced the model while the template rendered.
     if (this.chatSession !== session) throw new EngineError('E_ABORTED', 'the model was replaced while the request waited');
-    yield* this.stream(session, chat.tokens, { maxTokens: options.maxTokens, temperature: options.temperature, stop: chat.stops, stopTokens: [] }, signal, 0);
+    return yield* this.stream(session, chat.tokens, { maxTokens: options.maxTokens, temperature: options.temperature, stop: chat.stops, stopTokens: [] }, signal, 0);
   }
 
   async countTokens(text: string): Promise<number> {
@@ -324,7 +324,7 @@ export class NativeEngine implements EnginePort {
     signal: AbortSignal,
     hardLimitMs: number,
     track?: { kind: CompletionStats['kind']; entry: PoolEntry<Session> },
-  ): AsyncIterable<string> {
+  ): AsyncGenerator<string, StopReason> {
     const cpu0 = process.cpuUsage();
     let outcome: CompletionStats['outcome'] = 'error';
     let timings: GenerationTimings | null = null;
@@ -335,7 +335,11 @@ export class NativeEngine implements EnginePort {
     this.generations.add(tracked);
     void tracked.settled.then(() => this.generations.delete(tracked));
     // A completion past twice its time budget is no longer useful.
-    const timer = hardLimitMs > 0 ? setTimeout(() => gen.abort(), hardLimitMs) : null;
+    let overTime = false;
+    const timer = hardLimitMs > 0 ? setTimeout(() => {
+      overTime = true;
+      gen.abort();
+    }, hardLimitMs) : null;
     try {
       for await (const piece of gen) {
         if (signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
@@ -346,6 +350,7 @@ export class NativeEngine implements EnginePort {
       if (r.timings.generatedTokens > 0) this.lastTps = r.timings.genTokensPerSec || null;
       outcome = r.reason === 'abort' ? 'aborted' : 'done';
       if (r.reason === 'abort' && signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
+      return r.reason === 'abort' && overTime ? 'time-budget' : r.reason;
     } catch (err) {
       outcome = isAbort(err) || signal.aborted ? 'aborted' : 'error';
       throw err;

@@ -4,7 +4,8 @@
  * a HostToEngine and deliver EngineReplies (a child process, or a direct
  * in-process channel).
  */
-import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from '../engine-port';
+import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd } from '../engine-port';
+import type { StopReason } from '../../engine/engine';
 import type { EngineReply, EngineRequest, EngineResults, GenerationStats, HostToEngine } from '../engine-protocol';
 import { EngineError } from '../../engine/errors';
 import type { ErrorCode } from '../../engine/error-codes';
@@ -58,7 +59,7 @@ export class EngineClient implements EnginePort {
     return this.call({ method: 'load', params: { modelPath, options } }) as Promise<EngineResults['load']>;
   }
 
-  complete(request: FimRequest, signal: AbortSignal): AsyncIterable<string> {
+  complete(request: FimRequest, signal: AbortSignal): TextStream {
     return this.stream({ method: 'complete', params: { request } }, signal);
   }
 
@@ -67,7 +68,7 @@ export class EngineClient implements EnginePort {
     this.call({ method: 'prefetch', params: { request } }).catch(() => undefined);
   }
 
-  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
+  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): TextStream {
     return this.stream({ method: 'chat', params: { messages, options } }, signal);
   }
 
@@ -97,12 +98,13 @@ export class EngineClient implements EnginePort {
   }
 
   /** A pull-based stream over push-based chunks; cancel goes out on abort. */
-  private async *stream(req: Omit2<EngineRequest, 'id'>, signal: AbortSignal): AsyncIterable<string> {
+  private async *stream(req: Omit2<EngineRequest, 'id'>, signal: AbortSignal): AsyncGenerator<string, TextStreamEnd> {
     if (signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
     const queue: string[] = [];
     let wake: (() => void) | null = null;
     let finished = false;
     let failure: Error | null = null;
+    let reason: StopReason | undefined;
     const id = this.nextId; // the id call() is about to take
     const done = this.call(req, (text) => {
       queue.push(text);
@@ -111,6 +113,7 @@ export class EngineClient implements EnginePort {
     done.then(
       (stats) => {
         finished = true;
+        reason = (stats as GenerationStats).stopReason;
         this.onStats?.(stats as GenerationStats);
         wake?.();
       },
@@ -135,7 +138,7 @@ export class EngineClient implements EnginePort {
           continue;
         }
         if (failure) throw failure;
-        if (finished) return;
+        if (finished) return reason;
         await new Promise<void>((r) => (wake = r));
         wake = null;
       }

@@ -10,7 +10,7 @@
  * What happened is reported in plain words through onEvent.
  */
 import { fork, type ChildProcess } from 'child_process';
-import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from '../engine-port';
+import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd } from '../engine-port';
 import { EngineClient } from './engine-client';
 import { isEngineToHost, type GenerationStats } from '../engine-protocol';
 import { EngineError } from '../../engine/errors';
@@ -183,7 +183,7 @@ export class EngineProcess implements EnginePort {
     }
   }
 
-  complete(request: FimRequest, signal: AbortSignal): AsyncIterable<string> {
+  complete(request: FimRequest, signal: AbortSignal): TextStream {
     return this.streamWhenReady((c) => c.complete(request, signal));
   }
 
@@ -192,7 +192,7 @@ export class EngineProcess implements EnginePort {
     if (this.client && (this.state === 'ready' || this.state === 'busy')) this.client.prefetch(request);
   }
 
-  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncIterable<string> {
+  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): TextStream {
     return this.streamWhenReady((c) => c.chat(messages, options, signal));
   }
 
@@ -244,7 +244,7 @@ export class EngineProcess implements EnginePort {
     }
   }
 
-  private async *streamWhenReady(make: (c: EngineClient) => AsyncIterable<string>): AsyncIterable<string> {
+  private async *streamWhenReady(make: (c: EngineClient) => TextStream): AsyncGenerator<string, TextStreamEnd> {
     await this.ensureRunning();
     if (this.reloading) await this.reloading;
     if (!this.model) {
@@ -252,7 +252,7 @@ export class EngineProcess implements EnginePort {
     }
     this.state = 'busy';
     try {
-      yield* make(this.requireClient());
+      return yield* make(this.requireClient());
     } catch (err) {
       // The file was truncated or overwritten under the mapping: this request
       // fails with that code, and the model is loaded again from the new file.
