@@ -127,6 +127,8 @@ export class ChatSession {
     const answer: ChatTurn = { id: newId(), role: 'assistant', text: '' };
     this.turns.push(user, answer);
     this.threads.touch();
+    // Kept before the answer streams: a window closed meanwhile keeps the question.
+    void this.threads.save();
     events.turnStart(user);
     events.turnStart(answer);
     const controller = new AbortController();

@@ -530,6 +530,8 @@ try {
     await inner.locator('#hearth-input').fill('A second thread');
     await inner.locator('#hearth-send').click();
     await inner.locator('.turn.assistant.done').first().waitFor({ timeout: 20000 });
+    // The thread is saved as the answer ends; workspace state reaches the window asynchronously.
+    await page.waitForTimeout(2000);
     // Reload the window: the threads are the workspace's state.
     fs.rmSync(STATUS_FILE, { force: true });
     await page.reload();
