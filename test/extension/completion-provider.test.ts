@@ -92,6 +92,8 @@ describe('completion provider', () => {
       await new Promise((r) => setImmediate(r));
       assert.equal(picked, 1, 'its button opens Select Model');
     } finally {
+      // The recorded state is shared by every suite using the fake vscode: leave it as found.
+      vscode.recorded.messages.splice(before);
       vscode.recorded.answer = null;
       vscode.recorded.commands.delete('hearth.selectModel');
       provider.dispose();
