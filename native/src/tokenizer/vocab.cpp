@@ -323,7 +323,9 @@ Vocab vocab_load_from_gguf(const GgufFile & file) {
         if (v.piece_bytes.size() > UINT32_MAX) throw_error(STATUS_E_TOKENIZER, "tokenizer.ggml.tokens: over 4 GiB of token text");
         v.piece_end[size_t(id)] = uint32_t(v.piece_bytes.size());
     }
-    v.piece_bytes.shrink_to_fit();
+    // A copy is exactly its size; shrink_to_fit would call the no-argument
+    // string::reserve, a GLIBCXX_3.4.29 symbol above the prebuild's floor.
+    v.piece_bytes = std::string(v.piece_bytes);
 
     // Per-model attributes llama.cpp sets by name (after the piece cache, as it does).
     std::string general_name;
