@@ -29,8 +29,8 @@ export async function activateHearth(context: vscode.ExtensionContext): Promise<
   };
   const log = sub(createLog());
   const models = sub(new ModelManager(context, log));
-  const chat = sub(new ChatViewProvider(context, models, log));
   const proposals = sub(new ProposalStore());
+  const chat = sub(new ChatViewProvider(context, models, log, proposals));
   const status = sub(new StatusBar(models));
   const inline = sub(new HearthInlineProvider(models, log));
   sub(new RingFeeder(inline.ring, (d) => !inline.blocked(d)));

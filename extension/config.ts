@@ -22,21 +22,31 @@ export interface HearthConfig {
   completionSpliceDrift: number;
   chatContextTokens: number;
   chatReplyTokens: number;
+  /** 0 to 2; 0 is greedy. */
+  chatTemperature: number;
+  /** Empty: Hearth's own. */
+  chatSystemPrompt: string;
 }
 
 /**
- * Settings that name files the engine opens: in an untrusted workspace only
- * the user's own value counts. VS Code already drops workspace values of
+ * Settings a workspace must not choose while it is untrusted: the files the
+ * engine opens, and the chat's instructions to the model (a repository could
+ * otherwise tell the model what to write). Only the user's own value counts. VS Code already drops workspace values of
  * package.json's restrictedConfigurations (the same keys; a test keeps the two
  * lists equal); this is the second guard, should that ever not apply.
  */
-export const RESTRICTED_SETTINGS = ['model', 'completion.model', 'chat.model'] as const;
+export const RESTRICTED_SETTINGS = ['model', 'completion.model', 'chat.model', 'chat.systemPrompt'] as const;
 
 function restrictedString(c: vscode.WorkspaceConfiguration, key: (typeof RESTRICTED_SETTINGS)[number]): string {
   if (vscode.workspace.isTrusted !== false) return c.get<string>(key, '').trim();
   const v = c.inspect<string>(key);
   const user = v?.globalValue ?? v?.defaultValue ?? '';
   return typeof user === 'string' ? user.trim() : '';
+}
+
+/** A temperature setting as the sampler takes it: a number in 0–2, anything else 0 (greedy). */
+export function clampTemperature(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(2, Math.max(0, v)) : 0;
 }
 
 /**
@@ -63,6 +73,8 @@ export function readConfig(scope?: vscode.ConfigurationScope): HearthConfig {
     completionSpliceDrift: Math.max(0, c.get<number>('completion.spliceDrift', 256)),
     chatContextTokens: c.get<number>('chat.contextTokens', 4096),
     chatReplyTokens: c.get<number>('chat.replyTokens', 1024),
+    chatTemperature: clampTemperature(c.get<unknown>('chat.temperature', 0)),
+    chatSystemPrompt: restrictedString(c, 'chat.systemPrompt'),
   };
 }
 

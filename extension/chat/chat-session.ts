@@ -14,19 +14,38 @@ import { ChatThreads, newId, type KeyValueStore } from './chat-threads';
 export const CHAT_SYSTEM_PROMPT =
   'You are Hearth, a concise coding assistant running locally. Answer in Markdown; put code in fenced blocks with a language.';
 
-export interface ChatLimits {
+/** The chat's settings (hearth.chat.*), read at each question. */
+export interface ChatSettings {
   contextTokens: number;
   replyTokens: number;
+  /** 0: greedy (the default: the same question gets the same answer). */
+  temperature?: number;
+  /** The user's system prompt; empty or unset: CHAT_SYSTEM_PROMPT. */
+  systemPrompt?: string;
 }
+
+/** How the model is told what each kind of context is. */
+const CHIP_HEADING: Record<ContextChip['kind'], string> = {
+  file: 'File',
+  selection: 'Selected code',
+  problems: 'Problems reported in the workspace',
+  diff: 'Git changes',
+  symbol: 'Symbol',
+};
 
 export function chipsToText(chips: ContextChip[]): string {
-  return chips.map((c) => `${c.kind === 'selection' ? 'Selected code' : 'File'} ${c.label}:\n\`\`\`\n${c.text}\n\`\`\``).join('\n\n');
+  return chips.map((c) => `${CHIP_HEADING[c.kind]} ${c.label}:\n\`\`\`${c.kind === 'diff' ? 'diff' : ''}\n${c.text}\n\`\`\``).join('\n\n');
 }
 
-/** The engine messages for a chat: system, then as many recent turns as fit. */
-export function buildChatMessages(turns: ChatTurn[], pending: string, chips: ContextChip[], limits: ChatLimits, count: TokenCounter): ChatMessage[] {
-  const question = chips.length ? `${chipsToText(chips)}\n\n${pending}` : pending;
-  const system: ChatMessage = { role: 'system', content: CHAT_SYSTEM_PROMPT };
+/**
+ * The engine messages for a chat: the system prompt, then as many recent
+ * whole turns as fit, then the question with its context. An old turn is
+ * left out whole, never cut, and the system prompt always stays (the chat
+ * template frames what is sent, so no framing is lost either).
+ */
+export function buildChatMessages(turns: ChatTurn[], pending: string, context: string | undefined, limits: ChatSettings, count: TokenCounter): ChatMessage[] {
+  const question = context ? `${context}\n\n${pending}` : pending;
+  const system: ChatMessage = { role: 'system', content: limits.systemPrompt?.trim() || CHAT_SYSTEM_PROMPT };
   let budget = limits.contextTokens - limits.replyTokens - count(system.content) - count(question);
   const history: ChatMessage[] = [];
   for (let i = turns.length - 1; i >= 0; i--) {
@@ -52,8 +71,8 @@ export class ChatSession {
 
   constructor(
     store: KeyValueStore,
-    private readonly limits: () => ChatLimits,
-    private readonly count: TokenCounter = estimateTokens,
+    private readonly limits: () => ChatSettings,
+    readonly count: TokenCounter = estimateTokens,
   ) {
     this.threads = new ChatThreads(store);
   }
@@ -67,8 +86,9 @@ export class ChatSession {
     return this.running !== null;
   }
 
+  /** Attaches context to the next question (one chip per label: the newer replaces the older), counted in tokens. */
   addChip(chip: Omit<ContextChip, 'id'>): void {
-    this.chips = [...this.chips.filter((c) => c.label !== chip.label), { ...chip, id: newId() }];
+    this.chips = [...this.chips.filter((c) => c.label !== chip.label), { ...chip, tokens: chip.tokens ?? this.count(chip.text), id: newId() }];
   }
 
   removeChip(id: string): void {
@@ -78,9 +98,17 @@ export class ChatSession {
   /** Tokens the next question would use with this draft. */
   usage(draft: string): TokenUsage {
     const l = this.limits();
-    const msgs = buildChatMessages(this.turns, draft, this.chips, { ...l, contextTokens: Number.MAX_SAFE_INTEGER }, this.count);
+    const msgs = buildChatMessages(this.turns, draft, this.chips.length ? chipsToText(this.chips) : undefined, { ...l, contextTokens: Number.MAX_SAFE_INTEGER }, this.count);
     const used = msgs.reduce((s, m) => s + this.count(m.content) + 4, 0) + l.replyTokens;
     return { used, limit: l.contextTokens };
+  }
+
+  /** The id of the last question, when it can be asked again (its answer ended). */
+  get retryable(): string | null {
+    const t = this.turns;
+    if (this.running || t.length < 2) return null;
+    const q = t[t.length - 2];
+    return q.role === 'user' && t[t.length - 1].role === 'assistant' ? q.id : null;
   }
 
   /** "New chat": a new empty thread; the old one stays in the history. */
@@ -119,11 +147,48 @@ export class ChatSession {
   async ask(engine: EnginePort, text: string, events: ChatEvents): Promise<void> {
     if (this.running) this.stop();
     const chips = this.chips;
-    const limits = this.limits();
-    const messages = buildChatMessages(this.turns, text, chips, limits, this.count);
-    // The chips' text stays in history (not shown) so follow-ups still see it.
-    const user: ChatTurn = { id: newId(), role: 'user', text, chips: chips.map((c) => ({ label: c.label })), context: chips.length ? chipsToText(chips) : undefined };
     this.chips = [];
+    // The chips' text stays in history (not shown) so follow-ups still see it.
+    const user: ChatTurn = { id: newId(), role: 'user', text, chips: chips.map((c) => ({ label: c.label, tokens: c.tokens })), context: chips.length ? chipsToText(chips) : undefined };
+    return this.run(engine, user, events);
+  }
+
+  /**
+   * Edit and resend: question `id` becomes `text`, keeping the context it was
+   * asked with (plus any chips waiting now); it and every turn after it are
+   * replaced by the new exchange. False when `id` is not a question of the
+   * open thread.
+   */
+  async resend(engine: EnginePort, id: string, text: string, events: ChatEvents): Promise<boolean> {
+    const at = this.turns.findIndex((t) => t.id === id);
+    if (at < 0 || this.turns[at].role !== 'user') return false;
+    if (this.running) this.stop();
+    const old = this.turns[at];
+    const chips = this.chips;
+    this.chips = [];
+    const context = [old.context, chips.length ? chipsToText(chips) : undefined].filter((c): c is string => !!c).join('\n\n') || undefined;
+    const labels = [...(old.chips ?? []), ...chips.map((c) => ({ label: c.label, tokens: c.tokens }))];
+    this.turns.splice(at);
+    const user: ChatTurn = { id: newId(), role: 'user', text, chips: labels, context };
+    await this.run(engine, user, events);
+    return true;
+  }
+
+  /** Asks the last question again (same text, same context) in place of its answer. */
+  async retry(engine: EnginePort, events: ChatEvents): Promise<boolean> {
+    const id = this.retryable;
+    if (!id) return false;
+    const at = this.turns.findIndex((t) => t.id === id);
+    const old = this.turns[at];
+    this.turns.splice(at);
+    await this.run(engine, { ...old, id: newId() }, events);
+    return true;
+  }
+
+  /** The exchange: `user` joins the thread, its answer streams through `events`. */
+  private async run(engine: EnginePort, user: ChatTurn, events: ChatEvents): Promise<void> {
+    const settings = this.limits();
+    const messages = buildChatMessages(this.turns, user.text, user.context, settings, this.count);
     const answer: ChatTurn = { id: newId(), role: 'assistant', text: '' };
     this.turns.push(user, answer);
     this.threads.touch();
@@ -134,12 +199,13 @@ export class ChatSession {
     const controller = new AbortController();
     this.running = controller;
     try {
-      const reason = await consume(engine.chat(messages, { maxTokens: limits.replyTokens }, controller.signal), (piece) => {
+      const options = { maxTokens: settings.replyTokens, ...(settings.temperature ? { temperature: settings.temperature } : {}) };
+      const reason = await consume(engine.chat(messages, options, controller.signal), (piece) => {
         answer.text += piece;
         events.delta(answer.id, piece);
       });
       // A reply cut at the token limit says so, and which setting raises it.
-      if (reason === 'length') answer.note = `cut at the reply limit of ${limits.replyTokens} tokens (hearth.chat.replyTokens)`;
+      if (reason === 'length') answer.note = `cut at the reply limit of ${settings.replyTokens} tokens (hearth.chat.replyTokens)`;
       events.turnEnd(answer.id, answer.note);
     } catch (err) {
       answer.note = isAbort(err) ? 'stopped' : `error: ${(err as Error).message}`;

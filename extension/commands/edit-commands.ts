@@ -51,10 +51,15 @@ export class EditCommands {
 
   register(): vscode.Disposable[] {
     return [
-      vscode.commands.registerCommand('hearth.explainSelection', () => this.askAboutSelection('Explain this code.')),
+      // A question passed in (chat's "/explain why is this slow") replaces the default; menus pass a Uri, not a string.
+      vscode.commands.registerCommand('hearth.explainSelection', (question?: unknown) =>
+        this.askAboutSelection(typeof question === 'string' && question.trim() ? question.trim() : 'Explain this code.'),
+      ),
       vscode.commands.registerCommand('hearth.generateTests', () => this.askAboutSelection('Write unit tests for this code.')),
-      vscode.commands.registerCommand('hearth.editSelection', async (instruction?: string) => {
-        const text = instruction ?? (await vscode.window.showInputBox({ prompt: 'How should Hearth change the selected code?', placeHolder: 'e.g. use a for...of loop' }));
+      // The editor's context menu passes the document's Uri: only a string is an instruction.
+      vscode.commands.registerCommand('hearth.editSelection', async (instruction?: unknown) => {
+        const given = typeof instruction === 'string' && instruction.trim() ? instruction.trim() : undefined;
+        const text = given ?? (await vscode.window.showInputBox({ prompt: 'How should Hearth change the selected code?', placeHolder: 'e.g. use a for...of loop' }));
         if (text) await this.rewrite(text, 'Edit');
       }),
       vscode.commands.registerCommand('hearth.addDocstring', () =>

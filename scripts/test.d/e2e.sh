@@ -11,3 +11,5 @@ if [ ! -f "$MODEL" ]; then
   exit 1
 fi
 MODEL="$MODEL" bash test/e2e/run-e2e.sh
+# The second, short pass: the flows that need an answer with a code block, on the deterministic fake engine.
+HEARTH_ENGINE=fake E2E_STEPS=fake-pass E2E_OUT="$PWD/test/artifacts/e2e-fake-pass" MODEL="$MODEL" bash test/e2e/run-e2e.sh

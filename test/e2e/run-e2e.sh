@@ -3,7 +3,8 @@
 # drive it with Playwright, stop everything. Screenshots land in test/artifacts/e2e/.
 # The engine is the real runtime: chat on the tiny model in test/fixtures, completions on a random-weight qwen2 model
 # with Qwen FIM tokens (test/helpers/fim-model.ts): ghost text must equal what `hearth complete` gives at the
-# same position. HEARTH_ENGINE=fake runs the same flows on the deterministic fake.
+# same position. HEARTH_ENGINE=fake runs the same flows on the deterministic fake; with E2E_STEPS=fake-pass, only
+# the steps that need the fake's answers (a code block), which a real-engine run leaves to that pass.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 MODEL=${MODEL:-$E2E_REPO/test/fixtures/tiny-llama/tinyllamas-stories-260k-f32.gguf}
@@ -14,7 +15,7 @@ bash "$E2E_REPO/test/e2e/package-vsix.sh"
 trap 'bash "$E2E_REPO/test/e2e/stop-code-server.sh"' EXIT
 WS=$RUN_DIR/ws
 BAD=$RUN_DIR/bad-models
-OUT=$E2E_REPO/test/artifacts/e2e
+OUT=${E2E_OUT:-$E2E_REPO/test/artifacts/e2e}
 rm -rf "$WS" "$BAD" "$OUT" && mkdir -p "$WS/models" "$BAD" "$OUT"
 ln -s "$MODEL" "$WS/models/$(basename "$MODEL")"                     # found by discovery (workspace)
 printf 'not a model at all, just text\n%.0s' {1..10} > "$BAD/corrupt.gguf"

@@ -106,7 +106,7 @@ describe('chat session', () => {
 
   it('drops the oldest turns when the window is full', () => {
     const turns: ChatTurn[] = Array.from({ length: 10 }, (_, i) => ({ id: `${i}`, role: i % 2 ? 'assistant' : 'user', text: `turn ${i} `.repeat(40) }));
-    const msgs = buildChatMessages(turns, 'q', [], { contextTokens: 400, replyTokens: 100 }, (t) => Math.ceil(t.length / 4));
+    const msgs = buildChatMessages(turns, 'q', undefined, { contextTokens: 400, replyTokens: 100 }, (t) => Math.ceil(t.length / 4));
     assert.equal(msgs[0].role, 'system');
     assert.equal(msgs[msgs.length - 1].content, 'q');
     assert.ok(msgs.length < 12 && msgs.length > 2, `${msgs.length} messages`);

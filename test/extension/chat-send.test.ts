@@ -22,7 +22,7 @@ describe('chat: a question leaves the input only once taken', function () {
     const { ChatViewProvider } = require('../../extension/chat/chat-view') as typeof import('../../extension/chat/chat-view');
     const store = new Map<string, unknown>();
     const context = { workspaceState: { get: (k: string) => store.get(k), update: async (k: string, v: unknown) => void store.set(k, v) }, extensionUri: vscode.Uri.file('/ext') };
-    const provider = new ChatViewProvider(context as never, models as never, { error: () => {}, info: () => {} } as never);
+    const provider = new ChatViewProvider(context as never, models as never, { error: () => {}, info: () => {} } as never, { propose: async () => false } as never);
     const posted: { type: string; [k: string]: unknown }[] = [];
     let onMessage: (m: unknown) => void = () => {};
     provider.resolveWebviewView({

@@ -83,7 +83,7 @@ describe('text inputs: CLI files and chat attachments (host)', function () {
       const { ChatViewProvider } = require('../../extension/chat/chat-view') as typeof import('../../extension/chat/chat-view');
       const store = new Map<string, unknown>();
       const context = { workspaceState: { get: (k: string) => store.get(k), update: async (k: string, v: unknown) => void store.set(k, v) }, extensionUri: vscode.Uri.file(dir) };
-      const provider = new ChatViewProvider(context as never, {} as never, { error: () => {}, info: () => {} } as never);
+      const provider = new ChatViewProvider(context as never, {} as never, { error: () => {}, info: () => {} } as never, { propose: async () => false } as never);
       let onMessage: (m: unknown) => void = () => {};
       provider.resolveWebviewView({
         webview: { options: {}, html: '', cspSource: 'x', asWebviewUri: (u: unknown) => u, postMessage: async () => true, onDidReceiveMessage: (l: (m: unknown) => void) => ((onMessage = l), { dispose() {} }) },

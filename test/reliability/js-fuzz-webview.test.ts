@@ -8,11 +8,11 @@
 import { strict as assert } from 'assert';
 import { useFakeVscode } from '../extension/helpers/with-fake-vscode';
 import { SeededRandom, fuzzSeed } from './helpers/seeded-random';
-import { isFromWebview, MAX_WEBVIEW_TEXT } from '../../extension/protocol/webview-protocol';
+import { FROM_WEBVIEW_TYPES, isFromWebview, MAX_WEBVIEW_TEXT } from '../../extension/protocol/webview-protocol';
 import type * as FakeVscode from '../extension/helpers/fake-vscode';
 
-const TYPES = ['ready', 'send', 'stop', 'newChat', 'draft', 'copy', 'insert', 'apply', 'addCurrentFile', 'addSelection', 'pickFile', 'removeChip'];
-const FIELDS = ['text', 'code', 'id', 'type', '__proto__', 'constructor'];
+const TYPES = [...FROM_WEBVIEW_TYPES];
+const FIELDS = ['text', 'code', 'id', 'editOf', 'type', '__proto__', 'constructor'];
 const BUDGET_MS = 8000;
 
 describe('js fuzz: webview messages', function () {
@@ -55,7 +55,7 @@ describe('js fuzz: webview messages', function () {
     const models = { engineFor: async () => null, status: async () => ({ detail: 'No model is set (hearth.model).' }) };
     vscode.window.activeTextEditor = undefined;
     vscode.recorded.files = [];
-    const provider = new ChatViewProvider(context as never, models as never, log as never);
+    const provider = new ChatViewProvider(context as never, models as never, log as never, { propose: async () => false } as never);
     let listener: (m: unknown) => void = () => {};
     provider.resolveWebviewView({
       webview: { options: {}, html: '', cspSource: 'x', asWebviewUri: (u: unknown) => u, postMessage: async () => true, onDidReceiveMessage: (l: (m: unknown) => void) => ((listener = l), { dispose() {} }) },

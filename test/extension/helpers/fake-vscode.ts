@@ -92,7 +92,8 @@ export const CodeActionKind = { QuickFix: 'quickfix', RefactorRewrite: 'refactor
 export enum StatusBarAlignment { Left = 1, Right = 2 }
 export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
 export enum InlineCompletionTriggerKind { Invoke = 0, Automatic = 1 }
-export enum DiagnosticSeverity { Error = 0, Warning = 1 }
+export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
+export enum FileType { Unknown = 0, File = 1, Directory = 2, SymbolicLink = 64 }
 export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
 export enum NotebookCellKind { Markup = 1, Code = 2 }
 
@@ -116,6 +117,8 @@ export const recorded = {
   documents: new Map<string, unknown>(),
   appliedEdits: [] as { uri: Uri; range: Range; text: string }[],
   statusTexts: [] as string[],
+  /** Extensions extensions.getExtension finds, by id (e.g. a fake vscode.git). */
+  extensions: new Map<string, unknown>(),
 };
 
 const configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
@@ -173,10 +176,15 @@ export const workspace = {
   },
   /** Reads the real file system by path. */
   fs: {
-    stat: async (u: Uri) => ({ size: fs.statSync(u.fsPath).size, type: 1 }),
+    stat: async (u: Uri) => {
+      const st = fs.statSync(u.fsPath);
+      return { size: st.size, type: st.isDirectory() ? FileType.Directory : FileType.File };
+    },
     readFile: async (u: Uri) => new Uint8Array(fs.readFileSync(u.fsPath)),
   },
   workspaceFolders: [] as unknown[],
+  /** Open documents (tests push fakeDocument()s, with isDirty for unsaved ones). */
+  textDocuments: [] as unknown[],
   /** Set when a multi-root (.code-workspace) workspace is open. */
   workspaceFile: undefined as Uri | undefined,
 };
@@ -236,6 +244,10 @@ export const languages = {
   registerCodeActionsProvider: () => disposable,
 };
 
+export const extensions = {
+  getExtension: (id: string) => recorded.extensions.get(id),
+};
+
 export const commands = {
   registerCommand: (id: string, fn: (...a: unknown[]) => unknown) => {
     recorded.commands.set(id, fn);
@@ -271,6 +283,8 @@ export function resetFake(): void {
   recorded.answer = null;
   recorded.documents.clear();
   recorded.appliedEdits.length = 0;
+  recorded.extensions.clear();
+  workspace.textDocuments = [];
   recorded.workspaceSettings.clear();
   recorded.folderSettings.clear();
   workspace.workspaceFile = undefined;
