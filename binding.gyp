@@ -1,5 +1,8 @@
-# One addon, hearth.node. Each engine module keeps its sources and flags in its
-# own .gypi under native/gyp/ so that modules can grow without touching here.
+# Two addons over the same engine libraries: hearth.node, what ships (the
+# prebuilds, the VSIX), and hearth_testing.addon, the test and bench hooks
+# (kernels by level, Vulkan ops and stages), which never ships. Each engine
+# module keeps its sources and flags in its own .gypi under native/gyp/ so
+# that modules can grow without touching here.
 # Never -march=native: per-ISA objects get their own flags (native/gyp/cpu.gypi).
 {
   "variables": {
@@ -39,13 +42,32 @@
         "native/napi/addon.cpp",
         "native/napi/errors.cpp",
         "native/napi/js-gguf.cpp",
-        "native/napi/js-cpu.cpp",
         "native/napi/js-tokenizer.cpp",
         "native/napi/js-model.cpp",
         "native/napi/js-backend.cpp",
         "native/napi/js-session.cpp",
+        "native/napi/js-quantize.cpp"
+      ]
+    },
+    {
+      # build/Release/hearth_testing.addon: the same libraries as hearth, so
+      # the hooks run the code the product runs. Not named *.node, because
+      # prebuildify packs, and node-gyp-build loads, the first *.node in
+      # build/Release (after prebuildify moves hearth.node out, this would be
+      # it). test/helpers/testing-binding.ts opens it with process.dlopen.
+      "target_name": "hearth_testing",
+      # As a target condition: node-gyp's addon.gypi sets .node as one too.
+      "target_conditions": [["1==1", { "product_extension": "addon" }]],
+      "dependencies": ["hearth_engine", "hearth_model", "hearth_backend", "hearth_vulkan", "hearth_tokenizer", "hearth_cpu", "hearth_core"],
+      "conditions": [
+        ["hearth_cuda==1", { "libraries": ["-ldl"] }]
+      ],
+      "sources": [
+        "native/napi/testing-addon.cpp",
+        "native/napi/errors.cpp",
+        "native/napi/js-cpu.cpp",
         "native/napi/js-sampler.cpp",
-        "native/napi/js-quantize.cpp",
+        "native/napi/js-utf8-stream.cpp",
         "native/napi/js-vulkan.cpp"
       ]
     }

@@ -3,7 +3,7 @@
  * decided from the addon's cpuInfo(). Pure: the CPU is a parameter, so the
  * default can be tested for an AVX-512 and an AVX2-only machine alike.
  */
-import type { CpuInfo } from '../extension/engine/native-cpu';
+import type { CpuInfo } from '../test/helpers/native-cpu';
 
 export type LevelCpu = Pick<CpuInfo, 'selected' | 'levels'>;
 

@@ -1,7 +1,7 @@
 /** What machine a result came from, and its measured limits. */
 import * as fs from 'fs';
 import * as os from 'os';
-import { loadBinding } from '../extension/engine/binding';
+import { loadTestingBinding } from '../test/helpers/testing-binding';
 import { median, type Limits } from './report/stats';
 
 export interface MachineInfo {
@@ -23,7 +23,7 @@ export interface MachineInfo {
 }
 
 export function machineInfo(): MachineInfo {
-  const b = loadBinding();
+  const b = loadTestingBinding();
   const ci = b.cpuInfo();
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
@@ -53,7 +53,7 @@ export function machineInfo(): MachineInfo {
  * native probes; median of three.
  */
 export function measureLimits(threads: number): Limits {
-  const b = loadBinding();
+  const b = loadTestingBinding();
   const runs = [0, 1, 2].map(() => b.cpuBenchPeaks(null, threads, 20_000_000, 1 << 30, 3));
   return {
     readBytesPerSec: median(runs.map((p) => p.readBytes / p.readSeconds)),

@@ -11,7 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadBinding } from '../extension/engine/binding';
+import { loadTestingBinding } from '../test/helpers/testing-binding';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args';
 import { EVICTION_METHOD, evictFromPageCache, residentBytes } from './engines/page-cache';
 import type { ChildRequest, EngineName } from './engines/protocol';
@@ -79,8 +79,7 @@ async function main(): Promise<void> {
     log(`${(err as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const binding = loadBinding();
-  const cpu = binding.cpuInfo();
+  const cpu = loadTestingBinding().cpuInfo();
   let levels: string[];
   try {
     levels = resolveLevels(args.levels, cpu);

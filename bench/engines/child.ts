@@ -34,8 +34,9 @@ function rss(): { hwm: number; now: number } {
 
 async function runHearth(req: ChildRequest): Promise<ChildResult> {
   const { loadModel } = await import('../../extension/engine/engine');
-  const { loadBinding } = await import('../../extension/engine/binding');
-  const cpuLevel = loadBinding().cpuInfo().selected;
+  // The testing addon reports the level: the same dispatch code and HEARTH_CPU as hearth.node.
+  const { loadTestingBinding } = await import('../../test/helpers/testing-binding');
+  const cpuLevel = loadTestingBinding().cpuInfo().selected;
   const mismatch = levelMismatch(req.level, cpuLevel);
   if (mismatch) throw new Error(`hearth child: ${mismatch}`);
   const base = rss().now;

@@ -8,10 +8,10 @@
  * against the FMA peak. Each figure is the median of several native timed
  * calls (cpuBenchMatmul), so JS overhead does not blur it.
  */
-import { loadBinding } from '../../extension/engine/binding';
+import { loadTestingBinding } from '../../test/helpers/testing-binding';
 import { median, randomWeights } from './bench-data';
 
-const cpu = loadBinding();
+const cpu = loadTestingBinding();
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const THREADS = Number(args.find((a) => a.startsWith('--threads='))?.split('=')[1] ?? 2);

@@ -9,10 +9,10 @@
  * median GFLOP/s per level and the ratio to the first level. Levels this CPU
  * lacks are left out with a note.
  */
-import { loadBinding } from '../../extension/engine/binding';
+import { loadTestingBinding } from '../../test/helpers/testing-binding';
 import { median, randomWeights } from './bench-data';
 
-const cpu = loadBinding();
+const cpu = loadTestingBinding();
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
 

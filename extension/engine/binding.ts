@@ -4,15 +4,17 @@
  * PREBUILDS_ONLY=1 node-gyp-build looks at prebuilds alone.
  *
  * The native surface is typed once here; each module adds its interface.
+ * This is the shipped addon's surface only: the test and bench hooks are in
+ * a second addon, hearth_testing.node (test/helpers/testing-binding.ts),
+ * which runtime code never loads.
  */
 import * as path from 'path';
 import { EngineError } from './errors';
 import type { GgufNative } from './native-gguf';
-import type { CpuNative } from './native-cpu';
 import type { TokenizerNative } from './native-tokenizer';
 import type { ModelNative } from './native-model';
 
-export interface NativeBinding extends GgufNative, CpuNative, TokenizerNative, ModelNative {
+export interface NativeBinding extends GgufNative, TokenizerNative, ModelNative {
   readonly abiVersion: number;
 }
 

@@ -168,15 +168,7 @@ export interface NativeModel {
   dispose(): void;
 }
 
-/** Sampling settings as generate() takes them (native/napi/js-sampler.cpp). */
-export type NativeSamplingOptions = Pick<
-  NativeGenerateOptions,
-  'temperature' | 'topK' | 'topP' | 'minP' | 'repeatPenalty' | 'repeatLastN' | 'frequencyPenalty' | 'presencePenalty' | 'seed'
->;
-
 export interface ModelNative extends QuantizeNative {
-  /** One draw of generate()'s sampler chain over `logits`; `history`: tokens accepted before (penalties). */
-  sampleLogits(logits: Float32Array, options: NativeSamplingOptions, history?: Int32Array | number[]): number;
   listDevices(): NativeBackendDevices[];
   loadModel(path: string, options: NativeLoadOptions, onProgress?: (fraction: number) => void): Promise<NativeModel>;
 }

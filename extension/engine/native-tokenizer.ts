@@ -63,10 +63,4 @@ export interface NativeTokenizerHandle {
 export interface TokenizerNative {
   /** Reads tokenizer.* metadata from a GGUF file (vocab-only files work). */
   loadTokenizer(path: string): Promise<NativeTokenizerHandle>;
-  /**
-   * The C++ Utf8StreamDecoder (what the runtime streams generated text
-   * through): pushes each chunk, then flushes; returns the UTF-8 bytes each
-   * call gave. For tests.
-   */
-  utf8StreamDecode(chunks: readonly Uint8Array[]): Uint8Array[];
 }

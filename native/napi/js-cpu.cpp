@@ -1,6 +1,6 @@
 // JS surface of the CPU module, for tests and benchmarks: quantize /
 // dequantize rows, run any op on a named kernel table, native timing loops.
-// Marshalling only; typed in extension/engine/native-cpu.ts.
+// In hearth_testing.addon only. Marshalling only; typed in test/helpers/native-cpu.ts.
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -17,7 +17,7 @@
 #include "cpu/kernels.h"
 #include "cpu/thread-pool.h"
 #include "napi/errors.h"
-#include "napi/modules.h"
+#include "napi/testing-modules.h"
 #include "tensor/quants-ref.h"
 
 namespace hearth::napi {

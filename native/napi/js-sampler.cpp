@@ -3,11 +3,12 @@
 // (NaN/inf logits through every sampler) and a way to check sampling
 // settings without a model. Options as generate(): temperature, topK, topP,
 // minP, repeatPenalty, repeatLastN, frequencyPenalty, presencePenalty, seed;
-// history: tokens accepted before (what the penalties look at).
+// history: tokens accepted before (what the penalties look at). In
+// hearth_testing.addon only: the extension samples inside generate().
 #include "napi/errors.h"
 #include "napi/js-sampling-params.h"
 #include "napi/js-values.h"
-#include "napi/modules.h"
+#include "napi/testing-modules.h"
 #include "sampler/sampler.h"
 
 namespace hearth::napi {

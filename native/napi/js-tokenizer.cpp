@@ -234,29 +234,6 @@ Napi::Value js_load_tokenizer(const Napi::CallbackInfo & info) {
     });
 }
 
-// Test hook for the C++ Utf8StreamDecoder: pushes each chunk, then flushes;
-// returns what each call gave (chunks.length + 1 strings).
-Napi::Value js_utf8_stream_decode(const Napi::CallbackInfo & info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
-        if (info.Length() < 1 || !info[0].IsArray()) throw make_error(info.Env(), "E_INVALID_ARGUMENT", "chunks must be an array of Uint8Array");
-        Napi::Array chunks = info[0].As<Napi::Array>();
-        Utf8StreamDecoder dec;
-        Napi::Array out = Napi::Array::New(info.Env(), chunks.Length() + 1);
-        for (uint32_t i = 0; i < chunks.Length(); ++i) {
-            Napi::Value v = chunks[i];
-            if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-                throw make_error(info.Env(), "E_INVALID_ARGUMENT", "chunks must be an array of Uint8Array");
-            }
-            Napi::Uint8Array u8 = v.As<Napi::Uint8Array>();
-            const std::string s = dec.push(std::string_view(reinterpret_cast<const char *>(u8.Data()), u8.ByteLength()));
-            out[i] = Napi::Buffer<char>::Copy(info.Env(), s.data(), s.size());
-        }
-        const std::string rest = dec.flush();
-        out[chunks.Length()] = Napi::Buffer<char>::Copy(info.Env(), rest.data(), rest.size());
-        return out;
-    });
-}
-
 } // namespace
 
 void init_tokenizer(Napi::Env env, Napi::Object exports) {
@@ -264,7 +241,6 @@ void init_tokenizer(Napi::Env env, Napi::Object exports) {
     module->ctor = Napi::Persistent(JsTokenizer::define(env));
     env.AddCleanupHook([module]() { delete module; });
     exports.Set("loadTokenizer", Napi::Function::New(env, js_load_tokenizer, "loadTokenizer", module));
-    exports.Set("utf8StreamDecode", Napi::Function::New(env, js_utf8_stream_decode, "utf8StreamDecode"));
 }
 
 } // namespace hearth::napi

@@ -1,7 +1,8 @@
 // Test hooks of the Vulkan backend (not the engine's API): probe, op-level
 // runs against host arrays, and a whole-model check that runs a GGUF's layers
 // + output head through the backend's stages and, on the same tokens, the
-// CPU engine's forward pass. Marshalling only; typed in test/backend-vulkan/vulkan-binding.ts.
+// CPU engine's forward pass. In hearth_testing.addon only. Marshalling only;
+// typed in test/backend-vulkan/vulkan-binding.ts.
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -16,7 +17,7 @@
 #include "model/model.h"
 #include "model/weights.h"
 #include "napi/errors.h"
-#include "napi/modules.h"
+#include "napi/testing-modules.h"
 
 namespace hearth::napi {
 

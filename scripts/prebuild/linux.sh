@@ -3,7 +3,9 @@
 # Builds prebuilds/linux-<arch>/hearth.node with prebuildify (--napi --strip)
 # in build-linux-<arch>/. x64 is the native compiler; arm64 cross-compiles
 # with g++-aarch64-linux-gnu (gyp's target_arch=arm64 selects the NEON and
-# dotprod kernel libraries in native/gyp/cpu.gypi).
+# dotprod kernel libraries in native/gyp/cpu.gypi). The test hooks built
+# with it, hearth_testing.addon, stay in $dir/build/Release (never a prebuild;
+# test/platforms/helpers/platform-run.ts stages them for the probe).
 set -euo pipefail
 arch=${1:?usage: linux.sh x64|arm64}
 repo=$(cd "$(dirname "$0")/../.." && pwd)

@@ -1,4 +1,6 @@
-// Cross-builds prebuilds/win32-x64/hearth.node with mingw-w64 on Linux.
+// Cross-builds prebuilds/win32-x64/hearth.node with mingw-w64 on Linux, and
+// beside it build-win32-x64/hearth_testing.addon (the test hooks, for the
+// platform probe; never a prebuild).
 //
 // node-gyp only drives MSVC on Windows, so this compiles the sources that
 // binding.gyp lists for OS=win, target_arch=x64 (gyp-targets.mjs), each
@@ -19,6 +21,8 @@ import { gypTargets } from './gyp-targets.mjs';
 
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const OUT_DIR = path.join(REPO, 'build-win32-x64');
+// The two addons' own targets in binding.gyp; every other target is an engine library both link.
+const ADDONS = { hearth: 'hearth.node', hearth_testing: 'hearth_testing.addon' };
 const PREBUILD = path.join(REPO, 'prebuilds', 'win32-x64', 'hearth.node');
 const CXX = process.env.MINGW_CXX || 'x86_64-w64-mingw32-g++-posix';
 const DLLTOOL = process.env.MINGW_DLLTOOL || 'x86_64-w64-mingw32-dlltool';
@@ -46,7 +50,8 @@ function compileJobs() {
   const napiInclude = require('node-api-headers').include_dir;
   const jobs = [];
   for (const t of targets) {
-    const sources = t.target_name === 'hearth' ? [...t.sources, ...EXTRA_SOURCES] : t.sources;
+    // Both addons are DLLs that call N-API, so both need the hook.
+    const sources = t.target_name in ADDONS ? [...t.sources, ...EXTRA_SOURCES] : t.sources;
     const flags = [...t.cflags, ...t.cflags_cc].filter((f) => !DROP_FLAGS.has(f));
     const args = [
       ...flags,
@@ -57,7 +62,7 @@ function compileJobs() {
     ];
     for (const src of sources.filter((s) => /\.(cpp|cc|c)$/.test(s))) {
       const rel = path.relative(REPO, src).replace(/[\\/]/g, '_').replace(/\.\w+$/, '.o');
-      jobs.push({ src, obj: path.join(OUT_DIR, 'obj', t.target_name, rel), args });
+      jobs.push({ src, obj: path.join(OUT_DIR, 'obj', t.target_name, rel), args, target: t.target_name });
     }
   }
   return jobs;
@@ -103,8 +108,12 @@ async function main() {
   const delayLib = path.join(OUT_DIR, 'libnode_delay.a');
   execFileSync(DLLTOOL, ['-d', def, '-y', delayLib, '-D', 'node.exe']);
 
-  const out = path.join(OUT_DIR, 'hearth.node');
-  await run(CXX, ['-shared', '-static', '-s', '-o', out, ...jobs.map((j) => j.obj), delayLib]);
+  // Each addon: its own objects and the engine libraries' (not the other addon's).
+  for (const [target, file] of Object.entries(ADDONS)) {
+    const objs = jobs.filter((j) => j.target === target || !(j.target in ADDONS)).map((j) => j.obj);
+    await run(CXX, ['-shared', '-static', '-s', '-o', path.join(OUT_DIR, file), ...objs, delayLib]);
+  }
+  const out = path.join(OUT_DIR, ADDONS.hearth);
   fs.mkdirSync(path.dirname(PREBUILD), { recursive: true });
   fs.copyFileSync(out, PREBUILD);
   const secs = ((Date.now() - t0) / 1000).toFixed(1);

@@ -25,7 +25,7 @@ import { randomModelAs, type RandomModelSpec } from '../helpers/model-factory';
 import { randomModelMxfp4 } from '../helpers/mxfp4-model';
 import { fixture } from '../helpers/fixtures';
 import { skipWithoutVulkan, vk, type StageTestOptions, type StageTestResult } from './vulkan-binding';
-import { loadBinding } from '../../extension/engine/binding';
+import { loadTestingBinding } from '../helpers/testing-binding';
 
 /**
  * stories260K's bound. On the AVX-512 kernel levels the CPU engine's logits
@@ -34,7 +34,7 @@ import { loadBinding } from '../../extension/engine/binding';
  * performance issue's AVX-512 work), bounded here so that it cannot grow
  * unseen; every other level keeps 1e-4.
  */
-const STORIES_TOL = loadBinding().cpuInfo().selected.startsWith('avx512') ? 2.5e-4 : 1e-4;
+const STORIES_TOL = loadTestingBinding().cpuInfo().selected.startsWith('avx512') ? 2.5e-4 : 1e-4;
 
 const REL_TOL: Record<string, number> = {
   F32: 1e-4, F16: 1e-4, BF16: 2e-2, Q8_0: 0.1, Q4_0: 0.1, Q4_1: 0.1, Q5_0: 0.1, Q5_1: 0.1, Q4_K: 0.1, Q5_K: 0.1, Q6_K: 0.1,

@@ -14,10 +14,10 @@
  * sum |w x| per output; attention, norm, rope: 1e-5 .. 1e-4 of the values).
  */
 import { execFileSync } from 'child_process';
-import * as path from 'path';
 import { strict as assert } from 'assert';
 import { cpu, makeRng, randomArray } from '../kernels/kernel-helpers';
 import { f16Bits, f16ToF32, probe, skipWithoutVulkan, vk } from './vulkan-binding';
+import { testingAddonExpression } from '../helpers/testing-binding';
 
 const TYPES: Record<string, number> = {
   F32: 0, F16: 1, BF16: 30, Q4_0: 2, Q4_1: 3, Q5_0: 6, Q5_1: 7, Q8_0: 8, Q4_K: 12, Q5_K: 13, Q6_K: 14, MXFP4: 39,
@@ -272,7 +272,7 @@ describe('vulkan without a driver', function () {
   it('probe in a process whose loader finds no ICD: -1 with "Vulkan: no device" (or not built)', function () {
     this.timeout(30000);
     // A child process: the loader reads VK_ICD_FILENAMES once per process.
-    const script = `const b = require('node-gyp-build')(${JSON.stringify(path.resolve(__dirname, '..', '..'))});` +
+    const script = `const b = ${testingAddonExpression()};` +
       'const p = b.vulkanProbe(); process.stdout.write(JSON.stringify(p));';
     const out = execFileSync(process.execPath, ['-e', script], {
       env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' },

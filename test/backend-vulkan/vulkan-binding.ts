@@ -1,9 +1,10 @@
 /**
- * The Vulkan backend's test hooks (native/napi/js-vulkan.cpp), typed, and the
+ * The Vulkan backend's test hooks (native/napi/js-vulkan.cpp, in the testing
+ * addon hearth_testing.addon), typed, and the
  * skip rule every Vulkan test uses: no Vulkan device (or a build without the
  * backend) skips with the probe's reason printed.
  */
-import { loadBinding } from '../../extension/engine/binding';
+import { loadTestingBinding } from '../helpers/testing-binding';
 
 export interface VulkanDevice {
   name: string;
@@ -98,7 +99,7 @@ export interface VulkanBinding {
   vulkanStageTest(path: string, tokens: number[], opts?: StageTestOptions): StageTestResult;
 }
 
-export const vk = loadBinding() as unknown as VulkanBinding;
+export const vk = loadTestingBinding() as unknown as VulkanBinding;
 
 let probed: VulkanProbe | undefined;
 export function probe(): VulkanProbe {

@@ -18,7 +18,7 @@ import { randomModelMxfp4 } from '../helpers/mxfp4-model';
 import { fixture } from '../helpers/fixtures';
 import { GPU_BACKENDS, skipWithoutGpu } from './gpu-backends';
 import * as fs from 'fs';
-import { loadBinding } from '../../extension/engine/binding';
+import { loadTestingBinding } from '../helpers/testing-binding';
 
 /**
  * BF16 weights on the avx512bf16 level multiply with vdpbf16ps, which rounds
@@ -26,7 +26,7 @@ import { loadBinding } from '../../extension/engine/binding';
  * path does), where a GPU keeps them in f32: the prompt logits' relative
  * error then reaches ~5e-3.
  */
-const BF16_TOL = loadBinding().cpuInfo().selected === 'avx512bf16' ? 1e-2 : 2e-3;
+const BF16_TOL = loadTestingBinding().cpuInfo().selected === 'avx512bf16' ? 1e-2 : 2e-3;
 
 // Rows of 256 so that the K-quants apply everywhere; qwen2 for biases and NeoX RoPE.
 const SPEC: RandomModelSpec = {

@@ -9,14 +9,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cpu, runnableLevels } from './kernel-helpers';
 import { REPO_ROOT } from '../helpers/fixtures';
+import { testingAddonExpression } from '../helpers/testing-binding';
 
 const X64 = process.arch === 'x64';
 
 /** Runs a snippet in a fresh node with env; returns stdout, stderr and status. */
 function runNode(code: string, env: Record<string, string>, wrapper: string[] = []): { out: string; err: string; status: number | null } {
-  // The same resolution as the extension: a prebuild, else build/Release.
-  const gypBuild = require.resolve('node-gyp-build');
-  const script = `const b = require(${JSON.stringify(gypBuild)})(${JSON.stringify(REPO_ROOT)});\n${code}`;
+  // The test hooks (hearth_testing.addon): the same dispatch code as hearth.node, which has no cpuInfo.
+  const script = `const b = ${testingAddonExpression()};\n${code}`;
   const argv = [...wrapper, process.execPath, '-e', script];
   const r = spawnSync(argv[0], argv.slice(1), { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120000 });
   return { out: r.stdout, err: r.stderr, status: r.status };

@@ -1,8 +1,8 @@
 /** Shared helpers for the kernel tests: seeded data, float64 references, NMSE. */
-import { loadBinding } from '../../extension/engine/binding';
-import type { CpuLevelName } from '../../extension/engine/native-cpu';
+import type { CpuLevelName } from '../helpers/native-cpu';
+import { loadTestingBinding } from '../helpers/testing-binding';
 
-export const cpu = loadBinding();
+export const cpu = loadTestingBinding();
 
 /** Levels this CPU runs, generic first. */
 export function runnableLevels(): CpuLevelName[] {

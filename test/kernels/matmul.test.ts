@@ -4,7 +4,7 @@
  * an element a kernel skips fails the test.
  */
 import { strict as assert } from 'assert';
-import type { CpuLevelName } from '../../extension/engine/native-cpu';
+import type { CpuLevelName } from '../helpers/native-cpu';
 import { cpu, runnableLevels, randomArray, poisoned, errorOverEnergy, countNaN, matmulRef } from './kernel-helpers';
 
 // Normalized squared error bound per weight format against float64 on the

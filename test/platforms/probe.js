@@ -1,16 +1,35 @@
 // Runs inside the platform under test (qemu-aarch64, qemu-x86_64 -cpu X, wine
 // + node.exe), so it is plain CommonJS with no dependencies. Loads the
-// prebuild of a staged package the way node-gyp-build picks it, then checks
-// every kernel level this CPU runs against a float64 reference.
+// prebuild of a staged package the way node-gyp-build picks it and reports
+// the kernels it picked (listDevices); then, with the test hooks built with
+// that prebuild (<packageDir>/testing/hearth_testing.addon: the same engine
+// libraries, see platform-run.ts), checks every kernel level this CPU runs
+// against a float64 reference. The shipped addon has no kernel hooks.
 // Usage: node probe.js <packageDir> [model.gguf]    Prints one JSON line:
-//   {platform, arch, addon, abiVersion, cpu: cpuInfo(), checks: [{level, what, nmse, bound, ok}],
+//   {platform, arch, addon, abiVersion, kernels: the CPU device's level,
+//    cpu: cpuInfo() | null, checks: [{level, what, nmse, bound, ok}] | null (no hooks),
 //    files: {mapped, read} (the model's header through mmap and through plain reads) | null}
 'use strict';
+const fs = require('fs');
 const path = require('path');
 
 const pkg = path.resolve(process.argv[2] || '.');
 const addonPath = path.join(pkg, 'prebuilds', `${process.platform}-${process.arch}`, 'hearth.node');
-const b = require(addonPath);
+const product = require(addonPath);
+const hooksPath = path.join(pkg, 'testing', 'hearth_testing.addon');
+let hooks = null;
+if (fs.existsSync(hooksPath)) {
+  const mod = { exports: {} };
+  process.dlopen(mod, hooksPath);  // not require(): the file is not named .node
+  hooks = mod.exports;
+}
+
+// The level the shipped addon's dispatch picked: its CPU device says "kernels <level>".
+function shippedKernels() {
+  const cpu = product.listDevices().find((d) => d.backend === 'cpu');
+  const m = cpu && cpu.devices[0] && /kernels (\w+)/.exec(cpu.devices[0].detail);
+  return m ? m[1] : null;
+}
 
 // Seeded xorshift32 in [-1, 1): the same data on every platform.
 function randomArray(n, seed) {
@@ -59,44 +78,49 @@ const FORMATS = [
 const M = 33; // an odd row count: every kernel's tile remainder runs
 const N = 3;
 
-const info = b.cpuInfo();
-const levels = info.levels.filter((l) => l.supported).map((l) => l.name);
-const checks = [];
-for (const [type, k, bound] of FORMATS) {
-  const w = randomArray(M * k, 11);
-  const x = randomArray(N * k, 12);
-  const bytes = b.cpuQuantize(type, w);
-  const ref = matmulRef(b.cpuDequantize(type, bytes, M * k), M, k, x, N);
-  for (const level of levels) {
-    for (const threads of [1, 2]) {
-      const y = new Float32Array(N * M).fill(NaN);
-      b.cpuMatmul(level, type, bytes, M, k, x, N, y, threads);
-      const e = nmse(y, ref);
-      checks.push({ level, what: `matmul ${type} threads=${threads}`, nmse: e, bound, ok: e <= bound });
+// Every level this CPU runs, through the test hooks, against float64 and generic.
+function selfChecks() {
+  const info = hooks.cpuInfo();
+  const levels = info.levels.filter((l) => l.supported).map((l) => l.name);
+  const checks = [];
+  for (const [type, k, bound] of FORMATS) {
+    const w = randomArray(M * k, 11);
+    const x = randomArray(N * k, 12);
+    const bytes = hooks.cpuQuantize(type, w);
+    const ref = matmulRef(hooks.cpuDequantize(type, bytes, M * k), M, k, x, N);
+    for (const level of levels) {
+      for (const threads of [1, 2]) {
+        const y = new Float32Array(N * M).fill(NaN);
+        hooks.cpuMatmul(level, type, bytes, M, k, x, N, y, threads);
+        const e = nmse(y, ref);
+        checks.push({ level, what: `matmul ${type} threads=${threads}`, nmse: e, bound, ok: e <= bound });
+      }
     }
   }
-}
-// Element-wise ops of each level against generic's.
-const v = randomArray(257, 13);
-const g = randomArray(257, 14);
-for (const level of levels) {
-  const pairs = [
-    ['rmsnorm', b.cpuRmsNorm(level, v, g, 1e-5), b.cpuRmsNorm('generic', v, g, 1e-5)],
-    ['softmax', b.cpuUnary(level, 'softmax', v), b.cpuUnary('generic', 'softmax', v)],
-    ['silu', b.cpuUnary(level, 'silu', v), b.cpuUnary('generic', 'silu', v)],
-    ['swiglu', b.cpuBinary(level, 'swiglu', v, g), b.cpuBinary('generic', 'swiglu', v, g)],
-  ];
-  for (const [what, got, ref] of pairs) {
-    const e = nmse(got, ref);
-    checks.push({ level, what, nmse: e, bound: 1e-9, ok: e <= 1e-9 });
+  // Element-wise ops of each level against generic's.
+  const v = randomArray(257, 13);
+  const g = randomArray(257, 14);
+  for (const level of levels) {
+    const pairs = [
+      ['rmsnorm', hooks.cpuRmsNorm(level, v, g, 1e-5), hooks.cpuRmsNorm('generic', v, g, 1e-5)],
+      ['softmax', hooks.cpuUnary(level, 'softmax', v), hooks.cpuUnary('generic', 'softmax', v)],
+      ['silu', hooks.cpuUnary(level, 'silu', v), hooks.cpuUnary('generic', 'silu', v)],
+      ['swiglu', hooks.cpuBinary(level, 'swiglu', v, g), hooks.cpuBinary('generic', 'swiglu', v, g)],
+    ];
+    for (const [what, got, ref] of pairs) {
+      const e = nmse(got, ref);
+      checks.push({ level, what, nmse: e, bound: 1e-9, ok: e <= 1e-9 });
+    }
   }
+  return { info, checks };
 }
+const { info, checks } = hooks ? selfChecks() : { info: null, checks: null };
 
 // With a model path: the OS file mapping and the plain-read fallback give the same header.
 async function fileAccess(model) {
   if (!model) return null;
-  const mapped = await b.ggufInspect(model, { useMmap: true });
-  const read = await b.ggufInspect(model, { useMmap: false });
+  const mapped = await product.ggufInspect(model, { useMmap: true });
+  const read = await product.ggufInspect(model, { useMmap: false });
   const summary = (g) => ({ mapped: g.mapped, fileSize: g.fileSize, tensors: g.tensors.length, keys: g.metadata.length });
   return { mapped: summary(mapped), read: summary(read) };
 }
@@ -107,7 +131,8 @@ fileAccess(process.argv[3]).then((files) => {
     arch: process.arch,
     node: process.version,
     addon: path.relative(pkg, addonPath).split(path.sep).join('/'),
-    abiVersion: b.abiVersion,
+    abiVersion: product.abiVersion,
+    kernels: shippedKernels(),
     cpu: info,
     checks,
     files,

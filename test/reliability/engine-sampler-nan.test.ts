@@ -6,8 +6,7 @@
  * of the vocab, and a single number among NaNs wins under every chain.
  */
 import { strict as assert } from 'assert';
-import { loadBinding } from '../../extension/engine/binding';
-import type { NativeSamplingOptions } from '../../extension/engine/native-model';
+import { loadTestingBinding, type NativeSamplingOptions } from '../helpers/testing-binding';
 
 const N = 4096;  // well past std::sort's insertion-sort threshold
 
@@ -45,7 +44,7 @@ const VECTORS: Array<[string, Float32Array]> = [
 const HISTORY = [0, 1, 777, 1234, 777, 5];
 
 describe('reliability: samplers under NaN and infinite logits', () => {
-  const native = loadBinding();
+  const native = loadTestingBinding();
 
   for (const [chain, options] of CHAINS) {
     for (const [vector, logits] of VECTORS) {

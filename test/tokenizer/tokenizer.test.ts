@@ -5,11 +5,11 @@
  */
 import { strict as assert } from 'assert';
 import * as path from 'path';
-import { loadBinding } from '../../extension/engine/binding';
 import { EngineError } from '../../extension/engine/errors';
 import { Tokenizer } from '../../extension/engine/tokenizer';
 import { writeGguf } from '../../extension/gguf/writer';
 import { fixture } from '../helpers/fixtures';
+import { loadTestingBinding } from '../helpers/testing-binding';
 import { deriveVocab, makeTempDir } from './helpers/derived-vocab';
 
 const CONTROL = 3;
@@ -20,7 +20,7 @@ async function rejectsWithCode(p: Promise<unknown>, code: string): Promise<void>
 
 describe('C++ Utf8StreamDecoder', () => {
   const decode = (chunks: number[][]): string[] =>
-    loadBinding().utf8StreamDecode(chunks.map((c) => Uint8Array.from(c))).map((b) => Buffer.from(b).toString('latin1'));
+    loadTestingBinding().utf8StreamDecode(chunks.map((c) => Uint8Array.from(c))).map((b) => Buffer.from(b).toString('latin1'));
   const utf8 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 
   it('holds back a character split across pieces', () => {

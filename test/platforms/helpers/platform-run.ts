@@ -24,6 +24,25 @@ export function prebuildPath(target: TargetName): string {
   return path.join(REPO_ROOT, 'prebuilds', target, 'hearth.node');
 }
 
+/**
+ * The test hooks built with a target's prebuild (hearth_testing.addon: the
+ * kernels by level, for probe.js's self-checks), or null. It never ships, so
+ * it stays in the build directory: build/ for the repository's own
+ * prebuildify (CI), build-<target>/ for scripts/prebuild-all.sh. With two,
+ * the newer (the one built with the current prebuild).
+ */
+export function testingAddonPath(target: TargetName): string | null {
+  const candidates = target === 'win32-x64'
+    ? [path.join(REPO_ROOT, 'build-win32-x64', 'hearth_testing.addon')]
+    : [
+      ...(target === 'linux-x64' ? [path.join(REPO_ROOT, 'build', 'Release', 'hearth_testing.addon')] : []),
+      path.join(REPO_ROOT, `build-${target}`, 'build', 'Release', 'hearth_testing.addon'),
+    ];
+  const found = candidates.filter((f) => fs.existsSync(f));
+  found.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  return found[0] ?? null;
+}
+
 function onPath(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 }
@@ -46,7 +65,7 @@ export function whyUnavailable(target: TargetName): string | null {
   return null;
 }
 
-/** A fresh directory laid out like the installed extension for one target (plus probe.js). */
+/** A fresh directory laid out like the installed extension for one target (plus probe.js and, outside prebuilds/, the test hooks). */
 export function stagePackage(target: TargetName): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hearth-${target}-`));
   fs.mkdirSync(path.join(dir, 'dist'));
@@ -55,6 +74,11 @@ export function stagePackage(target: TargetName): string {
   fs.copyFileSync(path.join(REPO_ROOT, 'dist', 'cli.js'), path.join(dir, 'dist', 'cli.js'));
   fs.copyFileSync(prebuildPath(target), path.join(dir, 'prebuilds', target, 'hearth.node'));
   fs.copyFileSync(path.join(__dirname, '..', 'probe.js'), path.join(dir, 'probe.js'));
+  const hooks = testingAddonPath(target);
+  if (hooks) {
+    fs.mkdirSync(path.join(dir, 'testing'));
+    fs.copyFileSync(hooks, path.join(dir, 'testing', 'hearth_testing.addon'));
+  }
   return dir;
 }
 

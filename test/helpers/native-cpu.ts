@@ -1,5 +1,6 @@
 /**
- * The cpu module's native surface (native/napi/js-cpu.cpp): drives the CPU
+ * The CPU kernel hooks of the testing addon (native/napi/js-cpu.cpp, in
+ * hearth_testing.addon only; loaded by ./testing-binding): drives the CPU
  * kernels from tests and benchmarks. Types are ggml type names ("Q4_K") or
  * ids; a level names one kernel table ("generic", "avx2", ...; omitted or
  * null: the table dispatch picked). Outputs may be passed in (tests poison
