@@ -55,7 +55,10 @@ export type ExtensionErrorCode =
   | 'E_ENGINE_UNAVAILABLE'
   | 'E_NO_MODEL'
   | 'E_MODEL_TOO_BIG'
-  | 'E_MODEL_UNSUPPORTED';
+  | 'E_MODEL_UNSUPPORTED'
+  | 'E_UNAUTHORIZED'
+  | 'E_PAYLOAD_TOO_LARGE'
+  | 'E_NOT_IMPLEMENTED';
 
 export type ErrorCode = NativeErrorCode | ExtensionErrorCode;
 
@@ -110,4 +113,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'E_NO_MODEL',
   'E_MODEL_TOO_BIG',
   'E_MODEL_UNSUPPORTED',
+  'E_UNAUTHORIZED',
+  'E_PAYLOAD_TOO_LARGE',
+  'E_NOT_IMPLEMENTED',
 ];

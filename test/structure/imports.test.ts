@@ -8,8 +8,10 @@
  * gguf/, engine/ and host/ import nothing above them (in that order); the
  * engine process's side of host/ (child/) and the extension's (parent/) never
  * import each other; cli/
- * imports nothing from the VS Code side or the engine process; the webview
- * reaches into extension/ only for its message protocol.
+ * imports nothing from the VS Code side or the engine process; serve/ (the
+ * `hearth serve` HTTP server) never imports 'vscode' or host/child/ (it runs the
+ * engine through host/parent/'s process boundary) and only cli/ imports it; the
+ * webview reaches into extension/ only for its message protocol.
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
@@ -117,7 +119,7 @@ describe('structure: import direction (extension/, webview/)', () => {
   });
 
   it("keeps 'vscode' out of the engine side and the browser code", () => {
-    const engineSide = ['extension/engine', 'extension/gguf', 'extension/host', 'extension/protocol', 'extension/cli', 'webview'].map(under);
+    const engineSide = ['extension/engine', 'extension/gguf', 'extension/host', 'extension/protocol', 'extension/cli', 'extension/serve', 'webview'].map(under);
     assert.deepEqual(violations((p) => engineSide.some((u) => u(p)), (t) => t === 'vscode'), []);
   });
 
@@ -148,6 +150,13 @@ describe('structure: import direction (extension/, webview/)', () => {
   it('keeps cli/ off the VS Code side and the engine process (activation, chat, commands, ui, scm, config, host)', () => {
     const above = ['extension/activation.ts', 'extension/extension.ts', 'extension/config.ts', 'extension/chat', 'extension/commands', 'extension/ui', 'extension/scm', 'extension/completion', 'extension/host'].map(under);
     assert.deepEqual(violations(under('extension/cli'), (t) => above.some((u) => u(t))), []);
+  });
+
+  it('lets serve/ import only itself, engine/, gguf/ and host/ outside the engine process (child/), and only cli/ import serve/', () => {
+    const allowed = ['extension/serve', 'extension/engine', 'extension/gguf', 'extension/host', 'native/lists'].map(under);
+    const local = (t: string) => t.startsWith('extension/') || t.startsWith('webview/') || t.startsWith('native/');
+    assert.deepEqual(violations(under('extension/serve'), (t) => (local(t) && !allowed.some((u) => u(t))) || under('extension/host/child')(t)), []);
+    assert.deepEqual(violations((p) => !under('extension/serve')(p) && !under('extension/cli')(p), under('extension/serve')), []);
   });
 
   it('lets the webview reach into extension/ only for its message protocol', () => {

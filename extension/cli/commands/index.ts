@@ -7,6 +7,7 @@ import { quantizeCommand } from './quantize';
 import { completeCommand } from './complete';
 import { chatCommand } from './chat';
 import { benchCommand } from './bench';
+import { serveCommand } from './serve';
 
 /** Every `hearth` command, in the order `--help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CliCommand[] = [
   generateCommand,
   completeCommand,
   chatCommand,
+  serveCommand,
   benchCommand,
   quantizeCommand,
 ];

@@ -1,0 +1,28 @@
+/**
+ * The routing table: a path and method to a handler, and whether it needs the
+ * API key. Exact paths only: the surface is a handful of fixed endpoints, so a
+ * map says it all (no patterns, no framework).
+ */
+import type { Handler } from './context';
+import { health } from './handlers/health';
+import { models } from './handlers/models';
+import { chatCompletions } from './handlers/chat-completions';
+import { infill } from './handlers/infill';
+import { notImplemented } from './handlers/not-implemented';
+
+export interface Route {
+  method: 'GET' | 'POST';
+  handler: Handler;
+  /** Every endpoint but /health needs the bearer token when a key is set. */
+  open?: boolean;
+}
+
+export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
+  ['/health', { method: 'GET', handler: health, open: true }],
+  ['/v1/models', { method: 'GET', handler: models }],
+  ['/v1/chat/completions', { method: 'POST', handler: chatCompletions }],
+  ['/v1/completions', { method: 'POST', handler: notImplemented('raw prompt completion (/v1/completions)') }],
+  ['/infill', { method: 'POST', handler: infill }],
+  ['/tokenize', { method: 'POST', handler: notImplemented('/tokenize (the engine boundary only counts tokens)') }],
+  ['/detokenize', { method: 'POST', handler: notImplemented('/detokenize (the engine boundary has no token ids)') }],
+]);
