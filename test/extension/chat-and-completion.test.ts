@@ -7,16 +7,8 @@ import { inProcessEngine } from '../../extension/host/in-process-engine';
 import type { ChatMessage, EnginePort, FimRequest, TextStream } from '../../extension/host/engine-port';
 import { extractCode } from '../../extension/commands/edit-commands-pure';
 import type { ChatTurn } from '../../extension/protocol/webview-protocol';
+import { MemoryStore } from './helpers/memory-store';
 
-class MemoryStore {
-  data = new Map<string, unknown>();
-  get<T>(k: string): T | undefined {
-    return this.data.get(k) as T | undefined;
-  }
-  async update(k: string, v: unknown): Promise<void> {
-    this.data.set(k, JSON.parse(JSON.stringify(v)));
-  }
-}
 
 /** An engine that streams given pieces and records the requests it saw. */
 class ScriptedEngine extends FakeEngine {

@@ -6,16 +6,8 @@ import { strict as assert } from 'assert';
 import { ChatSession, CHAT_SYSTEM_PROMPT, type ChatSettings } from '../../extension/chat/chat-session';
 import { FakeEngine } from '../../extension/host/fake-engine';
 import type { ChatMessage, GenerateOptions, TextStream } from '../../extension/host/engine-port';
+import { MemoryStore } from './helpers/memory-store';
 
-class MemoryStore {
-  data = new Map<string, unknown>();
-  get<T>(k: string): T | undefined {
-    return this.data.get(k) as T | undefined;
-  }
-  async update(k: string, v: unknown): Promise<void> {
-    this.data.set(k, JSON.parse(JSON.stringify(v)));
-  }
-}
 
 /** Answers "answer N to <question>" and records what each request carried. */
 class RecordingEngine extends FakeEngine {
@@ -45,7 +37,8 @@ describe('chat: retry, edit and resend, settings', () => {
     assert.equal(await s.retry(engine, { ...noop, turnStart: (t) => started.push(`${t.role}:${t.text}`) }), true);
     assert.deepEqual(s.turns.map((t) => t.text), ['first', 'answer 1 to first', 'second', `answer 3 to ${s.turns[2].context}\n\nsecond`]);
     assert.match(s.turns[2].context ?? '', /let a = 1;/, 'the retried question keeps its context');
-    assert.deepEqual(s.turns[2].chips, [{ label: 'a.ts:1-1' }]);
+    assert.deepEqual(s.turns[2].chips?.map((c) => c.label), ['a.ts:1-1']);
+    assert.ok((s.turns[2].chips?.[0].tokens ?? 0) > 0, 'with its token count');
     assert.deepEqual(started, ['user:second', 'assistant:'], 'the new exchange is announced to the view');
     // The retried request is the same as the first one: the earlier answer is not in it.
     assert.deepEqual(engine.requests[2].messages, engine.requests[1].messages);

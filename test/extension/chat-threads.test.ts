@@ -8,17 +8,8 @@ import {
   ChatThreads, LEGACY_HISTORY_KEY, MAX_THREADS, MAX_TITLE, THREADS_KEY, threadTitle, threadToMarkdown,
 } from '../../extension/chat/chat-threads';
 import type { ChatTurn } from '../../extension/protocol/webview-protocol';
+import { MemoryStore } from './helpers/memory-store';
 
-class MemoryStore {
-  data = new Map<string, unknown>();
-  get<T>(k: string): T | undefined {
-    return this.data.get(k) as T | undefined;
-  }
-  async update(k: string, v: unknown): Promise<void> {
-    if (v === undefined) this.data.delete(k);
-    else this.data.set(k, JSON.parse(JSON.stringify(v)));
-  }
-}
 
 const turn = (role: 'user' | 'assistant', text: string, id = `${role}-${text}`): ChatTurn => ({ id, role, text });
 
