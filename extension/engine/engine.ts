@@ -32,8 +32,7 @@ import type {
   NativeTimings,
 } from './native-model';
 
-export type ModelInfo = NativeModelInfo;
-export type { BackendName, GpuLayers, NativeBackendDevices as BackendDevices };
+export type { BackendName, GpuLayers, NativeBackendDevices as BackendDevices, NativeModelInfo };
 export type GenerationTimings = NativeTimings;
 /**
  * Why a generation ended, the one list from the native run to the UI: an
@@ -176,7 +175,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
 }
 
 export class Model {
-  private lastInfo: ModelInfo;
+  private lastInfo: NativeModelInfo;
   private readonly sessions = new Set<Session>();
   private disposed = false;
 
@@ -186,7 +185,7 @@ export class Model {
   }
 
   /** Read fresh each time while loaded: a GPU error at run time moves the model to the CPU (backend, gpuLayers, reasons change). */
-  get info(): ModelInfo {
+  get info(): NativeModelInfo {
     if (!this.disposed) this.lastInfo = this.native.info();
     return this.lastInfo;
   }

@@ -28,7 +28,7 @@ export interface TensorInfo {
   nBytes: number;
 }
 
-/** What a GGUF file holds, read without loading it (`hearth inspect`); a loaded model describes itself with engine.ts's ModelInfo. */
+/** What a GGUF file holds, read without loading it (`hearth inspect`); a loaded model describes itself with NativeModelInfo (engine.ts), and to the extension with host/engine-port.ts's ModelInfo. */
 export interface GgufFileInfo {
   /** GGUF version: 1, 2 or 3. */
   version: number;

@@ -4,7 +4,7 @@
  * runtime, in the engine process) and EngineClient (this interface spoken over
  * the engine protocol to another process). Nothing here imports vscode.
  */
-import type { FimFamily } from '../engine/fim';
+import type { GgufSummary } from './gguf-peek';
 import type { StopReason } from '../engine/engine';
 
 export interface LoadOptions {
@@ -27,17 +27,16 @@ export interface ComputeInfo {
   threads?: number;
 }
 
-export interface ModelInfo {
+/**
+ * The one description of a model the extension, the CLI and the server use:
+ * the facts its file's header gives (gguf-peek's GgufSummary, read before a
+ * load), with the path, the training context as loaded and, once loaded,
+ * where it computes. The binding's own NativeModelInfo is the engine's view
+ * (vocabulary ids, head counts) and stays below this boundary.
+ */
+export interface ModelInfo extends Pick<GgufSummary, 'name' | 'architecture' | 'parameters' | 'fim' | 'repoLevelFim' | 'sizeBytes'> {
   path: string;
-  name: string;
-  architecture: string;
-  parameters: number;
   contextLength: number;
-  /** The FIM template this model's vocabulary supports, or null (chat only). */
-  fim: FimFamily | null;
-  /** True where the vocabulary has <|file_sep|> (repo-level FIM). */
-  repoLevelFim: boolean;
-  sizeBytes: number;
   compute?: ComputeInfo;
 }
 

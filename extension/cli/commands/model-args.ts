@@ -3,7 +3,7 @@
  * complete, chat): `--flag value` options, `--json`, positionals.
  */
 import { UsageError } from '../command';
-import { parseBackend, parseGpuLayers, type BackendName, type GpuLayers, type ModelInfo } from '../../engine/engine';
+import { parseBackend, parseGpuLayers, type BackendName, type GpuLayers, type NativeModelInfo } from '../../engine/engine';
 import { INT_OPTION_RANGES, clampThreads, parseInt10, type IntOptionName } from '../../engine/int-option';
 
 export interface ParsedArgs {
@@ -91,7 +91,7 @@ export function backendOptions(args: ParsedArgs): { backend: BackendName; gpuLay
 }
 
 /** The backend line commands print on stderr after loading. */
-export function placementLine(info: ModelInfo): string {
+export function placementLine(info: NativeModelInfo): string {
   const where = info.gpuLayers > 0 ? `${info.backend} (${info.device ?? '?'}), ${info.gpuLayers}/${info.nLayer} layers` +
     (info.outputOnDevice ? ' + output' : '') : `cpu${info.device ? ` (${info.device})` : ''}`;
   const reasons = info.reasons.length ? `; ${info.reasons.join('; ')}` : '';
