@@ -95,33 +95,14 @@ export interface SessionOptions {
   keepTokens?: number;
 }
 
-export interface GenerateOptions {
-  /** Tokens to generate at most (default 256). */
-  maxTokens?: number;
-  /** 0 (default): greedy. */
-  temperature?: number;
-  topK?: number;
-  topP?: number;
-  minP?: number;
-  repeatPenalty?: number;
-  repeatLastN?: number;
-  frequencyPenalty?: number;
-  presencePenalty?: number;
-  seed?: number;
-  /** Generation ends before any of these strings; they are not part of the text. */
-  stop?: string[];
-  /** End on EOS/EOT (default true). */
-  stopOnEog?: boolean;
+/**
+ * What one generation asks: the binding's options (native-model.ts
+ * NativeGenerateOptions, the one place the sampling and stop fields are
+ * described), plus what is settled on this side of the binding.
+ */
+export interface GenerateOptions extends Omit<NativeGenerateOptions, 'stopTokens'> {
   /** More token ids that end generation (not part of the output), e.g. FIM markers. */
   stopTokens?: readonly number[];
-  /**
-   * Splice (0, the default: off): after an edit inside the cached prompt, a
-   * cached run that reappears later is moved into place instead of being
-   * evaluated again, while each moved token has seen at most this many
-   * tokens change before it since it was evaluated. An approximation that
-   * makes a fill-in-the-middle prompt cost only the typed tokens. CPU only.
-   */
-  spliceDrift?: number;
   /** Add BOS when the prompt is text and the model wants it (default true). */
   addBos?: boolean;
   /** Parse special-token text like "<|fim_prefix|>" in a text prompt (default false). */
@@ -349,22 +330,9 @@ export class Session {
     signal?.addEventListener('abort', abort, { once: true });
 
     const native = this.native;
-    const nativeOptions: NativeGenerateOptions = {
-      maxTokens: options.maxTokens,
-      temperature: options.temperature,
-      topK: options.topK,
-      topP: options.topP,
-      minP: options.minP,
-      repeatPenalty: options.repeatPenalty,
-      repeatLastN: options.repeatLastN,
-      frequencyPenalty: options.frequencyPenalty,
-      presencePenalty: options.presencePenalty,
-      seed: options.seed,
-      stop: options.stop,
-      stopOnEog: options.stopOnEog,
-      spliceDrift: options.spliceDrift,
-      stopTokens: options.stopTokens ? Array.from(options.stopTokens) : undefined,
-    };
+    // The binding's share of the options, as given (it reads only the fields it knows).
+    const { addBos: _addBos, parseSpecial: _parseSpecial, signal: _signal, stopTokens, ...forBinding } = options;
+    const nativeOptions: NativeGenerateOptions = { ...forBinding, stopTokens: stopTokens ? Array.from(stopTokens) : undefined };
     const result = this.serialise(
       () =>
         new Promise<GenerationResult>((resolve, reject) => {

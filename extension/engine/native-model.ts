@@ -87,8 +87,11 @@ export interface NativeSessionOptions {
   keepTokens?: number;
 }
 
+/** One generation's options as js-session.cpp reads them (engine.ts GenerateOptions adds the JS side's). */
 export interface NativeGenerateOptions {
+  /** Tokens to generate at most (default 256). */
   maxTokens?: number;
+  /** 0 (default): greedy. */
   temperature?: number;
   topK?: number;
   topP?: number;
@@ -98,9 +101,19 @@ export interface NativeGenerateOptions {
   frequencyPenalty?: number;
   presencePenalty?: number;
   seed?: number;
+  /** Generation ends before any of these strings; they are not part of the text. */
   stop?: string[];
+  /** End on EOS/EOT (default true). */
   stopOnEog?: boolean;
+  /** More token ids that end generation (not part of the output), e.g. FIM markers. */
   stopTokens?: number[];
+  /**
+   * Splice (0, the default: off): after an edit inside the cached prompt, a
+   * cached run that reappears later is moved into place instead of being
+   * evaluated again, while each moved token has seen at most this many
+   * tokens change before it since it was evaluated. An approximation that
+   * makes a fill-in-the-middle prompt cost only the typed tokens. CPU only.
+   */
   spliceDrift?: number;
 }
 
