@@ -89,6 +89,13 @@ export interface GenerateOptions {
 
 export type EngineState = 'idle' | 'starting' | 'loading' | 'ready' | 'busy' | 'restarting' | 'failed';
 
+export interface TokenizeOptions {
+  /** Add the model's BOS when it wants one. */
+  addSpecial?: boolean;
+  /** Read special-token text ("<|im_start|>") as that token. */
+  parseSpecial?: boolean;
+}
+
 export interface EngineStatus {
   state: EngineState;
   engine: string;
@@ -136,6 +143,10 @@ export interface EnginePort {
   prefetch?(request: FimRequest): void;
   chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): TextStream;
   countTokens(text: string): Promise<number>;
+  /** The loaded model's token ids for `text` (hearth serve's /tokenize). */
+  tokenize(text: string, options: TokenizeOptions): Promise<number[]>;
+  /** The text of `tokens`; E_INVALID_ARGUMENT for an id outside the vocabulary. */
+  detokenize(tokens: number[]): Promise<string>;
   status(): Promise<EngineStatus>;
   dispose(): Promise<void>;
 }

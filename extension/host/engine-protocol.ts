@@ -7,7 +7,7 @@
  * request early; the engine still answers it (with `done` or E_ABORTED).
  */
 import type { StopReason } from '../engine/engine';
-import type { ChatMessage, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo } from './engine-port';
+import type { ChatMessage, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TokenizeOptions } from './engine-port';
 
 export type EngineRequest =
   | { id: number; method: 'load'; params: { modelPath: string; options: LoadOptions } }
@@ -15,6 +15,8 @@ export type EngineRequest =
   | { id: number; method: 'prefetch'; params: { request: FimRequest } }
   | { id: number; method: 'chat'; params: { messages: ChatMessage[]; options: GenerateOptions } }
   | { id: number; method: 'countTokens'; params: { text: string } }
+  | { id: number; method: 'tokenize'; params: { text: string; options: TokenizeOptions } }
+  | { id: number; method: 'detokenize'; params: { tokens: number[] } }
   | { id: number; method: 'status'; params: Record<string, never> };
 
 /** What `done` carries for each method. */
@@ -25,6 +27,8 @@ export interface EngineResults {
   prefetch: null;
   chat: GenerationStats;
   countTokens: number;
+  tokenize: number[];
+  detokenize: string;
   status: EngineStatus;
 }
 
@@ -63,7 +67,7 @@ export function isHostToEngine(v: unknown): v is HostToEngine {
   return (
     typeof m.id === 'number' &&
     typeof m.method === 'string' &&
-    ['load', 'complete', 'prefetch', 'chat', 'countTokens', 'status', 'cancel'].includes(m.method) &&
+    ['load', 'complete', 'prefetch', 'chat', 'countTokens', 'tokenize', 'detokenize', 'status', 'cancel'].includes(m.method) &&
     typeof m.params === 'object' &&
     m.params !== null
   );

@@ -4,7 +4,7 @@
  * one. Its outputs are pure functions of the request, so a test can compute
  * what it must see (fakeCompletionFor, fakeChatReplyFor).
  */
-import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream } from './engine-port';
+import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TokenizeOptions } from './engine-port';
 import type { StopReason } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import * as fs from 'fs';
@@ -90,6 +90,20 @@ export class FakeEngine implements EnginePort {
 
   async countTokens(text: string): Promise<number> {
     return Math.ceil(text.length / 4);
+  }
+
+  /** One token per UTF-16 code unit (its code), BOS 1 first when asked. */
+  async tokenize(text: string, options: TokenizeOptions): Promise<number[]> {
+    this.requireModel();
+    const ids = Array.from(text, (c) => c.charCodeAt(0));
+    return options.addSpecial ? [1, ...ids] : ids;
+  }
+
+  async detokenize(tokens: number[]): Promise<string> {
+    this.requireModel();
+    const bad = tokens.find((t) => !Number.isInteger(t) || t < 0 || t > 0xffff);
+    if (bad !== undefined) throw new EngineError('E_INVALID_ARGUMENT', `token ${bad} is not in the vocabulary`);
+    return tokens.filter((t) => t !== 1).map((t) => String.fromCharCode(t)).join('');
   }
 
   async status(): Promise<EngineStatus> {

@@ -19,6 +19,8 @@ export class ChatGuard {
       prefetch: engine.prefetch ? (r) => engine.prefetch?.(r) : undefined,
       chat: (m, o, signal) => this.counted(key, signal, (s) => engine.chat(m, o, s)),
       countTokens: (t) => engine.countTokens(t),
+      tokenize: (t, o) => engine.tokenize(t, o),
+      detokenize: (ids) => engine.detokenize(ids),
       status: () => engine.status(),
       dispose: () => engine.dispose(),
     };

@@ -9,6 +9,7 @@ import { models } from './handlers/models';
 import { chatCompletions } from './handlers/chat-completions';
 import { infill } from './handlers/infill';
 import { notImplemented } from './handlers/not-implemented';
+import { detokenize, tokenize } from './handlers/tokens';
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -23,6 +24,6 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/v1/chat/completions', { method: 'POST', handler: chatCompletions }],
   ['/v1/completions', { method: 'POST', handler: notImplemented('raw prompt completion (/v1/completions)') }],
   ['/infill', { method: 'POST', handler: infill }],
-  ['/tokenize', { method: 'POST', handler: notImplemented('/tokenize (the engine boundary only counts tokens)') }],
-  ['/detokenize', { method: 'POST', handler: notImplemented('/detokenize (the engine boundary has no token ids)') }],
+  ['/tokenize', { method: 'POST', handler: tokenize }],
+  ['/detokenize', { method: 'POST', handler: detokenize }],
 ]);

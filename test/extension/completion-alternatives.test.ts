@@ -19,6 +19,8 @@ function stubEngine(seen: FimRequest[]): EnginePort {
     },
     chat() { throw new Error('unused'); },
     async countTokens(t: string) { return t.length; },
+    async tokenize() { return []; },
+    async detokenize() { return ""; },
     async status() { throw new Error('unused'); },
     async dispose() {},
   };

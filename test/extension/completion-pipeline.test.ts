@@ -38,6 +38,8 @@ function fakeEngine(pieces: (r: FimRequest) => string[] = () => ['x + 1']): Fake
     },
     chat() { throw new Error('unused'); },
     async countTokens(t: string) { return t.length; },
+    async tokenize() { return []; },
+    async detokenize() { return ""; },
     async status() { throw new Error('unused'); },
     async dispose() {},
   };

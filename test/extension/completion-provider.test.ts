@@ -44,6 +44,8 @@ describe('completion provider', () => {
       prefetch(r: FimRequest) { prefetches.push(r); },
       chat() { throw new Error('unused'); },
       async countTokens(t: string) { return t.length; },
+      async tokenize() { return []; },
+      async detokenize() { return ""; },
       async status() { throw new Error('unused'); },
       async dispose() {},
     };

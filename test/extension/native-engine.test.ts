@@ -89,6 +89,15 @@ describe('native engine behind the engine port', function () {
     assert.ok(pieces <= 4, `${pieces} pieces after abort`);
   });
 
+  it('tokenizes and detokenizes with the model\'s vocabulary; an id outside it is a coded error', async () => {
+    const ids = await engine.tokenize('Once upon a time', { addSpecial: false });
+    assert.ok(ids.length >= 3 && ids.length <= 8, JSON.stringify(ids));
+    assert.equal((await engine.detokenize(ids)).trim(), 'Once upon a time');
+    const withBos = await engine.tokenize('Once upon a time', { addSpecial: true });
+    assert.deepEqual(withBos.slice(1), ids, 'add_special puts BOS first');
+    await assert.rejects(engine.detokenize([1e7]), (e: { code?: string }) => e.code === 'E_INVALID_ARGUMENT');
+  });
+
   it('fails with a code for a missing file', async () => {
     await assert.rejects(new NativeEngine().load('/no/such/model.gguf', {}), (e: { code?: string }) => e.code === 'E_IO_NOT_FOUND');
   });

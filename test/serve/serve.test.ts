@@ -143,11 +143,26 @@ describe('hearth serve: endpoints through the engine process (fake engine)', fun
     assert.equal(typeof ((await warm.json()) as { content: unknown }).content, 'string');
   });
 
-  it('answers 501 with E_NOT_IMPLEMENTED for /v1/completions, /tokenize and /detokenize', async () => {
-    for (const p of ['/v1/completions', '/tokenize', '/detokenize']) {
-      const res = await post(`${s.url}${p}`, { prompt: 'x', content: 'x', tokens: [1] });
-      assert.equal(res.status, 501, p);
-      assert.equal((await errorOf(res)).code, 'E_NOT_IMPLEMENTED', p);
+  it('answers 501 with E_NOT_IMPLEMENTED for /v1/completions', async () => {
+    const res = await post(`${s.url}/v1/completions`, { prompt: 'x' });
+    assert.equal(res.status, 501);
+    assert.equal((await errorOf(res)).code, 'E_NOT_IMPLEMENTED');
+  });
+
+  it('tokenizes and detokenizes through the engine, in llama-server\'s shapes', async () => {
+    // The fake engine's vocabulary: one id per UTF-16 unit, BOS 1.
+    let res = await post(`${s.url}/tokenize`, { content: 'hi' });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { tokens: [104, 105] });
+    res = await post(`${s.url}/tokenize`, { content: 'hi', add_special: true, with_pieces: true });
+    assert.deepEqual(await res.json(), { tokens: [{ id: 1, piece: '' }, { id: 104, piece: 'h' }, { id: 105, piece: 'i' }] });
+    res = await post(`${s.url}/detokenize`, { tokens: [104, 105] });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { content: 'hi' });
+    for (const [p, body] of [['/tokenize', { content: 7 }], ['/detokenize', { tokens: ['a'] }], ['/detokenize', { tokens: [1e9] }]] as const) {
+      res = await post(`${s.url}${p}`, body);
+      assert.equal(res.status, 400, `${p} ${JSON.stringify(body)}`);
+      assert.equal((await errorOf(res)).code, 'E_INVALID_ARGUMENT');
     }
   });
 

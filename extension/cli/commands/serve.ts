@@ -40,8 +40,8 @@ export const serveCommand: CliCommand = {
     'hearth serve <model.gguf> [--host 127.0.0.1] [--port 8012] [--api-key-file F] [--parallel N] [--ctx N] [--threads N]\n' +
     '             [--backend auto|cpu|cuda|vulkan] [--gpu-layers auto|all|N] [--cors ORIGIN] [--log-prompts]\n' +
     '  A --host other machines can reach needs --api-key-file (clients send Authorization: Bearer <key>).\n' +
-    '  Endpoints: GET /health, GET /v1/models, POST /v1/chat/completions, POST /infill;\n' +
-    '  POST /v1/completions, /tokenize, /detokenize answer 501 (E_NOT_IMPLEMENTED) in this version.',
+    '  Endpoints: GET /health, GET /v1/models, POST /v1/chat/completions, POST /infill, POST /tokenize, POST /detokenize;\n' +
+    '  POST /v1/completions answers 501 (E_NOT_IMPLEMENTED) in this version.',
   async run(argv, io) {
     const args = parseArgs(argv, ['host', 'port', 'api-key-file', 'parallel', 'ctx', 'threads', 'backend', 'gpu-layers', 'cors'], ['log-prompts']);
     if (args.positionals.length !== 1) throw new UsageError('expected exactly one model path');

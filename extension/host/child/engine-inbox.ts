@@ -16,7 +16,10 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const isInt = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v);
 const isNum = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 const isStrArray = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const isBool = (v: unknown): boolean => typeof v === 'boolean';
 const optional = (v: unknown, ok: (v: unknown) => boolean): boolean => v === undefined || ok(v);
+/** Most ids one detokenize request may carry (a long reply is well under it). */
+const MAX_DETOKENIZE = 1 << 20;
 
 function checkLoad(p: Record<string, unknown>): string | null {
   if (typeof p.modelPath !== 'string' || p.modelPath === '') return 'load: params.modelPath must be a non-empty string';
@@ -58,6 +61,11 @@ const CHECKS: Record<string, Check> = {
   complete: checkComplete,
   chat: checkChat,
   countTokens: (p) => (typeof p.text === 'string' ? null : 'countTokens: params.text must be a string'),
+  tokenize: (p) =>
+    typeof p.text === 'string' && isObj(p.options) && optional(p.options.addSpecial, isBool) && optional(p.options.parseSpecial, isBool)
+      ? null
+      : 'tokenize: params.text must be a string and params.options { addSpecial?, parseSpecial? } booleans',
+  detokenize: (p) => (Array.isArray(p.tokens) && p.tokens.length <= MAX_DETOKENIZE && p.tokens.every(isInt) ? null : `detokenize: params.tokens must be an array of at most ${MAX_DETOKENIZE} integers`),
   status: () => null,
   cancel: () => null,
 };

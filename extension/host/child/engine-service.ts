@@ -51,6 +51,10 @@ export class EngineService {
         return this.stream(msg.id, this.engine.chat(msg.params.messages, msg.params.options, signal), signal);
       case 'countTokens':
         return this.engine.countTokens(msg.params.text);
+      case 'tokenize':
+        return this.engine.tokenize(msg.params.text, msg.params.options);
+      case 'detokenize':
+        return this.engine.detokenize(msg.params.tokens);
       case 'status':
         return this.engine.status();
     }

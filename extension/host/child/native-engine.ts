@@ -8,7 +8,7 @@
  * `hearth complete` uses, so the same prefix/suffix gives the same tokens.
  */
 import { loadModel, type Model, type Session } from '../../engine/engine';
-import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd } from '../engine-port';
+import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
 import { buildFimPrompt, detectFim } from '../../engine/fim';
 import { chatTokens } from './chat-prompt';
 import { openRegularFile, peekGguf } from '../gguf-peek';
@@ -277,6 +277,19 @@ export class NativeEngine implements EnginePort {
   async countTokens(text: string): Promise<number> {
     if (!this.model) return Math.ceil(text.length / 4);
     return this.model.tokenize(text).length;
+  }
+
+  async tokenize(text: string, options: TokenizeOptions): Promise<number[]> {
+    const { model } = this.require(this.chatSession);
+    return model.tokenize(text, { addBos: options.addSpecial ?? false, parseSpecial: options.parseSpecial ?? false });
+  }
+
+  async detokenize(tokens: number[]): Promise<string> {
+    const { model } = this.require(this.chatSession);
+    const nVocab = model.info.nVocab;
+    const bad = tokens.find((t) => !Number.isInteger(t) || t < 0 || t >= nVocab);
+    if (bad !== undefined) throw new EngineError('E_INVALID_ARGUMENT', `token ${bad} is not in this model's vocabulary (0..${nVocab - 1})`);
+    return model.detokenize(tokens);
   }
 
   async status(): Promise<EngineStatus> {

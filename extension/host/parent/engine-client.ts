@@ -4,7 +4,7 @@
  * a HostToEngine and deliver EngineReplies (a child process, or a direct
  * in-process channel).
  */
-import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd } from '../engine-port';
+import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
 import type { StopReason } from '../../engine/engine';
 import type { EngineReply, EngineRequest, EngineResults, GenerationStats, HostToEngine } from '../engine-protocol';
 import { EngineError } from '../../engine/errors';
@@ -74,6 +74,14 @@ export class EngineClient implements EnginePort {
 
   countTokens(text: string): Promise<number> {
     return this.call({ method: 'countTokens', params: { text } }) as Promise<number>;
+  }
+
+  tokenize(text: string, options: TokenizeOptions): Promise<number[]> {
+    return this.call({ method: 'tokenize', params: { text, options } }) as Promise<number[]>;
+  }
+
+  detokenize(tokens: number[]): Promise<string> {
+    return this.call({ method: 'detokenize', params: { tokens } }) as Promise<string>;
   }
 
   status(): Promise<EngineStatus> {

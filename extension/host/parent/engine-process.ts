@@ -10,7 +10,7 @@
  * What happened is reported in plain words through onEvent.
  */
 import { fork, type ChildProcess } from 'child_process';
-import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd } from '../engine-port';
+import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
 import { EngineClient } from './engine-client';
 import { isEngineToHost, type GenerationStats } from '../engine-protocol';
 import { EngineError } from '../../engine/errors';
@@ -199,6 +199,16 @@ export class EngineProcess implements EnginePort {
   async countTokens(text: string): Promise<number> {
     await this.ensureRunning();
     return this.requireClient().countTokens(text);
+  }
+
+  async tokenize(text: string, options: TokenizeOptions): Promise<number[]> {
+    await this.ensureRunning();
+    return this.requireClient().tokenize(text, options);
+  }
+
+  async detokenize(tokens: number[]): Promise<string> {
+    await this.ensureRunning();
+    return this.requireClient().detokenize(tokens);
   }
 
   async status(): Promise<EngineStatus> {

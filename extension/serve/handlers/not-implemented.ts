@@ -1,8 +1,8 @@
 /**
  * Endpoints the engine boundary (host/engine-port.ts) cannot answer yet: it
- * has no raw-prompt generation (/v1/completions) and no token ids
- * (/tokenize, /detokenize, only a count). They answer 501 with a code rather
- * than an imitation, so a client can tell "not here" from "failed".
+ * has no raw-prompt generation (/v1/completions). They answer 501 with a
+ * code rather than an imitation, so a client can tell "not here" from
+ * "failed".
  */
 import type { Handler } from '../context';
 import { HttpError } from '../http-error';
