@@ -11,8 +11,10 @@ import { readJsonBody } from '../body';
 import { optBool } from '../validate';
 import { HttpError, sendJson } from '../http-error';
 
-/** Most ids one /detokenize takes, and most pieces /tokenize spells out one by one. */
+/** Most ids one /detokenize takes. */
 export const MAX_TOKENS_PER_CALL = 1 << 16;
+/** Most pieces /tokenize spells out (two engine calls each). */
+export const MAX_PIECES = 4096;
 
 export const tokenize: Handler = async (ctx, call) => {
   const body = await readJsonBody(call.req, ctx.limits.bodyBytes);
@@ -23,9 +25,18 @@ export const tokenize: Handler = async (ctx, call) => {
   if (!optBool(body, 'with_pieces', false)) {
     sendJson(call.res, 200, { tokens }, call.headers);
   } else {
-    if (tokens.length > MAX_TOKENS_PER_CALL) throw new HttpError(413, 'E_PAYLOAD_TOO_LARGE', `with_pieces spells out at most ${MAX_TOKENS_PER_CALL} tokens; this text has ${tokens.length}`);
+    if (tokens.length > MAX_PIECES) throw new HttpError(413, 'E_PAYLOAD_TOO_LARGE', `with_pieces spells out at most ${MAX_PIECES} tokens; this text has ${tokens.length}`);
+    // A token's text as it reads after the one before it: a tokenizer drops a
+    // word's leading space when the token is alone, so each piece is the pair's
+    // text minus the previous token's.
     const pieces: { id: number; piece: string }[] = [];
-    for (const id of tokens) pieces.push({ id, piece: await ctx.engine.detokenize([id]) });
+    let prev: { id: number; text: string } | null = null;
+    for (const id of tokens) {
+      const alone = await ctx.engine.detokenize([id]);
+      const piece = prev === null ? alone : (await ctx.engine.detokenize([prev.id, id])).slice(prev.text.length);
+      pieces.push({ id, piece });
+      prev = { id, text: alone };
+    }
     sendJson(call.res, 200, { tokens: pieces }, call.headers);
   }
   call.record.status = 200;
