@@ -21,6 +21,7 @@ import { watchEngineSettings } from './models/settings-watch';
 import { registerCommitMessageCommand } from './scm/commit-message-command';
 import { registerTryCompletionCommand } from './commands/try-completion';
 import { openWalkthroughOnFirstRun } from './ui/walkthrough';
+import { registerEndpointKeyCommand } from './commands/endpoint-key';
 
 export async function activateHearth(context: vscode.ExtensionContext): Promise<void> {
   const sub = <T extends vscode.Disposable>(d: T): T => {
@@ -55,6 +56,7 @@ export async function activateHearth(context: vscode.ExtensionContext): Promise<
   sub(vscode.commands.registerCommand('hearth.chatHistory', () => chat.showHistory()));
   sub(vscode.commands.registerCommand('hearth.exportChat', () => chat.exportThread()));
   sub(vscode.commands.registerCommand('hearth.restartEngine', () => models.restartEngines()));
+  sub(registerEndpointKeyCommand(context.secrets));
   sub(vscode.commands.registerCommand('hearth.showEngineStatus', async () => {
     const statuses = await Promise.all((['completion', 'chat'] as const).map((role) => models.status(role)));
     const lines = statuses.map((s) => engineStatusLine(s, false));

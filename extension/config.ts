@@ -90,6 +90,27 @@ export function readEngineSettings(): Partial<Record<EngineSettingKey, unknown>>
   return raw;
 }
 
+export interface EndpointConfig {
+  provider: 'local' | 'endpoint';
+  url: string;
+  model: string;
+}
+
+/**
+ * hearth.provider and hearth.endpoint.*: the user's own values only. They are
+ * application settings, which VS Code already keeps out of workspaces; read
+ * this way too, a cloned repository's settings can never send code to a server.
+ */
+export function readEndpointConfig(): EndpointConfig {
+  const c = vscode.workspace.getConfiguration('hearth');
+  const user = (key: string): unknown => c.inspect<unknown>(key)?.globalValue;
+  const text = (key: string): string => {
+    const v = user(key);
+    return typeof v === 'string' ? v.trim() : '';
+  };
+  return { provider: user('provider') === 'endpoint' ? 'endpoint' : 'local', url: text('endpoint.url'), model: text('endpoint.model') };
+}
+
 export type ModelRole = 'completion' | 'chat';
 
 /** The model path for a role: the role's own setting, else hearth.model. */

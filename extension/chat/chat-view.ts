@@ -8,7 +8,7 @@ import { randomBytes } from 'crypto';
 import { ChatSession, type ChatEvents } from './chat-session';
 import { displayTitle, threadToMarkdown } from './chat-threads';
 import { isFromWebview, type ContextChip, type FromWebview, type InputSuggestion, type ToWebview } from '../protocol/webview-protocol';
-import { readConfig } from '../config';
+import { readConfig, readEndpointConfig } from '../config';
 import { attachmentSizeProblem, checkAttachment } from './attachment';
 import { parseSlash, slashSuggestions, type SlashCommand } from './slash-commands';
 import { mentionArgumentAt, mentionCompletions, parseMentions, type Mention } from './mentions';
@@ -199,13 +199,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private postState(): void {
     const modelPath = readConfig().chatModel || readConfig().model;
+    // Where the questions go: the model file, or the server when hearth.provider is endpoint.
+    const ep = readEndpointConfig();
+    const where = ep.provider === 'endpoint' ? `${ep.model || 'server model'} @ ${ep.url || 'no server set'}` : modelPath ? path.basename(modelPath) : null;
     this.post({
       type: 'state',
       turns: this.session.turns,
       chips: this.session.chips,
       usage: this.session.usage(this.draft),
       busy: this.session.busy,
-      model: modelPath ? path.basename(modelPath) : null,
+      model: where,
     });
   }
 

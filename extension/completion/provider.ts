@@ -87,7 +87,8 @@ export class HearthInlineProvider implements vscode.InlineCompletionItemProvider
     const doc = completionDocumentFor(document, position);
     this.current = await this.models.engineFor('completion');
     if (!this.current || token.isCancellationRequested) return [];
-    if (!this.current.info.fim) {
+    // A server's /infill applies its model's FIM template itself: only a local model is checked here.
+    if (!this.current.info.fim && !this.current.info.endpoint) {
       // Without FIM the model would see only the text before the cursor and
       // write past what follows it: no ghost text, and one message saying why.
       this.reportNoFim(this.current.info);

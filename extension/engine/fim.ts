@@ -22,7 +22,9 @@ import type { TokenizerLike } from './tokenizer';
 /** Code models with FIM tokens, named for users who picked a model without them (one list for every message). */
 export const FIM_MODEL_EXAMPLES = 'Qwen2.5-Coder, Qwen3-Coder, DeepSeek-Coder, StarCoder2, CodeGemma, Mellum, CodeLlama or Codestral';
 
-export type FimFamily = 'qwen' | 'deepseek' | 'starcoder' | 'mellum' | 'codellama' | 'codestral' | 'generic';
+/** The FIM prompt formats, one list (a remote server's model meta names one of them). */
+export const FIM_FAMILIES = ['qwen', 'deepseek', 'starcoder', 'mellum', 'codellama', 'codestral', 'generic'] as const;
+export type FimFamily = (typeof FIM_FAMILIES)[number];
 
 export interface FimSpec {
   family: FimFamily;

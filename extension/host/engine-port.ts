@@ -38,6 +38,8 @@ export interface ModelInfo extends Pick<GgufSummary, 'name' | 'architecture' | '
   path: string;
   contextLength: number;
   compute?: ComputeInfo;
+  /** The server's URL when the model runs there (hearth.provider: endpoint); absent for Hearth's own engine. */
+  endpoint?: string;
 }
 
 /** One chunk of another file, for repo-level context. */

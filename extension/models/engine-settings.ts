@@ -34,6 +34,8 @@ export const RELOAD_SETTINGS: readonly string[] = [
   'hearth.model',
   'hearth.completion.model',
   'hearth.chat.model',
+  // Switching to the endpoint unloads the local models; switching back loads them.
+  'hearth.provider',
   ...Object.values(ENGINE_SETTING_NAMES),
 ];
 

@@ -14,7 +14,8 @@ import { inProcessEngine } from '../host/in-process-engine';
 import { FakeEngine } from '../host/fake-engine';
 import { vetModel, formatBytes } from './model-check';
 import { errorCode } from '../engine/errors';
-import { modelPathFor, readConfig, readEngineSettings, type ModelRole } from '../config';
+import { modelPathFor, readConfig, readEndpointConfig, readEngineSettings, type ModelRole } from '../config';
+import { EndpointSlot } from './endpoint-slot';
 import { checkEngineSettings, DEFAULT_ENGINE_SETTINGS, describeLoadOptions, ENGINE_SETTING_NAMES, loadOptionsFor, maxModelBytes, type EngineSettingKey, type EngineSettings, type SettingProblem } from './engine-settings';
 import { planReload, type SlotAction, type SlotState } from './reload-plan';
 import { reloadFailed, reloadFailedKeptPrevious, reloadTitle, unloadedTooBig, waitingForChat } from './reload-messages';
@@ -64,6 +65,8 @@ interface LoadHow {
 
 export class ModelManager implements vscode.Disposable {
   private readonly slots = new Map<string, Slot>();
+  /** hearth.provider = endpoint: the server both roles use. */
+  private readonly endpoint: EndpointSlot;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private lastTps: number | null = null;
@@ -85,10 +88,18 @@ export class ModelManager implements vscode.Disposable {
     private readonly log: Log,
     /** Tests give their own engines. */
     private readonly newEngine: () => ManagedEngine = () => this.createEngine(),
-  ) {}
+  ) {
+    this.endpoint = new EndpointSlot(context.secrets);
+  }
 
   /** The engine for a role with its model loaded, or null (no model / failed; already reported). */
   async engineFor(role: ModelRole, opts: { interactive: boolean } = { interactive: false }): Promise<{ engine: EnginePort; info: ModelInfo } | null> {
+    const ep = readEndpointConfig();
+    if (ep.provider === 'endpoint') {
+      const got = await this.endpoint.engineFor(ep, opts.interactive);
+      this.changed.fire();
+      return got ? { engine: this.chats.track(`endpoint ${ep.url}`, got.engine), info: got.info } : null;
+    }
     const modelPath = modelPathFor(readConfig(), role);
     if (!modelPath) {
       if (opts.interactive) await this.reportNoModel();
@@ -128,6 +139,11 @@ export class ModelManager implements vscode.Disposable {
 
   /** The engine process id serving a role (for the status command and the e2e). */
   async status(role: ModelRole): Promise<ManagerStatus> {
+    const ep = readEndpointConfig();
+    if (ep.provider === 'endpoint') {
+      const st = this.endpoint.status(ep);
+      return { role, state: st.state, model: st.label, tokensPerSecond: null, detail: st.detail, compute: 'endpoint' };
+    }
     const modelPath = modelPathFor(readConfig(), role);
     if (!modelPath) return { role, state: 'no-model', model: null, tokensPerSecond: null, detail: 'No model is set (hearth.model).' };
     const slot = this.slots.get(path.resolve(modelPath));
@@ -154,6 +170,7 @@ export class ModelManager implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.endpoint.dispose();
     for (const slot of this.slots.values()) void slot.engine.dispose();
     this.slots.clear();
     this.changed.dispose();
@@ -185,8 +202,10 @@ export class ModelManager implements vscode.Disposable {
     const checked = checkEngineSettings(readEngineSettings(), this.applied);
     this.reportProblems(checked.problems);
     const settings = (this.applied = checked.settings);
+    // With the endpoint provider no local model is wanted: the server computes, and one loaded here would only hold memory.
+    const local = readEndpointConfig().provider === 'local';
     const wantedPath = (role: ModelRole): string => {
-      const p = modelPathFor(cfg, role);
+      const p = local ? modelPathFor(cfg, role) : '';
       return p ? path.resolve(p) : '';
     };
     const actions = planReload([...this.slots.values()], {
