@@ -5,11 +5,17 @@
  */
 import * as net from 'net';
 
-/** True for hosts only this machine can reach: 127.0.0.0/8, ::1, localhost. */
+/**
+ * True for hosts only this machine can reach: 127.0.0.0/8 (also as an
+ * IPv4-mapped IPv6 address), ::1, localhost. The one check for both sides:
+ * where the extension may send code, and where `hearth serve` may listen
+ * without a key.
+ */
 export function isLoopbackHostname(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (h === 'localhost' || h === '::1') return true;
-  return net.isIPv4(h) && h.startsWith('127.');
+  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  return net.isIPv4(v4) && v4.startsWith('127.');
 }
 
 /** Why `url` may not be used as an endpoint, or null when it may. */

@@ -3,18 +3,12 @@
  * address needs an API key) and the bearer-token check per request.
  */
 import { createHash, timingSafeEqual } from 'crypto';
-import * as net from 'net';
 import type { IncomingMessage } from 'http';
 import { HttpError } from './http-error';
+import { isLoopbackHostname } from '../host/endpoint-url';
 
-/** True for addresses only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  if (net.isIPv4(h)) return h.startsWith('127.');
-  if (h.startsWith('::ffff:') && net.isIPv4(h.slice(7))) return h.slice(7).startsWith('127.');
-  return false;
-}
+/** True for addresses only this machine can reach (the extension's endpoint check uses the same rule). */
+export const isLoopbackHost = isLoopbackHostname;
 
 /**
  * Compares the presented token with the key in constant time: both are hashed
