@@ -35,9 +35,13 @@ function hostOf(url: string): string {
 }
 
 export class EndpointSlot {
-  private current: { key: string; engine: HttpEngine; info: ModelInfo | null; error: string | null; failedAt: number } | null = null;
+  private current: { key: string; url: string; engine: HttpEngine; info: ModelInfo | null; error: string | null; failedAt: number } | null = null;
 
-  constructor(private readonly secrets: Pick<vscode.SecretStorage, 'get'>) {}
+  /** `onChange`: the status changed (a model described, a failure); not called per request. */
+  constructor(
+    private readonly secrets: Pick<vscode.SecretStorage, 'get'>,
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   /** The server's engine with its model described, or null after saying why (interactive) or quietly. */
   async engineFor(ep: EndpointConfig, interactive: boolean): Promise<{ engine: EnginePort; info: ModelInfo } | null> {
@@ -50,7 +54,7 @@ export class EndpointSlot {
     const key = JSON.stringify([ep.url, ep.model, apiKey ?? '']);
     if (this.current?.key !== key) {
       void this.current?.engine.dispose();
-      this.current = { key, engine: new HttpEngine({ baseUrl: ep.url, model: ep.model || undefined, apiKey }), info: null, error: null, failedAt: 0 };
+      this.current = { key, url: ep.url, engine: new HttpEngine({ baseUrl: ep.url, model: ep.model || undefined, apiKey }), info: null, error: null, failedAt: 0 };
     }
     const c = this.current;
     if (!c.info) {
@@ -58,9 +62,11 @@ export class EndpointSlot {
       try {
         c.info = await c.engine.load('', {});
         c.error = null;
+        this.onChange();
       } catch (err) {
         c.error = (err as Error).message;
         c.failedAt = Date.now();
+        this.onChange();
         if (interactive) void vscode.window.showErrorMessage(`Hearth cannot use the server at ${hostOf(ep.url)}: ${c.error}`);
         return null;
       }
@@ -71,7 +77,7 @@ export class EndpointSlot {
   status(ep: EndpointConfig): EndpointStatus {
     const c = this.current;
     const host = hostOf(ep.url);
-    if (!c || c.key.indexOf(JSON.stringify(ep.url)) !== 1) return { state: 'idle', label: host || 'no server', detail: `endpoint ${ep.url || '(hearth.endpoint.url is empty)'}, not asked yet` };
+    if (!c || c.url !== ep.url) return { state: 'idle', label: host || 'no server', detail: `endpoint ${ep.url || '(hearth.endpoint.url is empty)'}, not asked yet` };
     if (c.info) return { state: 'ready', label: `${c.info.name} @ ${host}`, detail: `endpoint ${ep.url}, model ${c.info.name}` };
     return { state: c.error ? 'error' : 'idle', label: host, detail: `endpoint ${ep.url}${c.error ? `: ${c.error}` : ''}` };
   }

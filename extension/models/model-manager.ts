@@ -89,7 +89,7 @@ export class ModelManager implements vscode.Disposable {
     /** Tests give their own engines. */
     private readonly newEngine: () => ManagedEngine = () => this.createEngine(),
   ) {
-    this.endpoint = new EndpointSlot(context.secrets);
+    this.endpoint = new EndpointSlot(context.secrets, () => this.changed.fire());
   }
 
   /** The engine for a role with its model loaded, or null (no model / failed; already reported). */
@@ -97,7 +97,6 @@ export class ModelManager implements vscode.Disposable {
     const ep = readEndpointConfig();
     if (ep.provider === 'endpoint') {
       const got = await this.endpoint.engineFor(ep, opts.interactive);
-      this.changed.fire();
       return got ? { engine: this.chats.track(`endpoint ${ep.url}`, got.engine), info: got.info } : null;
     }
     const modelPath = modelPathFor(readConfig(), role);
