@@ -114,6 +114,19 @@ describe('hostile model settings', function () {
     }
   });
 
+  it('a mixture-of-experts model\'s feed_forward_length sizes no buffer: 2^26 runs in the tiny model\'s memory', async () => {
+    // No tensor has feed_forward_length rows in qwen3moe (the experts are
+    // expert_feed_forward_length wide), so nothing pins it. Before: the dense
+    // FFN scratch was sized from it, 2 x 2^26 floats per token (2 GiB for the
+    // 4-token prompt); found by fuzz-hparams as an out-of-memory.
+    const moe = { arch: 'qwen3moe' as const, nExpert: 4, nExpertUsed: 2, nFfExp: 8 };
+    const spec = tinyModel(moe, [{ key: 'qwen3moe.feed_forward_length', type: 'uint32', value: 2 ** 26 }]);
+    const run = await generate(write(spec, 'moe-ffn-length'));
+    assert.equal(run.status, 0, describeRun(run));
+    assert.equal((JSON.parse(run.stdout) as { tokens: number[] }).tokens.length, 4);
+    assert.ok(run.maxRss !== undefined && run.maxRss < 512 << 20, describeRun(run));
+  });
+
   it('gemma3, starcoder2 and phi3 settings: sliding window, its pattern, soft-cap, epsilon and fused shapes are checked', async () => {
     for (const arch of ['gemma3', 'starcoder2', 'phi3', 'gpt-oss'] as const) {
       const run = await generate(write(tinyModel({ arch, nExpert: 4, nExpertUsed: 2, nFfExp: 8 }), `${arch}-valid`));

@@ -156,6 +156,7 @@ struct hearth_layer_desc {
 };
 
 struct hearth_decoder_desc {
+    // n_ff: the dense FFN's width; 0 in a model whose every layer routes to experts.
     int64_t n_embd, n_layer, n_ff, n_head, n_head_kv, head_dim, n_rot, n_vocab;
     float norm_eps;                         // epsilon of every norm (RMS or layer)
     float rope_freq_base, rope_freq_scale;  // the full-attention layers' RoPE

@@ -153,7 +153,10 @@ public:
 
         desc_.n_embd = hp_.n_embd;
         desc_.n_layer = hp_.n_layer;
-        desc_.n_ff = hp_.n_ff;
+        // A MoE model's feed_forward_length sizes no tensor (its experts are
+        // n_ff_exp wide), so it must size no buffer either: a file could set it
+        // to anything. The dense FFN's width is 0 when every layer has experts.
+        desc_.n_ff = opt.moe ? 0 : hp_.n_ff;
         desc_.n_head = hp_.n_head;
         desc_.n_head_kv = hp_.n_head_kv;
         desc_.head_dim = hp_.head_dim;
