@@ -8,7 +8,8 @@ import { Template } from '@huggingface/jinja';
 import type { TokenizerLike } from './tokenizer';
 import { EngineError } from './errors';
 
-export interface ChatMessage {
+/** One message as a chat template renders it (a template may know roles beyond these three). */
+export interface TemplateMessage {
   role: 'system' | 'user' | 'assistant' | (string & {});
   content: string;
 }
@@ -63,7 +64,7 @@ function compile(source: string): Template {
 }
 
 /** ChatML (Qwen, many fine-tunes): <|im_start|>role\ncontent<|im_end|>\n. */
-export function renderChatml(messages: readonly ChatMessage[], addGenerationPrompt = true): string {
+export function renderChatml(messages: readonly TemplateMessage[], addGenerationPrompt = true): string {
   let out = '';
   for (const m of messages) out += `<|im_start|>${m.role}\n${m.content}<|im_end|>\n`;
   if (addGenerationPrompt) out += '<|im_start|>assistant\n';
@@ -71,14 +72,14 @@ export function renderChatml(messages: readonly ChatMessage[], addGenerationProm
 }
 
 /** Llama 3 headers; content is trimmed as Meta's template does. BOS is left to the tokenizer. */
-export function renderLlama3(messages: readonly ChatMessage[], addGenerationPrompt = true): string {
+export function renderLlama3(messages: readonly TemplateMessage[], addGenerationPrompt = true): string {
   let out = '';
   for (const m of messages) out += `<|start_header_id|>${m.role}<|end_header_id|>\n\n${m.content.trim()}<|eot_id|>`;
   if (addGenerationPrompt) out += '<|start_header_id|>assistant<|end_header_id|>\n\n';
   return out;
 }
 
-export function renderFallback(format: ChatFormat, messages: readonly ChatMessage[], addGenerationPrompt = true): string {
+export function renderFallback(format: ChatFormat, messages: readonly TemplateMessage[], addGenerationPrompt = true): string {
   return format === 'llama3' ? renderLlama3(messages, addGenerationPrompt) : renderChatml(messages, addGenerationPrompt);
 }
 
@@ -88,12 +89,12 @@ export function fallbackForVocab(hasToken: (text: string) => boolean): ChatForma
 }
 
 /** System content folded into the first user message (for templates without a system role). */
-function mergeSystem(messages: readonly ChatMessage[]): ChatMessage[] | undefined {
+function mergeSystem(messages: readonly TemplateMessage[]): TemplateMessage[] | undefined {
   if (messages.length < 2 || messages[0].role !== 'system' || messages[1].role !== 'user') return undefined;
   return [{ role: 'user', content: `${messages[0].content}\n\n${messages[1].content}` }, ...messages.slice(2)];
 }
 
-function validate(messages: readonly ChatMessage[]): void {
+function validate(messages: readonly TemplateMessage[]): void {
   if (!Array.isArray(messages)) throw new TypeError('messages must be an array');
   for (const [i, m] of messages.entries()) {
     if (!m || typeof m.role !== 'string' || typeof m.content !== 'string') {
@@ -102,7 +103,7 @@ function validate(messages: readonly ChatMessage[]): void {
   }
 }
 
-export function renderChat(messages: readonly ChatMessage[], options: ChatRenderOptions = {}): RenderedChat {
+export function renderChat(messages: readonly TemplateMessage[], options: ChatRenderOptions = {}): RenderedChat {
   validate(messages);
   const addGenerationPrompt = options.addGenerationPrompt ?? true;
   const bos = options.bosToken ?? '';
@@ -111,14 +112,14 @@ export function renderChat(messages: readonly ChatMessage[], options: ChatRender
   const source = options.template ?? '';
   let templateError: string | undefined;
   if (source.trim().length > 0) {
-    const context = (msgs: readonly ChatMessage[]): Record<string, unknown> => ({
+    const context = (msgs: readonly TemplateMessage[]): Record<string, unknown> => ({
       messages: msgs.map((m) => ({ role: m.role, content: m.content })),
       bos_token: bos,
       eos_token: options.eosToken ?? '',
       add_generation_prompt: addGenerationPrompt,
     });
     const limit = options.maxOutputChars ?? Infinity;
-    const render = (template: Template, msgs: readonly ChatMessage[]): string => {
+    const render = (template: Template, msgs: readonly TemplateMessage[]): string => {
       const text = template.render(context(msgs));
       if (text.length > limit) throw new EngineError('E_TEMPLATE_LIMIT', `the chat template rendered ${text.length} characters, more than the limit of ${limit}`);
       return text;

@@ -17,6 +17,7 @@
  * BOS goes first when the vocab asks for it (add_bos), as llama.cpp's infill does.
  */
 import { EngineError } from './errors';
+import type { NativeGenerateOptions } from './native-model';
 import type { TokenizerLike } from './tokenizer';
 
 /** Code models with FIM tokens, named for users who picked a model without them (one list for every message). */
@@ -42,12 +43,24 @@ export interface FimSpec {
   stopStrings: string[];
 }
 
-export interface FimFile {
+/** One chunk of another file, for repo-level context. */
+export interface ContextChunk {
   path: string;
-  content: string;
+  text: string;
 }
 
-export interface FimRequest {
+/**
+ * One fill-in-the-middle completion: the one request type from the
+ * completion provider (completion/fim-prompt.ts cuts it to its token
+ * budgets) through the engine port and protocol to buildFimPrompt here and
+ * the session's generation options (its sampling fields are the binding's,
+ * described once in NativeGenerateOptions).
+ */
+export interface FimRequest extends Pick<NativeGenerateOptions, 'temperature' | 'seed' | 'spliceDrift'> {
+  /** Relative path of the file being edited (repo-level formats name it). */
+  path: string;
+  /** Other files' chunks, most stable first; the prompt keeps this order. */
+  chunks: readonly ContextChunk[];
   /** Text before the cursor (without the line being typed if `typed` is used). */
   prefix: string;
   /** Text after the cursor. */
@@ -57,16 +70,29 @@ export interface FimRequest {
    * so the large prefix stays byte-identical between keystrokes (KV reuse).
    */
   typed?: string;
-  /** Path of the file being edited (repo-level formats). */
-  filePath?: string;
+  /** The repository's name in repo-level formats (default 'repo'). */
   repoName?: string;
-  /** Other files as context, most relevant last. */
-  files?: readonly FimFile[];
   /** Keep at most this many prefix tokens (the ones nearest the cursor). */
   maxPrefixTokens?: number;
   /** Keep at most this many suffix tokens (the ones nearest the cursor). */
   maxSuffixTokens?: number;
+  /** Tokens to generate at most. */
+  maxTokens: number;
+  /** Wall-clock budget for prompt + generation, ms. */
+  timeBudgetMs: number;
+  /** Extra stop strings on top of the model's own end tokens. */
+  stop: string[];
+  /**
+   * The same place cut to a short window (the nearest lines): the engine
+   * answers from it when the full window is not cached and would take too
+   * long to evaluate, and fills the full window in the background.
+   */
+  shortWindow?: { prefix: string; suffix: string };
 }
+
+/** What buildFimPrompt reads of a request: the text, and the prompt-shaping fields where given. */
+export type FimPromptInput = Pick<FimRequest, 'prefix' | 'suffix'> &
+  Partial<Pick<FimRequest, 'path' | 'chunks' | 'typed' | 'repoName' | 'maxPrefixTokens' | 'maxSuffixTokens'>>;
 
 export interface FimPrompt {
   family: FimFamily;
@@ -209,11 +235,11 @@ function withNewline(s: string): string {
   return s.endsWith('\n') ? s : `${s}\n`;
 }
 
-export function buildFimPrompt(tok: TokenizerLike, req: FimRequest, spec: FimSpec = detectFim(tok)): FimPrompt {
+export function buildFimPrompt(tok: TokenizerLike, req: FimPromptInput, spec: FimSpec = detectFim(tok)): FimPrompt {
   if (typeof req.prefix !== 'string' || typeof req.suffix !== 'string') {
     throw new EngineError('E_INVALID_ARGUMENT', 'FIM request needs prefix and suffix strings');
   }
-  const files = req.files ?? [];
+  const files = req.chunks ?? [];
   const typed = ids(tok, req.typed ?? '');
   const suffix = head(ids(tok, req.suffix), req.maxSuffixTokens);
   const out: number[] = spec.addBos ? [spec.bos] : [];
@@ -228,10 +254,10 @@ export function buildFimPrompt(tok: TokenizerLike, req: FimRequest, spec: FimSpe
         out.push(...ids(tok, `${req.repoName ?? 'repo'}\n`));
         for (const f of files) {
           marker(spec.fileSep);
-          out.push(...ids(tok, `${f.path}\n${withNewline(f.content)}`));
+          out.push(...ids(tok, `${f.path}\n${withNewline(f.text)}`));
         }
         marker(spec.fileSep);
-        out.push(...ids(tok, `${req.filePath ?? 'untitled'}\n`));
+        out.push(...ids(tok, `${req.path ?? 'untitled'}\n`));
       }
       marker(spec.pre);
       out.push(...tail(ids(tok, req.prefix), req.maxPrefixTokens));
@@ -242,8 +268,8 @@ export function buildFimPrompt(tok: TokenizerLike, req: FimRequest, spec: FimSpe
       break;
     }
     case 'deepseek': {
-      const context = files.map((f) => `#${f.path}\n${withNewline(f.content)}`).join('') +
-        (files.length > 0 && req.filePath ? `#${req.filePath}\n` : '');
+      const context = files.map((f) => `#${f.path}\n${withNewline(f.text)}`).join('') +
+        (files.length > 0 && req.path ? `#${req.path}\n` : '');
       marker(spec.pre);
       out.push(...ids(tok, context), ...tail(ids(tok, req.prefix), req.maxPrefixTokens));
       marker(spec.suf);
@@ -260,12 +286,12 @@ export function buildFimPrompt(tok: TokenizerLike, req: FimRequest, spec: FimSpe
       if (spec.fileSep >= 0) {
         for (const f of files) {
           marker(spec.fileSep);
-          out.push(...ids(tok, `${f.path}\n${withNewline(f.content)}`));
+          out.push(...ids(tok, `${f.path}\n${withNewline(f.text)}`));
         }
         if (files.length > 0) marker(spec.fileSep);
       }
       marker(spec.pre);
-      if (files.length > 0 && req.filePath) out.push(...ids(tok, `${req.filePath}\n`));
+      if (files.length > 0 && req.path) out.push(...ids(tok, `${req.path}\n`));
       out.push(...tail(ids(tok, req.prefix), req.maxPrefixTokens));
       marker(spec.suf);
       out.push(...suffix);
@@ -278,10 +304,10 @@ export function buildFimPrompt(tok: TokenizerLike, req: FimRequest, spec: FimSpe
       if (spec.fileSep >= 0 && files.length > 0) {
         for (const f of files) {
           marker(spec.fileSep);
-          out.push(...ids(tok, `${f.path}\n${withNewline(f.content)}`));
+          out.push(...ids(tok, `${f.path}\n${withNewline(f.text)}`));
         }
         marker(spec.fileSep);
-        out.push(...ids(tok, `${req.filePath ?? 'untitled'}\n`));
+        out.push(...ids(tok, `${req.path ?? 'untitled'}\n`));
       }
       marker(spec.suf);
       out.push(...suffix);
@@ -296,8 +322,8 @@ export function buildFimPrompt(tok: TokenizerLike, req: FimRequest, spec: FimSpe
       marker(spec.suf);
       out.push(...suffix);
       marker(spec.pre);
-      const context = files.map((f) => `+++++ ${f.path}\n${withNewline(f.content)}\n`).join('') +
-        (files.length > 0 && req.filePath ? `+++++ ${req.filePath}\n` : '');
+      const context = files.map((f) => `+++++ ${f.path}\n${withNewline(f.text)}\n`).join('') +
+        (files.length > 0 && req.path ? `+++++ ${req.path}\n` : '');
       out.push(...ids(tok, context), ...tail(ids(tok, req.prefix), req.maxPrefixTokens), ...typed);
       break;
     }

@@ -14,7 +14,7 @@
 import { fork, type ChildProcess } from 'child_process';
 import { EngineError } from './errors';
 import { workerSource } from './worker-source';
-import type { ChatMessage, ChatRenderOptions, RenderedChat } from './chat-template';
+import type { TemplateMessage, ChatRenderOptions, RenderedChat } from './chat-template';
 import type { TemplateJob, TemplateJobReply } from './template-worker';
 
 export interface TemplateLimits {
@@ -68,7 +68,7 @@ export class TemplateSandbox {
   constructor(private readonly limits: TemplateLimits = DEFAULT_TEMPLATE_LIMITS) {}
 
   /** renderChat() in the worker, within the limits; aborting the signal ends it with E_ABORTED. */
-  render(messages: readonly ChatMessage[], options: ChatRenderOptions, signal?: AbortSignal): Promise<RenderedChat> {
+  render(messages: readonly TemplateMessage[], options: ChatRenderOptions, signal?: AbortSignal): Promise<RenderedChat> {
     const run = this.tail.then(() => this.runOne(messages, options, signal));
     this.tail = run.catch(() => undefined);
     return run;
@@ -124,7 +124,7 @@ export class TemplateSandbox {
     return entry;
   }
 
-  private async runOne(messages: readonly ChatMessage[], options: ChatRenderOptions, signal?: AbortSignal): Promise<RenderedChat> {
+  private async runOne(messages: readonly TemplateMessage[], options: ChatRenderOptions, signal?: AbortSignal): Promise<RenderedChat> {
     if (signal?.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
     const entry = (this.worker ??= this.startWorker());
     // A cancel while the worker loads lands at once too (the worker stays, warm, for the next render).
@@ -190,6 +190,6 @@ export function templateSandbox(): TemplateSandbox {
 }
 
 /** renderChat() with the default limits, off this thread. */
-export function renderChatBounded(messages: readonly ChatMessage[], options: ChatRenderOptions, signal?: AbortSignal): Promise<RenderedChat> {
+export function renderChatBounded(messages: readonly TemplateMessage[], options: ChatRenderOptions, signal?: AbortSignal): Promise<RenderedChat> {
   return templateSandbox().render(messages, options, signal);
 }

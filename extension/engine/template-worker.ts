@@ -5,11 +5,11 @@
  * capped (--max-old-space-size) without touching the process that serves
  * cancels and other requests.
  */
-import { renderChat, type ChatMessage, type ChatRenderOptions } from './chat-template';
+import { renderChat, type TemplateMessage, type ChatRenderOptions } from './chat-template';
 
 export interface TemplateJob {
   seq: number;
-  messages: ChatMessage[];
+  messages: TemplateMessage[];
   options: ChatRenderOptions;
 }
 

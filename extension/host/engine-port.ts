@@ -5,7 +5,12 @@
  * the engine protocol to another process). Nothing here imports vscode.
  */
 import type { GgufSummary } from './gguf-peek';
-import type { StopReason } from '../engine/engine';
+import type { GenerateOptions, StopReason } from '../engine/engine';
+import type { TemplateMessage } from '../engine/chat-template';
+import type { ContextChunk, FimRequest } from '../engine/fim';
+import type { TokenizeOptions } from '../engine/tokenizer';
+
+export type { ContextChunk, FimRequest, TokenizeOptions };
 
 export interface LoadOptions {
   /** KV window in tokens; the engine may clamp it to the model's. */
@@ -42,61 +47,18 @@ export interface ModelInfo extends Pick<GgufSummary, 'name' | 'architecture' | '
   endpoint?: string;
 }
 
-/** One chunk of another file, for repo-level context. */
-export interface ContextChunk {
-  path: string;
-  text: string;
-}
-
-/** A FIM request already cut to its token budgets (completion/fim-prompt.ts). */
-export interface FimRequest {
-  /** Relative path of the file being edited. */
-  path: string;
-  /** Other files' chunks, most stable first. */
-  chunks: ContextChunk[];
-  prefix: string;
-  suffix: string;
-  maxTokens: number;
-  /** Wall-clock budget for prompt + generation, ms. */
-  timeBudgetMs: number;
-  /** Extra stop strings on top of the model's own end tokens. */
-  stop: string[];
-  /** 0 or absent: greedy (the suggestion shown first); above 0: a sampled alternative. */
-  temperature?: number;
-  seed?: number;
-  /**
-   * How far the cached suffix may drift before it is evaluated again
-   * (engine Session splice): tokens typed or removed before it. 0 or absent: exact.
-   */
-  spliceDrift?: number;
-  /**
-   * The same place cut to a short window (the nearest lines): the engine
-   * answers from it when the full window is not cached and would take too
-   * long to evaluate, and fills the full window in the background.
-   */
-  shortWindow?: { prefix: string; suffix: string };
-}
-
 export type ChatRole = 'system' | 'user' | 'assistant';
 
-export interface ChatMessage {
+/** One turn of a conversation: a template's message with the roles the engine port carries. */
+export interface ChatMessage extends TemplateMessage {
   role: ChatRole;
-  content: string;
 }
 
-export interface GenerateOptions {
-  maxTokens: number;
-  temperature?: number;
-}
+/** What a chat asks of its generation: a share of engine.ts's GenerateOptions, with the length required. */
+export type ChatOptions = Required<Pick<GenerateOptions, 'maxTokens'>> & Pick<GenerateOptions, 'temperature'>;
 
 export type EngineState = 'idle' | 'starting' | 'loading' | 'ready' | 'busy' | 'restarting' | 'failed';
 
-export interface TokenizeOptions {
-  /** Add the model's BOS when it wants one. */
-  addSpecial?: boolean;
-  /** Read special-token text ("<|im_start|>") as that token. */
-  parseSpecial?: boolean;
-}
 
 export interface EngineStatus {
   state: EngineState;
@@ -143,7 +105,7 @@ export interface EnginePort {
    * engines without a KV cache leave it out.
    */
   prefetch?(request: FimRequest): void;
-  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): TextStream;
+  chat(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): TextStream;
   countTokens(text: string): Promise<number>;
   /** The loaded model's token ids for `text` (hearth serve's /tokenize). */
   tokenize(text: string, options: TokenizeOptions): Promise<number[]>;

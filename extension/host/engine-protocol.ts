@@ -7,13 +7,13 @@
  * request early; the engine still answers it (with `done` or E_ABORTED).
  */
 import type { StopReason } from '../engine/engine';
-import type { ChatMessage, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TokenizeOptions } from './engine-port';
+import type { ChatMessage, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TokenizeOptions } from './engine-port';
 
 export type EngineRequest =
   | { id: number; method: 'load'; params: { modelPath: string; options: LoadOptions } }
   | { id: number; method: 'complete'; params: { request: FimRequest } }
   | { id: number; method: 'prefetch'; params: { request: FimRequest } }
-  | { id: number; method: 'chat'; params: { messages: ChatMessage[]; options: GenerateOptions } }
+  | { id: number; method: 'chat'; params: { messages: ChatMessage[]; options: ChatOptions } }
   | { id: number; method: 'countTokens'; params: { text: string } }
   | { id: number; method: 'tokenize'; params: { text: string; options: TokenizeOptions } }
   | { id: number; method: 'detokenize'; params: { tokens: number[] } }

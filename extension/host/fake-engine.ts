@@ -4,7 +4,7 @@
  * one. Its outputs are pure functions of the request, so a test can compute
  * what it must see (fakeCompletionFor, fakeChatReplyFor).
  */
-import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TokenizeOptions } from './engine-port';
+import type { ChatMessage, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextStream, TokenizeOptions } from './engine-port';
 import type { StopReason } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import * as fs from 'fs';
@@ -82,7 +82,7 @@ export class FakeEngine implements EnginePort {
     return streamText(fakeCompletionFor(request), signal, this.delayMs);
   }
 
-  chat(messages: ChatMessage[], _options: GenerateOptions, signal: AbortSignal): TextStream {
+  chat(messages: ChatMessage[], _options: ChatOptions, signal: AbortSignal): TextStream {
     this.requireModel();
     this.lastTps = 1000;
     return streamText(fakeChatReplyFor(messages), signal, this.delayMs);
@@ -96,7 +96,7 @@ export class FakeEngine implements EnginePort {
   async tokenize(text: string, options: TokenizeOptions): Promise<number[]> {
     this.requireModel();
     const ids = Array.from(text, (c) => c.charCodeAt(0));
-    return options.addSpecial ? [1, ...ids] : ids;
+    return options.addBos ? [1, ...ids] : ids;
   }
 
   async detokenize(tokens: number[]): Promise<string> {

@@ -5,7 +5,7 @@
  * completions through llama-server's /infill, tokens through /tokenize and
  * /detokenize. No vscode import: the extension picks it by setting.
  */
-import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TokenizeOptions } from './engine-port';
+import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextStream, TokenizeOptions } from './engine-port';
 import type { StopReason } from '../engine/engine';
 import { ERROR_CODES, type ErrorCode } from '../engine/error-codes';
 import { EngineError } from '../engine/errors';
@@ -65,7 +65,7 @@ export class HttpEngine implements EnginePort {
     return this.infill(request, signal);
   }
 
-  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): TextStream {
+  chat(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): TextStream {
     return this.chatStream(messages, options, signal);
   }
 
@@ -81,7 +81,7 @@ export class HttpEngine implements EnginePort {
   }
 
   async tokenize(text: string, options: TokenizeOptions): Promise<number[]> {
-    const res = await this.checked('POST', '/tokenize', { content: text, add_special: options.addSpecial ?? false, parse_special: options.parseSpecial ?? false });
+    const res = await this.checked('POST', '/tokenize', { content: text, add_special: options.addBos ?? false, parse_special: options.parseSpecial ?? false });
     return tokensOf(await res.json());
   }
 
@@ -133,7 +133,7 @@ export class HttpEngine implements EnginePort {
     return answer.stop_type === 'limit' ? 'length' : 'eog';
   }
 
-  private async *chatStream(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncGenerator<string, StopReason> {
+  private async *chatStream(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): AsyncGenerator<string, StopReason> {
     const body: Record<string, unknown> = { messages, stream: true, max_tokens: options.maxTokens };
     const model = this.options.model ?? this.info?.name;
     if (model) body.model = model;

@@ -5,14 +5,14 @@
 import { strict as assert } from 'assert';
 import { ChatSession, CHAT_SYSTEM_PROMPT, type ChatSettings } from '../../extension/chat/chat-session';
 import { FakeEngine } from '../../extension/host/fake-engine';
-import type { ChatMessage, GenerateOptions, TextStream } from '../../extension/host/engine-port';
+import type { ChatMessage, ChatOptions, TextStream } from '../../extension/host/engine-port';
 import { MemoryStore } from './helpers/memory-store';
 
 
 /** Answers "answer N to <question>" and records what each request carried. */
 class RecordingEngine extends FakeEngine {
-  requests: { messages: ChatMessage[]; options: GenerateOptions }[] = [];
-  override chat(messages: ChatMessage[], options: GenerateOptions): TextStream {
+  requests: { messages: ChatMessage[]; options: ChatOptions }[] = [];
+  override chat(messages: ChatMessage[], options: ChatOptions): TextStream {
     this.requests.push({ messages, options });
     const n = this.requests.length;
     return (async function* () {

@@ -104,7 +104,7 @@ describe('HttpEngine against hearth serve (fake engine)', function () {
 
   it('tokenizes and detokenizes round trip, and counts tokens', async () => {
     const e = engine();
-    const ids = await e.tokenize('héllo', { addSpecial: true });
+    const ids = await e.tokenize('héllo', { addBos: true });
     assert.deepEqual(ids, [1, ...Array.from('héllo', (c) => c.charCodeAt(0))]);
     assert.equal(await e.detokenize(ids), 'héllo');
     assert.equal(await e.countTokens('abcdef'), 6);

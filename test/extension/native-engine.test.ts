@@ -90,10 +90,10 @@ describe('native engine behind the engine port', function () {
   });
 
   it('tokenizes and detokenizes with the model\'s vocabulary; an id outside it is a coded error', async () => {
-    const ids = await engine.tokenize('Once upon a time', { addSpecial: false });
+    const ids = await engine.tokenize('Once upon a time', { addBos: false });
     assert.ok(ids.length >= 3 && ids.length <= 8, JSON.stringify(ids));
     assert.equal((await engine.detokenize(ids)).trim(), 'Once upon a time');
-    const withBos = await engine.tokenize('Once upon a time', { addSpecial: true });
+    const withBos = await engine.tokenize('Once upon a time', { addBos: true });
     assert.deepEqual(withBos.slice(1), ids, 'add_special puts BOS first');
     await assert.rejects(engine.detokenize([1e7]), (e: { code?: string }) => e.code === 'E_INVALID_ARGUMENT');
   });

@@ -27,7 +27,7 @@ function frame(r: SeededRandom, id: number): unknown {
     complete: { request: { path: 'a.ts', chunks: [{ path: 'b.ts', text: 'x' }], prefix: 'let a = ', suffix: '', maxTokens: 4, timeBudgetMs: 100, stop: [] } },
     chat: { messages: [{ role: 'user', content: 'hi' }], options: { maxTokens: 4 } },
     countTokens: { text: 'abc' },
-    tokenize: { text: 'abc', options: { addSpecial: true } },
+    tokenize: { text: 'abc', options: { addBos: true } },
     detokenize: { tokens: [97, 98] },
     status: {},
     cancel: {},

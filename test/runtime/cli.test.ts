@@ -82,7 +82,7 @@ describe('runtime: hearth CLI model commands', function () {
     try {
       const { prefix, suffix } = splitAt(fs.readFileSync(f, 'utf8'), 1, 11);
       assert.equal(prefix, 'def add(a, b):\n    return ');
-      const fim = buildFimPrompt(m.tokenizer, { prefix, suffix, filePath: f });
+      const fim = buildFimPrompt(m.tokenizer, { prefix, suffix, path: f });
       assert.equal(fim.family, 'deepseek');
       const ids = [m.info.bos as number, m.info.fimPre as number, ...m.tokenize(prefix), m.info.fimSuf as number, ...m.tokenize(suffix), m.info.fimMid as number];
       assert.deepEqual(Array.from(fim.tokens), ids, 'BOS, then the PSM layout with the vocab\'s FIM tokens');

@@ -16,7 +16,7 @@ import * as path from 'path';
 import { startServer, type RunningServer, type ServeOptions } from '../../extension/serve/server';
 import { EngineProcess } from '../../extension/host/parent/engine-process';
 import { FakeEngine, fakeChatReplyFor, fakeCompletionFor } from '../../extension/host/fake-engine';
-import type { ChatMessage, GenerateOptions, LoadOptions, ModelInfo, TextStream } from '../../extension/host/engine-port';
+import type { ChatMessage, ChatOptions, LoadOptions, ModelInfo, TextStream } from '../../extension/host/engine-port';
 import { isLoopbackHost, tokenMatches } from '../../extension/serve/auth';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -235,7 +235,7 @@ class WatchedEngine extends FakeEngine {
     await this.loadGate;
     return super.load(modelPath, options);
   }
-  override chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): TextStream {
+  override chat(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): TextStream {
     this.signals.push(signal);
     return super.chat(messages, options, signal);
   }

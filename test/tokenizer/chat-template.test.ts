@@ -20,13 +20,13 @@ import {
   renderChat,
   renderChatml,
   renderLlama3,
-  type ChatMessage,
+  type TemplateMessage,
 } from '../../extension/engine/chat-template';
 
 interface Fixture {
   llamaCpp: string;
   templates: Record<string, { source: string; bos: string; eos: string; template: string }>;
-  cases: { family: string; conversation: string; messages: ChatMessage[]; addGenerationPrompt: boolean; llamaCpp: string | null }[];
+  cases: { family: string; conversation: string; messages: TemplateMessage[]; addGenerationPrompt: boolean; llamaCpp: string | null }[];
 }
 
 const fixture = JSON.parse(
@@ -61,7 +61,7 @@ describe('chat templates vs llama.cpp', () => {
 
   it('renders bos_token and can strip it when the tokenizer adds BOS', () => {
     const t = fixture.templates.llama3;
-    const msgs: ChatMessage[] = [{ role: 'user', content: 'hi' }];
+    const msgs: TemplateMessage[] = [{ role: 'user', content: 'hi' }];
     const withBos = renderChat(msgs, { template: t.template, bosToken: t.bos });
     assert.ok(withBos.text.startsWith('<|begin_of_text|><|start_header_id|>user'));
     const stripped = renderChat(msgs, { template: t.template, bosToken: t.bos, stripLeadingBos: true });
@@ -70,7 +70,7 @@ describe('chat templates vs llama.cpp', () => {
 
   it('add_generation_prompt false ends after the last message', () => {
     const t = fixture.templates['qwen2.5'];
-    const msgs: ChatMessage[] = [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }];
+    const msgs: TemplateMessage[] = [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }];
     const out = renderChat(msgs, { template: t.template, addGenerationPrompt: false });
     assert.equal(out.text, '<|im_start|>system\ns<|im_end|>\n<|im_start|>user\nu<|im_end|>\n');
   });
@@ -95,7 +95,7 @@ describe('chat template fallbacks', () => {
   });
 
   it('a missing template uses the fallback and says why', () => {
-    const msgs: ChatMessage[] = [{ role: 'user', content: 'x' }];
+    const msgs: TemplateMessage[] = [{ role: 'user', content: 'x' }];
     const none = renderChat(msgs, {});
     assert.equal(none.via, 'chatml');
     assert.equal(none.templateError, 'no chat template');
@@ -106,7 +106,7 @@ describe('chat template fallbacks', () => {
   });
 
   it('a broken template (syntax or raise_exception) falls back', () => {
-    const msgs: ChatMessage[] = [{ role: 'user', content: 'x' }];
+    const msgs: TemplateMessage[] = [{ role: 'user', content: 'x' }];
     const syntax = renderChat(msgs, { template: '{% for m in messages %}{{ m.content }' });
     assert.equal(syntax.via, 'chatml');
     assert.ok(syntax.templateError && syntax.templateError.length > 0);
@@ -122,7 +122,7 @@ describe('chat template fallbacks', () => {
   });
 
   it('rejects malformed messages', () => {
-    assert.throws(() => renderChat([{ role: 'user' } as unknown as ChatMessage]), /messages\[0\]/);
+    assert.throws(() => renderChat([{ role: 'user' } as unknown as TemplateMessage]), /messages\[0\]/);
   });
 });
 

@@ -107,8 +107,8 @@ describe('FIM prompt builders', function () {
   it('Qwen2.5-Coder: repo-level layout with <|repo_name|> and <|file_sep|>', () => {
     const t = toks.qwen;
     const p = buildFimPrompt(t, {
-      prefix: 'import util\n', suffix: '', repoName: 'hearth', filePath: 'src/main.py',
-      files: [{ path: 'src/util.py', content: 'def f():\n    return 1' }],
+      prefix: 'import util\n', suffix: '', repoName: 'hearth', path: 'src/main.py',
+      chunks: [{ path: 'src/util.py', text: 'def f():\n    return 1' }],
     });
     const text = '<|repo_name|>hearth\n<|file_sep|>src/util.py\ndef f():\n    return 1\n<|file_sep|>src/main.py\n' +
       '<|fim_prefix|>import util\n<|fim_suffix|><|fim_middle|>';
@@ -137,8 +137,8 @@ describe('FIM prompt builders', function () {
   it('StarCoder2: <file_sep> context, path in the prefix, stops', () => {
     const t = toks.starcoder;
     const p = buildFimPrompt(t, {
-      prefix: 'fn main() {', suffix: '}', filePath: 'src/main.rs', repoName: 'r',
-      files: [{ path: 'src/lib.rs', content: 'pub fn f() {}\n' }],
+      prefix: 'fn main() {', suffix: '}', path: 'src/main.rs', repoName: 'r',
+      chunks: [{ path: 'src/lib.rs', text: 'pub fn f() {}\n' }],
     });
     const text = '<repo_name>r<file_sep>src/lib.rs\npub fn f() {}\n<file_sep><fim_prefix>src/main.rs\nfn main() {<fim_suffix>}<fim_middle>';
     assert.deepEqual(Array.from(p.tokens), Array.from(t.tokenize(text, { parseSpecial: true })));
@@ -148,8 +148,8 @@ describe('FIM prompt builders', function () {
   it('Mellum: <filename> context, then suffix, prefix, middle; typed after <fim_middle>', () => {
     const t = toks.mellum;
     const p = buildFimPrompt(t, {
-      prefix: 'def total(xs):\n', suffix: '\nprint(total([1]))\n', typed: '    ret', filePath: 'app.py',
-      files: [{ path: 'util.py', content: 'def f():\n    return 1' }],
+      prefix: 'def total(xs):\n', suffix: '\nprint(total([1]))\n', typed: '    ret', path: 'app.py',
+      chunks: [{ path: 'util.py', text: 'def f():\n    return 1' }],
     });
     const text = '<filename>util.py\ndef f():\n    return 1\n<filename>app.py\n' +
       '<fim_suffix>\nprint(total([1]))\n<fim_prefix>def total(xs):\n<fim_middle>    ret';
@@ -171,7 +171,7 @@ describe('FIM prompt builders', function () {
   it('Codestral: suffix first, typed text continues the prefix, +++++ file blocks', () => {
     const t = toks.codestral;
     const p = buildFimPrompt(t, {
-      prefix: 'let x = ', suffix: ';\n', typed: '4', filePath: 'b.ts', files: [{ path: 'a.ts', content: 'export const y = 1;' }],
+      prefix: 'let x = ', suffix: ';\n', typed: '4', path: 'b.ts', chunks: [{ path: 'a.ts', text: 'export const y = 1;' }],
     });
     assert.deepEqual(Array.from(p.tokens), [
       t.specialIds.bos, id(t, '[SUFFIX]'), ...ids(t, ';\n'), id(t, '[PREFIX]'),

@@ -3,12 +3,12 @@ import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { reportEngineError } from '../errors';
 import { loadModel, type Model } from '../../engine/engine';
-import type { ChatMessage } from '../../engine/chat-template';
+import type { TemplateMessage } from '../../engine/chat-template';
 import { renderChatBounded } from '../../engine/template-sandbox';
 import { floatOption, intOption, parseArgs } from './model-args';
 
 /** The conversation so far as prompt text, via the model's chat template. */
-export async function renderConversation(model: Model, turns: readonly ChatMessage[]): Promise<{ text: string; stop: string[] }> {
+export async function renderConversation(model: Model, turns: readonly TemplateMessage[]): Promise<{ text: string; stop: string[] }> {
   const i = model.info;
   // The template comes from the model file: bounded, off this thread.
   const rendered = await renderChatBounded(turns, {
@@ -41,7 +41,7 @@ export const chatCommand: CliCommand = {
     }
     const tty = Boolean(process.stdin.isTTY);
     const rl = readline.createInterface({ input: process.stdin, terminal: tty });
-    const turns: ChatMessage[] = [];
+    const turns: TemplateMessage[] = [];
     const system = args.options.get('system');
     if (system) turns.push({ role: 'system', content: system });
     const session = model.createSession();

@@ -48,7 +48,7 @@ export const completeCommand: CliCommand = {
       const { prefix, suffix } = splitAt(text, line, column);
       // The tokenizer module's builder: the model family's FIM layout, BOS when
       // the vocab wants it, and the family's stop tokens (E_MODEL_NO_FIM if none).
-      const fim = buildFimPrompt(model.tokenizer, { prefix, suffix, filePath: file });
+      const fim = buildFimPrompt(model.tokenizer, { prefix, suffix, path: file });
       const session = model.createSession();
       const gen = session.generate(Array.from(fim.tokens), {
         maxTokens: n,

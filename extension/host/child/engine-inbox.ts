@@ -62,9 +62,9 @@ const CHECKS: Record<string, Check> = {
   chat: checkChat,
   countTokens: (p) => (typeof p.text === 'string' ? null : 'countTokens: params.text must be a string'),
   tokenize: (p) =>
-    typeof p.text === 'string' && isObj(p.options) && optional(p.options.addSpecial, isBool) && optional(p.options.parseSpecial, isBool)
+    typeof p.text === 'string' && isObj(p.options) && optional(p.options.addBos, isBool) && optional(p.options.parseSpecial, isBool)
       ? null
-      : 'tokenize: params.text must be a string and params.options { addSpecial?, parseSpecial? } booleans',
+      : 'tokenize: params.text must be a string and params.options { addBos?, parseSpecial? } booleans',
   detokenize: (p) => (Array.isArray(p.tokens) && p.tokens.length <= MAX_DETOKENIZE && p.tokens.every(isInt) ? null : `detokenize: params.tokens must be an array of at most ${MAX_DETOKENIZE} integers`),
   status: () => null,
   cancel: () => null,

@@ -8,14 +8,14 @@
  * `hearth complete` uses, so the same prefix/suffix gives the same tokens.
  */
 import { loadModel, type Model, type Session } from '../../engine/engine';
-import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
+import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
 import { buildFimPrompt, detectFim } from '../../engine/fim';
 import { chatTokens } from './chat-prompt';
 import { openRegularFile, peekGguf } from '../gguf-peek';
 import { EngineError, isAbort } from '../../engine/errors';
 import { SessionPool, commonPrefix, kvBytesPerToken, poolSize, reusableTokens, type PoolEntry } from './session-pool';
 import { PrefetchScheduler } from './prefetch-scheduler';
-import type { GenerationTimings, StopReason } from '../../engine/engine';
+import type { GenerateOptions, GenerationTimings, StopReason } from '../../engine/engine';
 import * as path from 'path';
 import * as fs from 'fs';
 
@@ -246,23 +246,17 @@ export class NativeEngine implements EnginePort {
     }
     // Other files make it a repo-level prompt; without them it is exactly
     // what `hearth complete` builds for the same prefix and suffix.
-    const fim = buildFimPrompt(model.tokenizer, {
-      prefix: request.prefix,
-      suffix: request.suffix,
-      filePath: request.path,
-      files: request.chunks.map((c) => ({ path: c.path, content: c.text })),
-      repoName: request.chunks.length > 0 ? 'workspace' : undefined,
-    });
+    const fim = buildFimPrompt(model.tokenizer, { ...request, repoName: request.chunks.length > 0 ? 'workspace' : undefined });
     return { tokens: Array.from(fim.tokens), stops: [...new Set([...request.stop, ...fim.stopStrings])], stopTokens: fim.stopIds };
   }
 
-  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): TextStream {
+  chat(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): TextStream {
     const { model, session } = this.require(this.chatSession);
     return this.chatStream(model, session, messages, options, signal);
   }
 
   /** The prompt renders off-thread (bounded), then generation streams. */
-  private async *chatStream(model: Model, session: Session, messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): AsyncGenerator<string, TextStreamEnd> {
+  private async *chatStream(model: Model, session: Session, messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): AsyncGenerator<string, TextStreamEnd> {
     const mi = model.info;
     const chat = await chatTokens({
       tokenize: (text, o) => model.tokenize(text, o),
@@ -281,7 +275,7 @@ export class NativeEngine implements EnginePort {
 
   async tokenize(text: string, options: TokenizeOptions): Promise<number[]> {
     const { model } = this.require(this.chatSession);
-    return model.tokenize(text, { addBos: options.addSpecial ?? false, parseSpecial: options.parseSpecial ?? false });
+    return model.tokenize(text, { addBos: options.addBos ?? false, parseSpecial: options.parseSpecial ?? false });
   }
 
   async detokenize(tokens: number[]): Promise<string> {
@@ -333,7 +327,7 @@ export class NativeEngine implements EnginePort {
   private async *stream(
     session: Session,
     prompt: number[],
-    opts: { maxTokens: number; temperature?: number; seed?: number; topK?: number; topP?: number; minP?: number; stop: string[]; stopTokens: readonly number[]; spliceDrift?: number },
+    opts: StreamOptions,
     signal: AbortSignal,
     hardLimitMs: number,
     track?: { kind: CompletionStats['kind']; entry: PoolEntry<Session> },
@@ -421,6 +415,10 @@ function statsFileSink(file: string | undefined): ((s: CompletionStats) => void)
     }
   };
 }
+
+/** What a completion or chat asks of a session's generation: engine.ts's options, with the length and stops settled. */
+type StreamOptions = Pick<GenerateOptions, 'temperature' | 'seed' | 'topK' | 'topP' | 'minP' | 'spliceDrift'> &
+  Required<Pick<GenerateOptions, 'maxTokens' | 'stop' | 'stopTokens'>>;
 
 /** The request cut to its short window (no other files: they would cost what the short window saves). */
 function shortRequest(request: FimRequest): FimRequest {

@@ -4,7 +4,7 @@
  * a HostToEngine and deliver EngineReplies (a child process, or a direct
  * in-process channel).
  */
-import type { ChatMessage, EnginePort, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
+import type { ChatMessage, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
 import type { StopReason } from '../../engine/engine';
 import type { EngineReply, EngineRequest, EngineResults, GenerationStats, HostToEngine } from '../engine-protocol';
 import { EngineError } from '../../engine/errors';
@@ -68,7 +68,7 @@ export class EngineClient implements EnginePort {
     this.call({ method: 'prefetch', params: { request } }).catch(() => undefined);
   }
 
-  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): TextStream {
+  chat(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): TextStream {
     return this.stream({ method: 'chat', params: { messages, options } }, signal);
   }
 

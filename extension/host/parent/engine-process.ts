@@ -10,7 +10,7 @@
  * What happened is reported in plain words through onEvent.
  */
 import { fork, type ChildProcess } from 'child_process';
-import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, GenerateOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
+import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
 import { EngineClient } from './engine-client';
 import { isEngineToHost, type GenerationStats } from '../engine-protocol';
 import { EngineError } from '../../engine/errors';
@@ -192,7 +192,7 @@ export class EngineProcess implements EnginePort {
     if (this.client && (this.state === 'ready' || this.state === 'busy')) this.client.prefetch(request);
   }
 
-  chat(messages: ChatMessage[], options: GenerateOptions, signal: AbortSignal): TextStream {
+  chat(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): TextStream {
     return this.streamWhenReady((c) => c.chat(messages, options, signal));
   }
 

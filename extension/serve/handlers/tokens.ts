@@ -20,7 +20,7 @@ export const tokenize: Handler = async (ctx, call) => {
   const body = await readJsonBody(call.req, ctx.limits.bodyBytes);
   requireModel(ctx);
   if (typeof body.content !== 'string') throw new HttpError(400, 'E_INVALID_ARGUMENT', "'content' must be a string");
-  const tokens = await ctx.engine.tokenize(body.content, { addSpecial: optBool(body, 'add_special', false), parseSpecial: optBool(body, 'parse_special', true) });
+  const tokens = await ctx.engine.tokenize(body.content, { addBos: optBool(body, 'add_special', false), parseSpecial: optBool(body, 'parse_special', true) });
   call.record.promptTokens = tokens.length;
   if (!optBool(body, 'with_pieces', false)) {
     sendJson(call.res, 200, { tokens }, call.headers);
