@@ -57,6 +57,14 @@ export interface ChatMessage extends TemplateMessage {
 /** What a chat asks of its generation: a share of engine.ts's GenerateOptions, with the length required. */
 export type ChatOptions = Required<Pick<GenerateOptions, 'maxTokens'>> & Pick<GenerateOptions, 'temperature'>;
 
+/**
+ * What a raw-text continuation asks (hearth serve's /v1/completions): chat's
+ * options, stop strings, a seed, and how the prompt text is read (BOS added
+ * when the model wants it unless addBos is false; special-token text stays
+ * text unless parseSpecial).
+ */
+export type TextOptions = ChatOptions & Pick<GenerateOptions, 'stop' | 'seed' | 'addBos' | 'parseSpecial'>;
+
 export type EngineState = 'idle' | 'starting' | 'loading' | 'ready' | 'busy' | 'restarting' | 'failed';
 
 
@@ -106,6 +114,8 @@ export interface EnginePort {
    */
   prefetch?(request: FimRequest): void;
   chat(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): TextStream;
+  /** Continues `prompt` as it is, no template (hearth serve's /v1/completions). */
+  generate(prompt: string, options: TextOptions, signal: AbortSignal): TextStream;
   countTokens(text: string): Promise<number>;
   /** The loaded model's token ids for `text` (hearth serve's /tokenize). */
   tokenize(text: string, options: TokenizeOptions): Promise<number[]>;

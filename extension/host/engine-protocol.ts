@@ -7,13 +7,14 @@
  * request early; the engine still answers it (with `done` or E_ABORTED).
  */
 import type { StopReason } from '../engine/engine';
-import type { ChatMessage, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TokenizeOptions } from './engine-port';
+import type { ChatMessage, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextOptions, TokenizeOptions } from './engine-port';
 
 export type EngineRequest =
   | { id: number; method: 'load'; params: { modelPath: string; options: LoadOptions } }
   | { id: number; method: 'complete'; params: { request: FimRequest } }
   | { id: number; method: 'prefetch'; params: { request: FimRequest } }
   | { id: number; method: 'chat'; params: { messages: ChatMessage[]; options: ChatOptions } }
+  | { id: number; method: 'generate'; params: { prompt: string; options: TextOptions } }
   | { id: number; method: 'countTokens'; params: { text: string } }
   | { id: number; method: 'tokenize'; params: { text: string; options: TokenizeOptions } }
   | { id: number; method: 'detokenize'; params: { tokens: number[] } }
@@ -26,6 +27,7 @@ export interface EngineResults {
   /** Answered at once: the work goes on in the engine's background. */
   prefetch: null;
   chat: GenerationStats;
+  generate: GenerationStats;
   countTokens: number;
   tokenize: number[];
   detokenize: string;
@@ -61,13 +63,19 @@ export function isEngineToHost(v: unknown): v is EngineToHost {
   return typeof (v as { id?: unknown }).id === 'number' && (kind === 'chunk' || kind === 'done' || kind === 'error');
 }
 
+/** Every method the host sends, one list; the type check below fails when it and HostToEngine differ. */
+export const HOST_TO_ENGINE_METHODS = ['load', 'complete', 'prefetch', 'chat', 'generate', 'countTokens', 'tokenize', 'detokenize', 'status', 'cancel'] as const;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const METHODS_MATCH: Same<(typeof HOST_TO_ENGINE_METHODS)[number], HostToEngine['method']> = true;
+void METHODS_MATCH;
+
 export function isHostToEngine(v: unknown): v is HostToEngine {
   if (typeof v !== 'object' || v === null) return false;
   const m = v as { id?: unknown; method?: unknown; params?: unknown };
   return (
     typeof m.id === 'number' &&
     typeof m.method === 'string' &&
-    ['load', 'complete', 'prefetch', 'chat', 'countTokens', 'tokenize', 'detokenize', 'status', 'cancel'].includes(m.method) &&
+    (HOST_TO_ENGINE_METHODS as readonly string[]).includes(m.method) &&
     typeof m.params === 'object' &&
     m.params !== null
   );

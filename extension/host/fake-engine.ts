@@ -4,7 +4,7 @@
  * one. Its outputs are pure functions of the request, so a test can compute
  * what it must see (fakeCompletionFor, fakeChatReplyFor).
  */
-import type { ChatMessage, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextStream, TokenizeOptions } from './engine-port';
+import type { ChatMessage, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextOptions, TextStream, TokenizeOptions } from './engine-port';
 import type { StopReason } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import * as fs from 'fs';
@@ -15,8 +15,26 @@ export const FAKE_ENGINE_NAME = 'fake';
 /** The completion the fake engine streams for a FIM request. */
 export function fakeCompletionFor(request: Pick<FimRequest, 'prefix'>): string {
   const line = request.prefix.slice(request.prefix.lastIndexOf('\n') + 1);
-  const word = /([A-Za-z_]\w*)\s*=\s*$/.exec(line)?.[1];
+  const word = assignedName(line);
   return word ? `${word}_value + 1;` : 'hearth_fake_completion();';
+}
+
+/**
+ * The name a line ends assigning to (`  total = ` -> total), scanned from the
+ * end. A regex anchored at the end backtracks from every start and took
+ * minutes on a 2 MB line of one word (the frame fuzzer's).
+ */
+function assignedName(line: string): string | undefined {
+  const space = (i: number): boolean => /\s/.test(line[i]);
+  let i = line.length;
+  while (i > 0 && space(i - 1)) i--;
+  if (i === 0 || line[i - 1] !== '=') return undefined;
+  i--;
+  while (i > 0 && space(i - 1)) i--;
+  const end = i;
+  while (i > 0 && /\w/.test(line[i - 1])) i--;
+  while (i < end && /[0-9]/.test(line[i])) i++;  // a name starts with a letter or _
+  return i < end ? line.slice(i, end) : undefined;
 }
 
 /** Marks a rewrite request so the fake can answer it with code only. */
@@ -86,6 +104,13 @@ export class FakeEngine implements EnginePort {
     this.requireModel();
     this.lastTps = 1000;
     return streamText(fakeChatReplyFor(messages), signal, this.delayMs);
+  }
+
+  /** Continues the prompt as it would a completion whose prefix it is. */
+  generate(prompt: string, _options: TextOptions, signal: AbortSignal): TextStream {
+    this.requireModel();
+    this.lastTps = 1000;
+    return streamText(fakeCompletionFor({ prefix: prompt }), signal, this.delayMs);
   }
 
   async countTokens(text: string): Promise<number> {

@@ -1,11 +1,11 @@
 /**
  * EnginePort over an OpenAI-compatible / llama-server-compatible HTTP server
  * (`hearth serve`, llama-server, or a team's shared server) instead of
- * Hearth's own engine: chat through /v1/chat/completions (streamed SSE),
- * completions through llama-server's /infill, tokens through /tokenize and
- * /detokenize. No vscode import: the extension picks it by setting.
+ * Hearth's own engine: chat through /v1/chat/completions and raw text
+ * through /v1/completions (both streamed SSE), completions through
+ * llama-server's /infill, tokens through /tokenize and /detokenize. No vscode import: the extension picks it by setting.
  */
-import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextStream, TokenizeOptions } from './engine-port';
+import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextOptions, TextStream, TokenizeOptions } from './engine-port';
 import type { StopReason } from '../engine/engine';
 import { ERROR_CODES, type ErrorCode } from '../engine/error-codes';
 import { EngineError } from '../engine/errors';
@@ -66,7 +66,20 @@ export class HttpEngine implements EnginePort {
   }
 
   chat(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): TextStream {
-    return this.chatStream(messages, options, signal);
+    const body: Record<string, unknown> = { messages, stream: true, max_tokens: options.maxTokens };
+    if (options.temperature !== undefined) body.temperature = options.temperature;
+    return this.openAiStream('/v1/chat/completions', body, (choice) => choice.delta?.content, signal);
+  }
+
+  /** OpenAI's /v1/completions; special-token text and BOS as the server reads them (parse_special, add_special where it knows them). */
+  generate(prompt: string, options: TextOptions, signal: AbortSignal): TextStream {
+    const body: Record<string, unknown> = { prompt, stream: true, max_tokens: options.maxTokens };
+    if (options.temperature !== undefined) body.temperature = options.temperature;
+    if (options.seed !== undefined) body.seed = options.seed;
+    if (options.stop !== undefined && options.stop.length > 0) body.stop = options.stop;
+    if (options.parseSpecial !== undefined) body.parse_special = options.parseSpecial;
+    if (options.addBos !== undefined) body.add_special = options.addBos;
+    return this.openAiStream('/v1/completions', body, (choice) => choice.text, signal);
   }
 
   async countTokens(text: string): Promise<number> {
@@ -133,31 +146,30 @@ export class HttpEngine implements EnginePort {
     return answer.stop_type === 'limit' ? 'length' : 'eog';
   }
 
-  private async *chatStream(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): AsyncGenerator<string, StopReason> {
-    const body: Record<string, unknown> = { messages, stream: true, max_tokens: options.maxTokens };
+  /** Streams an OpenAI-style SSE answer of `path`; `pieceOf` reads one event's text. */
+  private async *openAiStream(path: string, body: Record<string, unknown>, pieceOf: (choice: StreamChoice) => unknown, signal: AbortSignal): AsyncGenerator<string, StopReason> {
     const model = this.options.model ?? this.info?.name;
     if (model) body.model = model;
-    if (options.temperature !== undefined) body.temperature = options.temperature;
-    const res = await this.checked('POST', '/v1/chat/completions', body, signal);
-    if (!res.body) throw new EngineError('E_INTERNAL', `${this.base}/v1/chat/completions answered with no body`);
+    const res = await this.checked('POST', path, body, signal);
+    if (!res.body) throw new EngineError('E_INTERNAL', `${this.base}${path} answered with no body`);
     let finish: unknown = null;
     try {
       for await (const data of sseData(res.body)) {
         if (data === '[DONE]') return finish === 'length' ? 'length' : 'eog';
-        const event = parseEvent(data, this.base, this.options.apiKey);
+        const event = parseEvent(data, `${this.base}${path}`, this.options.apiKey);
         const choice = event.choices?.[0];
         if (choice?.finish_reason) finish = choice.finish_reason;
-        const piece = choice?.delta?.content;
+        const piece = choice ? pieceOf(choice) : undefined;
         if (typeof piece === 'string' && piece !== '') yield piece;
       }
     } catch (err) {
       // Whatever the abort's reason, a cancelled stream reads as E_ABORTED like the other engines'.
       if (signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
-      throw errorFromFailure(err, `${this.base}/v1/chat/completions`, this.options.apiKey);
+      throw errorFromFailure(err, `${this.base}${path}`, this.options.apiKey);
     }
     // Some servers end the stream without [DONE]; a finish_reason still says it ended well.
     if (finish !== null) return finish === 'length' ? 'length' : 'eog';
-    throw new EngineError('E_ENGINE_UNAVAILABLE', `${this.base}/v1/chat/completions ended the stream before the reply was finished`);
+    throw new EngineError('E_ENGINE_UNAVAILABLE', `${this.base}${path} ended the stream before the reply was finished`);
   }
 
   /** One request; throws a coded error when no response came. */
@@ -220,24 +232,31 @@ function tokensOf(body: unknown): number[] {
   return tokens.map((t) => (typeof t === 'number' ? t : Number((t as { id?: unknown }).id)));
 }
 
-interface ChatChunk {
-  choices?: { delta?: { content?: unknown }; finish_reason?: unknown }[];
+/** One choice of a streamed event: a chat delta or a text completion's text. */
+interface StreamChoice {
+  delta?: { content?: unknown };
+  text?: unknown;
+  finish_reason?: unknown;
+}
+
+interface StreamEvent {
+  choices?: StreamChoice[];
   error?: unknown;
 }
 
 /** One SSE event's JSON; an error event (hearth serve sends one mid-stream) becomes a coded error. */
-function parseEvent(data: string, base: string, apiKey: string | undefined): ChatChunk {
-  let event: ChatChunk;
+function parseEvent(data: string, url: string, apiKey: string | undefined): StreamEvent {
+  let event: StreamEvent;
   try {
-    event = JSON.parse(data) as ChatChunk;
+    event = JSON.parse(data) as StreamEvent;
   } catch {
-    throw new EngineError('E_INTERNAL', `${base}/v1/chat/completions sent an event that is not JSON`);
+    throw new EngineError('E_INTERNAL', `${url} sent an event that is not JSON`);
   }
   if (event.error) {
     const e = event.error as { code?: unknown; message?: unknown };
     const message = typeof e.message === 'string' ? e.message : String(event.error);
     const code = (ERROR_CODES as readonly string[]).includes(String(e.code)) ? (e.code as ErrorCode) : 'E_INTERNAL';
-    throw new EngineError(code, redact(`${base}/v1/chat/completions failed mid-stream: ${message}`, apiKey));
+    throw new EngineError(code, redact(`${url} failed mid-stream: ${message}`, apiKey));
   }
   return event;
 }

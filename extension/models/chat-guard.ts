@@ -18,6 +18,7 @@ export class ChatGuard {
       complete: (r, s) => engine.complete(r, s),
       prefetch: engine.prefetch ? (r) => engine.prefetch?.(r) : undefined,
       chat: (m, o, signal) => this.counted(key, signal, (s) => engine.chat(m, o, s)),
+      generate: (p, o, signal) => this.counted(key, signal, (s) => engine.generate(p, o, s)),
       countTokens: (t) => engine.countTokens(t),
       tokenize: (t, o) => engine.tokenize(t, o),
       detokenize: (ids) => engine.detokenize(ids),

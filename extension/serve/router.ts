@@ -8,7 +8,7 @@ import { health } from './handlers/health';
 import { models } from './handlers/models';
 import { chatCompletions } from './handlers/chat-completions';
 import { infill } from './handlers/infill';
-import { notImplemented } from './handlers/not-implemented';
+import { completions } from './handlers/completions';
 import { detokenize, tokenize } from './handlers/tokens';
 
 export interface Route {
@@ -22,7 +22,7 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/health', { method: 'GET', handler: health, open: true }],
   ['/v1/models', { method: 'GET', handler: models }],
   ['/v1/chat/completions', { method: 'POST', handler: chatCompletions }],
-  ['/v1/completions', { method: 'POST', handler: notImplemented('raw prompt completion (/v1/completions)') }],
+  ['/v1/completions', { method: 'POST', handler: completions }],
   ['/infill', { method: 'POST', handler: infill }],
   ['/tokenize', { method: 'POST', handler: tokenize }],
   ['/detokenize', { method: 'POST', handler: detokenize }],

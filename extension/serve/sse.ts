@@ -1,6 +1,7 @@
 /**
- * Server-sent events as OpenAI-compatible clients read them: `data: <json>`
- * lines, a blank line after each, and `data: [DONE]` at the end.
+ * Server-sent events as OpenAI-compatible and llama-server clients read
+ * them: `data: <json>` lines, a blank line after each, and for OpenAI's
+ * endpoints `data: [DONE]` at the end.
  */
 import type { ServerResponse } from 'http';
 
@@ -23,9 +24,15 @@ export class SseWriter {
     if (!this.res.writableEnded) this.res.write(`data: ${JSON.stringify(data)}\n\n`);
   }
 
+  /** Ends an OpenAI stream: `data: [DONE]`, then the end. */
   done(): void {
     if (this.res.writableEnded) return;
     this.res.write('data: [DONE]\n\n');
     this.res.end();
+  }
+
+  /** Ends a llama-server stream (/infill), whose last event says `stop: true` and which sends no [DONE]. */
+  end(): void {
+    if (!this.res.writableEnded) this.res.end();
   }
 }

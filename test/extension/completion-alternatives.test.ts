@@ -18,6 +18,7 @@ function stubEngine(seen: FimRequest[]): EnginePort {
       return (async function* () { yield answer(r); })();
     },
     chat() { throw new Error('unused'); },
+    generate() { throw new Error('unused'); },
     async countTokens(t: string) { return t.length; },
     async tokenize() { return []; },
     async detokenize() { return ""; },

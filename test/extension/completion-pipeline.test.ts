@@ -37,6 +37,7 @@ function fakeEngine(pieces: (r: FimRequest) => string[] = () => ['x + 1']): Fake
       prefetches.push(r);
     },
     chat() { throw new Error('unused'); },
+    generate() { throw new Error('unused'); },
     async countTokens(t: string) { return t.length; },
     async tokenize() { return []; },
     async detokenize() { return ""; },

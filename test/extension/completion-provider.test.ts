@@ -43,6 +43,7 @@ describe('completion provider', () => {
       },
       prefetch(r: FimRequest) { prefetches.push(r); },
       chat() { throw new Error('unused'); },
+      generate() { throw new Error('unused'); },
       async countTokens(t: string) { return t.length; },
       async tokenize() { return []; },
       async detokenize() { return ""; },

@@ -94,6 +94,16 @@ describe('HttpEngine against hearth serve (fake engine)', function () {
     assert.equal(reason, 'eog');
   });
 
+  it('continues raw text through /v1/completions, streamed', async () => {
+    const e = engine();
+    await e.load('', {});
+    const pieces: string[] = [];
+    const reason = await consume(e.generate('Once upon a time', { maxTokens: 64, stop: ['\n\n'], parseSpecial: false }, new AbortController().signal), (p) => pieces.push(p));
+    assert.equal(pieces.join(''), fakeCompletionFor({ prefix: 'Once upon a time' }));
+    assert.ok(pieces.length > 1, 'more than one piece');
+    assert.equal(reason, 'eog');
+  });
+
   it('completes through /infill', async () => {
     const pieces: string[] = [];
     const request = fim('function f() {\n  total = ');

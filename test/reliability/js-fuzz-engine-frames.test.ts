@@ -13,10 +13,10 @@ import { SeededRandom, fuzzSeed } from './helpers/seeded-random';
 import { checkFrame } from '../../extension/host/child/engine-inbox';
 import { EngineService } from '../../extension/host/child/engine-service';
 import { FakeEngine } from '../../extension/host/fake-engine';
-import type { EngineReply } from '../../extension/host/engine-protocol';
+import { HOST_TO_ENGINE_METHODS, type EngineReply } from '../../extension/host/engine-protocol';
 import { REPO_ROOT } from '../helpers/fixtures';
 
-const METHODS = ['load', 'complete', 'chat', 'countTokens', 'tokenize', 'detokenize', 'status', 'cancel'];
+const METHODS: readonly string[] = HOST_TO_ENGINE_METHODS;
 const BUDGET_MS = 6000;
 
 function frame(r: SeededRandom, id: number): unknown {
@@ -26,6 +26,8 @@ function frame(r: SeededRandom, id: number): unknown {
     load: { modelPath: __filename, options: { contextTokens: 64 } },
     complete: { request: { path: 'a.ts', chunks: [{ path: 'b.ts', text: 'x' }], prefix: 'let a = ', suffix: '', maxTokens: 4, timeBudgetMs: 100, stop: [] } },
     chat: { messages: [{ role: 'user', content: 'hi' }], options: { maxTokens: 4 } },
+    generate: { prompt: 'Once', options: { maxTokens: 4, stop: ['.'], parseSpecial: false } },
+    prefetch: { request: { path: 'a.ts', chunks: [], prefix: 'let a = ', suffix: '', maxTokens: 4, timeBudgetMs: 100, stop: [] } },
     countTokens: { text: 'abc' },
     tokenize: { text: 'abc', options: { addBos: true } },
     detokenize: { tokens: [97, 98] },

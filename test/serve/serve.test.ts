@@ -1,6 +1,6 @@
 /**
  * Contract tests of `hearth serve` (extension/serve/) with Node's fetch: each
- * endpoint, SSE streaming, the coded errors (400, 401, 404, 413, 501, 503),
+ * endpoint, SSE streaming, the coded errors (400, 401, 404, 413, 503),
  * the API key, the loopback default, CORS off by default, and a client that
  * disconnects aborting its generation. Most run the deterministic fake engine
  * through the same child-process boundary the CLI uses (EngineProcess with
@@ -18,6 +18,7 @@ import { EngineProcess } from '../../extension/host/parent/engine-process';
 import { FakeEngine, fakeChatReplyFor, fakeCompletionFor } from '../../extension/host/fake-engine';
 import type { ChatMessage, ChatOptions, LoadOptions, ModelInfo, TextStream } from '../../extension/host/engine-port';
 import { isLoopbackHost, tokenMatches } from '../../extension/serve/auth';
+import { loadModel } from '../../extension/engine/engine';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MODEL = path.join(ROOT, 'test', 'fixtures', 'tiny-llama', 'tinyllamas-stories-260k-f32.gguf');
@@ -143,10 +144,65 @@ describe('hearth serve: endpoints through the engine process (fake engine)', fun
     assert.equal(typeof ((await warm.json()) as { content: unknown }).content, 'string');
   });
 
-  it('answers 501 with E_NOT_IMPLEMENTED for /v1/completions', async () => {
-    const res = await post(`${s.url}/v1/completions`, { prompt: 'x' });
-    assert.equal(res.status, 501);
-    assert.equal((await errorOf(res)).code, 'E_NOT_IMPLEMENTED');
+  it('streams /infill as llama-server does: {content, stop: false} events, then one stop: true event with the counts, no [DONE]', async () => {
+    const res = await post(`${s.url}/infill`, { input_prefix: 'def f():\n', prompt: '    y = ', input_suffix: '\n', n_predict: 32, stream: true });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const events = sseData(await res.text()).map((e) => JSON.parse(e) as { content: string; stop: boolean; stop_type?: string; tokens_predicted?: number; timings?: unknown });
+    const last = events[events.length - 1];
+    assert.equal(last.stop, true);
+    assert.equal(last.content, '');
+    assert.ok(['eos', 'limit', 'word'].includes(last.stop_type as string));
+    assert.equal(typeof last.tokens_predicted, 'number');
+    assert.equal(typeof last.timings, 'object');
+    const pieces = events.slice(0, -1);
+    assert.ok(pieces.length > 1 && pieces.every((e) => e.stop === false));
+    assert.equal(pieces.map((e) => e.content).join(''), fakeCompletionFor({ prefix: 'def f():\n    y = ' }));
+  });
+
+  it('answers /v1/completions in the OpenAI text_completion shape, streamed or not, and fills in before a suffix', async () => {
+    let res = await post(`${s.url}/v1/completions`, { model: 'x', prompt: 'Once upon a time', max_tokens: 64 });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { object: string; id: string; choices: { text: string; index: number; finish_reason: string }[]; usage: Record<string, number> };
+    assert.equal(body.object, 'text_completion');
+    assert.match(body.id, /^cmpl-/);
+    assert.equal(body.choices[0].text, fakeCompletionFor({ prefix: 'Once upon a time' }));
+    assert.equal(body.choices[0].finish_reason, 'stop');
+    assert.equal(body.usage.total_tokens, body.usage.prompt_tokens + body.usage.completion_tokens);
+
+    res = await post(`${s.url}/v1/completions`, { prompt: ['Once upon a time'], stream: true });
+    const events = sseData(await res.text());
+    assert.equal(events[events.length - 1], '[DONE]');
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as { object: string; choices: { text: string; finish_reason: string | null }[]; usage?: unknown });
+    assert.ok(chunks.every((c) => c.object === 'text_completion'));
+    assert.equal(chunks.map((c) => c.choices[0].text).join(''), fakeCompletionFor({ prefix: 'Once upon a time' }));
+    assert.equal(chunks[chunks.length - 1].choices[0].finish_reason, 'stop');
+    assert.equal(typeof chunks[chunks.length - 1].usage, 'object');
+
+    // OpenAI's suffix: a fill-in-the-middle request (the fake answers from the prefix).
+    res = await post(`${s.url}/v1/completions`, { prompt: 'def f():\n    y = ', suffix: '\n    return y\n' });
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { choices: { text: string }[] }).choices[0].text, fakeCompletionFor({ prefix: 'def f():\n    y = ' }));
+  });
+
+  it('refuses /v1/completions fields it cannot honour, naming each', async () => {
+    for (const [body, pattern] of [
+      [{ prompt: [1, 2, 3] }, /'prompt' must be a string \(token-id prompts/],
+      [{ prompt: ['a', 'b'] }, /several prompts/],
+      [{ prompt: '' }, /'prompt' is empty/],
+      [{ prompt: 'x', n: 2 }, /'n' must be 1/],
+      [{ prompt: 'x', echo: true }, /'echo' is not supported/],
+      [{ prompt: 'x', logprobs: 3 }, /'logprobs' is not supported/],
+      [{ prompt: 'x', max_tokens: 0 }, /'max_tokens' must be an integer from 1/],
+      [{ prompt: 'x', parse_special: 'yes' }, /'parse_special' must be true or false/],
+      [{ prompt: 'x', suffix: 3 }, /'suffix' must be a string/],
+    ] as const) {
+      const res = await post(`${s.url}/v1/completions`, body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      const e = await errorOf(res);
+      assert.equal(e.code, 'E_INVALID_ARGUMENT');
+      assert.match(e.message, pattern);
+    }
   });
 
   it('tokenizes and detokenizes through the engine, in llama-server\'s shapes', async () => {
@@ -389,10 +445,21 @@ describe('hearth serve: safety and limits (fake engine in-process)', function ()
   });
 });
 
+/** Greedy text of `n` tokens after `prompt` (BOS first, as the model wants), from the engine library in this process. */
+async function directGreedy(prompt: string, n: number): Promise<string> {
+  const model = await loadModel(MODEL, { threads: 1 });
+  try {
+    const gen = model.createSession().generate(prompt, { maxTokens: n, temperature: 0, stopOnEog: true });
+    return (await gen.result).text;
+  } finally {
+    model.dispose();
+  }
+}
+
 describe('hearth serve: the real engine process on the tiny model', function () {
   this.timeout(120000);
 
-  it('answers /v1/chat/completions and /infill', async function () {
+  it('answers /v1/chat/completions, /infill and /v1/completions (the same greedy text as the engine library)', async function () {
     // Vendored in test/fixtures: a missing file is a broken checkout, not a reason to skip.
     assert.ok(fs.existsSync(MODEL), `${MODEL} is missing`);
     const s = await serve({ engine: childEngine({ HEARTH_ENGINE: '' }), load: { threads: Math.min(2, os.cpus().length) } });
@@ -410,6 +477,14 @@ describe('hearth serve: the real engine process on the tiny model', function () 
       const warm = await post(`${s.url}/infill`, { input_prefix: 'Once upon a time', n_predict: 0, t_max_predict_ms: 1 });
       assert.equal(warm.status, 200);
       assert.equal(((await warm.json()) as { content: unknown }).content, '');
+      // Raw text: greedy, the same tokens as the engine library's own generate on the same prompt.
+      const expected = await directGreedy('Once upon a time', 8);
+      const cmpl = await post(`${s.url}/v1/completions`, { prompt: 'Once upon a time', max_tokens: 8, temperature: 0 });
+      assert.equal(cmpl.status, 200);
+      const text = ((await cmpl.json()) as { choices: { text: string }[] }).choices[0].text;
+      assert.equal(text, expected);
+      const streamed = sseData(await (await post(`${s.url}/v1/completions`, { prompt: 'Once upon a time', max_tokens: 8, stream: true })).text());
+      assert.equal(streamed.slice(0, -1).map((e) => (JSON.parse(e) as { choices: { text: string }[] }).choices[0].text).join(''), expected);
     } finally {
       await s.server.close();
     }

@@ -55,11 +55,23 @@ function checkChat(p: Record<string, unknown>): string | null {
   return null;
 }
 
+function checkGenerate(p: Record<string, unknown>): string | null {
+  if (typeof p.prompt !== 'string') return 'generate: params.prompt must be a string';
+  const o = p.options;
+  if (!isObj(o) || !isInt(o.maxTokens) || !optional(o.temperature, isNum) || !optional(o.seed, isInt)) {
+    return 'generate: params.options needs an integer maxTokens (and a numeric temperature and integer seed, if any)';
+  }
+  if (!optional(o.stop, isStrArray)) return 'generate: options.stop must be an array of strings';
+  if (!optional(o.addBos, isBool) || !optional(o.parseSpecial, isBool)) return 'generate: options.addBos and parseSpecial must be booleans';
+  return null;
+}
+
 /** Per-method parameter checks (the methods whose parameters the engine reads). */
 const CHECKS: Record<string, Check> = {
   load: checkLoad,
   complete: checkComplete,
   chat: checkChat,
+  generate: checkGenerate,
   countTokens: (p) => (typeof p.text === 'string' ? null : 'countTokens: params.text must be a string'),
   tokenize: (p) =>
     typeof p.text === 'string' && isObj(p.options) && optional(p.options.addBos, isBool) && optional(p.options.parseSpecial, isBool)

@@ -49,6 +49,8 @@ export class EngineService {
         return null;
       case 'chat':
         return this.stream(msg.id, this.engine.chat(msg.params.messages, msg.params.options, signal), signal);
+      case 'generate':
+        return this.stream(msg.id, this.engine.generate(msg.params.prompt, msg.params.options, signal), signal);
       case 'countTokens':
         return this.engine.countTokens(msg.params.text);
       case 'tokenize':

@@ -8,7 +8,7 @@
  * `hearth complete` uses, so the same prefix/suffix gives the same tokens.
  */
 import { loadModel, type Model, type Session } from '../../engine/engine';
-import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
+import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextOptions, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
 import { buildFimPrompt, detectFim } from '../../engine/fim';
 import { chatTokens } from './chat-prompt';
 import { openRegularFile, peekGguf } from '../gguf-peek';
@@ -266,6 +266,16 @@ export class NativeEngine implements EnginePort {
     // A load may have replaced the model while the template rendered.
     if (this.chatSession !== session) throw new EngineError('E_ABORTED', 'the model was replaced while the request waited');
     return yield* this.stream(session, chat.tokens, { maxTokens: options.maxTokens, temperature: options.temperature, stop: chat.stops, stopTokens: [] }, signal, 0);
+  }
+
+  /** The prompt as it is (BOS first where the model wants it and addBos is not false), on the chat session. */
+  generate(prompt: string, options: TextOptions, signal: AbortSignal): TextStream {
+    const { model, session } = this.require(this.chatSession);
+    const tokens: number[] = [];
+    if (options.addBos !== false && model.info.addBos && model.info.bos !== null) tokens.push(model.info.bos);
+    if (prompt !== '') tokens.push(...model.tokenize(prompt, { parseSpecial: options.parseSpecial ?? false }));
+    if (tokens.length === 0) throw new EngineError('E_INVALID_ARGUMENT', 'the prompt is empty and this model adds no BOS token');
+    return this.stream(session, tokens, { maxTokens: options.maxTokens, temperature: options.temperature, seed: options.seed, stop: options.stop ?? [], stopTokens: [] }, signal, 0);
   }
 
   async countTokens(text: string): Promise<number> {

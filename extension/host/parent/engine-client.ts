@@ -4,7 +4,7 @@
  * a HostToEngine and deliver EngineReplies (a child process, or a direct
  * in-process channel).
  */
-import type { ChatMessage, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
+import type { ChatMessage, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextOptions, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
 import type { StopReason } from '../../engine/engine';
 import type { EngineReply, EngineRequest, EngineResults, GenerationStats, HostToEngine } from '../engine-protocol';
 import { EngineError } from '../../engine/errors';
@@ -70,6 +70,10 @@ export class EngineClient implements EnginePort {
 
   chat(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): TextStream {
     return this.stream({ method: 'chat', params: { messages, options } }, signal);
+  }
+
+  generate(prompt: string, options: TextOptions, signal: AbortSignal): TextStream {
+    return this.stream({ method: 'generate', params: { prompt, options } }, signal);
   }
 
   countTokens(text: string): Promise<number> {

@@ -10,7 +10,7 @@
  * What happened is reported in plain words through onEvent.
  */
 import { fork, type ChildProcess } from 'child_process';
-import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
+import type { ChatMessage, EnginePort, EngineState, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextOptions, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
 import { EngineClient } from './engine-client';
 import { isEngineToHost, type GenerationStats } from '../engine-protocol';
 import { EngineError } from '../../engine/errors';
@@ -194,6 +194,10 @@ export class EngineProcess implements EnginePort {
 
   chat(messages: ChatMessage[], options: ChatOptions, signal: AbortSignal): TextStream {
     return this.streamWhenReady((c) => c.chat(messages, options, signal));
+  }
+
+  generate(prompt: string, options: TextOptions, signal: AbortSignal): TextStream {
+    return this.streamWhenReady((c) => c.generate(prompt, options, signal));
   }
 
   async countTokens(text: string): Promise<number> {

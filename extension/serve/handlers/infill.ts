@@ -1,49 +1,46 @@
 /**
  * POST /infill: llama-server's fill-in-the-middle endpoint (request mapping in
  * infill-request.ts), answered in llama-server's response shape: content,
- * stop, stop_type, tokens_predicted, tokens_evaluated, timings. Token counts
- * are the text's tokens as the model's tokenizer counts them (the FIM
- * template's own tokens are not included); timings are measured here, the
- * first generated piece marking the end of the prompt.
+ * stop, stop_type, tokens_predicted, tokens_evaluated, timings. With
+ * `"stream": true` each piece is an SSE event {index, content, stop: false}
+ * and the last event carries the rest with `stop: true` and empty content
+ * (llama-server sends no [DONE] here). Token counts are the text's tokens as
+ * the model's tokenizer counts them (the FIM template's own tokens are not
+ * included); timings are measured here, the first generated piece marking
+ * the end of the prompt.
  */
-import { consume } from '../../host/engine-port';
-import { checkPromptTokens, requireModel, withGates, type Handler } from '../context';
+import { checkPromptTokens, requireModel, type Handler } from '../context';
 import { readJsonBody } from '../body';
 import { parseInfillRequest } from '../infill-request';
 import { llamaStopType } from '../finish-reason';
-import { HttpError, sendJson } from '../http-error';
+import { sendJson } from '../http-error';
+import { SseWriter } from '../sse';
+import { openStream, streamReply, type ReplyEvents } from '../stream-reply';
 
 export const infill: Handler = async (ctx, call) => {
   const body = await readJsonBody(call.req, ctx.limits.bodyBytes);
   const info = requireModel(ctx);
   const { fim, stream } = parseInfillRequest(body, info.contextLength);
-  if (stream) throw new HttpError(501, 'E_NOT_IMPLEMENTED', "streaming /infill is not implemented by hearth serve yet; send \"stream\": false");
   const promptText = [...fim.chunks.map((c) => c.text), fim.prefix, fim.suffix].join('');
   const promptTokens = await ctx.engine.countTokens(promptText);
   call.record.promptTokens = promptTokens;
   call.record.prompt = fim.prefix;
   checkPromptTokens(ctx, info, promptTokens);
 
-  let content = '';
-  const started = performance.now();
-  let firstAt: number | null = null;
-  const reason = await withGates([ctx.gate], call.signal, () =>
-    consume(ctx.engine.complete(fim, call.signal), (piece) => {
-      firstAt ??= performance.now();
-      content += piece;
-    }),
-  );
-  const ended = performance.now();
-  const predicted = content === '' ? 0 : await ctx.engine.countTokens(content);
+  const sse = stream ? new SseWriter(call.res) : null;
+  const events: ReplyEvents = { piece: (content) => ({ index: 0, content, stop: false }) };
+  const state = { opened: false };
+  const reply = await streamReply(call, [ctx.gate], sse, events, () => ctx.engine.complete(fim, call.signal), state);
+  if (reply === null) return;
+  const predicted = reply.text === '' ? 0 : await ctx.engine.countTokens(reply.text);
   call.record.generatedTokens = predicted;
-  const promptMs = (firstAt ?? ended) - started;
-  const predictedMs = ended - (firstAt ?? ended);
   const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-  call.record.status = 200;
-  sendJson(call.res, 200, {
-    content,
+  const { firstPieceMs: promptMs, generationMs: predictedMs } = reply;
+  const final = {
+    index: 0,
+    content: sse ? '' : reply.text,
     stop: true,
-    stop_type: llamaStopType(reason),
+    stop_type: llamaStopType(reply.reason),
     stopping_word: '',
     model: ctx.modelId,
     tokens_predicted: predicted,
@@ -56,5 +53,13 @@ export const infill: Handler = async (ctx, call) => {
       predicted_ms: r3(predictedMs),
       predicted_per_second: predictedMs > 0 ? r3((predicted * 1000) / predictedMs) : null,
     },
-  }, call.headers);
+  };
+  call.record.status = 200;
+  if (sse) {
+    openStream(sse, call, events, state);
+    sse.send(final);
+    sse.end();
+    return;
+  }
+  sendJson(call.res, 200, final, call.headers);
 };

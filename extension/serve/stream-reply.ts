@@ -1,0 +1,67 @@
+/**
+ * Runs one generation for a handler and sends its pieces as they come: as SSE
+ * events when the client asked for a stream, else only collected. The
+ * response opens with the first piece, so an error before it is still a
+ * proper HTTP status; an error after it goes as one last event (the status
+ * is sent already) and the handler gets null.
+ */
+import type { TextStream } from '../host/engine-port';
+import type { StopReason } from '../engine/engine';
+import { consume } from '../host/engine-port';
+import { withGates, type Call } from './context';
+import type { Gate } from './gate';
+import { asHttpError, errorBody } from './http-error';
+import type { SseWriter } from './sse';
+
+export interface StreamedReply {
+  text: string;
+  reason: StopReason | undefined;
+  /** ms from the start to the first piece (the end when none came): the prompt's time as seen here. */
+  firstPieceMs: number;
+  /** ms from the first piece to the end. */
+  generationMs: number;
+}
+
+export interface ReplyEvents {
+  /** Sent once before the first piece (chat's role event), if any. */
+  opening?: () => unknown;
+  /** The event one piece is sent as. */
+  piece: (text: string) => unknown;
+}
+
+/** Opens the stream (headers and the opening event) unless it is open already. */
+export function openStream(sse: SseWriter, call: Call, events: ReplyEvents, state: { opened: boolean }): void {
+  if (state.opened) return;
+  state.opened = true;
+  sse.open(call.headers);
+  if (events.opening) sse.send(events.opening());
+}
+
+export async function streamReply(
+  call: Call, gates: readonly Gate[], sse: SseWriter | null, events: ReplyEvents, start: () => TextStream, state = { opened: false },
+): Promise<StreamedReply | null> {
+  let text = '';
+  const started = performance.now();
+  let firstAt: number | null = null;
+  const reason = await withGates(gates, call.signal, async () => {
+    try {
+      return await consume(start(), (piece) => {
+        firstAt ??= performance.now();
+        if (sse) openStream(sse, call, events, state);
+        text += piece;
+        sse?.send(events.piece(piece));
+      });
+    } catch (err) {
+      if (!sse || !call.res.headersSent || call.signal.aborted) throw err;
+      const e = asHttpError(err);
+      call.record.status = e.status;
+      call.record.code = e.code;
+      sse.send(errorBody(e));
+      call.res.end();
+      return null;
+    }
+  });
+  if (reason === null) return null;
+  const ended = performance.now();
+  return { text, reason, firstPieceMs: (firstAt ?? ended) - started, generationMs: ended - (firstAt ?? ended) };
+}
