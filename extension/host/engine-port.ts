@@ -84,15 +84,30 @@ export interface EngineStatus {
  * (undefined where the source does not say). `consume` reads both.
  */
 export type TextStream = AsyncIterable<string, TextStreamEnd>;
-/** A stream's return value: why it ended, or nothing where its source does not say. */
-export type TextStreamEnd = StopReason | undefined | void;
+
+/** How a generation ended, with the engine's own token counts where it knows them. */
+export interface StreamEnd {
+  reason: StopReason;
+  /** Tokens of the prompt as evaluated (template and FIM markers included). */
+  promptTokens?: number;
+  /** Tokens generated, stop tokens and text held back by a stop string included. */
+  generatedTokens?: number;
+}
+
+/** A stream's return value: why it ended (with counts), or nothing where its source does not say. */
+export type TextStreamEnd = StopReason | StreamEnd | undefined | void;
 
 /** Runs `each` on every piece of `stream`; resolves with why it ended. */
 export async function consume(stream: TextStream, each: (piece: string) => void): Promise<StopReason | undefined> {
+  return (await consumeEnd(stream, each))?.reason;
+}
+
+/** As consume, resolving with the whole end: the reason and, where the engine gave them, the token counts. */
+export async function consumeEnd(stream: TextStream, each: (piece: string) => void): Promise<StreamEnd | undefined> {
   const it = stream[Symbol.asyncIterator]();
   for (;;) {
     const r = await it.next();
-    if (r.done) return r.value || undefined;
+    if (r.done) return typeof r.value === 'string' ? { reason: r.value } : r.value || undefined;
     try {
       each(r.value);
     } catch (err) {

@@ -35,9 +35,13 @@ export interface EngineResults {
 }
 
 export interface GenerationStats {
+  /** Text pieces sent. */
   tokens: number;
   ms: number;
   stopReason: StopReason;
+  /** The engine's own counts (StreamEnd), where it gave them. */
+  promptTokens?: number;
+  generatedTokens?: number;
 }
 
 export type EngineReply =

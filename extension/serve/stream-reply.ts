@@ -7,8 +7,8 @@
  */
 import type { TextStream } from '../host/engine-port';
 import type { StopReason } from '../engine/engine';
-import { consume } from '../host/engine-port';
-import { withGates, type Call } from './context';
+import { consumeEnd, type StreamEnd } from '../host/engine-port';
+import { withGates, type Call, type ServeContext } from './context';
 import type { Gate } from './gate';
 import { asHttpError, errorBody } from './http-error';
 import type { SseWriter } from './sse';
@@ -16,6 +16,9 @@ import type { SseWriter } from './sse';
 export interface StreamedReply {
   text: string;
   reason: StopReason | undefined;
+  /** The engine's exact counts, where it gave them (the local engine does; a fake or remote one may not). */
+  promptTokens: number | undefined;
+  generatedTokens: number | undefined;
   /** ms from the start to the first piece (the end when none came): the prompt's time as seen here. */
   firstPieceMs: number;
   /** ms from the first piece to the end. */
@@ -43,9 +46,9 @@ export async function streamReply(
   let text = '';
   const started = performance.now();
   let firstAt: number | null = null;
-  const reason = await withGates(gates, call.signal, async () => {
+  const end = await withGates(gates, call.signal, async (): Promise<StreamEnd | undefined | null> => {
     try {
-      return await consume(start(), (piece) => {
+      return await consumeEnd(start(), (piece) => {
         firstAt ??= performance.now();
         if (sse) openStream(sse, call, events, state);
         text += piece;
@@ -61,7 +64,25 @@ export async function streamReply(
       return null;
     }
   });
-  if (reason === null) return null;
+  if (end === null) return null;
   const ended = performance.now();
-  return { text, reason, firstPieceMs: (firstAt ?? ended) - started, generationMs: ended - (firstAt ?? ended) };
+  return { text, reason: end?.reason, promptTokens: end?.promptTokens, generatedTokens: end?.generatedTokens, firstPieceMs: (firstAt ?? ended) - started, generationMs: ended - (firstAt ?? ended) };
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/**
+ * A reply's token counts: the engine's own where it gave them (the prompt as
+ * evaluated, template or FIM markers included; the tokens generated), else
+ * the text's tokens counted by the model's tokenizer (`promptText`: the
+ * count made before the request, for the limit check).
+ */
+export async function usageOf(ctx: ServeContext, reply: StreamedReply, promptText: number): Promise<Usage> {
+  const prompt = reply.promptTokens ?? promptText;
+  const generated = reply.generatedTokens ?? (reply.text === '' ? 0 : await ctx.engine.countTokens(reply.text));
+  return { prompt_tokens: prompt, completion_tokens: generated, total_tokens: prompt + generated };
 }

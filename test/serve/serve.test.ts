@@ -481,8 +481,12 @@ describe('hearth serve: the real engine process on the tiny model', function () 
       const expected = await directGreedy('Once upon a time', 8);
       const cmpl = await post(`${s.url}/v1/completions`, { prompt: 'Once upon a time', max_tokens: 8, temperature: 0 });
       assert.equal(cmpl.status, 200);
-      const text = ((await cmpl.json()) as { choices: { text: string }[] }).choices[0].text;
+      const answer = (await cmpl.json()) as { choices: { text: string; finish_reason: string }[]; usage: Record<string, number> };
+      const text = answer.choices[0].text;
       assert.equal(text, expected);
+      // The engine's exact counts: BOS + 4 prompt tokens ([1, 403, 407, 261, 378]); 8 generated when the length ended it.
+      assert.equal(answer.usage.prompt_tokens, 5);
+      if (answer.choices[0].finish_reason === 'length') assert.equal(answer.usage.completion_tokens, 8);
       const streamed = sseData(await (await post(`${s.url}/v1/completions`, { prompt: 'Once upon a time', max_tokens: 8, stream: true })).text());
       assert.equal(streamed.slice(0, -1).map((e) => (JSON.parse(e) as { choices: { text: string }[] }).choices[0].text).join(''), expected);
     } finally {

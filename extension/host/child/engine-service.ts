@@ -3,7 +3,7 @@
  * and streams the answers back. Used in the engine process (over
  * process.send) and in-process (over a direct channel) alike.
  */
-import { consume, type EnginePort, type TextStream } from '../engine-port';
+import { consumeEnd, type EnginePort, type TextStream } from '../engine-port';
 import type { EngineReply, HostToEngine, GenerationStats } from '../engine-protocol';
 import { errorCode } from '../../engine/errors';
 
@@ -65,10 +65,13 @@ export class EngineService {
   private async stream(id: number, pieces: TextStream, signal: AbortSignal): Promise<GenerationStats> {
     const t0 = Date.now();
     let tokens = 0;
-    const reason = await consume(pieces, (text) => {
+    const end = await consumeEnd(pieces, (text) => {
       tokens++;
       this.reply({ id, kind: 'chunk', text });
     });
-    return { tokens, ms: Date.now() - t0, stopReason: signal.aborted ? 'abort' : reason ?? 'eog' };
+    const stats: GenerationStats = { tokens, ms: Date.now() - t0, stopReason: signal.aborted ? 'abort' : end?.reason ?? 'eog' };
+    if (end?.promptTokens !== undefined) stats.promptTokens = end.promptTokens;
+    if (end?.generatedTokens !== undefined) stats.generatedTokens = end.generatedTokens;
+    return stats;
   }
 }

@@ -8,14 +8,14 @@
  * `hearth complete` uses, so the same prefix/suffix gives the same tokens.
  */
 import { loadModel, type Model, type Session } from '../../engine/engine';
-import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextOptions, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
+import type { ChatMessage, ComputeInfo, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, StreamEnd, TextOptions, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
 import { buildFimPrompt, detectFim } from '../../engine/fim';
 import { chatTokens } from './chat-prompt';
 import { openRegularFile, peekGguf } from '../gguf-peek';
 import { EngineError, isAbort } from '../../engine/errors';
 import { SessionPool, commonPrefix, kvBytesPerToken, poolSize, reusableTokens, type PoolEntry } from './session-pool';
 import { PrefetchScheduler } from './prefetch-scheduler';
-import type { GenerateOptions, GenerationTimings, StopReason } from '../../engine/engine';
+import type { GenerateOptions, GenerationTimings } from '../../engine/engine';
 import * as path from 'path';
 import * as fs from 'fs';
 
@@ -341,7 +341,7 @@ export class NativeEngine implements EnginePort {
     signal: AbortSignal,
     hardLimitMs: number,
     track?: { kind: CompletionStats['kind']; entry: PoolEntry<Session> },
-  ): AsyncGenerator<string, StopReason> {
+  ): AsyncGenerator<string, StreamEnd> {
     const cpu0 = process.cpuUsage();
     let outcome: CompletionStats['outcome'] = 'error';
     let timings: GenerationTimings | null = null;
@@ -367,7 +367,8 @@ export class NativeEngine implements EnginePort {
       if (r.timings.generatedTokens > 0) this.lastTps = r.timings.genTokensPerSec || null;
       outcome = r.reason === 'abort' ? 'aborted' : 'done';
       if (r.reason === 'abort' && signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
-      return r.reason === 'abort' && overTime ? 'time-budget' : r.reason;
+      const reason = r.reason === 'abort' && overTime ? 'time-budget' : r.reason;
+      return { reason, promptTokens: prompt.length, generatedTokens: r.timings.generatedTokens };
     } catch (err) {
       outcome = isAbort(err) || signal.aborted ? 'aborted' : 'error';
       throw err;

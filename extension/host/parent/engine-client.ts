@@ -4,8 +4,7 @@
  * a HostToEngine and deliver EngineReplies (a child process, or a direct
  * in-process channel).
  */
-import type { ChatMessage, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, TextOptions, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
-import type { StopReason } from '../../engine/engine';
+import type { ChatMessage, EnginePort, EngineStatus, FimRequest, ChatOptions, LoadOptions, ModelInfo, StreamEnd, TextOptions, TextStream, TextStreamEnd, TokenizeOptions } from '../engine-port';
 import type { EngineReply, EngineRequest, EngineResults, GenerationStats, HostToEngine } from '../engine-protocol';
 import { EngineError } from '../../engine/errors';
 import type { ErrorCode } from '../../engine/error-codes';
@@ -116,7 +115,7 @@ export class EngineClient implements EnginePort {
     let wake: (() => void) | null = null;
     let finished = false;
     let failure: Error | null = null;
-    let reason: StopReason | undefined;
+    let end: StreamEnd | undefined;
     const id = this.nextId; // the id call() is about to take
     const done = this.call(req, (text) => {
       queue.push(text);
@@ -125,8 +124,9 @@ export class EngineClient implements EnginePort {
     done.then(
       (stats) => {
         finished = true;
-        reason = (stats as GenerationStats).stopReason;
-        this.onStats?.(stats as GenerationStats);
+        const s = stats as GenerationStats;
+        end = { reason: s.stopReason, promptTokens: s.promptTokens, generatedTokens: s.generatedTokens };
+        this.onStats?.(s);
         wake?.();
       },
       (err: Error) => {
@@ -150,7 +150,7 @@ export class EngineClient implements EnginePort {
           continue;
         }
         if (failure) throw failure;
-        if (finished) return reason;
+        if (finished) return end;
         await new Promise<void>((r) => (wake = r));
         wake = null;
       }

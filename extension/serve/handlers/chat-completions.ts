@@ -10,14 +10,14 @@ import { parseChatRequest } from '../chat-request';
 import { finishReason } from '../finish-reason';
 import { sendJson } from '../http-error';
 import { SseWriter } from '../sse';
-import { openStream, streamReply, type ReplyEvents } from '../stream-reply';
+import { openStream, streamReply, usageOf, type ReplyEvents } from '../stream-reply';
 
 export const chatCompletions: Handler = async (ctx, call) => {
   const body = await readJsonBody(call.req, ctx.limits.bodyBytes);
   const info = requireModel(ctx);
   const request = parseChatRequest(body, info.contextLength);
   const promptText = request.messages.map((m) => m.content).join('\n');
-  // Counted on the message text: the template's own tokens are not included.
+  // Counted on the message text for the limit check; usage reports the engine's count (template included).
   const promptTokens = await ctx.engine.countTokens(promptText);
   call.record.promptTokens = promptTokens;
   call.record.prompt = promptText;
@@ -34,9 +34,9 @@ export const chatCompletions: Handler = async (ctx, call) => {
   const reply = await streamReply(call, [ctx.chatLane, ctx.gate], sse, events,
     () => ctx.engine.chat(request.messages, { maxTokens: request.maxTokens, temperature: request.temperature }, call.signal), state);
   if (reply === null) return;
-  const completionTokens = reply.text === '' ? 0 : await ctx.engine.countTokens(reply.text);
-  call.record.generatedTokens = completionTokens;
-  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  const usage = await usageOf(ctx, reply, promptTokens);
+  call.record.promptTokens = usage.prompt_tokens;
+  call.record.generatedTokens = usage.completion_tokens;
   const finish = finishReason(reply.reason);
   call.record.status = 200;
   if (sse) {

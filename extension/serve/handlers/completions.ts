@@ -13,7 +13,7 @@ import { finishReason } from '../finish-reason';
 import { sendJson } from '../http-error';
 import { DEFAULT_INFILL_BUDGET_MS } from '../infill-request';
 import { SseWriter } from '../sse';
-import { openStream, streamReply, type ReplyEvents } from '../stream-reply';
+import { openStream, streamReply, usageOf, type ReplyEvents } from '../stream-reply';
 
 export const completions: Handler = async (ctx, call) => {
   const body = await readJsonBody(call.req, ctx.limits.bodyBytes);
@@ -43,9 +43,9 @@ export const completions: Handler = async (ctx, call) => {
   const gates = suffix === undefined ? [ctx.chatLane, ctx.gate] : [ctx.gate];
   const reply = await streamReply(call, gates, sse, events, start, state);
   if (reply === null) return;
-  const completionTokens = reply.text === '' ? 0 : await ctx.engine.countTokens(reply.text);
-  call.record.generatedTokens = completionTokens;
-  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  const usage = await usageOf(ctx, reply, promptTokens);
+  call.record.promptTokens = usage.prompt_tokens;
+  call.record.generatedTokens = usage.completion_tokens;
   const finish = finishReason(reply.reason);
   call.record.status = 200;
   if (sse) {

@@ -4,10 +4,10 @@
  * stop, stop_type, tokens_predicted, tokens_evaluated, timings. With
  * `"stream": true` each piece is an SSE event {index, content, stop: false}
  * and the last event carries the rest with `stop: true` and empty content
- * (llama-server sends no [DONE] here). Token counts are the text's tokens as
- * the model's tokenizer counts them (the FIM template's own tokens are not
- * included); timings are measured here, the first generated piece marking
- * the end of the prompt.
+ * (llama-server sends no [DONE] here). Token counts are the engine's own
+ * (the prompt with its FIM markers and context files, the tokens generated;
+ * stream-reply.ts usageOf); timings are measured here, the first generated
+ * piece marking the end of the prompt.
  */
 import { checkPromptTokens, requireModel, type Handler } from '../context';
 import { readJsonBody } from '../body';
@@ -15,7 +15,7 @@ import { parseInfillRequest } from '../infill-request';
 import { llamaStopType } from '../finish-reason';
 import { sendJson } from '../http-error';
 import { SseWriter } from '../sse';
-import { openStream, streamReply, type ReplyEvents } from '../stream-reply';
+import { openStream, streamReply, usageOf, type ReplyEvents } from '../stream-reply';
 
 export const infill: Handler = async (ctx, call) => {
   const body = await readJsonBody(call.req, ctx.limits.bodyBytes);
@@ -32,7 +32,10 @@ export const infill: Handler = async (ctx, call) => {
   const state = { opened: false };
   const reply = await streamReply(call, [ctx.gate], sse, events, () => ctx.engine.complete(fim, call.signal), state);
   if (reply === null) return;
-  const predicted = reply.text === '' ? 0 : await ctx.engine.countTokens(reply.text);
+  const usage = await usageOf(ctx, reply, promptTokens);
+  const predicted = usage.completion_tokens;
+  const evaluated = usage.prompt_tokens;
+  call.record.promptTokens = evaluated;
   call.record.generatedTokens = predicted;
   const r3 = (x: number): number => Math.round(x * 1000) / 1000;
   const { firstPieceMs: promptMs, generationMs: predictedMs } = reply;
@@ -44,10 +47,10 @@ export const infill: Handler = async (ctx, call) => {
     stopping_word: '',
     model: ctx.modelId,
     tokens_predicted: predicted,
-    tokens_evaluated: promptTokens,
+    tokens_evaluated: evaluated,
     truncated: false,
     timings: {
-      prompt_n: promptTokens,
+      prompt_n: evaluated,
       prompt_ms: r3(promptMs),
       predicted_n: predicted,
       predicted_ms: r3(predictedMs),
