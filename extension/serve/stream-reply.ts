@@ -10,7 +10,8 @@ import type { StopReason } from '../engine/engine';
 import { consumeEnd, type StreamEnd } from '../host/engine-port';
 import { withGates, type Call, type ServeContext } from './context';
 import type { Gate } from './gate';
-import { asHttpError, errorBody } from './http-error';
+import { finishReason } from './finish-reason';
+import { asHttpError, errorBody, sendJson } from './http-error';
 import type { SseWriter } from './sse';
 
 export interface StreamedReply {
@@ -85,4 +86,33 @@ export async function usageOf(ctx: ServeContext, reply: StreamedReply, promptTex
   const prompt = reply.promptTokens ?? promptText;
   const generated = reply.generatedTokens ?? (reply.text === '' ? 0 : await ctx.engine.countTokens(reply.text));
   return { prompt_tokens: prompt, completion_tokens: generated, total_tokens: prompt + generated };
+}
+
+/** What an OpenAI handler sends at the end: the last stream chunk, or the whole answer. */
+export interface OpenAiEnding {
+  lastChunk: (finish: 'stop' | 'length') => object;
+  whole: (finish: 'stop' | 'length', usage: Usage) => object;
+}
+
+/**
+ * Ends an OpenAI answer: the usage (usageOf) into the log record, then the
+ * last chunk with the usage and `data: [DONE]` on a stream, else the whole
+ * answer as JSON.
+ */
+export async function endOpenAiReply(
+  ctx: ServeContext, call: Call, reply: StreamedReply, promptTokens: number,
+  stream: { sse: SseWriter; events: ReplyEvents; state: { opened: boolean } } | null, ending: OpenAiEnding,
+): Promise<void> {
+  const usage = await usageOf(ctx, reply, promptTokens);
+  call.record.promptTokens = usage.prompt_tokens;
+  call.record.generatedTokens = usage.completion_tokens;
+  call.record.status = 200;
+  const finish = finishReason(reply.reason);
+  if (stream) {
+    openStream(stream.sse, call, stream.events, stream.state);
+    stream.sse.send({ ...ending.lastChunk(finish), usage });
+    stream.sse.done();
+    return;
+  }
+  sendJson(call.res, 200, ending.whole(finish, usage), call.headers);
 }

@@ -17,22 +17,13 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { tsSourceFiles } from '../helpers/source-files';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 interface ImportEdge {
   from: string; // path relative to the repository root
   to: string; // a resolved relative path, or the bare module name
-}
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-    const rel = path.posix.join(dir, e.name);
-    if (e.isDirectory()) out.push(...sourceFiles(rel));
-    else if (e.name.endsWith('.ts')) out.push(rel);
-  }
-  return out;
 }
 
 function resolveRelative(from: string, spec: string): string | null {
@@ -103,7 +94,7 @@ function cycles(files: readonly string[], edges: readonly ImportEdge[]): string[
 const under = (dir: string) => (p: string) => p.startsWith(`${dir}/`) || p === dir;
 
 describe('structure: import direction (extension/, webview/)', () => {
-  const files = [...sourceFiles('extension'), ...sourceFiles('webview')];
+  const files = [...tsSourceFiles('extension'), ...tsSourceFiles('webview')];
   const edges = importEdges(files);
   const violations = (from: (p: string) => boolean, to: (p: string) => boolean) =>
     edges.filter((e) => from(e.from) && to(e.to)).map((e) => `${e.from} -> ${e.to}`);

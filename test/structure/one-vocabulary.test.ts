@@ -9,21 +9,12 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { tsSourceFiles } from '../helpers/source-files';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 /** The names the layers pass to each other: each must exist, once. */
 const VOCABULARY = ['FimRequest', 'ContextChunk', 'GenerateOptions', 'ChatOptions', 'ModelInfo', 'StopReason', 'TokenizeOptions', 'ChatMessage', 'EngineError'];
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-    const rel = path.posix.join(dir, e.name);
-    if (e.isDirectory()) out.push(...sourceFiles(rel));
-    else if (e.name.endsWith('.ts')) out.push(rel);
-  }
-  return out;
-}
 
 /** Exported top-level declarations of a file's text: name -> kind. */
 export function exportedDeclarations(text: string): Map<string, string> {
@@ -43,7 +34,7 @@ export function exportedDeclarations(text: string): Map<string, string> {
 describe('structure: one vocabulary', () => {
   const declared = new Map<string, string[]>();
   before(() => {
-    for (const file of [...sourceFiles('extension'), ...sourceFiles('webview')]) {
+    for (const file of [...tsSourceFiles('extension'), ...tsSourceFiles('webview')]) {
       for (const name of exportedDeclarations(fs.readFileSync(path.join(ROOT, file), 'utf8')).keys()) {
         declared.set(name, [...(declared.get(name) ?? []), file]);
       }

@@ -7,10 +7,8 @@ import { randomUUID } from 'crypto';
 import { checkPromptTokens, requireModel, type Handler } from '../context';
 import { readJsonBody } from '../body';
 import { parseChatRequest } from '../chat-request';
-import { finishReason } from '../finish-reason';
-import { sendJson } from '../http-error';
 import { SseWriter } from '../sse';
-import { openStream, streamReply, usageOf, type ReplyEvents } from '../stream-reply';
+import { endOpenAiReply, streamReply, type ReplyEvents } from '../stream-reply';
 
 export const chatCompletions: Handler = async (ctx, call) => {
   const body = await readJsonBody(call.req, ctx.limits.bodyBytes);
@@ -34,20 +32,12 @@ export const chatCompletions: Handler = async (ctx, call) => {
   const reply = await streamReply(call, [ctx.chatLane, ctx.gate], sse, events,
     () => ctx.engine.chat(request.messages, { maxTokens: request.maxTokens, temperature: request.temperature }, call.signal), state);
   if (reply === null) return;
-  const usage = await usageOf(ctx, reply, promptTokens);
-  call.record.promptTokens = usage.prompt_tokens;
-  call.record.generatedTokens = usage.completion_tokens;
-  const finish = finishReason(reply.reason);
-  call.record.status = 200;
-  if (sse) {
-    openStream(sse, call, events, state);
-    sse.send({ ...(chunk({}, finish) as object), usage });
-    sse.done();
-    return;
-  }
-  sendJson(call.res, 200, {
-    id, object: 'chat.completion', created, model: ctx.modelId,
-    choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: finish }],
-    usage,
-  }, call.headers);
+  await endOpenAiReply(ctx, call, reply, promptTokens, sse ? { sse, events, state } : null, {
+    lastChunk: (finish) => chunk({}, finish) as object,
+    whole: (finish, usage) => ({
+      id, object: 'chat.completion', created, model: ctx.modelId,
+      choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: finish }],
+      usage,
+    }),
+  });
 };

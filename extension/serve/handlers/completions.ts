@@ -9,11 +9,9 @@ import type { TextStream } from '../../host/engine-port';
 import { checkPromptTokens, requireModel, type Handler } from '../context';
 import { readJsonBody } from '../body';
 import { parseCompletionRequest } from '../completion-request';
-import { finishReason } from '../finish-reason';
-import { sendJson } from '../http-error';
 import { DEFAULT_INFILL_BUDGET_MS } from '../infill-request';
 import { SseWriter } from '../sse';
-import { openStream, streamReply, usageOf, type ReplyEvents } from '../stream-reply';
+import { endOpenAiReply, streamReply, type ReplyEvents } from '../stream-reply';
 
 export const completions: Handler = async (ctx, call) => {
   const body = await readJsonBody(call.req, ctx.limits.bodyBytes);
@@ -43,16 +41,8 @@ export const completions: Handler = async (ctx, call) => {
   const gates = suffix === undefined ? [ctx.chatLane, ctx.gate] : [ctx.gate];
   const reply = await streamReply(call, gates, sse, events, start, state);
   if (reply === null) return;
-  const usage = await usageOf(ctx, reply, promptTokens);
-  call.record.promptTokens = usage.prompt_tokens;
-  call.record.generatedTokens = usage.completion_tokens;
-  const finish = finishReason(reply.reason);
-  call.record.status = 200;
-  if (sse) {
-    openStream(sse, call, events, state);
-    sse.send({ ...(chunk('', finish) as object), usage });
-    sse.done();
-    return;
-  }
-  sendJson(call.res, 200, { ...(chunk(reply.text, finish) as object), usage }, call.headers);
+  await endOpenAiReply(ctx, call, reply, promptTokens, sse ? { sse, events, state } : null, {
+    lastChunk: (finish) => chunk('', finish) as object,
+    whole: (finish, usage) => ({ ...(chunk(reply.text, finish) as object), usage }),
+  });
 };
