@@ -26,6 +26,7 @@
     "native/gyp/backend.gypi",
     "native/gyp/model.gypi",
     "native/gyp/engine.gypi",
+    "native/gyp/capi.gypi",
     "native/gyp/cuda.gypi",
     "native/gyp/vulkan.gypi",
     "native/gyp/platform.gypi"
@@ -33,7 +34,10 @@
   "targets": [
     {
       "target_name": "hearth",
-      "dependencies": ["hearth_engine", "hearth_model", "hearth_backend", "hearth_vulkan", "hearth_tokenizer", "hearth_cpu", "hearth_core"],
+      # The binding calls the engine through hearth.h only (hearth_capi);
+      # the libraries after it are what that library needs at link time.
+      "dependencies": ["hearth_capi", "hearth_engine", "hearth_model", "hearth_backend", "hearth_vulkan", "hearth_tokenizer", "hearth_cpu", "hearth_core"],
+      "include_dirs": ["native/include"],
       "conditions": [
         # Not a dependency: hearth.node opens the CUDA companion at run time.
         ["hearth_cuda==1", { "libraries": ["-ldl"] }]
@@ -58,7 +62,8 @@
       "target_name": "hearth_testing",
       # As a target condition: node-gyp's addon.gypi sets .node as one too.
       "target_conditions": [["1==1", { "product_extension": "addon" }]],
-      "dependencies": ["hearth_engine", "hearth_model", "hearth_backend", "hearth_vulkan", "hearth_tokenizer", "hearth_cpu", "hearth_core"],
+      "dependencies": ["hearth_capi", "hearth_engine", "hearth_model", "hearth_backend", "hearth_vulkan", "hearth_tokenizer", "hearth_cpu", "hearth_core"],
+      "include_dirs": ["native/include"],
       "conditions": [
         ["hearth_cuda==1", { "libraries": ["-ldl"] }]
       ],
