@@ -45,6 +45,7 @@
       "sources": [
         "native/napi/addon.cpp",
         "native/napi/errors.cpp",
+        "native/napi/catch-current.cpp",
         "native/napi/js-gguf.cpp",
         "native/napi/js-tokenizer.cpp",
         "native/napi/js-model.cpp",
@@ -70,6 +71,7 @@
       "sources": [
         "native/napi/testing-addon.cpp",
         "native/napi/errors.cpp",
+        "native/napi/testing-catch-current.cpp",
         "native/napi/js-cpu.cpp",
         "native/napi/js-sampler.cpp",
         "native/napi/js-utf8-stream.cpp",

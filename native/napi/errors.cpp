@@ -1,7 +1,7 @@
 #include "napi/errors.h"
 
-#include <new>
-#include <system_error>
+#include <cstdarg>
+#include <cstdio>
 
 namespace hearth::napi {
 
@@ -11,24 +11,13 @@ Napi::Error make_error(Napi::Env env, const char * code, const std::string & mes
     return err;
 }
 
-CaughtError catch_current() {
-    try {
-        throw;
-    } catch (const EngineError & e) {
-        return {status_code_name(e.code()), e.what()};
-    } catch (const std::bad_alloc &) {
-        return {"E_OUT_OF_MEMORY", "out of memory"};
-    } catch (const std::system_error & e) {
-        // std::thread's EAGAIN: no more threads or memory for one.
-        if (e.code() == std::errc::resource_unavailable_try_again) {
-            return {"E_OUT_OF_MEMORY", std::string("out of resources: ") + e.what()};
-        }
-        return {"E_INTERNAL", std::string("internal error: ") + e.what()};
-    } catch (const std::exception & e) {
-        return {"E_INTERNAL", std::string("internal error: ") + e.what()};
-    } catch (...) {
-        return {"E_INTERNAL", "internal error: unknown exception"};
-    }
+void throw_coded(Napi::Env env, const char * code, const char * fmt, ...) {
+    char buf[HEARTH_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    throw make_error(env, code, buf);
 }
 
 std::string require_string(const Napi::CallbackInfo & info, size_t index, const char * name) {

@@ -1,6 +1,8 @@
 // listDevices(): every backend this addon knows, in auto-detect order, with
 // the devices it found or the reason it found none.
-#include "backend/registry.h"
+#include <memory>
+
+#include "hearth.h"
 #include "napi/errors.h"
 #include "napi/modules.h"
 
@@ -8,33 +10,30 @@ namespace hearth::napi {
 
 namespace {
 
-const char * device_type_name(int t) {
-    switch (t) {
-        case HEARTH_DEVICE_CPU: return "cpu";
-        case HEARTH_DEVICE_GPU_DISCRETE: return "discrete";
-        case HEARTH_DEVICE_GPU_INTEGRATED: return "integrated";
-        case HEARTH_DEVICE_GPU_VIRTUAL: return "virtual";
-        default: return "unknown";
-    }
-}
+struct ListDeleter {
+    void operator()(hearth_device_list * l) const { hearth_device_list_free(l); }
+};
 
 Napi::Value list_devices(const Napi::CallbackInfo & info) {
     Napi::Env env = info.Env();
-    std::vector<BackendProbe> probes = backend_probe_all();
-    Napi::Array out = Napi::Array::New(env, probes.size());
-    for (size_t i = 0; i < probes.size(); ++i) {
-        const BackendProbe & p = probes[i];
+    hearth_device_list * raw = nullptr;
+    hearth_error err;
+    check(hearth_list_devices(&raw, &err), err);
+    std::unique_ptr<hearth_device_list, ListDeleter> list(raw);
+    Napi::Array out = Napi::Array::New(env, list->n_backends);
+    for (size_t i = 0; i < list->n_backends; ++i) {
+        const hearth_backend_report & p = list->backends[i];
         Napi::Object o = Napi::Object::New(env);
         o.Set("backend", p.name);
-        o.Set("available", Napi::Boolean::New(env, !p.devices.empty()));
-        o.Set("reason", p.reason.empty() ? env.Null() : Napi::Value(Napi::String::New(env, p.reason)));
-        Napi::Array devs = Napi::Array::New(env, p.devices.size());
-        for (size_t j = 0; j < p.devices.size(); ++j) {
-            const hearth_device_info & d = p.devices[j];
+        o.Set("available", Napi::Boolean::New(env, p.n_devices != 0));
+        o.Set("reason", p.reason ? Napi::Value(Napi::String::New(env, p.reason)) : env.Null());
+        Napi::Array devs = Napi::Array::New(env, p.n_devices);
+        for (size_t j = 0; j < p.n_devices; ++j) {
+            const hearth_device & d = p.devices[j];
             Napi::Object dv = Napi::Object::New(env);
             dv.Set("index", Napi::Number::New(env, (double)j));
             dv.Set("name", std::string(d.name));
-            dv.Set("type", device_type_name(d.type));
+            dv.Set("type", d.type);
             dv.Set("totalMemory", Napi::Number::New(env, (double)d.total_memory));
             dv.Set("freeMemory", Napi::Number::New(env, (double)d.free_memory));
             dv.Set("detail", std::string(d.detail));

@@ -7,11 +7,10 @@
 #include <string>
 #include <string_view>
 
-#include "gguf/gguf-reader.h"
+#include "hearth.h"
 #include "napi/async-task.h"
 #include "napi/errors.h"
 #include "napi/modules.h"
-#include "tensor/ggml-type.h"
 
 namespace hearth::napi {
 
@@ -35,7 +34,9 @@ Napi::String js_from_view(Napi::Env env, std::string_view s) {
     return Napi::String::New(env, s.data(), s.size());
 }
 
-Napi::Value js_from_value(Napi::Env env, const GgufValue & v);
+std::string_view view_of(hearth_string s) { return std::string_view(s.data, s.len); }
+
+Napi::Value js_from_value(Napi::Env env, const hearth_gguf_value & v);
 
 // Appends s as UTF-16; false (out unchanged in meaning) on invalid UTF-8,
 // which the caller then leaves to V8's own decoder and its replacement rules.
@@ -80,16 +81,17 @@ bool js_append_utf16(std::string_view s, std::u16string & out) {
 constexpr uint64_t JS_PACK_MIN_STRINGS = 256;
 constexpr size_t JS_PACK_MAX_UNITS = size_t(1) << 28;  // under V8's string length limit
 
-Napi::Value js_pack_strings(Napi::Env env, const GgufArray & a) {
+Napi::Value js_pack_strings(Napi::Env env, const hearth_gguf_value & a) {
     if (a.count < JS_PACK_MIN_STRINGS) return Napi::Value();
     std::u16string all;
     size_t bytes = 0;
-    for (std::string_view s : a.strings) bytes += s.size();
+    const size_t n = static_cast<size_t>(a.count);
+    for (size_t i = 0; i < n; i++) bytes += hearth_gguf_array_string(a.arr, i).len;
     if (bytes > JS_PACK_MAX_UNITS) return Napi::Value();
     all.reserve(bytes);
-    Napi::Uint32Array ends = Napi::Uint32Array::New(env, a.strings.size());
-    for (size_t i = 0; i < a.strings.size(); i++) {
-        if (!js_append_utf16(a.strings[i], all)) return Napi::Value();
+    Napi::Uint32Array ends = Napi::Uint32Array::New(env, n);
+    for (size_t i = 0; i < n; i++) {
+        if (!js_append_utf16(view_of(hearth_gguf_array_string(a.arr, i)), all)) return Napi::Value();
         ends[i] = static_cast<uint32_t>(all.size());
     }
     Napi::Object packed = Napi::Object::New(env);
@@ -101,24 +103,24 @@ Napi::Value js_pack_strings(Napi::Env env, const GgufArray & a) {
 // Big numeric arrays (scores, token types) likewise: one typed array over a
 // copy of the raw bytes, which the facade turns into a plain array in one
 // pass. 64-bit integers keep the plain path (their values may become strings).
-Napi::Value js_pack_numbers(Napi::Env env, const GgufArray & a) {
+Napi::Value js_pack_numbers(Napi::Env env, const hearth_gguf_value & a) {
     napi_typedarray_type kind;
     switch (a.elem_type) {
-        case GGUF_TYPE_UINT8:   kind = napi_uint8_array; break;
-        case GGUF_TYPE_BOOL:    kind = napi_uint8_array; break;
-        case GGUF_TYPE_INT8:    kind = napi_int8_array; break;
-        case GGUF_TYPE_UINT16:  kind = napi_uint16_array; break;
-        case GGUF_TYPE_INT16:   kind = napi_int16_array; break;
-        case GGUF_TYPE_UINT32:  kind = napi_uint32_array; break;
-        case GGUF_TYPE_INT32:   kind = napi_int32_array; break;
-        case GGUF_TYPE_FLOAT32: kind = napi_float32_array; break;
-        case GGUF_TYPE_FLOAT64: kind = napi_float64_array; break;
+        case HEARTH_GGUF_UINT8:   kind = napi_uint8_array; break;
+        case HEARTH_GGUF_BOOL:    kind = napi_uint8_array; break;
+        case HEARTH_GGUF_INT8:    kind = napi_int8_array; break;
+        case HEARTH_GGUF_UINT16:  kind = napi_uint16_array; break;
+        case HEARTH_GGUF_INT16:   kind = napi_int16_array; break;
+        case HEARTH_GGUF_UINT32:  kind = napi_uint32_array; break;
+        case HEARTH_GGUF_INT32:   kind = napi_int32_array; break;
+        case HEARTH_GGUF_FLOAT32: kind = napi_float32_array; break;
+        case HEARTH_GGUF_FLOAT64: kind = napi_float64_array; break;
         default: return Napi::Value();
     }
     if (a.count < JS_PACK_MIN_STRINGS || a.count > JS_PACK_MAX_UNITS) return Napi::Value();
-    size_t elem = a.elem_type == GGUF_TYPE_BOOL || a.elem_type == GGUF_TYPE_UINT8 || a.elem_type == GGUF_TYPE_INT8 ? 1
-                : a.elem_type == GGUF_TYPE_UINT16 || a.elem_type == GGUF_TYPE_INT16 ? 2
-                : a.elem_type == GGUF_TYPE_FLOAT64 ? 8 : 4;
+    size_t elem = a.elem_type == HEARTH_GGUF_BOOL || a.elem_type == HEARTH_GGUF_UINT8 || a.elem_type == HEARTH_GGUF_INT8 ? 1
+                : a.elem_type == HEARTH_GGUF_UINT16 || a.elem_type == HEARTH_GGUF_INT16 ? 2
+                : a.elem_type == HEARTH_GGUF_FLOAT64 ? 8 : 4;
     size_t n = static_cast<size_t>(a.count);
     // A fresh buffer: the mapping's bytes may be unaligned for the element type.
     Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, n * elem);
@@ -127,7 +129,7 @@ Napi::Value js_pack_numbers(Napi::Env env, const GgufArray & a) {
     if (napi_create_typedarray(env, kind, n, buf, 0, &typed) != napi_ok) return Napi::Value();
     Napi::Object packed = Napi::Object::New(env);
     packed.Set("numbers", typed);
-    packed.Set("bool", Napi::Boolean::New(env, a.elem_type == GGUF_TYPE_BOOL));
+    packed.Set("bool", Napi::Boolean::New(env, a.elem_type == HEARTH_GGUF_BOOL));
     return packed;
 }
 
@@ -138,105 +140,112 @@ T js_raw_at(const uint8_t * raw, uint64_t i) {
     return v;
 }
 
-Napi::Value js_from_array(Napi::Env env, const GgufArray & a) {
+Napi::Value js_from_array(Napi::Env env, const hearth_gguf_value & a) {
     // count is bounded by the file size (the parser checked it), and a JS
     // array of more than 2^32-1 elements cannot exist anyway.
-    if (a.count > 0xfffffffeull) throw_error(STATUS_E_GGUF_TOO_MANY, "array of %llu elements is too large for JS",
+    if (a.count > 0xfffffffeull) throw_coded(env, "E_GGUF_TOO_MANY", "array of %llu elements is too large for JS",
                                             static_cast<unsigned long long>(a.count));
     uint32_t n = static_cast<uint32_t>(a.count);
     Napi::Array out = Napi::Array::New(env, n);
     const uint8_t * raw = a.raw;
     switch (a.elem_type) {
-        case GGUF_TYPE_UINT8:   for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, raw[i]); break;
-        case GGUF_TYPE_INT8:    for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, static_cast<int8_t>(raw[i])); break;
-        case GGUF_TYPE_BOOL:    for (uint32_t i = 0; i < n; i++) out[i] = Napi::Boolean::New(env, raw[i] != 0); break;
-        case GGUF_TYPE_UINT16:  for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<uint16_t>(raw, i)); break;
-        case GGUF_TYPE_INT16:   for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<int16_t>(raw, i)); break;
-        case GGUF_TYPE_UINT32:  for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<uint32_t>(raw, i)); break;
-        case GGUF_TYPE_INT32:   for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<int32_t>(raw, i)); break;
-        case GGUF_TYPE_FLOAT32: for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<float>(raw, i)); break;
-        case GGUF_TYPE_FLOAT64: for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<double>(raw, i)); break;
-        case GGUF_TYPE_UINT64:  for (uint32_t i = 0; i < n; i++) out[i] = js_from_u64(env, js_raw_at<uint64_t>(raw, i)); break;
-        case GGUF_TYPE_INT64:   for (uint32_t i = 0; i < n; i++) out[i] = js_from_i64(env, js_raw_at<int64_t>(raw, i)); break;
-        case GGUF_TYPE_STRING:
-            for (uint32_t i = 0; i < n; i++) out[i] = js_from_view(env, a.strings[i]);
+        case HEARTH_GGUF_UINT8:   for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, raw[i]); break;
+        case HEARTH_GGUF_INT8:    for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, static_cast<int8_t>(raw[i])); break;
+        case HEARTH_GGUF_BOOL:    for (uint32_t i = 0; i < n; i++) out[i] = Napi::Boolean::New(env, raw[i] != 0); break;
+        case HEARTH_GGUF_UINT16:  for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<uint16_t>(raw, i)); break;
+        case HEARTH_GGUF_INT16:   for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<int16_t>(raw, i)); break;
+        case HEARTH_GGUF_UINT32:  for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<uint32_t>(raw, i)); break;
+        case HEARTH_GGUF_INT32:   for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<int32_t>(raw, i)); break;
+        case HEARTH_GGUF_FLOAT32: for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<float>(raw, i)); break;
+        case HEARTH_GGUF_FLOAT64: for (uint32_t i = 0; i < n; i++) out[i] = Napi::Number::New(env, js_raw_at<double>(raw, i)); break;
+        case HEARTH_GGUF_UINT64:  for (uint32_t i = 0; i < n; i++) out[i] = js_from_u64(env, js_raw_at<uint64_t>(raw, i)); break;
+        case HEARTH_GGUF_INT64:   for (uint32_t i = 0; i < n; i++) out[i] = js_from_i64(env, js_raw_at<int64_t>(raw, i)); break;
+        case HEARTH_GGUF_STRING:
+            for (uint32_t i = 0; i < n; i++) out[i] = js_from_view(env, view_of(hearth_gguf_array_string(a.arr, i)));
             break;
-        case GGUF_TYPE_ARRAY:
+        case HEARTH_GGUF_ARRAY:
             for (uint32_t i = 0; i < n; i++) {
                 // Keep handle use bounded for big nested arrays.
                 Napi::HandleScope scope(env);
-                out[i] = js_from_value(env, a.arrays[i]);
+                hearth_gguf_value item;
+                hearth_gguf_array_item(a.arr, i, &item);
+                out[i] = js_from_value(env, item);
             }
             break;
-        case GGUF_TYPE_COUNT_: break;
+        default: break;
     }
     return out;
 }
 
-Napi::Value js_from_value(Napi::Env env, const GgufValue & v) {
+Napi::Value js_from_value(Napi::Env env, const hearth_gguf_value & v) {
     switch (v.type) {
-        case GGUF_TYPE_UINT8: case GGUF_TYPE_UINT16: case GGUF_TYPE_UINT32: case GGUF_TYPE_UINT64:
+        case HEARTH_GGUF_UINT8: case HEARTH_GGUF_UINT16: case HEARTH_GGUF_UINT32: case HEARTH_GGUF_UINT64:
             return js_from_u64(env, v.u);
-        case GGUF_TYPE_INT8: case GGUF_TYPE_INT16: case GGUF_TYPE_INT32: case GGUF_TYPE_INT64:
+        case HEARTH_GGUF_INT8: case HEARTH_GGUF_INT16: case HEARTH_GGUF_INT32: case HEARTH_GGUF_INT64:
             return js_from_i64(env, v.i);
-        case GGUF_TYPE_FLOAT32: case GGUF_TYPE_FLOAT64:
+        case HEARTH_GGUF_FLOAT32: case HEARTH_GGUF_FLOAT64:
             return Napi::Number::New(env, v.f);
-        case GGUF_TYPE_BOOL:
+        case HEARTH_GGUF_BOOL:
             return Napi::Boolean::New(env, v.u != 0);
-        case GGUF_TYPE_STRING:
-            return js_from_view(env, v.str);
-        case GGUF_TYPE_ARRAY:
-            return js_from_array(env, *v.arr);
-        case GGUF_TYPE_COUNT_: break;
+        case HEARTH_GGUF_STRING:
+            return js_from_view(env, view_of(v.str));
+        case HEARTH_GGUF_ARRAY:
+            return js_from_array(env, v);
+        default: break;
     }
     return env.Null();
 }
 
 // "uint32", "array<string>", "array<array>": enough to tell writers apart.
-std::string js_type_label(const GgufValue & v) {
-    if (v.type != GGUF_TYPE_ARRAY) return gguf_type_name(v.type);
-    return std::string("array<") + gguf_type_name(v.arr->elem_type) + ">";
+std::string js_type_label(const hearth_gguf_value & v) {
+    if (v.type != HEARTH_GGUF_ARRAY) return hearth_gguf_type_name(v.type);
+    return std::string("array<") + hearth_gguf_type_name(v.elem_type) + ">";
 }
 
-Napi::Value js_from_gguf(Napi::Env env, const GgufFile & f, bool mapped) {
+Napi::Value js_from_gguf(Napi::Env env, const hearth_gguf * f, bool mapped) {
+    hearth_gguf_header h;
+    hearth_gguf_get_header(f, &h);
     Napi::Object out = Napi::Object::New(env);
-    out.Set("version", Napi::Number::New(env, f.version()));
-    out.Set("alignment", Napi::Number::New(env, static_cast<double>(f.alignment())));
-    out.Set("dataOffset", Napi::Number::New(env, static_cast<double>(f.data_offset())));
-    out.Set("containerOffset", Napi::Number::New(env, static_cast<double>(f.container_offset())));
-    out.Set("ggufSize", Napi::Number::New(env, static_cast<double>(f.file_size())));
-    out.Set("fileSize", Napi::Number::New(env, static_cast<double>(f.container_size())));
+    out.Set("version", Napi::Number::New(env, h.version));
+    out.Set("alignment", Napi::Number::New(env, static_cast<double>(h.alignment)));
+    out.Set("dataOffset", Napi::Number::New(env, static_cast<double>(h.data_offset)));
+    out.Set("containerOffset", Napi::Number::New(env, static_cast<double>(h.container_offset)));
+    out.Set("ggufSize", Napi::Number::New(env, static_cast<double>(h.gguf_size)));
+    out.Set("fileSize", Napi::Number::New(env, static_cast<double>(h.file_size)));
     out.Set("mapped", Napi::Boolean::New(env, mapped));
 
     // [key, typeLabel, value] triples: the facade builds the object, so a
     // hostile key such as "__proto__" never reaches a JS setter. Top-level
     // and numeric arrays may arrive packed (js_pack_strings, js_pack_numbers).
-    const auto & kvs = f.kvs();
-    Napi::Array metadata = Napi::Array::New(env, kvs.size());
-    for (size_t k = 0; k < kvs.size(); k++) {
+    const size_t n_kvs = hearth_gguf_kv_count(f);
+    Napi::Array metadata = Napi::Array::New(env, n_kvs);
+    for (size_t k = 0; k < n_kvs; k++) {
         Napi::HandleScope scope(env);
+        hearth_string key;
+        hearth_gguf_value v;
+        hearth_gguf_kv(f, k, &key, &v);
         Napi::Array triple = Napi::Array::New(env, 3);
-        triple[0u] = js_from_view(env, kvs[k].key);
-        triple[1u] = Napi::String::New(env, js_type_label(kvs[k].value));
-        const GgufValue & v = kvs[k].value;
+        triple[0u] = js_from_view(env, view_of(key));
+        triple[1u] = Napi::String::New(env, js_type_label(v));
         Napi::Value packed;
-        if (v.type == GGUF_TYPE_ARRAY) {
-            packed = v.arr->elem_type == GGUF_TYPE_STRING ? js_pack_strings(env, *v.arr) : js_pack_numbers(env, *v.arr);
+        if (v.type == HEARTH_GGUF_ARRAY) {
+            packed = v.elem_type == HEARTH_GGUF_STRING ? js_pack_strings(env, v) : js_pack_numbers(env, v);
         }
         triple[2u] = packed.IsEmpty() ? js_from_value(env, v) : packed;
         metadata[static_cast<uint32_t>(k)] = triple;
     }
     out.Set("metadata", metadata);
 
-    const auto & tensors = f.tensors();
-    Napi::Array list = Napi::Array::New(env, tensors.size());
-    for (size_t n = 0; n < tensors.size(); n++) {
+    const size_t n_tensors = hearth_gguf_tensor_count(f);
+    Napi::Array list = Napi::Array::New(env, n_tensors);
+    for (size_t n = 0; n < n_tensors; n++) {
         Napi::HandleScope scope(env);
-        const GgufTensorInfo & t = tensors[n];
+        hearth_gguf_tensor t;
+        hearth_gguf_get_tensor(f, n, &t);
         Napi::Object o = Napi::Object::New(env);
-        o.Set("name", js_from_view(env, t.name));
-        const GgmlTypeInfo * info = ggml_type_info(t.type);
-        o.Set("type", Napi::String::New(env, info ? info->name : "?"));
+        o.Set("name", js_from_view(env, view_of(t.name)));
+        const char * type_name = hearth_ggml_type_name(t.type);
+        o.Set("type", Napi::String::New(env, type_name ? type_name : "?"));
         o.Set("typeId", Napi::Number::New(env, t.type));
         Napi::Array shape = Napi::Array::New(env, t.n_dims);
         for (uint32_t d = 0; d < t.n_dims; d++) shape[d] = js_from_u64(env, t.ne[d]);
@@ -251,7 +260,7 @@ Napi::Value js_from_gguf(Napi::Env env, const GgufFile & f, bool mapped) {
 }
 
 struct InspectResult {
-    std::shared_ptr<GgufFile> file;
+    std::shared_ptr<hearth_gguf> file;  // freed by hearth_gguf_free
     bool mapped = false;
 };
 
@@ -259,24 +268,27 @@ Napi::Value js_gguf_inspect(const Napi::CallbackInfo & info) {
     Napi::Env env = info.Env();
     return guard(env, [&]() -> Napi::Value {
         std::string path = require_string(info, 0, "path");
-        GgufOpenOptions opts;
+        bool use_mmap_opt = true;
         if (info.Length() > 1 && !info[1].IsUndefined()) {
             Napi::Object o = require_object(info, 1, "options");
             Napi::Value use_mmap = o.Get("useMmap");
             if (!use_mmap.IsUndefined()) {
                 if (!use_mmap.IsBoolean()) throw make_error(env, "E_INVALID_ARGUMENT", "options.useMmap must be a boolean");
-                opts.use_mmap = use_mmap.As<Napi::Boolean>().Value();
+                use_mmap_opt = use_mmap.As<Napi::Boolean>().Value();
             }
         }
         return AsyncTask<InspectResult>::start(
             env,
-            [path, opts]() {
+            [path, use_mmap_opt]() {
                 InspectResult r;
-                r.file = GgufFile::open(path, opts);
-                r.mapped = opts.use_mmap;
+                hearth_gguf * g = nullptr;
+                hearth_error err;
+                check(hearth_gguf_open(path.c_str(), use_mmap_opt, &g, &err), err);
+                r.file = std::shared_ptr<hearth_gguf>(g, hearth_gguf_free);
+                r.mapped = use_mmap_opt;
                 return r;
             },
-            [](Napi::Env e, InspectResult & r) -> Napi::Value { return js_from_gguf(e, *r.file, r.mapped); });
+            [](Napi::Env e, InspectResult & r) -> Napi::Value { return js_from_gguf(e, r.file.get(), r.mapped); });
     });
 }
 

@@ -1,4 +1,5 @@
-// What the JS model and session objects hold. Each JS method closure keeps a
+// What the JS model and session objects hold: the C handles of hearth.h,
+// owned here (freed by the deleters below). Each JS method closure keeps a
 // shared_ptr to its holder, so the holder dies with the last closure (the
 // finalizer node-addon-api attaches to every function's data). Holders are
 // touched on the main thread only; what a worker thread shares is in
@@ -17,22 +18,30 @@
 #include <mutex>
 #include <vector>
 
-#include "engine/session.h"
-#include "model/model.h"
+#include "hearth.h"
+#include "napi/errors.h"
 
 namespace hearth::napi {
 
 struct SessionHolder;
 
+struct ModelDeleter {
+    void operator()(hearth_model * m) const { hearth_model_free(m); }
+};
+struct SessionDeleter {
+    void operator()(hearth_session * s) const { hearth_session_free(s); }
+};
+
 struct ModelHolder {
-    std::shared_ptr<Model> model;  // null once disposed
+    // null once disposed; sessions keep the engine's model alive on their own
+    std::unique_ptr<hearth_model, ModelDeleter> model;
     int threads_requested = 0;     // loadModel's threads option as given (0: default)
     std::vector<std::weak_ptr<SessionHolder>> sessions;  // made from this model
 };
 
 // Shared by the main thread and the request running on the session.
 struct SessionState {
-    std::unique_ptr<Session> session;
+    std::unique_ptr<hearth_session, SessionDeleter> session;
 
     // One evaluate/generate at a time; dispose waits for it to end.
     bool try_acquire() {
@@ -80,6 +89,12 @@ void session_dispose(Napi::Env env, SessionHolder & h);
 void init_quantize(Napi::Env env, Napi::Object exports);
 
 // Makes the JS session object for a new session of `model` (js-session.cpp).
-Napi::Object session_wrap(Napi::Env env, const std::shared_ptr<ModelHolder> & model, const SessionOptions & options);
+Napi::Object session_wrap(Napi::Env env, const std::shared_ptr<ModelHolder> & model,
+                          const hearth_session_options & options);
+
+inline const hearth_model * live_model(Napi::Env env, const std::shared_ptr<ModelHolder> & h) {
+    if (!h->model) throw make_error(env, "E_INVALID_ARGUMENT", "the model has been disposed");
+    return h->model.get();
+}
 
 } // namespace hearth::napi

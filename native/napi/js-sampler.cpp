@@ -5,6 +5,7 @@
 // minP, repeatPenalty, repeatLastN, frequencyPenalty, presencePenalty, seed;
 // history: tokens accepted before (what the penalties look at). In
 // hearth_testing.addon only: the extension samples inside generate().
+#include "capi/capi-sampling.h"
 #include "napi/errors.h"
 #include "napi/js-sampling-params.h"
 #include "napi/js-values.h"
@@ -24,7 +25,7 @@ Napi::Value sample_logits(const Napi::CallbackInfo & info) {
     if (logits.ElementLength() == 0 || logits.ElementLength() > (size_t)INT32_MAX) {
         throw make_error(env, "E_INVALID_ARGUMENT", "logits must hold 1 to 2^31-1 values");
     }
-    SamplerChain chain = SamplerChain::from_params(sampling_params(require_object(info, 1, "options")));
+    SamplerChain chain = SamplerChain::from_params(capi::sampling_from(sampling_params(require_object(info, 1, "options"))));
     if (info.Length() > 2 && !info[2].IsUndefined()) {
         for (TokenId id : token_array(info[2], "history")) chain.accept(id);
     }

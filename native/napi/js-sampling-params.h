@@ -3,16 +3,17 @@
 // hook samples exactly as generation does.
 #pragma once
 
+#include "hearth.h"
 #include "napi/js-values.h"
-#include "sampler/sampler.h"
 
 namespace hearth::napi {
 
 // Counts (topK, repeatLastN): far above any vocabulary or context we allocate.
 constexpr int64_t JS_MAX_COUNT = int64_t(1) << 24;
 
-inline SamplingParams sampling_params(const Napi::Object & o) {
-    SamplingParams s;
+inline hearth_sampling_params sampling_params(const Napi::Object & o) {
+    hearth_sampling_params s;
+    hearth_sampling_params_init(&s);
     s.temperature = (float)real_option(o, "temperature", 0.0, 0.0, 1e6);
     s.top_k = (int32_t)int_option(o, "topK", s.top_k, 0, JS_MAX_COUNT);
     s.top_p = (float)real_option(o, "topP", s.top_p, 0.0, 1.0);

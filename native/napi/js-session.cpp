@@ -4,7 +4,7 @@
 //
 // Thread-safety rule, the same for every method:
 //  - info() and tokens() work at any time, also during a request: they copy
-//    the session's token list under its lock (Session::tokens_snapshot).
+//    the session's token list under its lock (hearth_session_tokens).
 //  - evaluate() and generate() run one at a time per session; while one
 //    runs, another fails at once with E_BUSY (the JS wrapper queues them).
 //  - dispose() aborts a running request, waits for its thread to stop
@@ -15,12 +15,19 @@
 //    The wait is at most one forward pass (a prompt evaluation stops
 //    between batches), and never on JS: the generation thread does not
 //    block on the event loop (see RunControl).
+#include <atomic>
 #include <condition_variable>
+#include <exception>
+#include <functional>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
-#include "engine/generation.h"
+#include "hearth.h"
 #include "napi/async-task.h"
+#include "napi/js-model-holders.h"
 #include "napi/js-sampling-params.h"
 #include "napi/js-values.h"
 
@@ -30,12 +37,17 @@ struct RunControl;
 
 namespace {
 
+struct ResultDeleter {
+    void operator()(hearth_generation_result * r) const { hearth_generation_result_free(r); }
+};
+using ResultPtr = std::unique_ptr<hearth_generation_result, ResultDeleter>;
+
 // One message from a generation thread to JS.
 struct GenerationEvent {
     enum Kind { TOKEN, DONE, ERROR } kind = TOKEN;
-    TokenId token = TOKEN_NONE;
+    int32_t token = HEARTH_TOKEN_NONE;
     std::string text;           // TOKEN: the text this token completes
-    GenerationResult result;    // DONE
+    ResultPtr result;           // DONE
     CaughtError error;          // ERROR
     std::shared_ptr<RunControl> run;  // the generation it belongs to
 };
@@ -44,7 +56,7 @@ struct GenerationEvent {
 // token event must be dropped because the session was disposed.
 bool event_taken(RunControl & run, GenerationEvent::Kind kind);
 
-Napi::Object timings_object(Napi::Env env, const GenerationTimings & t) {
+Napi::Object timings_object(Napi::Env env, const hearth_generation_timings & t) {
     Napi::Object o = Napi::Object::New(env);
     o.Set("promptMs", t.prompt_ms);
     o.Set("genMs", t.gen_ms);
@@ -70,14 +82,14 @@ void deliver_event(Napi::Env env, Napi::Function cb, std::nullptr_t *, Generatio
             o.Set("text", Napi::String::New(env, ev->text));
             break;
         case GenerationEvent::DONE: {
-            const GenerationResult & r = ev->result;
+            const hearth_generation_result & r = *ev->result;
             o.Set("type", "done");
-            o.Set("reason", stop_reason_name(r.reason));
-            auto toks = Napi::Int32Array::New(env, r.tokens.size());
-            std::copy(r.tokens.begin(), r.tokens.end(), toks.Data());
+            o.Set("reason", r.reason);
+            auto toks = Napi::Int32Array::New(env, r.n_tokens);
+            std::copy(r.tokens, r.tokens + r.n_tokens, toks.Data());
             o.Set("tokens", toks);
-            o.Set("text", Napi::String::New(env, r.text));
-            o.Set("tail", Napi::String::New(env, r.tail));
+            o.Set("text", Napi::String::New(env, r.text.data, r.text.len));
+            o.Set("tail", Napi::String::New(env, r.tail.data, r.tail.len));
             o.Set("timings", timings_object(env, r.timings));
             break;
         }
@@ -107,11 +119,13 @@ std::shared_ptr<SessionState> acquire(Napi::Env env, const std::shared_ptr<Sessi
 }
 
 // Token ids must index the vocab: the forward pass looks them up unchecked.
-void check_token_ids(const std::vector<TokenId> & ids, const Session & s, const char * name) {
-    const int64_t n_vocab = s.model()->hparams().n_vocab;
-    for (TokenId id : ids) {
+void check_token_ids(Napi::Env env, const std::vector<int32_t> & ids, const hearth_session * s, const char * name) {
+    hearth_session_info info;
+    hearth_session_get_info(s, &info);
+    const int64_t n_vocab = info.n_vocab;
+    for (int32_t id : ids) {
         if (id < 0 || id >= n_vocab) {
-            throw_error(STATUS_E_INVALID_ARGUMENT, "%s: token id %d is outside the vocab [0, %lld)", name, id,
+            throw_coded(env, "E_INVALID_ARGUMENT", "%s: token id %d is outside the vocab [0, %lld)", name, id,
                         (long long)n_vocab);
         }
     }
@@ -175,55 +189,114 @@ bool send_event(RunControl & run, std::unique_ptr<GenerationEvent> ev, const std
 
 namespace {
 
-GenerationParams generation_params(const Napi::Object & o) {
-    GenerationParams p;
+// generate()'s options, owning what hearth_generate_params points into.
+struct GenerationRequest {
+    hearth_generate_params params;
+    std::vector<int32_t> stop_tokens;
+    std::vector<std::string> stop;
+
+    // The C view, made where it is used: a moved std::string may move its bytes.
+    hearth_generate_params bind(std::vector<hearth_string> & views) const {
+        views.clear();
+        for (const std::string & s : stop) views.push_back({s.data(), s.size()});
+        hearth_generate_params p = params;
+        p.stop_tokens = stop_tokens.data();
+        p.n_stop_tokens = stop_tokens.size();
+        p.stop = views.data();
+        p.n_stop = views.size();
+        return p;
+    }
+};
+
+GenerationRequest generation_params(const Napi::Object & o) {
+    GenerationRequest req;
+    hearth_generate_params & p = req.params;
+    hearth_generate_params_init(&p);
     p.max_tokens = (int32_t)int_option(o, "maxTokens", 256, 0, JS_MAX_COUNT);
     p.sampling = sampling_params(o);
     p.stop_on_eog = bool_option(o, "stopOnEog", true);
     p.splice_drift = int_option(o, "spliceDrift", 0, 0, JS_MAX_COUNT);
     Napi::Value stop_tokens = o.Get("stopTokens");
-    if (!stop_tokens.IsUndefined() && !stop_tokens.IsNull()) p.stop_tokens = token_array(stop_tokens, "stopTokens");
+    if (!stop_tokens.IsUndefined() && !stop_tokens.IsNull()) req.stop_tokens = token_array(stop_tokens, "stopTokens");
     Napi::Value stop = o.Get("stop");
     if (stop.IsArray()) {
         auto a = stop.As<Napi::Array>();
         for (uint32_t i = 0; i < a.Length(); ++i) {
             Napi::Value v = a.Get(i);
             if (!v.IsString()) throw make_error(o.Env(), "E_INVALID_ARGUMENT", "stop must hold strings");
-            p.stop.push_back(v.As<Napi::String>().Utf8Value());
+            req.stop.push_back(v.As<Napi::String>().Utf8Value());
         }
     } else if (!stop.IsUndefined() && !stop.IsNull()) {
         throw make_error(o.Env(), "E_INVALID_ARGUMENT", "stop must be an array of strings");
     }
-    return p;
+    return req;
 }
 
-struct EvaluateOutput {
-    std::vector<float> logits;
-    EvaluateStats stats;
+struct FreeDeleter {
+    void operator()(float * p) const { hearth_free(p); }
 };
+
+struct EvaluateOutput {
+    std::unique_ptr<float, FreeDeleter> logits;
+    size_t n_logits = 0;
+    hearth_evaluate_stats stats{};
+};
+
+// What the generation thread's C callbacks (below) reach through `user`.
+struct GenerationContext {
+    std::shared_ptr<RunControl> ctl;
+    std::function<bool()> aborted;
+    // A throw in on_token (out of memory) may not cross the C call: it is
+    // kept here, stops the generation, and is reported as its error.
+    std::exception_ptr failure;
+};
+
+int generation_should_abort(void * user) {
+    auto * c = static_cast<GenerationContext *>(user);
+    return c->failure || c->aborted();
+}
+
+void generation_on_token(void * user, int32_t token, const char * text, size_t len) {
+    auto * c = static_cast<GenerationContext *>(user);
+    if (c->failure) return;
+    try {
+        auto ev = std::make_unique<GenerationEvent>();
+        ev->token = token;
+        ev->text.assign(text, len);
+        ev->run = c->ctl;
+        send_event(*c->ctl, std::move(ev), c->aborted);
+    } catch (...) {
+        c->failure = std::current_exception();
+    }
+}
 
 // The generation thread: runs the loop, streams tokens, sends the final
 // event, then tells the main thread it is done with tsfn.
 void generation_thread(std::shared_ptr<SessionState> state, std::shared_ptr<RunControl> ctl,
-                       std::vector<TokenId> tokens, GenerationParams params) {
-    GenerationCallbacks cb;
+                       std::vector<int32_t> tokens, GenerationRequest request) {
     SessionState * st = state.get();
     RunControl * run = ctl.get();
-    std::function<bool()> aborted = [st, run] {
+    GenerationContext context;
+    context.ctl = ctl;
+    context.aborted = [st, run] {
         return run->abort.load(std::memory_order_relaxed) || st->cancelled.load(std::memory_order_relaxed);
     };
-    cb.should_abort = aborted;
-    cb.on_token = [&](TokenId id, const std::string & text) {
-        auto ev = std::make_unique<GenerationEvent>();
-        ev->token = id;
-        ev->text = text;
-        ev->run = ctl;
-        send_event(*run, std::move(ev), aborted);
-    };
+    hearth_generate_callbacks cb;
+    cb.on_token = generation_on_token;
+    cb.should_abort = generation_should_abort;
+    cb.user = &context;
     auto last = std::make_unique<GenerationEvent>();
     last->run = ctl;
     try {
-        last->result = generation_run(*state->session, tokens, params, cb);
+        std::vector<hearth_string> stop_views;
+        const hearth_generate_params params = request.bind(stop_views);
+        hearth_generation_result * result = nullptr;
+        hearth_error err;
+        const hearth_status status =
+            hearth_session_generate(state->session.get(), tokens.data(), tokens.size(), &params, &cb, &result, &err);
+        last->result.reset(result);
+        if (context.failure) std::rethrow_exception(context.failure);
+        check(status, err);
         last->kind = GenerationEvent::DONE;
     } catch (...) {
         last->kind = GenerationEvent::ERROR;
@@ -262,39 +335,49 @@ void session_dispose(Napi::Env, SessionHolder & h) {
     // evaluate's completion callback still holds it; it is idle either way.
 }
 
-Napi::Object session_wrap(Napi::Env env, const std::shared_ptr<ModelHolder> & model_holder, const SessionOptions & options) {
+Napi::Object session_wrap(Napi::Env env, const std::shared_ptr<ModelHolder> & model_holder,
+                          const hearth_session_options & options) {
     auto h = std::make_shared<SessionHolder>();
     h->state = std::make_shared<SessionState>();
-    h->state->session = std::make_unique<Session>(model_holder->model, options);
+    hearth_session * session = nullptr;
+    hearth_error err;
+    check(hearth_session_create(model_holder->model.get(), &options, &session, &err), err);
+    h->state->session.reset(session);
     model_holder->sessions.push_back(h);
     Napi::Object obj = Napi::Object::New(env);
 
     set_method(env, obj, "info", [h](const Napi::CallbackInfo & info) -> Napi::Value {
         auto st = live_session(info.Env(), h);
+        hearth_session_info si;
+        hearth_session_get_info(st->session.get(), &si);
         Napi::Object o = Napi::Object::New(info.Env());
-        o.Set("contextLength", (double)st->session->n_ctx());
-        o.Set("keepTokens", (double)st->session->n_keep());
-        o.Set("contextShifts", (double)st->session->n_shifts());
-        o.Set("cachedTokens", (double)st->session->n_cached());
+        o.Set("contextLength", (double)si.context_length);
+        o.Set("keepTokens", (double)si.keep_tokens);
+        o.Set("contextShifts", (double)si.context_shifts);
+        o.Set("cachedTokens", (double)si.cached_tokens);
         o.Set("busy", st->is_busy());
         return o;
     });
     set_method(env, obj, "tokens", [h](const Napi::CallbackInfo & info) -> Napi::Value {
         auto st = live_session(info.Env(), h);
-        const std::vector<TokenId> t = st->session->tokens_snapshot();
-        auto out = Napi::Int32Array::New(info.Env(), t.size());
-        std::copy(t.begin(), t.end(), out.Data());
+        int32_t * t = nullptr;
+        size_t n = 0;
+        hearth_error err;
+        check(hearth_session_tokens(st->session.get(), &t, &n, &err), err);
+        auto out = Napi::Int32Array::New(info.Env(), n);
+        std::copy(t, t + n, out.Data());
+        hearth_free(t);
         return out;
     });
     // evaluate(tokens, {spliceDrift}?) -> Promise<{logits: Float32Array, reused, evaluated, dropped, spliced}>
     set_method(env, obj, "evaluate", [h](const Napi::CallbackInfo & info) -> Napi::Value {
         Napi::Env env = info.Env();
-        std::vector<TokenId> tokens = token_array(info[0], "tokens");
+        std::vector<int32_t> tokens = token_array(info[0], "tokens");
         int64_t drift = 0;
         if (info.Length() > 1 && info[1].IsObject()) {
             drift = int_option(info[1].As<Napi::Object>(), "spliceDrift", 0, 0, int64_t(1) << 24);
         }
-        check_token_ids(tokens, *live_session(env, h)->session, "tokens");
+        check_token_ids(env, tokens, live_session(env, h)->session.get(), "tokens");
         std::shared_ptr<SessionState> st = acquire(env, h);
         return AsyncTask<EvaluateOutput>::start(
             env,
@@ -304,31 +387,39 @@ Napi::Object session_wrap(Napi::Env env, const std::shared_ptr<ModelHolder> & mo
                     ~Release() { s.release(); }
                 } release{*st};
                 EvaluateOutput out;
-                auto cancelled = [&s = *st] { return s.cancelled.load(std::memory_order_relaxed); };
-                out.logits = st->session->evaluate(tokens, &out.stats, cancelled, drift);
+                auto cancelled = [](void * user) -> int {
+                    return static_cast<SessionState *>(user)->cancelled.load(std::memory_order_relaxed);
+                };
+                float * logits = nullptr;
+                hearth_error err;
+                const hearth_status status = hearth_session_evaluate(st->session.get(), tokens.data(), tokens.size(), drift,
+                                                                     cancelled, st.get(), &logits, &out.n_logits,
+                                                                     &out.stats, &err);
+                out.logits.reset(logits);
+                check(status, err);
                 return out;
             },
             [](Napi::Env env, EvaluateOutput & out) -> Napi::Value {
                 Napi::Object o = Napi::Object::New(env);
-                auto logits = Napi::Float32Array::New(env, out.logits.size());
-                std::copy(out.logits.begin(), out.logits.end(), logits.Data());
+                auto logits = Napi::Float32Array::New(env, out.n_logits);
+                std::copy(out.logits.get(), out.logits.get() + out.n_logits, logits.Data());
                 o.Set("logits", logits);
-                o.Set("reused", (double)out.stats.n_reused);
-                o.Set("evaluated", (double)out.stats.n_evaluated);
-                o.Set("dropped", (double)out.stats.n_dropped);
-                o.Set("spliced", (double)out.stats.n_spliced);
+                o.Set("reused", (double)out.stats.reused);
+                o.Set("evaluated", (double)out.stats.evaluated);
+                o.Set("dropped", (double)out.stats.dropped);
+                o.Set("spliced", (double)out.stats.spliced);
                 return o;
             });
     });
     // generate(tokens, options, onEvent) -> {abort()}; events: token, done, error.
     set_method(env, obj, "generate", [h](const Napi::CallbackInfo & info) -> Napi::Value {
         Napi::Env env = info.Env();
-        std::vector<TokenId> tokens = token_array(info[0], "tokens");
-        GenerationParams params = generation_params(require_object(info, 1, "options"));
+        std::vector<int32_t> tokens = token_array(info[0], "tokens");
+        GenerationRequest params = generation_params(require_object(info, 1, "options"));
         if (info.Length() < 3 || !info[2].IsFunction()) {
             throw make_error(env, "E_INVALID_ARGUMENT", "onEvent must be a function");
         }
-        check_token_ids(tokens, *live_session(env, h)->session, "tokens");
+        check_token_ids(env, tokens, live_session(env, h)->session.get(), "tokens");
         std::shared_ptr<SessionState> state = acquire(env, h);
         auto ctl = std::make_shared<RunControl>();
         try {
@@ -343,7 +434,7 @@ Napi::Object session_wrap(Napi::Env env, const std::shared_ptr<ModelHolder> & mo
         } catch (const std::exception & e) {
             ctl->tsfn.Release();
             state->release();
-            throw_error(STATUS_E_OUT_OF_MEMORY, "cannot start the generation thread: %s", e.what());
+            throw_coded(env, "E_OUT_OF_MEMORY", "cannot start the generation thread: %s", e.what());
         }
         // The previous run, if any, has released the session; its thread may
         // still be handing over its final event, which needs nothing from us.

@@ -1,25 +1,30 @@
 // JS surface of the tokenizer: loadTokenizer(path) -> Promise<handle>. The
-// handle is an ObjectWrap around a shared, immutable hearth::Tokenizer; the
+// handle is an ObjectWrap around a shared, immutable hearth_tokenizer; the
 // finalizer (GC) or dispose() drops our reference, and async work holds its
 // own, so a handle collected mid-call is safe. Marshalling only: argument
-// checks here, behaviour in native/src/tokenizer.
+// checks here, behaviour in native/src/tokenizer (through hearth.h).
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "common/status.h"
-#include "gguf/gguf-reader.h"
+#include "hearth.h"
 #include "napi/async-task.h"
 #include "napi/errors.h"
 #include "napi/modules.h"
-#include "tokenizer/tokenizer.h"
 
 namespace hearth::napi {
 
 namespace {
 
-using TokenizerPtr = std::shared_ptr<const Tokenizer>;
+// Freed (hearth_tokenizer_free) with the last holder: the JS object or a
+// running tokenizeAsync.
+using TokenizerPtr = std::shared_ptr<const hearth_tokenizer>;
+using TokenId = int32_t;
+
+// Owns what hearth_tokenize / hearth_detokenize / hearth_token_piece return.
+template <class T>
+using CBuffer = std::unique_ptr<T, void (*)(void *)>;
 
 // Text arrives as a JS string (encoded to UTF-8; lone surrogates become
 // U+FFFD) or as raw bytes (Buffer / Uint8Array), which may be any bytes.
@@ -85,7 +90,16 @@ Napi::Int32Array js_from_ids(Napi::Env env, const std::vector<TokenId> & ids) {
     return out;
 }
 
-Napi::Object js_from_special(Napi::Env env, const SpecialTokens & s) {
+std::vector<TokenId> tokenize_text(const hearth_tokenizer * t, const std::string & text, bool add_bos, bool parse_special) {
+    int32_t * ids = nullptr;
+    size_t n = 0;
+    hearth_error err;
+    check(hearth_tokenize(t, text.data(), text.size(), add_bos, parse_special, &ids, &n, &err), err);
+    CBuffer<int32_t> owned(ids, hearth_free);
+    return std::vector<TokenId>(ids, ids + n);
+}
+
+Napi::Object js_from_special(Napi::Env env, const hearth_special_tokens & s) {
     Napi::Object o = Napi::Object::New(env);
     const std::pair<const char *, TokenId> ids[] = {
         {"bos", s.bos}, {"eos", s.eos}, {"eot", s.eot}, {"eom", s.eom}, {"unk", s.unk}, {"pad", s.pad},
@@ -93,8 +107,8 @@ Napi::Object js_from_special(Napi::Env env, const SpecialTokens & s) {
         {"fimPad", s.fim_pad}, {"fimRep", s.fim_rep}, {"fimSep", s.fim_sep},
     };
     for (const auto & [name, id] : ids) o.Set(name, Napi::Number::New(env, id));
-    o.Set("addBos", Napi::Boolean::New(env, s.add_bos));
-    o.Set("addEos", Napi::Boolean::New(env, s.add_eos));
+    o.Set("addBos", Napi::Boolean::New(env, s.add_bos != 0));
+    o.Set("addEos", Napi::Boolean::New(env, s.add_eos != 0));
     return o;
 }
 
@@ -123,9 +137,9 @@ public:
     }
 
 private:
-    const Tokenizer & live(Napi::Env env) const {
+    const hearth_tokenizer * live(Napi::Env env) const {
         if (!tok_) throw make_error(env, "E_INVALID_ARGUMENT", "tokenizer was disposed");
-        return *tok_;
+        return tok_.get();
     }
 
     Napi::Value tokenize(const Napi::CallbackInfo & info) {
@@ -133,7 +147,7 @@ private:
             const std::string text = require_text(info, 0);
             const bool add_bos = option_bool(info, 1, "addBos");
             const bool parse_special = option_bool(info, 1, "parseSpecial");
-            return js_from_ids(info.Env(), live(info.Env()).tokenize(text, add_bos, parse_special));
+            return js_from_ids(info.Env(), tokenize_text(live(info.Env()), text, add_bos, parse_special));
         });
     }
 
@@ -146,7 +160,7 @@ private:
             TokenizerPtr tok = tok_;  // keeps it alive past dispose() or GC
             return AsyncTask<std::vector<TokenId>>::start(
                 info.Env(),
-                [tok, text, add_bos, parse_special]() { return tok->tokenize(*text, add_bos, parse_special); },
+                [tok, text, add_bos, parse_special]() { return tokenize_text(tok.get(), *text, add_bos, parse_special); },
                 [](Napi::Env env, std::vector<TokenId> & ids) -> Napi::Value { return js_from_ids(env, ids); });
         });
     }
@@ -156,8 +170,12 @@ private:
             const std::vector<TokenId> ids = require_ids(info, 0);
             const bool special = option_bool(info, 1, "special");
             const bool clean_spaces = option_bool(info, 1, "cleanSpaces");
-            const std::string text = live(info.Env()).detokenize(ids, special, clean_spaces);
-            return Napi::String::New(info.Env(), text.data(), text.size());
+            char * text = nullptr;
+            size_t len = 0;
+            hearth_error err;
+            check(hearth_detokenize(live(info.Env()), ids.data(), ids.size(), special, clean_spaces, &text, &len, &err), err);
+            CBuffer<char> owned(text, hearth_free);
+            return Napi::String::New(info.Env(), text, len);
         });
     }
 
@@ -165,41 +183,57 @@ private:
         return guard(info.Env(), [&]() -> Napi::Value {
             const TokenId id = require_id(info, 0);
             const bool special = option_bool(info, 1, "special");
-            const std::string piece = live(info.Env()).token_to_piece(id, special);
-            Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), piece.size());
-            if (!piece.empty()) std::memcpy(out.Data(), piece.data(), piece.size());
+            char * piece = nullptr;
+            size_t len = 0;
+            hearth_error err;
+            check(hearth_token_piece(live(info.Env()), id, special, &piece, &len, &err), err);
+            CBuffer<char> owned(piece, hearth_free);
+            Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), len);
+            if (len) std::memcpy(out.Data(), piece, len);
             return out;
         });
     }
 
     Napi::Value token_text(const Napi::CallbackInfo & info) {
         return guard(info.Env(), [&]() -> Napi::Value {
-            const std::string_view text = live(info.Env()).token_text(require_id(info, 0));
-            return Napi::String::New(info.Env(), text.data(), text.size());
+            const hearth_tokenizer * t = live(info.Env());
+            hearth_string text;
+            hearth_error err;
+            check(hearth_token_text(t, require_id(info, 0), &text, &err), err);
+            return Napi::String::New(info.Env(), text.data, text.len);
         });
     }
 
     Napi::Value is_eog(const Napi::CallbackInfo & info) {
         return guard(info.Env(), [&]() -> Napi::Value {
-            return Napi::Boolean::New(info.Env(), live(info.Env()).is_eog(require_id(info, 0)));
+            const hearth_tokenizer * t = live(info.Env());
+            int eog = 0;
+            hearth_error err;
+            check(hearth_token_is_eog(t, require_id(info, 0), &eog, &err), err);
+            return Napi::Boolean::New(info.Env(), eog != 0);
         });
     }
 
     Napi::Value is_control(const Napi::CallbackInfo & info) {
         return guard(info.Env(), [&]() -> Napi::Value {
-            return Napi::Boolean::New(info.Env(), live(info.Env()).is_control(require_id(info, 0)));
+            const hearth_tokenizer * t = live(info.Env());
+            int control = 0;
+            hearth_error err;
+            check(hearth_token_is_control(t, require_id(info, 0), &control, &err), err);
+            return Napi::Boolean::New(info.Env(), control != 0);
         });
     }
 
     Napi::Value info(const Napi::CallbackInfo & info) {
         return guard(info.Env(), [&]() -> Napi::Value {
-            const Tokenizer & t = live(info.Env());
+            hearth_tokenizer_info t;
+            hearth_tokenizer_get_info(live(info.Env()), &t);
             Napi::Object o = Napi::Object::New(info.Env());
-            o.Set("nVocab", Napi::Number::New(info.Env(), t.n_vocab()));
-            o.Set("model", Napi::String::New(info.Env(), t.model_name()));
-            o.Set("pre", Napi::String::New(info.Env(), t.pre_name()));
-            o.Set("addSpacePrefix", Napi::Boolean::New(info.Env(), t.add_space_prefix()));
-            o.Set("special", js_from_special(info.Env(), t.special()));
+            o.Set("nVocab", Napi::Number::New(info.Env(), t.n_vocab));
+            o.Set("model", Napi::String::New(info.Env(), t.model));
+            o.Set("pre", Napi::String::New(info.Env(), t.pre));
+            o.Set("addSpacePrefix", Napi::Boolean::New(info.Env(), t.add_space_prefix != 0));
+            o.Set("special", js_from_special(info.Env(), t.special));
             return o;
         });
     }
@@ -224,9 +258,10 @@ Napi::Value js_load_tokenizer(const Napi::CallbackInfo & info) {
         return AsyncTask<TokenizerPtr>::start(
             info.Env(),
             [path]() -> TokenizerPtr {
-                // The tokenizer copies what it needs, so the mapping can go right away.
-                std::unique_ptr<GgufFile> file = GgufFile::open(path);
-                return TokenizerPtr(Tokenizer::from_gguf(*file));
+                hearth_tokenizer * t = nullptr;
+                hearth_error err;
+                check(hearth_tokenizer_load(path.c_str(), &t, &err), err);
+                return TokenizerPtr(t, hearth_tokenizer_free);
             },
             [module](Napi::Env env, TokenizerPtr & tok) -> Napi::Value {
                 return module->ctor.New({Napi::External<TokenizerPtr>::New(env, &tok)});

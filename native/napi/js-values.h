@@ -1,4 +1,5 @@
-// Argument helpers shared by js-model.cpp and js-session.cpp.
+// Argument helpers shared by js-model.cpp and js-session.cpp (and, for the
+// sampling options, the test addon's js-sampler.cpp).
 #pragma once
 
 #include <napi.h>
@@ -11,7 +12,6 @@
 #include <vector>
 
 #include "napi/errors.h"
-#include "napi/js-model-holders.h"
 
 namespace hearth::napi {
 
@@ -57,13 +57,8 @@ inline bool bool_option(const Napi::Object & o, const char * key, bool dflt) {
     return v.As<Napi::Boolean>().Value();
 }
 
-inline const Model & live_model(Napi::Env env, const std::shared_ptr<ModelHolder> & h) {
-    if (!h->model) throw make_error(env, "E_INVALID_ARGUMENT", "the model has been disposed");
-    return *h->model;
-}
-
-inline std::vector<TokenId> token_array(const Napi::Value & v, const char * name) {
-    std::vector<TokenId> out;
+inline std::vector<int32_t> token_array(const Napi::Value & v, const char * name) {
+    std::vector<int32_t> out;
     if (v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_int32_array) {
         auto a = v.As<Napi::Int32Array>();
         out.assign(a.Data(), a.Data() + a.ElementLength());
