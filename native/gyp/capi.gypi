@@ -8,7 +8,10 @@
       "target_name": "hearth_capi",
       "type": "static_library",
       "cflags": ["-fPIC"],
-      "cflags_cc": ["-fPIC"],
+      # Hidden: the hearth_* functions are linked into hearth.node (and into
+      # other front ends statically), not exported from the addon's
+      # dynamic symbol table, whose only entry N-API calls stays the module init.
+      "cflags_cc": ["-fPIC", "-fvisibility=hidden"],
       "dependencies": ["hearth_engine", "hearth_model", "hearth_backend", "hearth_tokenizer", "hearth_cpu", "hearth_core"],
       # Each user names ../include itself: scripts/prebuild/gyp-targets.mjs
       # (the win32 cross build) reads include_dirs, not dependent settings.

@@ -17,7 +17,6 @@
 //    block on the event loop (see RunControl).
 #include <atomic>
 #include <condition_variable>
-#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -247,18 +246,21 @@ struct GenerationContext {
     std::shared_ptr<RunControl> ctl;
     std::function<bool()> aborted;
     // A throw in on_token (out of memory) may not cross the C call: it is
-    // kept here, stops the generation, and is reported as its error.
-    std::exception_ptr failure;
+    // kept here as code and message (not an exception_ptr, whose ABI is
+    // newer than our libstdc++ floor), stops the generation, and is reported
+    // as its error.
+    bool failed = false;
+    CaughtError failure;
 };
 
 int generation_should_abort(void * user) {
     auto * c = static_cast<GenerationContext *>(user);
-    return c->failure || c->aborted();
+    return c->failed || c->aborted();
 }
 
 void generation_on_token(void * user, int32_t token, const char * text, size_t len) {
     auto * c = static_cast<GenerationContext *>(user);
-    if (c->failure) return;
+    if (c->failed) return;
     try {
         auto ev = std::make_unique<GenerationEvent>();
         ev->token = token;
@@ -266,7 +268,14 @@ void generation_on_token(void * user, int32_t token, const char * text, size_t l
         ev->run = c->ctl;
         send_event(*c->ctl, std::move(ev), c->aborted);
     } catch (...) {
-        c->failure = std::current_exception();
+        c->failed = true;
+        try {
+            c->failure = catch_current();
+        } catch (...) {
+            // Out of memory again while keeping the message: short strings, no allocation.
+            c->failure.code = "E_OUT_OF_MEMORY";
+            c->failure.message = "out of memory";
+        }
     }
 }
 
@@ -295,9 +304,12 @@ void generation_thread(std::shared_ptr<SessionState> state, std::shared_ptr<RunC
         const hearth_status status =
             hearth_session_generate(state->session.get(), tokens.data(), tokens.size(), &params, &cb, &result, &err);
         last->result.reset(result);
-        if (context.failure) std::rethrow_exception(context.failure);
         check(status, err);
         last->kind = GenerationEvent::DONE;
+        if (context.failed) {
+            last->kind = GenerationEvent::ERROR;
+            last->error = context.failure;
+        }
     } catch (...) {
         last->kind = GenerationEvent::ERROR;
         last->error = catch_current();
