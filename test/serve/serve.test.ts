@@ -477,6 +477,9 @@ describe('hearth serve: the real engine process on the tiny model', function () 
       const warm = await post(`${s.url}/infill`, { input_prefix: 'Once upon a time', n_predict: 0, t_max_predict_ms: 1 });
       assert.equal(warm.status, 200);
       assert.equal(((await warm.json()) as { content: unknown }).content, '');
+      // Pieces as llama-server spells them: a SentencePiece word keeps its leading space, the first one too.
+      const pieces = await post(`${s.url}/tokenize`, { content: 'Once upon a time', with_pieces: true });
+      assert.deepEqual(((await pieces.json()) as { tokens: { piece: string }[] }).tokens.map((t) => t.piece), [' Once', ' upon', ' a', ' time']);
       // Raw text: greedy, the same tokens as the engine library's own generate on the same prompt.
       const expected = await directGreedy('Once upon a time', 8);
       const cmpl = await post(`${s.url}/v1/completions`, { prompt: 'Once upon a time', max_tokens: 8, temperature: 0 });

@@ -28,12 +28,14 @@ export const tokenize: Handler = async (ctx, call) => {
     if (tokens.length > MAX_PIECES) throw new HttpError(413, 'E_PAYLOAD_TOO_LARGE', `with_pieces spells out at most ${MAX_PIECES} tokens; this text has ${tokens.length}`);
     // A token's text as it reads after the one before it: a tokenizer drops a
     // word's leading space when the token is alone, so each piece is the pair's
-    // text minus the previous token's.
+    // text minus the previous token's. The first is read after itself, so that
+    // a SentencePiece "▁Once" is " Once", as llama-server spells it.
     const pieces: { id: number; piece: string }[] = [];
     let prev: { id: number; text: string } | null = null;
     for (const id of tokens) {
       const alone = await ctx.engine.detokenize([id]);
-      const piece = prev === null ? alone : (await ctx.engine.detokenize([prev.id, id])).slice(prev.text.length);
+      const before = prev ?? { id, text: alone };
+      const piece = (await ctx.engine.detokenize([before.id, id])).slice(before.text.length);
       pieces.push({ id, piece });
       prev = { id, text: alone };
     }
