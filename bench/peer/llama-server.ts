@@ -20,6 +20,8 @@ export interface ServerOptions {
   /** Where the server's output goes. */
   logFile: string;
   binary?: string;
+  /** Parallel slots (-np; default 1). The context is per slot: -c is contextTokens x slots, which llama-server divides among them. */
+  slots?: number;
 }
 
 /** The command line, pure (the README shows it). */
@@ -27,13 +29,14 @@ export function serverArgs(o: ServerOptions, port: number): string[] {
   return [
     '-m', o.model,
     '--host', '127.0.0.1', '--port', String(port),
-    '-c', String(o.contextTokens),
+    '-c', String(o.contextTokens * (o.slots ?? 1)),
     '-t', String(o.threads), '-tb', String(o.threads),
     '-ub', '1024', '-b', '1024',
     '--cache-reuse', '256',
-    // One slot: llama.vscode sends every FIM request to slot 0 (id_slot), and
-    // with one slot it has the whole context, as Hearth's one session does.
-    '-np', '1',
+    // One slot by default: llama.vscode sends every FIM request to slot 0
+    // (id_slot), and with one slot it has the whole context, as Hearth's one
+    // session does. bench:serve asks for more.
+    '-np', String(o.slots ?? 1),
   ];
 }
 
