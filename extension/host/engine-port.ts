@@ -88,8 +88,10 @@ export type TextStream = AsyncIterable<string, TextStreamEnd>;
 /** How a generation ended, with the engine's own token counts where it knows them. */
 export interface StreamEnd {
   reason: StopReason;
-  /** Tokens of the prompt as evaluated (template and FIM markers included). */
+  /** Tokens of the prompt (template and FIM markers included). */
   promptTokens?: number;
+  /** Of those, the ones computed for this request; the rest were reused from the cache. */
+  evaluatedTokens?: number;
   /** Tokens generated, stop tokens and text held back by a stop string included. */
   generatedTokens?: number;
 }

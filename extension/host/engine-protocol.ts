@@ -41,6 +41,7 @@ export interface GenerationStats {
   stopReason: StopReason;
   /** The engine's own counts (StreamEnd), where it gave them. */
   promptTokens?: number;
+  evaluatedTokens?: number;
   generatedTokens?: number;
 }
 

@@ -19,6 +19,7 @@ export interface StreamedReply {
   reason: StopReason | undefined;
   /** The engine's exact counts, where it gave them (the local engine does; a fake or remote one may not). */
   promptTokens: number | undefined;
+  evaluatedTokens: number | undefined;
   generatedTokens: number | undefined;
   /** ms from the start to the first piece (the end when none came): the prompt's time as seen here. */
   firstPieceMs: number;
@@ -67,7 +68,7 @@ export async function streamReply(
   });
   if (end === null) return null;
   const ended = performance.now();
-  return { text, reason: end?.reason, promptTokens: end?.promptTokens, generatedTokens: end?.generatedTokens, firstPieceMs: (firstAt ?? ended) - started, generationMs: ended - (firstAt ?? ended) };
+  return { text, reason: end?.reason, promptTokens: end?.promptTokens, evaluatedTokens: end?.evaluatedTokens, generatedTokens: end?.generatedTokens, firstPieceMs: (firstAt ?? ended) - started, generationMs: ended - (firstAt ?? ended) };
 }
 
 export interface Usage {

@@ -138,7 +138,12 @@ describe('hearth serve: endpoints through the engine process (fake engine)', fun
     };
     const done = await post(`${s.url}/infill`, { ...common, input_prefix: 'def f():\n', input_suffix: '\n', prompt: '    y = ', n_predict: 128, t_max_prompt_ms: 500, t_max_predict_ms: 1000 });
     assert.equal(done.status, 200);
-    assert.equal(((await done.json()) as { content: string }).content, fakeCompletionFor({ prefix: 'def f():\n    y = ' }));
+    const answer = (await done.json()) as { content: string; tokens_cached: unknown; generation_settings: { n_ctx: unknown }; timings: Record<string, unknown> };
+    assert.equal(answer.content, fakeCompletionFor({ prefix: 'def f():\n    y = ' }));
+    // What llama.vscode's status bar reads: without generation_settings its info line throws.
+    assert.equal(typeof answer.generation_settings.n_ctx, 'number');
+    assert.equal(typeof answer.tokens_cached, 'number');
+    for (const k of ['prompt_n', 'prompt_ms', 'prompt_per_second', 'predicted_n', 'predicted_ms', 'predicted_per_second']) assert.ok(k in answer.timings, k);
     const warm = await post(`${s.url}/infill`, { ...common, input_prefix: 'def f():\n', input_suffix: '\n', prompt: '', n_predict: 0, t_max_prompt_ms: 500, t_max_predict_ms: 1 });
     assert.equal(warm.status, 200);
     assert.equal(typeof ((await warm.json()) as { content: unknown }).content, 'string');
@@ -476,7 +481,11 @@ describe('hearth serve: the real engine process on the tiny model', function () 
       // llama.vscode's warm-up: evaluate the window, generate nothing.
       const warm = await post(`${s.url}/infill`, { input_prefix: 'Once upon a time', n_predict: 0, t_max_predict_ms: 1 });
       assert.equal(warm.status, 200);
-      assert.equal(((await warm.json()) as { content: unknown }).content, '');
+      const warmed = (await warm.json()) as { content: unknown; tokens_cached: number; tokens_evaluated: number; timings: { prompt_n: number } };
+      assert.equal(warmed.content, '');
+      // The same prefix again: most of it comes from the cache, and prompt_n counts only what was computed (as llama-server's does).
+      assert.ok(warmed.tokens_cached > 0, JSON.stringify(warmed));
+      assert.equal(warmed.timings.prompt_n + warmed.tokens_cached, warmed.tokens_evaluated);
       // Pieces as llama-server spells them: a SentencePiece word keeps its leading space, the first one too.
       const pieces = await post(`${s.url}/tokenize`, { content: 'Once upon a time', with_pieces: true });
       assert.deepEqual(((await pieces.json()) as { tokens: { piece: string }[] }).tokens.map((t) => t.piece), [' Once', ' upon', ' a', ' time']);

@@ -71,6 +71,7 @@ export class EngineService {
     });
     const stats: GenerationStats = { tokens, ms: Date.now() - t0, stopReason: signal.aborted ? 'abort' : end?.reason ?? 'eog' };
     if (end?.promptTokens !== undefined) stats.promptTokens = end.promptTokens;
+    if (end?.evaluatedTokens !== undefined) stats.evaluatedTokens = end.evaluatedTokens;
     if (end?.generatedTokens !== undefined) stats.generatedTokens = end.generatedTokens;
     return stats;
   }

@@ -368,7 +368,7 @@ export class NativeEngine implements EnginePort {
       outcome = r.reason === 'abort' ? 'aborted' : 'done';
       if (r.reason === 'abort' && signal.aborted) throw new EngineError('E_ABORTED', 'request cancelled');
       const reason = r.reason === 'abort' && overTime ? 'time-budget' : r.reason;
-      return { reason, promptTokens: prompt.length, generatedTokens: r.timings.generatedTokens };
+      return { reason, promptTokens: prompt.length, evaluatedTokens: r.timings.promptTokensEvaluated, generatedTokens: r.timings.generatedTokens };
     } catch (err) {
       outcome = isAbort(err) || signal.aborted ? 'aborted' : 'error';
       throw err;

@@ -125,7 +125,7 @@ export class EngineClient implements EnginePort {
       (stats) => {
         finished = true;
         const s = stats as GenerationStats;
-        end = { reason: s.stopReason, promptTokens: s.promptTokens, generatedTokens: s.generatedTokens };
+        end = { reason: s.stopReason, promptTokens: s.promptTokens, evaluatedTokens: s.evaluatedTokens, generatedTokens: s.generatedTokens };
         this.onStats?.(s);
         wake?.();
       },

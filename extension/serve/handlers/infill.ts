@@ -1,7 +1,9 @@
 /**
  * POST /infill: llama-server's fill-in-the-middle endpoint (request mapping in
  * infill-request.ts), answered in llama-server's response shape: content,
- * stop, stop_type, tokens_predicted, tokens_evaluated, timings. With
+ * stop, stop_type, tokens_predicted, tokens_evaluated, tokens_cached,
+ * generation_settings (n_ctx, n_predict, ...), timings (prompt_n counting the
+ * tokens computed, not those reused, as llama-server's does). With
  * `"stream": true` each piece is an SSE event {index, content, stop: false}
  * and the last event carries the rest with `stop: true` and empty content
  * (llama-server sends no [DONE] here). Token counts are the engine's own
@@ -48,10 +50,14 @@ export const infill: Handler = async (ctx, call) => {
     model: ctx.modelId,
     tokens_predicted: predicted,
     tokens_evaluated: evaluated,
+    // What llama.vscode's status bar reads (c: tokens_cached / n_ctx); it fails without generation_settings.
+    tokens_cached: reply.evaluatedTokens === undefined ? 0 : evaluated - reply.evaluatedTokens,
+    generation_settings: { n_ctx: info.contextLength, n_predict: fim.maxTokens, model: ctx.modelId, temperature: fim.temperature ?? 0, seed: fim.seed ?? -1 },
     truncated: false,
     timings: {
-      prompt_n: evaluated,
+      prompt_n: reply.evaluatedTokens ?? evaluated,
       prompt_ms: r3(promptMs),
+      prompt_per_second: promptMs > 0 ? r3(((reply.evaluatedTokens ?? evaluated) * 1000) / promptMs) : null,
       predicted_n: predicted,
       predicted_ms: r3(predictedMs),
       predicted_per_second: predictedMs > 0 ? r3((predicted * 1000) / predictedMs) : null,
