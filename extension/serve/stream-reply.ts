@@ -80,11 +80,11 @@ export interface Usage {
 /**
  * A reply's token counts: the engine's own where it gave them (the prompt as
  * evaluated, template or FIM markers included; the tokens generated), else
- * the text's tokens counted by the model's tokenizer (`promptText`: the
+ * the text's tokens counted by the model's tokenizer (`promptTextTokens`: the
  * count made before the request, for the limit check).
  */
-export async function usageOf(ctx: ServeContext, reply: StreamedReply, promptText: number): Promise<Usage> {
-  const prompt = reply.promptTokens ?? promptText;
+export async function usageOf(ctx: ServeContext, reply: StreamedReply, promptTextTokens: number): Promise<Usage> {
+  const prompt = reply.promptTokens ?? promptTextTokens;
   const generated = reply.generatedTokens ?? (reply.text === '' ? 0 : await ctx.engine.countTokens(reply.text));
   return { prompt_tokens: prompt, completion_tokens: generated, total_tokens: prompt + generated };
 }

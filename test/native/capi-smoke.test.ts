@@ -45,6 +45,8 @@ describe('native: the C API (hearth.h) from a C program', function () {
   before(function () {
     const why = cannotBuild();
     if (why) {
+      // CI builds from source on Linux with a compiler: there, any of these is a gap, not a reason to skip.
+      assert.ok(!process.env.CI, `the C program cannot be built under CI: ${why}`);
       console.log(`      skipped: ${why}`);
       this.skip();
     }
